@@ -1,0 +1,44 @@
+package io.finetune4j.cli;
+
+import io.finetune4j.config.ConfigSources;
+import io.finetune4j.train.TrainingArguments;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Resolves a config file plus flags into the full argument set and prints it, so users can see
+ * what a run will use before starting it: {@code config --config c.yaml --learning_rate 3e-5}.
+ */
+@Command(name = "config", description = "Print the resolved training arguments from --config FILE and --flags.")
+final class ConfigCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "YAML or JSON file of arguments (HF names).")
+    Path config;
+
+    @Option(names = "--json", description = "Print JSON instead of YAML.")
+    boolean json;
+
+    @Unmatched
+    List<String> flags = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> resolved = ConfigSources.merge(
+                config == null ? Map.of() : ConfigSources.readFile(config), ConfigSources.parseFlags(flags));
+        String origin = config == null ? "flags" : config + " or flags";
+        TrainingArguments args = TrainingArguments.fromMap(resolved, origin);
+        spec.commandLine().getOut().print(json ? ConfigSources.toJson(args.toMap()) + "\n" : ConfigSources.toYaml(args.toMap()));
+        spec.commandLine().getOut().flush();
+        return Main.OK;
+    }
+}

@@ -1,0 +1,27 @@
+package io.finetune4j.cli;
+
+/**
+ * Quiet by default: our warnings (the ones HF prints too, such as newly initialised weights) show;
+ * DJL's INFO chatter and CUDA-detection warnings do not. {@code --verbose} shows everything.
+ * Must run before the first logger is created, so {@link Main} calls it first.
+ */
+final class Logging {
+    private Logging() {}
+
+    static void configure(boolean verbose) {
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        setDefault("org.slf4j.simpleLogger.log.ai.djl", verbose ? "info" : "error");
+        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        setDefault("org.slf4j.simpleLogger.showLogName", verbose ? "true" : "false");
+        setDefault("org.slf4j.simpleLogger.showShortLogName", "false");
+        setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
+        // Nothing is downloaded at run time: models and data come through the cache.
+        setDefault("ai.djl.offline", "true");
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

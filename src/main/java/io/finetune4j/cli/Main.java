@@ -74,7 +74,8 @@ public final class Main implements Runnable {
     static int report(Throwable ex, boolean verbose, PrintWriter err) {
         Throwable cause = unwrap(ex);
         boolean badInput = cause instanceof BadInputException || cause instanceof CommandLine.ParameterException;
-        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        // One line, always: multi-line messages from libraries are folded.
+        String message = cause.getMessage() != null ? cause.getMessage().strip().replaceAll("\\s*\\R\\s*", " ") : cause.getClass().getSimpleName();
         err.println("error: " + message + (verbose || badInput ? "" : " (run with --verbose for details)"));
         if (verbose) {
             ex.printStackTrace(err);

@@ -39,7 +39,7 @@ public final class ConfigSources {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw new BadInputException("cannot parse config file " + file + where + ": " + e.getOriginalMessage()
+            throw new BadInputException("cannot parse config file " + file + where + ": " + e.getOriginalMessage().replaceAll("\\s+", " ")
                     + " (expected a mapping of argument names to values)");
         } catch (IOException e) {
             throw new BadInputException("cannot read config file " + file + ": " + e.getMessage());

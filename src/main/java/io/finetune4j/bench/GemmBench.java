@@ -1,0 +1,54 @@
+package io.finetune4j.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The machine's practical matmul ceiling: an M×K by K×N float32 matmul (default 2560×768×3072,
+ * the shape of BERT-base's feed-forward at batch 16 × 160). MFU figures divide by this number.
+ */
+public final class GemmBench {
+    private GemmBench() {}
+
+    public record Result(double gflops, Timing timing) {}
+
+    public static Result run(Device device, int m, int k, int n, int warmup, int repeat) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            NDArray a = manager.randomNormal(new Shape(m, k));
+            NDArray b = manager.randomNormal(new Shape(k, n));
+            Timing t = Timing.measure(warmup, repeat, () -> {
+                try (NDManager step = manager.newSubManager()) {
+                    NDArray c = a.matMul(b);
+                    c.attach(step);
+                    c.getFloat(0, 0); // reading one element waits for the result (a device sync on a GPU)
+                }
+            });
+            double flops = 2.0 * m * k * n;
+            return new Result(flops / t.median() / 1e9, t);
+        }
+    }
+
+    public static BenchResult bench(Device device, int m, int k, int n, int warmup, int repeat) throws Exception {
+        Result r = run(device, m, k, n, warmup, repeat);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("m", m);
+        params.put("k", k);
+        params.put("n", n);
+        params.put("warmup", warmup);
+        params.put("repeat", repeat);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("gflops", round(r.gflops()));
+        metrics.put("ms_median", round(r.timing().median() * 1e3));
+        metrics.put("ms_min", round(r.timing().min() * 1e3));
+        metrics.put("ms_max", round(r.timing().max() * 1e3));
+        return new BenchResult("gemm", params, metrics, MachineLine.describe(device.toString()), java.time.Instant.now().toString());
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

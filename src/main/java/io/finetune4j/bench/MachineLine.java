@@ -1,0 +1,29 @@
+package io.finetune4j.bench;
+
+import ai.djl.engine.Engine;
+import io.finetune4j.util.Devices;
+import io.finetune4j.util.MachineInfo;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a benchmark ran on, printed with every result so numbers are never separated from their machine. */
+public final class MachineLine {
+    private MachineLine() {}
+
+    public static Map<String, Object> describe(String device) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpu", MachineInfo.cpuModel());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("device", device);
+        m.put("java", Runtime.version().toString());
+        m.put("djl", Engine.getDjlVersion());
+        m.put("pytorch", Devices.engine().getVersion());
+        m.put("intra_op_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        return m;
+    }
+
+    public static String format(Map<String, Object> m) {
+        return m.get("cpu") + ", " + m.get("cores") + " cores, device " + m.get("device") + ", Java " + m.get("java")
+                + ", DJL " + m.get("djl") + ", PyTorch " + m.get("pytorch") + " (" + m.get("intra_op_threads") + " threads)";
+    }
+}

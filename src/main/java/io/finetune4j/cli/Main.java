@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             ConfigCommand.class,
             DocsCommand.class,
             BenchCommand.class,
+            ModelFetchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

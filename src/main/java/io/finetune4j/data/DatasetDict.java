@@ -17,9 +17,33 @@ import java.util.function.UnaryOperator;
 /** Ordered split name → {@link Dataset}, like HF's {@code DatasetDict}. Immutable. */
 public final class DatasetDict {
     private final Map<String, Dataset> splits;
+    private final Map<String, Integer> skippedRows;
 
     public DatasetDict(Map<String, Dataset> splits) {
+        this(splits, Map.of());
+    }
+
+    private DatasetDict(Map<String, Dataset> splits, Map<String, Integer> skippedRows) {
         this.splits = Collections.unmodifiableMap(new LinkedHashMap<>(splits));
+        this.skippedRows = Collections.unmodifiableMap(new LinkedHashMap<>(skippedRows));
+    }
+
+    /** A loader's result that remembers how many bad rows it skipped per split. */
+    static DatasetDict withSkipped(Map<String, Dataset> splits, Map<String, Integer> skippedRows) {
+        return new DatasetDict(splits, skippedRows);
+    }
+
+    /**
+     * Rows the loader skipped per split (with {@code onBadRows skip}); empty for data sets that
+     * were not loaded from files. Operations on the dict do not carry it over.
+     */
+    public Map<String, Integer> skippedRows() {
+        return skippedRows;
+    }
+
+    /** Total rows skipped over all splits. */
+    public int totalSkippedRows() {
+        return skippedRows.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** The split, or a BadInputException listing the available ones. */

@@ -68,10 +68,14 @@ final class DuckDbFiles {
             try (ResultSet rs = st.executeQuery("SELECT * FROM " + source)) {
                 ResultSetMetaData md = rs.getMetaData();
                 int n = md.getColumnCount();
-                for (int c = 1; c <= n; c++) cols.put(md.getColumnName(c), new ArrayList<>());
+                int[] types = new int[n + 1];
+                for (int c = 1; c <= n; c++) {
+                    cols.put(md.getColumnName(c), new ArrayList<>());
+                    types[c] = md.getColumnType(c);
+                }
                 List<List<Object>> lists = new ArrayList<>(cols.values());
                 while (rs.next()) {
-                    for (int c = 1; c <= n; c++) lists.get(c - 1).add(value(rs, c, md.getColumnType(c)));
+                    for (int c = 1; c <= n; c++) lists.get(c - 1).add(value(rs, c, types[c]));
                     rows++;
                 }
             }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             DocsCommand.class,
             BenchCommand.class,
             ModelFetchCommand.class,
+            DataCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,263 @@
+package io.finetune4j.data;
+
+import io.finetune4j.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads local data: a HF dataset folder of parquet shards named by split, CSV/TSV/JSON/JSONL files,
+ * explicit {@code dataFiles}, or the aclImdb folder layout. Rows are checked (text present, label
+ * a known class) and reported by file and row, or skipped and counted.
+ */
+final class LocalLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalLoader.class);
+    private static final List<String> SPLIT_ORDER = List.of("train", "validation", "test");
+
+    private LocalLoader() {}
+
+    static DatasetDict load(Path path, LoadOptions options) {
+        if (!Files.exists(path)) {
+            throw new BadInputException("no such file or folder: " + path
+                    + "; give a HF dataset folder (parquet), CSV/TSV/JSON/JSONL files or an aclImdb folder");
+        }
+        if (options.dataFiles().isEmpty() && Files.isDirectory(path) && AclImdbReader.looksLikeAclImdb(path)) {
+            return AclImdbReader.load(path, options);
+        }
+        Map<String, List<Path>> files = discover(path, options);
+        SplitSpec spec = options.split() == null ? null : SplitSpec.parse(options.split());
+        if (spec != null) {
+            if (!files.containsKey(spec.split())) {
+                throw new BadInputException("unknown split '" + spec.split() + "' in " + path + "; available splits: "
+                        + String.join(", ", files.keySet()));
+            }
+            files = Map.of(spec.split(), files.get(spec.split()));
+        }
+        boolean skip = options.onBadRows() == LoadOptions.BadRows.SKIP;
+        Map<String, List<DuckDbFiles.RawTable>> raw = new LinkedHashMap<>();
+        files.forEach((split, list) -> raw.put(split, list.stream().map(f -> DuckDbFiles.read(f, skip)).toList()));
+        ClassLabel labels = classLabel(raw, options);
+        Map<String, Dataset> splits = new LinkedHashMap<>();
+        Map<String, Integer> skipped = new LinkedHashMap<>();
+        raw.forEach((split, tables) -> {
+            RowChecker checker = new RowChecker(options, labels);
+            List<Dataset> parts = new ArrayList<>();
+            for (DuckDbFiles.RawTable t : tables) parts.add(checker.convert(t));
+            Dataset d = parts.size() == 1 ? parts.get(0) : Datasets.concatenate(parts.toArray(Dataset[]::new));
+            splits.put(split, spec == null ? d : spec.apply(d));
+            skipped.put(split, checker.skipped());
+        });
+        return DatasetDict.withSkipped(splits, skipped);
+    }
+
+    /** Split name → files, from {@code dataFiles} or by file names inside a folder. */
+    static Map<String, List<Path>> discover(Path path, LoadOptions options) {
+        Map<String, List<Path>> out = new LinkedHashMap<>();
+        if (!options.dataFiles().isEmpty()) {
+            Path base = Files.isDirectory(path) ? path : path.getParent();
+            options.dataFiles().forEach((split, list) -> {
+                List<Path> resolved = new ArrayList<>();
+                for (Path f : list) {
+                    Path p = f.isAbsolute() ? f : base.resolve(f);
+                    if (!Files.isRegularFile(p)) throw new BadInputException("data file for split '" + split + "' not found: " + p);
+                    resolved.add(p);
+                }
+                out.put(split, resolved);
+            });
+            return ordered(out);
+        }
+        if (Files.isRegularFile(path)) {
+            out.put("train", List.of(path));
+            return out;
+        }
+        List<Path> found;
+        try (Stream<Path> walk = Files.walk(path, 3)) {
+            found = walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> DuckDbFiles.formatOf(p) != null)
+                    .filter(p -> !p.getFileName().toString().equals("dataset_info.json"))
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
+        } catch (IOException e) {
+            throw new BadInputException("cannot list " + path + ": " + e.getMessage(), e);
+        }
+        for (Path f : found) out.computeIfAbsent(splitOf(f), k -> new ArrayList<>()).add(f);
+        if (out.isEmpty()) {
+            throw new BadInputException("no data files in " + path + "; expected files named by split (train-00000-of-00001.parquet, "
+                    + "train.csv, test.jsonl, ...) or an aclImdb folder (train/pos/*.txt, train/neg/*.txt)");
+        }
+        return ordered(out);
+    }
+
+    /** "train-00000-of-00001.parquet" and "train.csv" → "train". */
+    static String splitOf(Path file) {
+        String name = file.getFileName().toString();
+        int cut = name.length();
+        for (char c : new char[] {'-', '.'}) {
+            int i = name.indexOf(c);
+            if (i > 0) cut = Math.min(cut, i);
+        }
+        return name.substring(0, cut).toLowerCase(Locale.ROOT);
+    }
+
+    private static Map<String, List<Path>> ordered(Map<String, List<Path>> in) {
+        Map<String, List<Path>> out = new LinkedHashMap<>();
+        for (String s : SPLIT_ORDER) if (in.containsKey(s)) out.put(s, in.get(s));
+        new TreeMap<>(in).forEach(out::putIfAbsent);
+        return out;
+    }
+
+    /** The label classes: given names, else HF metadata, else the sorted distinct string labels of all splits. */
+    private static ClassLabel classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options) {
+        if (options.labelColumn() == null) return null;
+        if (options.labelNames() != null) return new ClassLabel(options.labelNames());
+        TreeSet<String> names = new TreeSet<>();
+        boolean sawStrings = false;
+        for (List<DuckDbFiles.RawTable> tables : raw.values()) {
+            for (DuckDbFiles.RawTable t : tables) {
+                if (t.hfFeatures() != null && t.hfFeatures().classLabel(options.labelColumn()) != null) {
+                    return t.hfFeatures().classLabel(options.labelColumn());
+                }
+                Object[] values = t.columns().get(options.labelColumn());
+                if (values == null) continue;
+                for (Object v : values) {
+                    if (v instanceof String s) {
+                        sawStrings = true;
+                        if (!s.isBlank()) names.add(s);
+                    }
+                }
+            }
+        }
+        return sawStrings && !names.isEmpty() ? new ClassLabel(new ArrayList<>(names)) : null;
+    }
+
+    /** Turns raw rows into typed columns, checking text and label per row. */
+    static final class RowChecker {
+        private final LoadOptions options;
+        private final ClassLabel labels;
+        private final Map<String, Integer> labelIndex;
+        private int skipped;
+
+        RowChecker(LoadOptions options, ClassLabel labels) {
+            this.options = options;
+            this.labels = labels;
+            this.labelIndex = labels == null ? Map.of() : labels.index();
+        }
+
+        int skipped() {
+            return skipped;
+        }
+
+        Dataset convert(DuckDbFiles.RawTable t) {
+            skipped += t.rejected();
+            String text = options.textColumn();
+            String label = options.labelColumn();
+            if (text != null && !t.columns().containsKey(text)) {
+                throw new BadInputException(t.file() + " has no text column '" + text + "'; its columns are " + t.columns().keySet()
+                        + " (set textColumn)");
+            }
+            if (label != null && !t.columns().containsKey(label)) {
+                throw new BadInputException(t.file() + " has no label column '" + label + "'; its columns are " + t.columns().keySet()
+                        + " (set labelColumn, or null for none)");
+            }
+            int[] keep = new int[t.numRows()];
+            int kept = 0;
+            int[] labelIds = new int[t.numRows()];
+            for (int r = 0; r < t.numRows(); r++) {
+                String problem = null;
+                if (text != null) {
+                    Object v = t.columns().get(text)[r];
+                    if (!(v instanceof String s) || s.isEmpty()) problem = "missing text in column '" + text + "'";
+                }
+                if (problem == null && label != null) {
+                    Object v = t.columns().get(label)[r];
+                    if (v == null) {
+                        problem = "missing label in column '" + label + "'";
+                    } else if (v instanceof String s) {
+                        Integer id = labelIndex.get(s);
+                        if (id == null) problem = "label '" + s + "' is not a class of " + labels;
+                        else labelIds[r] = id;
+                    } else if (v instanceof Number n) {
+                        long id = n.longValue();
+                        if (n.doubleValue() != id || (labels != null ? !labels.accepts((int) id) : id != (int) id)) {
+                            problem = "label " + v + " is not a class of " + (labels != null ? labels : "int labels");
+                        } else {
+                            labelIds[r] = (int) id;
+                        }
+                    } else {
+                        problem = "label " + v + " is neither a class name nor a class id";
+                    }
+                }
+                if (problem == null) {
+                    keep[kept++] = r;
+                } else if (options.onBadRows() == LoadOptions.BadRows.SKIP) {
+                    skipped++;
+                } else {
+                    throw new BadInputException(t.file() + " row " + (r + 1) + ": " + problem
+                            + " (fix the row, or load with onBadRows skip)");
+                }
+            }
+            Map<String, Column> cols = new LinkedHashMap<>();
+            Map<String, Feature> feats = new LinkedHashMap<>();
+            for (Map.Entry<String, Object[]> e : t.columns().entrySet()) {
+                String name = e.getKey();
+                Column c = name.equals(label) ? labelColumn(labelIds, keep, kept) : column(name, e.getValue(), keep, kept, t);
+                cols.put(name, c);
+                if (name.equals(label) && labels != null) feats.put(name, labels);
+            }
+            return new Dataset(cols, new Features(feats));
+        }
+
+        private static Column labelColumn(int[] ids, int[] keep, int kept) {
+            int[] out = new int[kept];
+            for (int i = 0; i < kept; i++) out[i] = ids[keep[i]];
+            return new Column.Ints(out);
+        }
+
+        /** Other columns keep their type: strings, ints, floats or int lists (nulls become "" / 0). */
+        private static Column column(String name, Object[] values, int[] keep, int kept, DuckDbFiles.RawTable t) {
+            Object sample = null;
+            for (Object v : values) if (v != null) { sample = v; break; }
+            if (sample instanceof Long) {
+                int[] out = new int[kept];
+                for (int i = 0; i < kept; i++) {
+                    Object v = values[keep[i]];
+                    long l = v == null ? 0 : (Long) v;
+                    if (l != (int) l) throw new BadInputException(t.file() + " row " + (keep[i] + 1) + ": value " + l + " in column '" + name + "' does not fit in int32");
+                    out[i] = (int) l;
+                }
+                return new Column.Ints(out);
+            }
+            if (sample instanceof Double) {
+                float[] out = new float[kept];
+                for (int i = 0; i < kept; i++) out[i] = values[keep[i]] == null ? 0f : ((Double) values[keep[i]]).floatValue();
+                return new Column.Floats(out);
+            }
+            if (sample instanceof int[]) {
+                int[][] out = new int[kept][];
+                for (int i = 0; i < kept; i++) out[i] = values[keep[i]] == null ? new int[0] : (int[]) values[keep[i]];
+                return new Column.IntLists(out);
+            }
+            String[] out = new String[kept];
+            for (int i = 0; i < kept; i++) out[i] = values[keep[i]] == null ? null : values[keep[i]].toString();
+            return new Column.Strings(out);
+        }
+    }
+
+    static void logSkipped(Path path, Map<String, Integer> skipped) {
+        skipped.forEach((split, n) -> {
+            if (n > 0) LOG.warn("skipped {} bad rows in split '{}' of {}", n, split, path);
+        });
+    }
+}

@@ -115,7 +115,13 @@ public final class Trainer {
             state.trainBatchSize = batchSize;
             Engine.getInstance().setRandomSeed(args.seed() + state.globalStep);
             List<TrainerCallback> all = withReporting();
-            double flopsPerToken = 6.0 * nonEmbeddingParameterCount();
+            // HF's total_flos: 6 × non-embedding parameters × input positions (padding included);
+            // MFU counts only what is trained: 6 × trainable non-embedding parameters per position.
+            double flopsPerToken = 6.0 * nonEmbeddingParameterCount(model.namedParameters());
+            double trainedFlopsPerToken = 6.0 * nonEmbeddingParameterCount(trainable);
+            if (args.fp16()) {
+                LOG.warn("fp16 is not implemented by this Trainer yet; training in float32");
+            }
             double peak = peakFlops != null ? peakFlops : PeakFlops.measure(model.manager());
             LOG.info("training {} rows, {} epochs, {} steps ({} per epoch), batch {} x {} accumulation, {} trainable parameters",
                     trainColumns.size(), numEpochs, maxSteps, stepsPerEpoch, batchSize, accumulation, count(trainable));
@@ -160,8 +166,8 @@ public final class Trainer {
                     state.globalStep++;
                     state.epoch = epoch + (stepInEpoch + 1) / (double) stepsPerEpoch;
                     state.numInputTokensSeen += r.tokens;
-                    state.totalFlos += flopsPerToken * r.tokens;
-                    flosSinceLog += flopsPerToken * r.tokens;
+                    state.totalFlos += flopsPerToken * r.positions;
+                    flosSinceLog += trainedFlopsPerToken * r.positions;
                     totalLoss += r.loss;
                     lossSinceLog += r.loss;
                     stepsSinceLog++;
@@ -230,7 +236,7 @@ public final class Trainer {
         }
     }
 
-    private record StepResult(double loss, long tokens, int rows) {}
+    private record StepResult(double loss, long tokens, long positions, int rows) {}
 
     /**
      * Forward and backward over the micro-batches of one optimizer step. Each micro-batch's mean
@@ -244,6 +250,7 @@ public final class Trainer {
         }
         double loss = 0;
         long tokens = 0;
+        long positions = 0;
         try (NDManager step = model.manager().newSubManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             for (int[] rowsOfBatch : window) {
@@ -254,9 +261,10 @@ public final class Trainer {
                 collector.backward(mean.mul(weight));
                 loss += mean.getFloat() * weight;
                 tokens += batch.tokens();
+                positions += batch.inputIds().getShape().size();
             }
         }
-        return new StepResult(loss, tokens, rows);
+        return new StepResult(loss, tokens, positions, rows);
     }
 
     private boolean shouldLog(boolean epochEnd) {
@@ -414,7 +422,11 @@ public final class Trainer {
             throw new BadInputException("no evaluation data: pass evalColumns to Trainer.builder()");
         }
         evalColumns.checkLabels(model.numLabels());
-        return evaluate(evalColumns, "eval");
+        Map<String, Double> metrics = evaluate(evalColumns, "eval");
+        Map<String, Object> entry = new LinkedHashMap<>(metrics);
+        entry.put("step", state.globalStep);
+        state.logHistory.add(entry); // as HF's evaluate() logs its metrics
+        return metrics;
     }
 
     /** Logits for every row, plus test_* metrics when the columns have labels. */
@@ -495,11 +507,13 @@ public final class Trainer {
         return out;
     }
 
-    /** HF's floating_point_ops: 6 × parameters without embeddings × tokens. */
-    private long nonEmbeddingParameterCount() {
+    /** Parameters other than embedding tables (HF's num_parameters(exclude_embeddings=True)). */
+    private static long nonEmbeddingParameterCount(Map<String, Parameter> params) {
         long n = 0;
-        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            if (!e.getKey().contains("embed")) {
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            String name = e.getKey();
+            boolean embeddingTable = name.contains("embed") && name.endsWith("weight") && !name.contains("LayerNorm");
+            if (!embeddingTable) {
                 n += e.getValue().getArray().getShape().size();
             }
         }

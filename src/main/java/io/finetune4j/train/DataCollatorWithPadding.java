@@ -41,8 +41,25 @@ public final class DataCollatorWithPadding {
         return new DataCollatorWithPadding(0, Padding.MAX_LENGTH, maxLength);
     }
 
+    /** A padded batch still on the Java heap: what a data-loader thread prepares ahead of the training step. */
+    public record HostBatch(long[] inputIds, long[] tokenTypeIds, long[] attentionMask, long[] labels, int[] labelIds, int[] rows,
+            int width, long tokens) {
+        /** Copies the batch to the device of {@code manager}. */
+        public Batch toDevice(NDManager manager) {
+            Shape shape = new Shape(rows.length, width);
+            NDArray l = labels == null ? null : manager.create(labels);
+            return new Batch(manager.create(inputIds, shape), manager.create(tokenTypeIds, shape), manager.create(attentionMask, shape),
+                    l, labelIds, rows, tokens);
+        }
+    }
+
     /** Builds the batch of the given rows in {@code manager} (a per-step child of the model's manager). */
     public Batch collate(EncodedColumns columns, int[] rows, NDManager manager) {
+        return prepare(columns, rows).toDevice(manager);
+    }
+
+    /** Gathers and pads the rows into heap arrays (thread-safe: reads the columns only). */
+    public HostBatch prepare(EncodedColumns columns, int[] rows) {
         int[][] ids = columns.inputIds().values();
         int longest = 0;
         for (int r : rows) {
@@ -74,20 +91,17 @@ public final class DataCollatorWithPadding {
                 tokens += mask[base + j];
             }
         }
-        Shape shape = new Shape(rows.length, width);
-        NDArray labels = null;
+        long[] labels = null;
         int[] labelIds = null;
         if (columns.labels() != null) {
             labelIds = new int[rows.length];
-            long[] l = new long[rows.length];
+            labels = new long[rows.length];
             for (int b = 0; b < rows.length; b++) {
                 labelIds[b] = columns.labels().values()[rows[b]];
-                l[b] = labelIds[b];
+                labels[b] = labelIds[b];
             }
-            labels = manager.create(l);
         }
-        return new Batch(manager.create(inputIds, shape), manager.create(typeIds, shape), manager.create(mask, shape),
-                labels, labelIds, rows.clone(), tokens);
+        return new HostBatch(inputIds, typeIds, mask, labels, labelIds, rows.clone(), width, tokens);
     }
 
     private static int indexOfLongerThan(int[][] ids, int[] rows, int width) {

@@ -101,7 +101,8 @@ public final class Trainer {
         int numEpochs = (maxSteps + stepsPerEpoch - 1) / stepsPerEpoch;
 
         // --- optimizer, schedule, state (restored when resuming)
-        try (AdamW optimizer = AdamW.of(trainable, args)) {
+        try (AdamW optimizer = AdamW.of(trainable, args);
+             BatchPrefetcher loader = new BatchPrefetcher(collator, trainColumns, args.dataloaderNumWorkers())) {
             LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.warmupSteps(maxSteps), maxSteps);
             state = new TrainerState();
             if (resumeFrom != null) {
@@ -148,10 +149,14 @@ public final class Trainer {
             int skipSteps = state.globalStep % stepsPerEpoch;
             for (int epoch = firstEpoch; epoch < numEpochs && state.globalStep < maxSteps && !control.shouldTrainingStop; epoch++) {
                 List<int[]> batches = order.batches(epoch);
+                List<List<int[]>> windows = new ArrayList<>();
+                for (int k = skipSteps; k < stepsPerEpoch; k++) {
+                    windows.add(batches.subList(k * accumulation, Math.min(batches.size(), (k + 1) * accumulation)));
+                }
+                loader.startEpoch(windows);
                 all.forEach(c -> c.onEpochBegin(args, state, control));
                 for (int stepInEpoch = skipSteps; stepInEpoch < stepsPerEpoch && state.globalStep < maxSteps; stepInEpoch++) {
-                    List<int[]> window = batches.subList(stepInEpoch * accumulation, Math.min(batches.size(), (stepInEpoch + 1) * accumulation));
-                    StepResult r = forwardBackward(window);
+                    StepResult r = forwardBackward(loader.next());
                     if (!Double.isFinite(r.loss)) {
                         Path last = Checkpoints.latestCheckpoint(outputDir);
                         throw new TrainingDivergedException("the training loss became " + r.loss + " at step " + (state.globalStep + 1)
@@ -243,21 +248,21 @@ public final class Trainer {
      * loss is weighted by its share of the window's rows, so the summed gradients equal those of
      * one big batch (2 × 4 rows == 8 rows). Gradients accumulate in the parameters until zeroGrad.
      */
-    private StepResult forwardBackward(List<int[]> window) {
+    private StepResult forwardBackward(List<DataCollatorWithPadding.HostBatch> window) {
         int rows = 0;
-        for (int[] b : window) {
-            rows += b.length;
+        for (DataCollatorWithPadding.HostBatch b : window) {
+            rows += b.rows().length;
         }
         double loss = 0;
         long tokens = 0;
         long positions = 0;
         try (NDManager step = model.manager().newSubManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            for (int[] rowsOfBatch : window) {
-                DataCollatorWithPadding.Batch batch = collator.collate(trainColumns, rowsOfBatch, step);
+            for (DataCollatorWithPadding.HostBatch host : window) {
+                DataCollatorWithPadding.Batch batch = host.toDevice(step);
                 NDArray logits = model.logits(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(), true);
                 NDArray mean = Losses.crossEntropy(logits, batch.labels(), args.labelSmoothingFactor()).mean();
-                double weight = (double) rowsOfBatch.length / rows;
+                double weight = (double) batch.size() / rows;
                 collector.backward(mean.mul(weight));
                 loss += mean.getFloat() * weight;
                 tokens += batch.tokens();

@@ -84,7 +84,7 @@ class TrainerTest {
     void trainerStateHasHuggingFaceKeys() throws Exception {
         try (TinyClassifier model = new TinyClassifier(20, 8, 2, 7)) {
             Path run = tmp.resolve("state");
-            trainer(model, base(run).maxSteps(4).set("save_strategy", "steps").set("save_steps", 2).set("logging_steps", 2).build(), SyntheticTask.make(32, 1))
+            trainer(model, base(run).maxSteps(4).set("save_strategy", "steps").set("save_steps", 2).set("logging_steps", 2).set("disable_tqdm", false).build(), SyntheticTask.make(32, 1))
                     .build().train();
             JsonNode json = new ObjectMapper().readTree(run.resolve("checkpoint-4/trainer_state.json").toFile());
             Set<String> keys = new TreeSet<>();
@@ -117,6 +117,11 @@ class TrainerTest {
             accumulated = model.weights("embed.weight");
         }
         assertArrayEquals(big, accumulated, 1e-5f);
+        try (TinyClassifier model = new TinyClassifier(20, 8, 2, 9)) { // data-loader threads change nothing but timing
+            trainer(model, base(tmp.resolve("c")).maxSteps(6).weightDecay(0.01).set("dataloader_num_workers", 2).build(), train)
+                    .build().train();
+            assertArrayEquals(big, model.weights("embed.weight"), 0f);
+        }
     }
 
     @Test
@@ -212,7 +217,10 @@ class TrainerTest {
             Trainer t = trainer(model, base(tmp.resolve("leak")).maxSteps(200).evalStrategy("steps").set("eval_steps", 50).build(),
                     SyntheticTask.make(64, 1)).evalColumns(SyntheticTask.make(32, 2)).build();
             t.train();
-            t.predict(SyntheticTask.make(8, 3));
+            PredictionOutput p = t.predict(SyntheticTask.make(8, 3));
+            assertEquals(8, p.predictions().length);
+            assertEquals(2, p.predictions()[0].length);
+            assertTrue(p.metrics().containsKey("test_loss"));
             assertEquals(before, model.manager.getManagedArrays().size());
         }
     }

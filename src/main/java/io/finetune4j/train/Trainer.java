@@ -548,8 +548,8 @@ public final class Trainer {
             all.add(new ProgressCallback());
         }
         Path logDir = Path.of(args.loggingDir());
-        if (args.reportsTo("tensorboard") && callbacks.stream().noneMatch(c -> c instanceof TensorBoardCallback)) {
-            all.add(new TensorBoardCallback(logDir));
+        if (args.reportsTo("tensorboard") && callbacks.stream().noneMatch(c -> c instanceof TensorBoardLogger)) {
+            all.add(new TensorBoardLogger(logDir));
         }
         if (args.reportsTo("jsonl") && callbacks.stream().noneMatch(c -> c instanceof JsonlLogger)) {
             all.add(new JsonlLogger(logDir));

@@ -86,6 +86,6 @@ class CallbacksTest {
         logs.put("eval_accuracy", 0.9);
         logs.put("test_f1", 0.8);
         logs.put("note", "text is skipped");
-        assertEquals(List.of("train/loss", "eval/accuracy", "test/f1"), List.copyOf(TensorBoardCallback.tags(logs).keySet()));
+        assertEquals(List.of("train/loss", "eval/accuracy", "test/f1"), List.copyOf(TensorBoardLogger.tags(logs).keySet()));
     }
 }

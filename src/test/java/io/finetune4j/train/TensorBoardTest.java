@@ -35,8 +35,8 @@ class TensorBoardTest {
         evalLog.put("eval_accuracy", 0.89964);
         Path file;
         try (TensorBoardWriter w = new TensorBoardWriter(tmp)) {
-            w.scalars(782, TensorBoardCallback.tags(trainLog));
-            w.scalars(782, TensorBoardCallback.tags(evalLog));
+            w.scalars(782, TensorBoardLogger.tags(trainLog));
+            w.scalars(782, TensorBoardLogger.tags(evalLog));
             file = w.file();
         }
         assertTrue(file.getFileName().toString().startsWith("events.out.tfevents."));

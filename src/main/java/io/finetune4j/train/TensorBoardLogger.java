@@ -5,14 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * report_to tensorboard: every log entry becomes scalars tagged like HF's TensorBoardCallback
+ * report_to tensorboard: every log entry becomes scalars tagged like HF's TensorBoardLogger
  * (train/loss, train/learning_rate, train/grad_norm, train/epoch, eval/loss, eval/accuracy, …).
  */
-public final class TensorBoardCallback implements TrainerCallback, AutoCloseable {
+public final class TensorBoardLogger implements TrainerCallback, AutoCloseable {
     private final Path logDir;
     private TensorBoardWriter writer;
 
-    public TensorBoardCallback(Path logDir) {
+    public TensorBoardLogger(Path logDir) {
         this.logDir = logDir;
     }
 

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             BenchCommand.class,
             ModelFetchCommand.class,
             DataCommand.class,
+            PlotCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -11,6 +11,7 @@ public final class ArgumentSections {
     public static Map<String, Object> all() {
         Map<String, Object> sections = new LinkedHashMap<>();
         sections.put("TrainingArguments", new TrainingArguments());
+        sections.put("Callbacks", new CallbackArguments());
         return sections;
     }
 }

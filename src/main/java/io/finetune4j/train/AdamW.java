@@ -1,0 +1,190 @@
+package io.finetune4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import io.finetune4j.BadInputException;
+import io.finetune4j.io.SafeTensors;
+import io.finetune4j.io.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * torch.optim.AdamW over parameters by HF name: decoupled weight decay ({@code p -= lr·wd·p}),
+ * biased moments, bias correction. Biases and LayerNorm weights get no decay (HF's
+ * get_decay_parameter_names). Only parameters that require a gradient get state. Updates are in
+ * place; temporaries live in a per-step sub-manager that is closed after the step.
+ */
+public final class AdamW implements AutoCloseable {
+    private final Map<String, Parameter> params = new LinkedHashMap<>();
+    private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
+    private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
+    private final List<String> noDecay = new ArrayList<>();
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private long step;
+
+    public AdamW(Map<String, Parameter> namedParameters, double beta1, double beta2, double eps, double weightDecay) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        for (Map.Entry<String, Parameter> e : namedParameters.entrySet()) {
+            Parameter p = e.getValue();
+            if (!p.requiresGradient()) {
+                continue;
+            }
+            NDArray w = p.getArray();
+            params.put(e.getKey(), p);
+            expAvg.put(e.getKey(), w.zerosLike());
+            expAvgSq.put(e.getKey(), w.zerosLike());
+            if (!decays(e.getKey())) {
+                noDecay.add(e.getKey());
+            }
+        }
+    }
+
+    /** From training arguments (adam_beta1/2, adam_epsilon, weight_decay). */
+    public static AdamW of(Map<String, Parameter> namedParameters, TrainingArguments args) {
+        return new AdamW(namedParameters, args.adamBeta1(), args.adamBeta2(), args.adamEpsilon(), args.weightDecay());
+    }
+
+    /** HF's rule: no weight decay on biases and on LayerNorm weights. */
+    public static boolean decays(String name) {
+        return !(name.endsWith("bias") || name.contains("LayerNorm") || name.contains("layer_norm"));
+    }
+
+    /** Names of the parameters this optimizer updates, in order. */
+    public List<String> parameterNames() {
+        return List.copyOf(params.keySet());
+    }
+
+    public long stepCount() {
+        return step;
+    }
+
+    /** One update with learning rate {@code lr} from the gradients currently held by the parameters. */
+    public void step(double lr) {
+        step++;
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        double stepSize = lr / bc1;
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            NDArray w = e.getValue().getArray();
+            try (NDManager tmp = w.getManager().newSubManager()) {
+                NDArray g = w.getGradient();
+                g.attach(tmp);
+                if (weightDecay != 0 && !noDecay.contains(e.getKey())) {
+                    w.muli(1 - lr * weightDecay);
+                }
+                NDArray m = expAvg.get(e.getKey());
+                NDArray v = expAvgSq.get(e.getKey());
+                m.muli(beta1).addi(g.mul(1 - beta1));
+                v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+                NDArray denom = attach(tmp, v.sqrt()).divi(bc2Sqrt).addi(eps);
+                w.subi(attach(tmp, m.div(denom)).muli(stepSize));
+            }
+        }
+    }
+
+    /** Sets every gradient to zero (PyTorch accumulates gradients across backward calls). */
+    public void zeroGrad() {
+        zeroGrad(params.values());
+    }
+
+    static void zeroGrad(Iterable<Parameter> parameters) {
+        for (Parameter p : parameters) {
+            NDArray w = p.getArray();
+            if (w.hasGradient()) {
+                try (NDArray g = w.getGradient()) {
+                    g.muli(0);
+                }
+            }
+        }
+    }
+
+    /**
+     * Scales all gradients so that their global L2 norm is at most {@code maxNorm} (torch's
+     * clip_grad_norm_, with its 1e-6) and returns the norm before clipping. maxNorm ≤ 0 only measures.
+     */
+    public double clipGradNorm(double maxNorm) {
+        double sumSq = 0;
+        for (Parameter p : params.values()) {
+            try (NDManager tmp = p.getArray().getManager().newSubManager()) {
+                NDArray g = p.getArray().getGradient();
+                g.attach(tmp);
+                sumSq += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            }
+        }
+        double norm = Math.sqrt(sumSq);
+        double coef = maxNorm / (norm + 1e-6);
+        if (maxNorm > 0 && coef < 1) {
+            for (Parameter p : params.values()) {
+                try (NDArray g = p.getArray().getGradient()) {
+                    g.muli(coef);
+                }
+            }
+        }
+        return norm;
+    }
+
+    private static NDArray attach(NDManager tmp, NDArray a) {
+        a.attach(tmp);
+        return a;
+    }
+
+    /** Writes exp_avg/exp_avg_sq per parameter and the step count (torch's state_dict content) to a safetensors file. */
+    public void save(Path file) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (String name : params.keySet()) {
+            tensors.put("state." + name + ".exp_avg", toTensor(expAvg.get(name)));
+            tensors.put("state." + name + ".exp_avg_sq", toTensor(expAvgSq.get(name)));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("step", Long.toString(step));
+        meta.put("betas", beta1 + "," + beta2);
+        meta.put("eps", Double.toString(eps));
+        meta.put("weight_decay", Double.toString(weightDecay));
+        SafeTensors.write(file, tensors, meta);
+    }
+
+    /** Restores what {@link #save} wrote; every trainable parameter must have its state with the same shape. */
+    public void load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException("optimizer state " + file + " is missing; resume from a checkpoint saved without save_only_model");
+        }
+        SafeTensors.Contents contents = SafeTensors.readWithMetadata(file);
+        Map<String, Tensor> tensors = contents.tensors();
+        for (String name : params.keySet()) {
+            copyInto(file, tensors, "state." + name + ".exp_avg", expAvg.get(name));
+            copyInto(file, tensors, "state." + name + ".exp_avg_sq", expAvgSq.get(name));
+        }
+        String s = contents.metadata().get("step");
+        step = s == null ? 0 : Long.parseLong(s);
+    }
+
+    private static void copyInto(Path file, Map<String, Tensor> tensors, String key, NDArray target) {
+        Tensor t = tensors.get(key);
+        if (t == null || !java.util.Arrays.equals(t.shape(), target.getShape().getShape())) {
+            throw new BadInputException("optimizer state " + file + " has no tensor '" + key + "' of shape "
+                    + target.getShape() + "; was it saved for another model?");
+        }
+        target.set(t.toFloats());
+    }
+
+    static Tensor toTensor(NDArray a) {
+        return Tensor.ofFloats(a.getShape().getShape(), a.toFloatArray());
+    }
+
+    @Override
+    public void close() {
+        expAvg.values().forEach(NDArray::close);
+        expAvgSq.values().forEach(NDArray::close);
+    }
+}

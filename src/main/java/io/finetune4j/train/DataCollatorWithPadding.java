@@ -1,0 +1,115 @@
+package io.finetune4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.finetune4j.BadInputException;
+
+/**
+ * HF's DataCollatorWithPadding: gathers rows into int64 arrays {@code [batch, length]} padded with
+ * the pad id (mask 0), to the longest row of the batch or to a fixed max_length.
+ */
+public final class DataCollatorWithPadding {
+    public enum Padding { LONGEST, MAX_LENGTH }
+
+    /** One batch on the model's device; {@code labels} is null without a labels column. */
+    public record Batch(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, NDArray labels, int[] labelIds, int[] rows, long tokens) {
+        public int size() {
+            return rows.length;
+        }
+    }
+
+    private final int padTokenId;
+    private final Padding padding;
+    private final int maxLength;
+
+    public DataCollatorWithPadding(int padTokenId, Padding padding, int maxLength) {
+        if (padding == Padding.MAX_LENGTH && maxLength <= 0) {
+            throw new BadInputException("padding max_length needs max_length > 0, got " + maxLength);
+        }
+        this.padTokenId = padTokenId;
+        this.padding = padding;
+        this.maxLength = maxLength;
+    }
+
+    /** Pads to the longest row with pad id 0 (BERT's [PAD]). */
+    public static DataCollatorWithPadding longest() {
+        return new DataCollatorWithPadding(0, Padding.LONGEST, 0);
+    }
+
+    public static DataCollatorWithPadding maxLength(int maxLength) {
+        return new DataCollatorWithPadding(0, Padding.MAX_LENGTH, maxLength);
+    }
+
+    /** A padded batch still on the Java heap: what a data-loader thread prepares ahead of the training step. */
+    public record HostBatch(long[] inputIds, long[] tokenTypeIds, long[] attentionMask, long[] labels, int[] labelIds, int[] rows,
+            int width, long tokens) {
+        /** Copies the batch to the device of {@code manager}. */
+        public Batch toDevice(NDManager manager) {
+            Shape shape = new Shape(rows.length, width);
+            NDArray l = labels == null ? null : manager.create(labels);
+            return new Batch(manager.create(inputIds, shape), manager.create(tokenTypeIds, shape), manager.create(attentionMask, shape),
+                    l, labelIds, rows, tokens);
+        }
+    }
+
+    /** Builds the batch of the given rows in {@code manager} (a per-step child of the model's manager). */
+    public Batch collate(EncodedColumns columns, int[] rows, NDManager manager) {
+        return prepare(columns, rows).toDevice(manager);
+    }
+
+    /** Gathers and pads the rows into heap arrays (thread-safe: reads the columns only). */
+    public HostBatch prepare(EncodedColumns columns, int[] rows) {
+        int[][] ids = columns.inputIds().values();
+        int longest = 0;
+        for (int r : rows) {
+            longest = Math.max(longest, ids[r].length);
+        }
+        int width = padding == Padding.MAX_LENGTH ? maxLength : longest;
+        if (width < longest) {
+            throw new BadInputException("row " + rows[indexOfLongerThan(ids, rows, width)] + " has more than max_length=" + width
+                    + " tokens; tokenize with truncation=True or raise max_length");
+        }
+        long[] inputIds = new long[rows.length * width];
+        long[] typeIds = new long[rows.length * width];
+        long[] mask = new long[rows.length * width];
+        long tokens = 0;
+        for (int b = 0; b < rows.length; b++) {
+            int r = rows[b];
+            int[] row = ids[r];
+            int[] types = columns.tokenTypeIds() == null ? null : columns.tokenTypeIds().values()[r];
+            int[] m = columns.attentionMask() == null ? null : columns.attentionMask().values()[r];
+            int base = b * width;
+            for (int j = 0; j < width; j++) {
+                if (j < row.length) {
+                    inputIds[base + j] = row[j];
+                    typeIds[base + j] = types == null ? 0 : types[j];
+                    mask[base + j] = m == null ? 1 : m[j];
+                } else {
+                    inputIds[base + j] = padTokenId;
+                }
+                tokens += mask[base + j];
+            }
+        }
+        long[] labels = null;
+        int[] labelIds = null;
+        if (columns.labels() != null) {
+            labelIds = new int[rows.length];
+            labels = new long[rows.length];
+            for (int b = 0; b < rows.length; b++) {
+                labelIds[b] = columns.labels().values()[rows[b]];
+                labels[b] = labelIds[b];
+            }
+        }
+        return new HostBatch(inputIds, typeIds, mask, labels, labelIds, rows.clone(), width, tokens);
+    }
+
+    private static int indexOfLongerThan(int[][] ids, int[] rows, int width) {
+        for (int b = 0; b < rows.length; b++) {
+            if (ids[rows[b]].length > width) {
+                return b;
+            }
+        }
+        return 0;
+    }
+}

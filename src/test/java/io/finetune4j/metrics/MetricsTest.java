@@ -1,0 +1,53 @@
+package io.finetune4j.metrics;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+    // the example of HF's accuracy metric card: references [0,1,2,0,1,2], predictions [0,1,1,2,1,0] → 0.5
+    private final int[] refs = {0, 1, 2, 0, 1, 2};
+    private final int[] preds = {0, 1, 1, 2, 1, 0};
+
+    @Test
+    void accuracyAndConfusionMatrix() {
+        assertEquals(0.5, Metrics.accuracy(preds, refs));
+        long[][] cm = Metrics.confusionMatrix(preds, refs, 3);
+        assertArrayEquals(new long[] {1, 0, 1}, cm[0]);
+        assertArrayEquals(new long[] {0, 2, 0}, cm[1]);
+        assertArrayEquals(new long[] {1, 1, 0}, cm[2]);
+    }
+
+    @Test
+    void macroAveragesLikeSklearn() {
+        // per class precision 1/2, 2/3, 0; recall 1/2, 1, 0
+        Metrics.PrecisionRecallF1 s = Metrics.macro(preds, refs, 3);
+        assertEquals((0.5 + 2.0 / 3) / 3, s.precision(), 1e-12);
+        assertEquals(0.5, s.recall(), 1e-12);
+        assertEquals((0.5 + 0.8) / 3, s.f1(), 1e-12);
+    }
+
+    @Test
+    void binaryUsesPositiveLabelOne() {
+        int[] r = {1, 1, 0, 0, 1};
+        int[] p = {1, 0, 1, 0, 1};
+        Metrics.PrecisionRecallF1 s = Metrics.binary(p, r, 1);
+        assertEquals(2.0 / 3, s.precision(), 1e-12);
+        assertEquals(2.0 / 3, s.recall(), 1e-12);
+        assertEquals(2.0 / 3, s.f1(), 1e-12);
+        assertEquals(0.0, Metrics.binary(new int[] {0, 0}, new int[] {0, 0}, 1).f1());
+    }
+
+    @Test
+    void computeMetricsTakeArgmaxOfLogits() {
+        EvalPrediction p = new EvalPrediction(new float[][] {{0.1f, 2f}, {3f, -1f}, {0f, 0.5f}, {1f, 1f}}, new int[] {1, 0, 0, 0});
+        assertArrayEquals(new int[] {1, 0, 1, 0}, p.predictedLabels());
+        assertEquals(Map.of("accuracy", 0.75), ComputeMetrics.accuracy().compute(p));
+        Map<String, Double> all = ComputeMetrics.classification().compute(p);
+        assertEquals(List.of("accuracy", "precision", "recall", "f1"), List.copyOf(all.keySet()));
+        assertEquals(0.5, all.get("precision"));
+        assertEquals(1.0, all.get("recall"));
+    }
+}

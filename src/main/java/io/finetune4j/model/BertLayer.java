@@ -1,0 +1,33 @@
+package io.finetune4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+
+/** HF's {@code BertLayer}: one transformer encoder layer (attention, then the feed-forward block). */
+public final class BertLayer extends Module {
+    private final BertAttention attention;
+    private final BertIntermediate intermediate;
+    private final BertOutput output;
+
+    BertLayer(BertConfig c, ParameterFactory f) {
+        attention = register("attention", new BertAttention(c, f.child("attention")));
+        intermediate = register("intermediate", new BertIntermediate(c, f.child("intermediate")));
+        output = register("output", new BertOutput(c, f.child("output")));
+    }
+
+    public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training) {
+        NDArray attended = attention.forward(hidden, additiveMask, training);
+        return output.forward(intermediate.forward(attended), attended, training);
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}

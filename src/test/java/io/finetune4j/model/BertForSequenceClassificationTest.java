@@ -432,7 +432,7 @@ class BertForSequenceClassificationTest {
             int paramsArrays = model.manager().getManagedArrays().size();
             long[][] input = randomIds(4, 16, c.vocabSize(), 1);
             long[][] mask = fill(4, 16, 1);
-            for (int i = 0; i < 300; i++) {
+            for (int i = 0; i < 60; i++) {
                 try (NDManager step = model.manager().newSubManager();
                         GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
                     BertForSequenceClassification.Output out = model.forward(step.create(input), null, step.create(mask),

@@ -3,6 +3,7 @@ package io.finetune4j.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
@@ -36,13 +37,19 @@ public final class BertEmbeddings extends Module {
             throw new BadInputException("sequence length " + seq + " exceeds max_position_embeddings " + maxPositions
                     + "; truncate the inputs (max_length <= " + maxPositions + ")");
         }
-        NDManager m = inputIds.getManager();
-        NDArray positionIds = m.arange(0, (int) seq, 1, DataType.INT64);
-        NDArray types = tokenTypeIds != null ? tokenTypeIds : m.zeros(inputIds.getShape(), DataType.INT64);
-        NDArray x = wordEmbeddings.forward(inputIds)
-                .add(tokenTypeEmbeddings.forward(types))
-                .add(positionEmbeddings.forward(positionIds));
-        return dropout.forward(layerNorm.forward(x), training);
+        // Intermediates are closed at the end of the scope (see BertLayer); only the output survives.
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDManager m = inputIds.getManager();
+            NDArray positionIds = m.arange(0, (int) seq, 1, DataType.INT64);
+            NDArray types = tokenTypeIds != null ? tokenTypeIds : m.zeros(inputIds.getShape(), DataType.INT64);
+            NDArray x = wordEmbeddings.forward(inputIds)
+                    .add(tokenTypeEmbeddings.forward(types))
+                    .add(positionEmbeddings.forward(positionIds));
+            NDArray out = dropout.forward(layerNorm.forward(x), training);
+            NDScope.unregister(out);
+            return out;
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.finetune4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
 /** HF's {@code BertLayer}: one transformer encoder layer (attention, then the feed-forward block). */
@@ -16,9 +17,19 @@ public final class BertLayer extends Module {
         output = register("output", new BertOutput(c, f.child("output")));
     }
 
+    /**
+     * DJL keeps every array until its manager closes, so without the scope a forward would hold all
+     * intermediates of all layers (gigabytes at batch 64 × 160). Closing them here is safe under autograd:
+     * libtorch's graph keeps its own references to what backward needs.
+     */
     public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training) {
-        NDArray attended = attention.forward(hidden, additiveMask, training);
-        return output.forward(intermediate.forward(attended), attended, training);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray attended = attention.forward(hidden, additiveMask, training);
+            NDArray out = output.forward(intermediate.forward(attended), attended, training);
+            NDScope.unregister(out);
+            return out;
+        }
     }
 
     @Override

@@ -241,6 +241,42 @@ class BertForSequenceClassificationTest {
         }
     }
 
+    /** Backward through every layer (with the per-layer scopes closing intermediates) agrees with finite differences. */
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        BertConfig c = BertConfig.tiny();
+        long[][] input = randomIds(3, 8, c.vocabSize(), 4);
+        long[] labels = {1, 0, 1};
+        try (BertForSequenceClassification model = scrambled(c, 12)) {
+            try (NDManager step = model.manager().newSubManager();
+                    GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
+                gc.backward(model.forward(step.create(input), null, null, step.create(labels), false).loss());
+            }
+            for (String name : List.of("bert.embeddings.LayerNorm.weight", "bert.encoder.layer.0.intermediate.dense.weight",
+                    "bert.encoder.layer.1.attention.self.query.bias")) {
+                float analytic;
+                try (NDArray g = model.namedParameters().get(name).getArray().getGradient()) {
+                    analytic = g.toFloatArray()[3];
+                }
+                Map<String, Tensor> base = model.stateDict();
+                double[] losses = new double[2];
+                for (int sign = 0; sign < 2; sign++) {
+                    Map<String, Tensor> w = new LinkedHashMap<>(base);
+                    float[] v = base.get(name).toFloats();
+                    v[3] += sign == 0 ? 1e-2f : -1e-2f;
+                    w.put(name, Tensor.ofFloats(base.get(name).shape(), v));
+                    model.loadWeights(w);
+                    try (NDManager step = model.manager().newSubManager()) {
+                        losses[sign] = model.forward(step.create(input), null, null, step.create(labels), false).loss().getFloat();
+                    }
+                }
+                model.loadWeights(base);
+                double numeric = (losses[0] - losses[1]) / 2e-2;
+                assertEquals(numeric, analytic, 2e-3 + 0.05 * Math.abs(numeric), name);
+            }
+        }
+    }
+
     @Test
     void labelSmoothingAndIgnoreIndexFollowTorch() {
         try (NDManager m = NDManager.newBaseManager(CPU)) {

@@ -74,7 +74,7 @@ final class ModelCommand implements Runnable {
                     m.put("tree", model.printModel());
                     out.println(ConfigSources.toJson(m));
                 } else {
-                    report.warnings().forEach(w -> out.println(w + "\n"));
+                    // The load report's warnings already went to stderr in HF's words (SLF4J); not repeated here.
                     out.println(model.printModel());
                     out.println();
                     if (trainable != null) {

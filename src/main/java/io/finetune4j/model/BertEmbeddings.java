@@ -38,6 +38,7 @@ public final class BertEmbeddings extends Module {
                     + "; truncate the inputs (max_length <= " + maxPositions + ")");
         }
         // Intermediates are closed at the end of the scope (see BertLayer); only the output survives.
+        NDArray out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDManager m = inputIds.getManager();
@@ -46,10 +47,11 @@ public final class BertEmbeddings extends Module {
             NDArray x = wordEmbeddings.forward(inputIds)
                     .add(tokenTypeEmbeddings.forward(types))
                     .add(positionEmbeddings.forward(positionIds));
-            NDArray out = dropout.forward(layerNorm.forward(x), training);
+            out = dropout.forward(layerNorm.forward(x), training);
             NDScope.unregister(out);
-            return out;
         }
+        NDScope.register(out); // belongs to the caller's scope, if it opened one
+        return out;
     }
 
     @Override

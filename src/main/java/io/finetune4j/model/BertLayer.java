@@ -23,13 +23,15 @@ public final class BertLayer extends Module {
      * libtorch's graph keeps its own references to what backward needs.
      */
     public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training) {
+        NDArray out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray attended = attention.forward(hidden, additiveMask, training);
-            NDArray out = output.forward(intermediate.forward(attended), attended, training);
+            out = output.forward(intermediate.forward(attended), attended, training);
             NDScope.unregister(out);
-            return out;
         }
+        NDScope.register(out); // belongs to the caller's scope, if it opened one
+        return out;
     }
 
     @Override

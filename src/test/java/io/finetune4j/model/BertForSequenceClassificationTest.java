@@ -91,6 +91,18 @@ class BertForSequenceClassificationTest {
                     assertSame(step, out.getManager(), "logits must belong to the caller's step manager");
                 }
             }
+            // Through DJL's Block API as well, and inside a caller's NDScope: the logits survive our layer scopes.
+            try (NDManager step = model.manager().newSubManager()) {
+                NDArray viaBlock;
+                try (ai.djl.ndarray.NDScope outer = new ai.djl.ndarray.NDScope()) {
+                    outer.suppressNotUsedWarning();
+                    viaBlock = model.forward(new ai.djl.training.ParameterStore(step, false),
+                            new ai.djl.ndarray.NDList(step.create(randomIds(2, 5, c.vocabSize(), 1))), false).head();
+                    assertEquals(new Shape(2, 2), viaBlock.getShape());
+                    ai.djl.ndarray.NDScope.unregister(viaBlock);
+                }
+                assertEquals(4, viaBlock.toFloatArray().length);
+            }
             try (NDManager step = model.manager().newSubManager()) {
                 BadInputException e = assertThrows(BadInputException.class,
                         () -> model.logits(step.create(randomIds(1, 65, c.vocabSize(), 1)), null, null, false));

@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
             ConfigCommand.class,
             DocsCommand.class,
             BenchCommand.class,
-            ModelFetchCommand.class,
             DataCommand.class,
             PlotCommand.class,
+            ModelCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -18,10 +18,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Makes a model available locally: {@code fetch-model bert-base-uncased} fetches and converts it into
+ * Makes a model available locally: {@code model fetch bert-base-uncased} fetches and converts it into
  * the cache once, later calls only report the cached folder.
  */
-@Command(name = "fetch-model", description = "Fetch a known model (e.g. bert-base-uncased) into the cache as a Hugging Face folder.")
+@Command(name = "fetch", description = "Fetch a known model (e.g. bert-base-uncased) into the cache as a Hugging Face folder.")
 final class ModelFetchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A known model name (bert-base-uncased) or a model folder.")
     String model;

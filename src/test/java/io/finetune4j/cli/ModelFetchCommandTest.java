@@ -27,7 +27,7 @@ class ModelFetchCommandTest {
         t.put("b", Tensor.ofFloats(new long[] {1}, new float[] {3}));
         SafeTensors.write(model.resolve(SafeTensors.SINGLE_FILE), t, Map.of());
         StringWriter out = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "fetch-model", model.toString(), "--json");
+        int code = Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "model", "fetch", model.toString(), "--json");
         assertEquals(Main.OK, code);
         assertTrue(out.toString().contains("\"tensors\" : 2"), out.toString());
         assertTrue(out.toString().contains("\"fetched\" : false"), out.toString());
@@ -36,7 +36,7 @@ class ModelFetchCommandTest {
     @Test
     void anUnknownModelIsExitCode2WithOneLine() {
         StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "fetch-model", dir.resolve("missing").toString());
+        int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "model", "fetch", dir.resolve("missing").toString());
         assertEquals(Main.BAD_INPUT, code);
         assertTrue(err.toString().contains("neither an existing folder nor a known model name"), err.toString());
         assertEquals(1, err.toString().strip().lines().count());

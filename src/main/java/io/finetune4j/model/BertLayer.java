@@ -1,0 +1,46 @@
+package io.finetune4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+
+/** HF's {@code BertLayer}: one transformer encoder layer (attention, then the feed-forward block). */
+public final class BertLayer extends Module {
+    private final BertAttention attention;
+    private final BertIntermediate intermediate;
+    private final BertOutput output;
+
+    BertLayer(BertConfig c, ParameterFactory f) {
+        attention = register("attention", new BertAttention(c, f.child("attention")));
+        intermediate = register("intermediate", new BertIntermediate(c, f.child("intermediate")));
+        output = register("output", new BertOutput(c, f.child("output")));
+    }
+
+    /**
+     * DJL keeps every array until its manager closes, so without the scope a forward would hold all
+     * intermediates of all layers (gigabytes at batch 64 × 160). Closing them here is safe under autograd:
+     * libtorch's graph keeps its own references to what backward needs.
+     */
+    public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray attended = attention.forward(hidden, additiveMask, training);
+            out = output.forward(intermediate.forward(attended), attended, training);
+            NDScope.unregister(out);
+        }
+        NDScope.register(out); // belongs to the caller's scope, if it opened one
+        return out;
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}

@@ -1,0 +1,67 @@
+package io.finetune4j.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/** torch's {@code nn.ModuleList}: children named 0, 1, ...; applied in order by {@link #forward}. */
+public final class ModuleList<M extends Module> extends Module {
+    private final List<M> items = new ArrayList<>();
+
+    public M add(M module) {
+        register(String.valueOf(items.size()), module);
+        items.add(module);
+        return module;
+    }
+
+    public List<M> items() {
+        return List.copyOf(items);
+    }
+
+    public int size() {
+        return items.size();
+    }
+
+    /** Feeds the output of each item to the next; extra inputs after the first are passed along unchanged. */
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        NDList x = inputs;
+        for (M m : items) {
+            NDList out = m.forward(x, training);
+            NDList next = new NDList(out.head());
+            for (int i = 1; i < inputs.size(); i++) {
+                next.add(inputs.get(i));
+            }
+            x = next;
+        }
+        return new NDList(x.head());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    /** Like torch: consecutive identical children print once as {@code (0-11): 12 x BertLayer(...)}. */
+    @Override
+    public String toString() {
+        if (items.isEmpty()) {
+            return "ModuleList()";
+        }
+        List<String> reprs = items.stream().map(Module::toString).toList();
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= reprs.size(); i++) {
+            if (i == reprs.size() || !reprs.get(i).equals(reprs.get(start))) {
+                int end = i - 1;
+                String block = reprs.get(start);
+                String local = start == end ? "(" + start + "): " + block
+                        : "(" + start + "-" + end + "): " + (end - start + 1) + " x " + block;
+                lines.add(addIndent(local, 2));
+                start = i;
+            }
+        }
+        return "ModuleList(\n  " + String.join("\n  ", lines) + "\n)";
+    }
+}

@@ -1,0 +1,146 @@
+package io.finetune4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.finetune4j.BadInputException;
+import io.finetune4j.io.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Creates each parameter once, with its final value: from the checkpoint when it holds the HF name
+ * (shape checked), otherwise initialised like HF's {@code _init_weights} and recorded as missing.
+ * Modules get a {@link #child} per attribute, so a parameter's name is its HF state-dict key.
+ */
+final class ParameterFactory {
+    /** HF's initialisation rules: Linear/Embedding weights normal(0, initializer_range), biases 0, LayerNorm 1/0. */
+    enum Init { NORMAL, ZEROS, ONES }
+
+    private final State state;
+    private final String prefix;
+
+    private static final class State {
+        final NDManager manager; // null: shapes only (counting and printing without allocating)
+        final long seed;
+        final double std;
+        final Map<String, Tensor> checkpoint; // already renamed to this model's names; null for random init
+        final Set<String> used = new LinkedHashSet<>();
+        final List<String> missing = new ArrayList<>();
+
+        State(NDManager manager, long seed, double std, Map<String, Tensor> checkpoint) {
+            this.manager = manager;
+            this.seed = seed;
+            this.std = std;
+            this.checkpoint = checkpoint;
+        }
+    }
+
+    private ParameterFactory(State state, String prefix) {
+        this.state = state;
+        this.prefix = prefix;
+    }
+
+    static ParameterFactory random(NDManager manager, long seed, double initializerRange) {
+        return new ParameterFactory(new State(manager, seed, initializerRange, null), "");
+    }
+
+    static ParameterFactory fromCheckpoint(NDManager manager, long seed, double initializerRange, Map<String, Tensor> weights) {
+        return new ParameterFactory(new State(manager, seed, initializerRange, weights), "");
+    }
+
+    /** Parameters with shapes but no values: enough to print the model and count parameters. */
+    static ParameterFactory shapesOnly() {
+        return new ParameterFactory(new State(null, 0, 0, null), "");
+    }
+
+    ParameterFactory child(String name) {
+        return new ParameterFactory(state, prefix + name + ".");
+    }
+
+    boolean allocates() {
+        return state.manager != null;
+    }
+
+    /** HF names that were initialised because the checkpoint lacked them. */
+    List<String> missing() {
+        return List.copyOf(state.missing);
+    }
+
+    /** Checkpoint names that became parameters. */
+    Set<String> used() {
+        return Set.copyOf(state.used);
+    }
+
+    Parameter create(String name, Shape shape, Init init, Parameter.Type type) {
+        return create(name, shape, init, type, -1);
+    }
+
+    /** {@code zeroRow} >= 0 zeroes that row after a random init (Embedding's padding_idx, as HF does). */
+    Parameter create(String name, Shape shape, Init init, Parameter.Type type, int zeroRow) {
+        String full = prefix + name;
+        Parameter p = Parameter.builder().setName(full).setType(type).build();
+        if (state.manager == null) {
+            p.setShape(shape);
+            return p;
+        }
+        float[] values = checkpointValues(full, shape);
+        if (values == null) {
+            if (state.checkpoint != null) {
+                state.missing.add(full);
+            }
+            values = initialValues(full, shape, init, zeroRow);
+        }
+        NDArray array = state.manager.create(values, shape);
+        p.setArray(array);
+        array.setRequiresGradient(true);
+        return p;
+    }
+
+    private float[] checkpointValues(String full, Shape shape) {
+        if (state.checkpoint == null) {
+            return null;
+        }
+        Tensor t = state.checkpoint.get(full);
+        if (t == null) {
+            return null;
+        }
+        if (!Arrays.equals(t.shape(), shape.getShape())) {
+            throw new BadInputException("checkpoint tensor '" + full + "' has shape " + Arrays.toString(t.shape())
+                    + " but the config needs " + Arrays.toString(shape.getShape())
+                    + "; does config.json belong to these weights?");
+        }
+        state.used.add(full);
+        try {
+            return t.toFloats();
+        } catch (IllegalStateException e) {
+            throw new BadInputException("checkpoint tensor '" + full + "' has dtype " + t.dtype() + "; a floating-point tensor is needed");
+        }
+    }
+
+    private float[] initialValues(String full, Shape shape, Init init, int zeroRow) {
+        float[] v = new float[Math.toIntExact(shape.size())];
+        switch (init) {
+            case ONES -> Arrays.fill(v, 1f);
+            case ZEROS -> { }
+            case NORMAL -> {
+                // One stream per name: the value of a parameter does not depend on which others exist.
+                SplittableRandom rng = new SplittableRandom(state.seed * 0x9E3779B97F4A7C15L ^ full.hashCode());
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (rng.nextGaussian() * state.std);
+                }
+                if (zeroRow >= 0 && shape.dimension() == 2) {
+                    int cols = (int) shape.get(1);
+                    Arrays.fill(v, zeroRow * cols, (zeroRow + 1) * cols, 0f);
+                }
+            }
+        }
+        return v;
+    }
+}

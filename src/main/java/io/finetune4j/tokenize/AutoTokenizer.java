@@ -47,10 +47,10 @@ public final class AutoTokenizer implements AutoCloseable {
     private final int modelMaxLength;
     private final AtomicBoolean warnedTooLong = new AtomicBoolean();
 
-    private AutoTokenizer(TokenizerFolder folder) {
+    private AutoTokenizer(TokenizerFolder folder, boolean prefixCut) {
         this.folder = folder;
         this.handles = new NativeHandles(folder.tokenizerJson(), folder.dir());
-        this.encoder = new Encoder(handles, true);
+        this.encoder = new Encoder(handles, prefixCut);
         JsonNode json = handles.json();
         this.vocab = new HashMap<>();
         JsonNode modelVocab = json.path("model").path("vocab");
@@ -81,7 +81,12 @@ public final class AutoTokenizer implements AutoCloseable {
      * @throws BadInputException when the folder, vocab.txt or tokenizer.json is missing or malformed
      */
     public static AutoTokenizer fromPretrained(Path dir) {
-        return new AutoTokenizer(TokenizerFolder.resolve(dir));
+        return new AutoTokenizer(TokenizerFolder.resolve(dir), true);
+    }
+
+    /** For benchmarks and identity tests: the same tokenizer without the prefix cut. */
+    static AutoTokenizer fromPretrained(Path dir, boolean prefixCut) {
+        return new AutoTokenizer(TokenizerFolder.resolve(dir), prefixCut);
     }
 
     // ---- encoding ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
             DoctorCommand.class,
             ConfigCommand.class,
             DocsCommand.class,
+            TokenizeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

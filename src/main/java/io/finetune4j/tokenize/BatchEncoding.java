@@ -10,8 +10,11 @@ import java.util.Set;
  * What HF's {@code tokenizer(...)} returns, one row per encoded sequence (one per text, more with
  * {@code return_overflowing_tokens}), under HF's keys: {@code input_ids}, {@code token_type_ids},
  * {@code attention_mask}, {@code special_tokens_mask} (int[row][token]), {@code offset_mapping}
- * (int[row][token][2], character offsets into the text), {@code length} and
- * {@code overflow_to_sample_mapping} (int[row]).
+ * (int[row][token][2]), {@code length} and {@code overflow_to_sample_mapping} (int[row]).
+ *
+ * <p>Offsets count Unicode code points, as HF's (Python string indices) do; they equal Java
+ * String indices unless the text holds characters outside the BMP (emoji): then convert with
+ * {@code text.offsetByCodePoints(0, offset)}. Special and padding tokens have offsets (0, 0).
  */
 public final class BatchEncoding {
     public static final String INPUT_IDS = "input_ids";

@@ -195,6 +195,10 @@ class AutoTokenizerTest {
             covered.append(text, offsets[i][0], offsets[i][1]);
         }
         assertEquals(text.replace(" ", ""), covered.toString());
+
+        // code point offsets, as HF's Python indices: the emoji counts as one
+        BatchEncoding emoji = tok.encode("\uD83D\uDE00 hi", EncodeOptions.builder().returnOffsetsMapping(true).build());
+        assertArrayEquals(new int[] {2, 4}, emoji.offsetMapping()[0][2]);
     }
 
     @Test

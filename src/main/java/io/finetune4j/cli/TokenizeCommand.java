@@ -45,11 +45,11 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EncodeOptions options = EncodeOptions.builder()
-                .padding(EncodeOptions.Padding.parse(padding))
-                .truncation(truncation)
-                .maxLength(maxLength)
-                .build();
+        EncodeOptions.Builder builder = EncodeOptions.builder().padding(EncodeOptions.Padding.parse(padding)).maxLength(maxLength);
+        if (truncation) {
+            builder.truncation(true); // unset, HF's rule applies: max_length without padding truncates
+        }
+        EncodeOptions options = builder.build();
         PrintWriter out = spec.commandLine().getOut();
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(model)) {
             BatchEncoding enc = tokenizer.encode(texts, options);

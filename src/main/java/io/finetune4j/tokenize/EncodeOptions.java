@@ -2,6 +2,7 @@ package io.finetune4j.tokenize;
 
 import io.finetune4j.BadInputException;
 import java.util.Locale;
+import org.slf4j.LoggerFactory;
 
 /**
  * The options of HF's {@code tokenizer(text, ...)} call, with HF's defaults: no truncation, no
@@ -106,6 +107,7 @@ public record EncodeOptions(
     public Builder toBuilder() {
         Builder b = new Builder();
         b.truncation = truncation;
+        b.truncationSet = true;
         b.padding = padding;
         b.maxLength = maxLength;
         b.stride = stride;
@@ -148,10 +150,11 @@ public record EncodeOptions(
         private boolean returnLength;
         private Side paddingSide = Side.RIGHT;
         private Side truncationSide = Side.RIGHT;
+        private boolean truncationSet;
 
         private Builder() {}
 
-        public Builder truncation(Truncation value) { this.truncation = value; return this; }
+        public Builder truncation(Truncation value) { this.truncation = value; this.truncationSet = true; return this; }
         /** {@code truncation=True} (longest_first) or {@code False}. */
         public Builder truncation(boolean value) { return truncation(value ? Truncation.LONGEST_FIRST : Truncation.DO_NOT_TRUNCATE); }
         public Builder padding(Padding value) { this.padding = value; return this; }
@@ -171,6 +174,13 @@ public record EncodeOptions(
         public Builder truncationSide(Side value) { this.truncationSide = value; return this; }
 
         public EncodeOptions build() {
+            Truncation truncation = this.truncation;
+            if (!truncationSet && maxLength != null && padding == Padding.DO_NOT_PAD) {
+                // HF does the same when truncation is left unset (None) but max_length is given
+                LoggerFactory.getLogger(EncodeOptions.class).warn("Truncation was not explicitly activated but `max_length` is provided a specific value, "
+                        + "please use `truncation=True` to explicitly truncate examples to max length. Defaulting to 'longest_first' truncation strategy.");
+                truncation = Truncation.LONGEST_FIRST;
+            }
             return new EncodeOptions(truncation, padding, maxLength, stride, padToMultipleOf, addSpecialTokens,
                     returnOverflowingTokens, returnTokenTypeIds, returnAttentionMask, returnSpecialTokensMask,
                     returnOffsetsMapping, returnLength, paddingSide, truncationSide);

@@ -133,6 +133,9 @@ class AutoTokenizerTest {
         assertEquals(List.of("[CLS]", "eight", "nine", "ten", "[SEP]"), List.of(left.tokens(0)));
         BatchEncoding right = tok.encode(ten, EncodeOptions.builder().truncation(true).maxLength(5).build());
         assertEquals(List.of("[CLS]", "one", "two", "three", "[SEP]"), List.of(right.tokens(0)));
+        // HF: max_length with truncation and padding left unset truncates (longest_first)
+        assertEquals(5, tok.encode(ten, EncodeOptions.builder().maxLength(5).build()).inputIds()[0].length);
+        assertEquals(12, tok.encode(ten, EncodeOptions.builder().maxLength(5).truncation(false).build()).inputIds()[0].length);
         // truncation without max_length: model_max_length (512)
         String longText = "word ".repeat(2000);
         assertEquals(512, tok.encode(longText, EncodeOptions.builder().truncation(true).build()).inputIds()[0].length);

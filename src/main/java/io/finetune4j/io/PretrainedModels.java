@@ -43,7 +43,7 @@ public final class PretrainedModels {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Files a converted folder always has; source.json is written last-but-atomically with the rest. */
-    public static final List<String> REQUIRED_FILES = List.of("config.json", SafeTensors.SINGLE_FILE, "vocab.txt", "tokenizer_config.json", "source.json");
+    public static final List<String> REQUIRED_FILES = List.of("config.json", SafeTensors.SINGLE_FILE, "vocab.txt", "tokenizer.json", "tokenizer_config.json", "source.json");
 
     /**
      * A model finetune4j knows how to fetch.
@@ -242,8 +242,8 @@ public final class PretrainedModels {
                 Files.writeString(dir.resolve("config.json"), model.configJson());
                 Files.copy(vocab, dir.resolve("vocab.txt"), StandardCopyOption.REPLACE_EXISTING);
                 JSON.writeValue(dir.resolve("tokenizer_config.json").toFile(), tokenizerConfig);
-                // tokenizer.json: the single place where io.finetune4j.tokenize.BertTokenizerFiles.write(dir, doLowerCase,
-                // model.modelMaxLength()) is to be called once that class exists; until then only vocab.txt is written.
+                // tokenizer.json and special_tokens_map.json as HF's BertTokenizerFast saves them.
+                io.finetune4j.tokenize.BertTokenizerFiles.write(dir, true, model.modelMaxLength());
                 SafeTensors.write(dir.resolve(SafeTensors.SINGLE_FILE), weights, Map.of("format", "pt"));
                 JSON.writeValue(dir.resolve("source.json").toFile(), source);
             });

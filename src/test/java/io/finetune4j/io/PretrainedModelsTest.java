@@ -96,7 +96,8 @@ class PretrainedModelsTest {
         new TfBundleWriter().write(tf.resolve("variables/variables"), vars);
         StringBuilder vocab = new StringBuilder();
         for (int i = 0; i < vocabLines; i++) {
-            vocab.append(i == 0 ? "[PAD]" : "tok" + i).append('\n');
+            String[] special = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
+            vocab.append(i < special.length ? special[i] : "tok" + i).append('\n');
         }
         ByteArrayOutputStream bundle = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bundle)) {

@@ -1,7 +1,8 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
-import io.finetune4j.train.TrainingArguments;
+import io.finetune4j.config.ArgumentBinder;
+import io.finetune4j.train.RunArguments;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * Resolves a config file plus flags into the full argument set and prints it, so users can see
  * what a run will use before starting it: {@code config --config c.yaml --learning_rate 3e-5}.
  */
-@Command(name = "config", description = "Print the resolved training arguments from --config FILE and --flags.")
+@Command(name = "config", description = "Print the resolved arguments of a run from --config FILE and --flags.")
 final class ConfigCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML or JSON file of arguments (HF names).")
     Path config;
@@ -36,8 +37,12 @@ final class ConfigCommand implements Callable<Integer> {
         Map<String, Object> resolved = ConfigSources.merge(
                 config == null ? Map.of() : ConfigSources.readFile(config), ConfigSources.parseFlags(flags));
         String origin = config == null ? "flags" : config + " or flags";
-        TrainingArguments args = TrainingArguments.fromMap(resolved, origin);
-        spec.commandLine().getOut().print(json ? ConfigSources.toJson(args.toMap()) + "\n" : ConfigSources.toYaml(args.toMap()));
+        RunArguments args = RunArguments.fromMap(resolved, origin);
+        Map<String, Object> all = new java.util.LinkedHashMap<>();
+        for (Object section : List.of(args.model(), args.data(), args.training(), args.callbacks())) {
+            all.putAll(ArgumentBinder.toMap(section));
+        }
+        spec.commandLine().getOut().print(json ? ConfigSources.toJson(all) + "\n" : ConfigSources.toYaml(all));
         spec.commandLine().getOut().flush();
         return Main.OK;
     }

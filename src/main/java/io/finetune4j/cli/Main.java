@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
             DoctorCommand.class,
             ConfigCommand.class,
             DocsCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
             BenchCommand.class,
             DataCommand.class,
             PlotCommand.class,

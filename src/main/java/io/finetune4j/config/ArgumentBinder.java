@@ -94,6 +94,34 @@ public final class ArgumentBinder {
         return target;
     }
 
+    /**
+     * Binds one flat map onto several argument objects (as HF's HfArgumentParser splits one config
+     * into ModelArguments, DataTrainingArguments and TrainingArguments): each key goes to the object
+     * that declares it; a key none declares is an error suggesting the closest of all known keys.
+     */
+    public static void bindAll(Map<String, ?> values, String origin, Object... targets) {
+        Map<String, Object> owner = new LinkedHashMap<>();
+        for (Object target : targets) {
+            for (ArgInfo info : describe(target.getClass())) {
+                owner.put(info.name(), target);
+            }
+        }
+        Map<Object, Map<String, Object>> perTarget = new java.util.IdentityHashMap<>();
+        for (Object target : targets) {
+            perTarget.put(target, new LinkedHashMap<>());
+        }
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            Object target = owner.get(e.getKey());
+            if (target == null) {
+                String hint = Suggestions.didYouMean(e.getKey(), owner.keySet());
+                throw new BadInputException("unknown argument '" + e.getKey() + "'" + from(origin)
+                        + (hint.isEmpty() ? " (see docs/ARGUMENTS.md for the supported names)" : hint));
+            }
+            perTarget.get(target).put(e.getKey(), e.getValue());
+        }
+        perTarget.forEach((target, map) -> bind(target, map, origin));
+    }
+
     /** The current values of all arguments, keyed by name, in declaration order (for JSON dumps). */
     public static Map<String, Object> toMap(Object args) {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -330,7 +330,7 @@ public final class Dataset {
         int nBatches = (numRows + batch - 1) / batch;
         List<Map<String, Column>> outputs = new ArrayList<>(Collections.nCopies(nBatches, null));
         int workers = Math.max(1, Math.min(options.workers(fn), nBatches));
-        try (MapProgress progress = MapProgress.start(options.desc(), numRows, options.progress())) {
+        try (io.finetune4j.util.TqdmBar progress = io.finetune4j.util.TqdmBar.start(options.desc(), numRows, "examples", options.progress())) {
             if (workers == 1) {
                 for (int b = 0; b < nBatches; b++) {
                     int from = b * batch;

@@ -10,6 +10,8 @@ public final class ArgumentSections {
     /** Title → a fresh instance (its field values are the defaults). */
     public static Map<String, Object> all() {
         Map<String, Object> sections = new LinkedHashMap<>();
+        sections.put("ModelArguments", new ModelArguments());
+        sections.put("DataArguments", new DataArguments());
         sections.put("TrainingArguments", new TrainingArguments());
         sections.put("Callbacks", new CallbackArguments());
         return sections;

@@ -1,28 +1,21 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.bench.GemmBench;
 
-/** A rough peak FLOP/s of the model's device from a few float32 matmuls (the MFU denominator by default). */
+/**
+ * The MFU denominator by default: the device's measured float32 matmul rate at BERT-base's
+ * feed-forward shape (2560×768×3072, what `bench gemm` reports), a few runs, best taken.
+ */
 public final class PeakFlops {
     private PeakFlops() {}
 
     public static double measure(NDManager modelManager) {
-        int n = 512;
-        try (NDManager m = modelManager.newSubManager()) {
-            NDArray a = m.randomNormal(new Shape(n, n));
-            NDArray b = m.randomNormal(new Shape(n, n));
-            a.matMul(b).toFloatArray(); // warm-up
-            int reps = 4;
-            long start = System.nanoTime();
-            NDArray c = null;
-            for (int i = 0; i < reps; i++) {
-                c = a.matMul(b);
-            }
-            c.toFloatArray(); // forces completion on asynchronous devices
-            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-            return 2.0 * n * n * n * reps / seconds;
+        try {
+            GemmBench.Result r = GemmBench.run(modelManager.getDevice(), 2560, 768, 3072, 1, 3);
+            return 2.0 * 2560 * 768 * 3072 / r.timing().min();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not measure the matmul ceiling: " + e.getMessage(), e);
         }
     }
 }

@@ -1,19 +1,16 @@
 package io.finetune4j.train;
 
+import io.finetune4j.util.TqdmBar;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A console progress bar over optimizer steps with ETA, loss and throughput (on stderr; hidden with disable_tqdm). */
+/** A tqdm-style bar over optimizer steps with ETA, loss, throughput and MFU (on stderr; hidden with disable_tqdm). */
 public final class ProgressCallback implements TrainerCallback {
-    private ProgressBar bar;
+    private TqdmBar bar;
 
     @Override
     public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
-        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(state.maxSteps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().build();
+        bar = TqdmBar.start("train", state.maxSteps, "it", true);
         bar.stepTo(state.globalStep);
     }
 
@@ -27,7 +24,7 @@ public final class ProgressCallback implements TrainerCallback {
     @Override
     public void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Object> logs) {
         if (bar != null && logs.get("loss") instanceof Number loss) {
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f, %.1f samples/s, MFU %.1f%%",
+            bar.message(String.format(Locale.ROOT, "loss %.4f, %.2f samples/s, MFU %.1f%%",
                     loss.doubleValue(), state.samplesPerSecond, 100 * state.mfu));
         }
     }

@@ -287,7 +287,7 @@ class DatasetTest {
 
     @Test
     void progressBarRendersLikeTqdm() {
-        String line = MapProgress.render(stateAt(25000, 25000), 100);
+        String line = io.finetune4j.util.TqdmBar.render(stateAt(25000, 25000), "examples");
         assertTrue(line.startsWith("Map: 100%|██████████| 25000/25000 ["), line);
         assertTrue(line.endsWith(" examples/s]"), line);
     }

@@ -1,0 +1,93 @@
+package io.finetune4j.cli;
+
+import io.finetune4j.config.ConfigSources;
+import io.finetune4j.data.Dataset;
+import io.finetune4j.data.DatasetDict;
+import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.train.EvalTablePrinter;
+import io.finetune4j.train.RunArguments;
+import io.finetune4j.train.TextClassificationJob;
+import io.finetune4j.train.TrainOutput;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code train --config FILE [--flag value ...]}: fine-tunes a classifier as the seed's notebook does. */
+@Command(name = "train", description = "Fine-tune a BERT classifier: --config FILE plus any --argument value (see docs/ARGUMENTS.md).")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "YAML or JSON file of arguments (HF names).")
+    Path config;
+
+    @Option(names = "--json", description = "Print the final result as one JSON object.")
+    boolean json;
+
+    @Unmatched
+    List<String> flags = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        RunArguments args = RunArguments.fromConfigAndFlags(config, flags);
+        TextClassificationJob.Listener listener = new TextClassificationJob.Listener() {
+            @Override
+            public void onData(DatasetDict raw, Dataset train, Dataset eval) {
+                if (!json) {
+                    out.println(raw);
+                    out.println("training on " + train.numRows() + " rows" + (eval == null ? "" : ", evaluating on " + eval.numRows()));
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void onModel(BertForSequenceClassification model) {
+                if (!json) {
+                    out.println(model.trainableParametersLine());
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void onTrainEnd(TrainOutput output) {
+                if (!json) {
+                    out.println(output);
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void onEvaluate(Map<String, Double> metrics) {
+                if (!json) {
+                    out.println("eval: " + metrics);
+                    out.flush();
+                }
+            }
+        };
+        List<io.finetune4j.train.TrainerCallback> callbacks = json ? List.of() : List.of(new EvalTablePrinter(out));
+        TextClassificationJob.Result result = TextClassificationJob.run(args, callbacks, listener);
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("output_dir", result.outputDir().toString());
+            m.put("global_step", result.trainOutput().globalStep());
+            m.put("training_loss", result.trainOutput().trainingLoss());
+            m.put("metrics", result.trainOutput().metrics());
+            m.put("eval", result.evalMetrics());
+            out.println(ConfigSources.toJson(m));
+        } else {
+            out.println("saved the model to " + result.outputDir());
+        }
+        out.flush();
+        return Main.OK;
+    }
+}

@@ -1,0 +1,70 @@
+package io.finetune4j.train;
+
+import io.finetune4j.BadInputException;
+import io.finetune4j.config.Arg;
+
+/** What data to train and evaluate on and how to tokenize it (HF's run_classification.py DataTrainingArguments). */
+public final class DataArguments {
+    @Arg(name = "dataset_name", help = "imdb, or a local data set: HF parquet folder, CSV/JSON file, or aclImdb folder.")
+    String datasetName = "imdb";
+    @Arg(name = "train_split_name", help = "Split to train on; HF slicing works (train[:10%]).")
+    String trainSplitName = "train";
+    @Arg(name = "validation_split_name", help = "Split to evaluate on; HF slicing works (test[:2000]).")
+    String validationSplitName = "test";
+    @Arg(name = "text_column_name", help = "Column holding the text.")
+    String textColumnName = "text";
+    @Arg(name = "label_column_name", help = "Column holding the label.")
+    String labelColumnName = "label";
+    @Arg(name = "max_seq_length", help = "Tokens per text after truncation (the seed's max_length).")
+    int maxSeqLength = 128;
+    @Arg(name = "pad_to_max_length", help = "Pad every text to max_seq_length (as the seed); false pads each batch to its longest text.")
+    boolean padToMaxLength = true;
+    @Arg(name = "truncation_side", help = "Which end of a long text to cut: right keeps the beginning, left keeps the end.")
+    String truncationSide = "right";
+    @Arg(name = "max_train_samples", help = "Use only this many training rows (after shuffling when shuffle_train_dataset).")
+    Integer maxTrainSamples = null;
+    @Arg(name = "max_eval_samples", help = "Evaluate on a random sample of this many rows (seed shuffle_seed), so sorted splits stay balanced.")
+    Integer maxEvalSamples = null;
+    @Arg(name = "shuffle_train_dataset", help = "Shuffle the training split before max_train_samples selects from it.")
+    boolean shuffleTrainDataset = false;
+    @Arg(name = "shuffle_seed", help = "Seed of that shuffle and of the evaluation sample.")
+    int shuffleSeed = 42;
+    @Arg(name = "preprocessing_num_workers", help = "Threads for tokenization (default: all cores).")
+    Integer preprocessingNumWorkers = null;
+    @Arg(name = "overwrite_cache", help = "Tokenize again instead of loading the cached result.")
+    boolean overwriteCache = false;
+
+    public DataArguments validate() {
+        if (maxSeqLength < 2) {
+            throw new BadInputException("max_seq_length must be >= 2 (room for [CLS] and [SEP]), got " + maxSeqLength);
+        }
+        if (!truncationSide.equals("right") && !truncationSide.equals("left")) {
+            throw new BadInputException("truncation_side must be left or right, got '" + truncationSide + "'");
+        }
+        if (maxTrainSamples != null && maxTrainSamples < 1) {
+            throw new BadInputException("max_train_samples must be >= 1, got " + maxTrainSamples);
+        }
+        if (maxEvalSamples != null && maxEvalSamples < 1) {
+            throw new BadInputException("max_eval_samples must be >= 1, got " + maxEvalSamples);
+        }
+        if (preprocessingNumWorkers != null && preprocessingNumWorkers < 1) {
+            throw new BadInputException("preprocessing_num_workers must be >= 1, got " + preprocessingNumWorkers);
+        }
+        return this;
+    }
+
+    public String datasetName() { return datasetName; }
+    public String trainSplitName() { return trainSplitName; }
+    public String validationSplitName() { return validationSplitName; }
+    public String textColumnName() { return textColumnName; }
+    public String labelColumnName() { return labelColumnName; }
+    public int maxSeqLength() { return maxSeqLength; }
+    public boolean padToMaxLength() { return padToMaxLength; }
+    public String truncationSide() { return truncationSide; }
+    public Integer maxTrainSamples() { return maxTrainSamples; }
+    public Integer maxEvalSamples() { return maxEvalSamples; }
+    public boolean shuffleTrainDataset() { return shuffleTrainDataset; }
+    public int shuffleSeed() { return shuffleSeed; }
+    public Integer preprocessingNumWorkers() { return preprocessingNumWorkers; }
+    public boolean overwriteCache() { return overwriteCache; }
+}

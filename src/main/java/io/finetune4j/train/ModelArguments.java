@@ -1,0 +1,27 @@
+package io.finetune4j.train;
+
+import io.finetune4j.config.Arg;
+import java.util.List;
+
+/** Which model to fine-tune and how much of it (HF's run_glue.py ModelArguments, plus freezing). */
+public final class ModelArguments {
+    @Arg(name = "model_name_or_path", help = "A HF checkpoint folder, or a known name (bert-base-uncased) fetched into the cache.")
+    String modelNameOrPath = "bert-base-uncased";
+    @Arg(name = "num_hidden_layers", help = "Keep only the first N encoder layers of the checkpoint (CPU-sized runs); default all.")
+    Integer numHiddenLayers = null;
+    @Arg(name = "trainable", help = "Regex over parameter names: only matching parameters train (e.g. classifier|pooler for head-only).")
+    String trainable = null;
+    @Arg(name = "freeze", help = "Regex over parameter names to freeze (e.g. bert.embeddings|bert.encoder); applied after trainable.")
+    String freeze = null;
+    @Arg(name = "label_names", help = "Display names of the labels in id order (saved as id2label); default the data set's ClassLabel names.")
+    List<String> labelNames = List.of();
+    @Arg(name = "predict_texts", help = "After training, classify these texts with the final model and report the results.")
+    List<String> predictTexts = List.of();
+
+    public String modelNameOrPath() { return modelNameOrPath; }
+    public Integer numHiddenLayers() { return numHiddenLayers; }
+    public String trainable() { return trainable; }
+    public String freeze() { return freeze; }
+    public List<String> labelNames() { return labelNames; }
+    public List<String> predictTexts() { return predictTexts; }
+}

@@ -1,0 +1,35 @@
+package io.finetune4j.train;
+
+import io.finetune4j.config.ArgumentBinder;
+import io.finetune4j.config.ConfigSources;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a training run reads from one config file plus flags, split by key into the argument
+ * classes that own each name (model, data, training, callbacks), as HF's HfArgumentParser does.
+ */
+public record RunArguments(ModelArguments model, DataArguments data, TrainingArguments training, CallbackArguments callbacks) {
+
+    public static RunArguments fromMap(Map<String, ?> values, String origin) {
+        ModelArguments model = new ModelArguments();
+        DataArguments data = new DataArguments();
+        TrainingArguments training = new TrainingArguments();
+        CallbackArguments callbacks = new CallbackArguments();
+        ArgumentBinder.bindAll(values, origin, model, data, training, callbacks);
+        data.validate();
+        training.validate();
+        if (callbacks.earlyStoppingPatience() < 0) {
+            throw new io.finetune4j.BadInputException("early_stopping_patience must be >= 0, got " + callbacks.earlyStoppingPatience());
+        }
+        return new RunArguments(model, data, training, callbacks);
+    }
+
+    /** A config file (or none) plus {@code --key value} flags, flags winning. */
+    public static RunArguments fromConfigAndFlags(Path config, List<String> flags) {
+        Map<String, Object> merged = ConfigSources.merge(config == null ? Map.of() : ConfigSources.readFile(config),
+                ConfigSources.parseFlags(flags));
+        return fromMap(merged, config == null ? "flags" : config + " or flags");
+    }
+}

@@ -1,0 +1,109 @@
+package io.finetune4j.train;
+
+import io.finetune4j.data.ClassLabel;
+import io.finetune4j.data.Dataset;
+import io.finetune4j.data.DatasetDict;
+import io.finetune4j.data.Datasets;
+import io.finetune4j.data.LoadOptions;
+import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.metrics.ComputeMetrics;
+import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.tokenize.AutoTokenizer;
+import io.finetune4j.util.Devices;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seed's notebook as one call, the way HF's run_classification.py runs it: load the data set,
+ * tokenize it, load the pretrained model with a fresh head, freeze what the config says, train with
+ * the Trainer, evaluate, save. Reads top to bottom; printing is left to the {@link Listener}.
+ */
+public final class TextClassificationJob {
+    private TextClassificationJob() {}
+
+    /** What a caller (the CLI) may want to show as the job goes. */
+    public interface Listener {
+        default void onData(DatasetDict raw, Dataset train, Dataset eval) {}
+
+        default void onModel(BertForSequenceClassification model) {}
+
+        default void onTrainEnd(TrainOutput output) {}
+
+        default void onEvaluate(Map<String, Double> metrics) {}
+    }
+
+    public record Result(TrainOutput trainOutput, Map<String, Double> evalMetrics, Path outputDir) {}
+
+    public static Result run(RunArguments a, List<TrainerCallback> callbacks, Listener listener) {
+        ModelArguments m = a.model();
+        DataArguments d = a.data();
+        TrainingArguments t = a.training();
+
+        // --- data: load, pick the splits, sample
+        DatasetDict raw = Datasets.load(d.datasetName(), LoadOptions.builder()
+                .textColumn(d.textColumnName()).labelColumn(d.labelColumnName()).build());
+        Dataset train = ClassificationData.sample(ClassificationData.split(raw, d.trainSplitName()), d.maxTrainSamples(),
+                d.shuffleTrainDataset(), d.shuffleSeed());
+        boolean evaluates = t.evalStrategy() != TrainingArguments.IntervalStrategy.NO || t.doEval() || t.loadBestModelAtEnd();
+        Dataset eval = evaluates ? ClassificationData.sample(ClassificationData.split(raw, d.validationSplitName()), d.maxEvalSamples(),
+                d.maxEvalSamples() != null, d.shuffleSeed()) : null;
+        listener.onData(raw, train, eval);
+        ClassLabel classLabel = ClassificationData.classLabel(train, d.labelColumnName());
+        List<String> labels = ClassificationData.labelNames(m.labelNames(), classLabel);
+
+        // --- tokenize (cached by fingerprint: a second run loads from disk)
+        Path modelDir = PretrainedModels.resolve(m.modelNameOrPath());
+        try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir)) {
+            ClassificationData.Preprocessing prep = ClassificationData.Preprocessing.of(d);
+            EncodedColumns trainColumns = ClassificationData.encode(train, tokenizer, prep, "Running tokenizer on train");
+            EncodedColumns evalColumns = eval == null ? null : ClassificationData.encode(eval, tokenizer, prep, "Running tokenizer on eval");
+
+            // --- model: pretrained body, new head, optional fewer layers, freezing
+            Map<Integer, String> id2label = new LinkedHashMap<>();
+            for (int i = 0; i < labels.size(); i++) {
+                id2label.put(i, labels.get(i));
+            }
+            io.finetune4j.model.LoadOptions.Builder load = io.finetune4j.model.LoadOptions.builder()
+                    .numLabels(labels.size()).id2label(id2label).device(Devices.select(t.useCpu())).seed(t.seed());
+            if (m.numHiddenLayers() != null) {
+                load.numHiddenLayers(m.numHiddenLayers());
+            }
+            try (BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(modelDir, load.build())) {
+                if (m.trainable() != null) {
+                    model.trainable(m.trainable());
+                }
+                if (m.freeze() != null) {
+                    model.freeze(m.freeze());
+                }
+                listener.onModel(model);
+
+                // --- train
+                List<TrainerCallback> all = new ArrayList<>(callbacks);
+                EarlyStoppingCallback early = a.callbacks().earlyStopping();
+                if (early != null) {
+                    all.add(early);
+                }
+                Trainer trainer = Trainer.builder()
+                        .model(model).args(t)
+                        .trainColumns(trainColumns).evalColumns(evalColumns)
+                        .computeMetrics(ComputeMetrics.classification())
+                        .dataCollator(d.padToMaxLength() ? DataCollatorWithPadding.maxLength(d.maxSeqLength()) : DataCollatorWithPadding.longest())
+                        .callbacks(all)
+                        .build();
+                TrainOutput output = trainer.train();
+                listener.onTrainEnd(output);
+
+                // --- evaluate the final (or best) model
+                Map<String, Double> metrics = Map.of();
+                if (evalColumns != null && t.doEval()) {
+                    metrics = trainer.evaluate();
+                    listener.onEvaluate(metrics);
+                }
+                return new Result(output, metrics, Path.of(t.outputDir()));
+            }
+        }
+    }
+}

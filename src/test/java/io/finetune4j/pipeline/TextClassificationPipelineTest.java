@@ -161,4 +161,16 @@ class TextClassificationPipelineTest {
             assertTrue(e.getMessage().startsWith("text 1 has"), e.getMessage());
         }
     }
+
+    @Test
+    void longTextEvaluationComparesOnlyLongTexts() {
+        String longText = String.join(" ", java.util.Collections.nCopies(30, "the movie was long but good"));
+        io.finetune4j.data.Dataset data = io.finetune4j.data.Dataset.of(
+                "text", new io.finetune4j.data.Column.Strings(new String[] {"short", longText, longText + " again"}),
+                "label", new io.finetune4j.data.Column.Ints(new int[] {0, 1, 2}));
+        LongTextEvaluation.Result r = LongTextEvaluation.evaluate(threeLabels.toString(), data, 16, 8, 0);
+        assertEquals(2, r.longTexts());
+        assertTrue(r.meanWindows() > 2, r.describe());
+        assertTrue(r.truncated() >= 0 && r.truncated() <= 1 && r.windowed() >= 0 && r.windowed() <= 1, r.describe());
+    }
 }

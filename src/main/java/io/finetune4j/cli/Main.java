@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
             PlotCommand.class,
             ModelCommand.class,
             TokenizeCommand.class,
+            PredictCommand.class,
+            FillMaskCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,95 @@
+package io.finetune4j.pipeline;
+
+import io.finetune4j.BadInputException;
+import io.finetune4j.data.Dataset;
+import io.finetune4j.data.Datasets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Does window averaging help on long texts? Scores the texts of a labelled split that exceed
+ * {@code minTokens} tokens twice, truncated (HF's pipeline) and in overlapping windows, and
+ * compares accuracy. Needs a fine-tuned classifier whose label ids match the data's labels.
+ *
+ * <pre>
+ * java -Dai.djl.offline=true -cp target/finetune4j.jar io.finetune4j.pipeline.LongTextEvaluation \
+ *     MODEL_DIR [DATASET=imdb] [SPLIT=test] [STRIDE=128] [LIMIT=all]
+ * </pre>
+ */
+public final class LongTextEvaluation {
+    /**
+     * @param longTexts   texts longer than the model's max_length
+     * @param truncated   accuracy with truncation
+     * @param windowed    accuracy with window averaging
+     * @param meanWindows windows per long text, on average
+     */
+    public record Result(int longTexts, double truncated, double windowed, double meanWindows) {
+        public String describe() {
+            return String.format(Locale.ROOT, "%d long texts: accuracy truncated %.4f, windows %.4f (%.2f windows per text)",
+                    longTexts, truncated, windowed, meanWindows);
+        }
+    }
+
+    private LongTextEvaluation() {}
+
+    /**
+     * Compares both modes on the rows of {@code data} (columns {@code text}, {@code label}) whose
+     * token count exceeds max_length; at most {@code limit} of them ({@code <= 0}: all).
+     */
+    public static Result evaluate(String model, Dataset data, int stride, int batchSize, int limit) {
+        String[] texts = data.strings("text");
+        int[] labels = data.ints("label");
+        try (TextClassificationPipeline truncate = TextClassificationPipeline.builder().model(model).batchSize(batchSize).build();
+                TextClassificationPipeline windows = TextClassificationPipeline.builder().model(model).batchSize(batchSize)
+                        .longText(LongTextMode.WINDOWS, stride).build()) {
+            int[] tokens = truncate.tokenCounts(List.of(texts));
+            List<String> longTexts = new ArrayList<>();
+            List<Integer> gold = new ArrayList<>();
+            for (int i = 0; i < texts.length && (limit <= 0 || longTexts.size() < limit); i++) {
+                if (tokens[i] > truncate.maxLength()) {
+                    longTexts.add(texts[i]);
+                    gold.add(labels[i]);
+                }
+            }
+            if (longTexts.isEmpty()) {
+                throw new BadInputException("no text is longer than max_length " + truncate.maxLength() + " tokens; nothing to compare");
+            }
+            double truncatedHits = 0;
+            double windowHits = 0;
+            long windowCount = 0;
+            int chunk = 256; // bounded memory for the per-text results
+            for (int from = 0; from < longTexts.size(); from += chunk) {
+                List<String> part = longTexts.subList(from, Math.min(longTexts.size(), from + chunk));
+                List<List<TextClassifier.LabelScore>> t = truncate.classify(part, 1);
+                List<TextClassificationPipeline.Prediction> w = windows.predict(part, 1);
+                for (int i = 0; i < part.size(); i++) {
+                    int expected = gold.get(from + i);
+                    truncatedHits += truncate.labels().indexOf(t.get(i).get(0).label()) == expected ? 1 : 0;
+                    windowHits += windows.labels().indexOf(w.get(i).top().label()) == expected ? 1 : 0;
+                    windowCount += w.get(i).windows();
+                }
+            }
+            int n = longTexts.size();
+            return new Result(n, truncatedHits / n, windowHits / n, (double) windowCount / n);
+        }
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 1) {
+            System.err.println("usage: LongTextEvaluation MODEL_DIR [DATASET=imdb] [SPLIT=test] [STRIDE=128] [LIMIT=all]");
+            System.exit(2);
+        }
+        String dataset = args.length > 1 ? args[1] : "imdb";
+        String split = args.length > 2 ? args[2] : "test";
+        int stride = args.length > 3 ? Integer.parseInt(args[3]) : 128;
+        int limit = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        try {
+            Result r = evaluate(args[0], Datasets.loadSplit(dataset, split), stride, 32, limit);
+            System.out.println(dataset + "/" + split + ", stride " + stride + ": " + r.describe());
+        } catch (BadInputException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.finetune4j.pipeline;
+
+/**
+ * HF's {@code pipeline(task, model=...)} entry points. Close what they return.
+ *
+ * <pre>{@code
+ * try (TextClassificationPipeline classifier = Pipelines.textClassification("./results/checkpoint-3910")) {
+ *     classifier.classify(List.of("I hate this movie", "i love this movie"));
+ * }
+ * }</pre>
+ */
+public final class Pipelines {
+    private Pipelines() {}
+
+    /** {@code pipeline("text-classification", model=modelPathOrName)}: tokenizer from the same folder, top_k 1. */
+    public static TextClassificationPipeline textClassification(String modelPathOrName) {
+        return TextClassificationPipeline.builder().model(modelPathOrName).build();
+    }
+
+    /** {@code pipeline("fill-mask", model=modelPathOrName)}: top_k 5, the default device. */
+    public static FillMaskPipeline fillMask(String modelPathOrName) {
+        return FillMaskPipeline.fromPretrained(modelPathOrName, FillMaskPipeline.DEFAULT_TOP_K, null);
+    }
+}

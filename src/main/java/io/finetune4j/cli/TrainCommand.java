@@ -67,6 +67,17 @@ final class TrainCommand implements Callable<Integer> {
             }
 
             @Override
+            public void onPredictions(List<String> texts, List<List<io.finetune4j.pipeline.TextClassifier.LabelScore>> results) {
+                if (!json) {
+                    for (int i = 0; i < texts.size(); i++) {
+                        var top = results.get(i).get(0);
+                        out.printf(java.util.Locale.ROOT, "%-9s %.4f  %s%n", top.label(), top.score(), texts.get(i));
+                    }
+                    out.flush();
+                }
+            }
+
+            @Override
             public void onEvaluate(Map<String, Double> metrics) {
                 if (!json) {
                     out.println("eval: " + metrics);
@@ -83,6 +94,7 @@ final class TrainCommand implements Callable<Integer> {
             m.put("training_loss", result.trainOutput().trainingLoss());
             m.put("metrics", result.trainOutput().metrics());
             m.put("eval", result.evalMetrics());
+            m.put("predictions", result.predictions());
             out.println(ConfigSources.toJson(m));
         } else {
             out.println("saved the model to " + result.outputDir());

@@ -8,6 +8,8 @@ import io.finetune4j.data.LoadOptions;
 import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.pipeline.TextClassificationPipeline;
+import io.finetune4j.pipeline.TextClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.util.Devices;
 import java.nio.file.Path;
@@ -33,9 +35,12 @@ public final class TextClassificationJob {
         default void onTrainEnd(TrainOutput output) {}
 
         default void onEvaluate(Map<String, Double> metrics) {}
+
+        default void onPredictions(List<String> texts, List<List<TextClassifier.LabelScore>> results) {}
     }
 
-    public record Result(TrainOutput trainOutput, Map<String, Double> evalMetrics, Path outputDir) {}
+    public record Result(TrainOutput trainOutput, Map<String, Double> evalMetrics, Path outputDir,
+            List<List<TextClassifier.LabelScore>> predictions) {}
 
     public static Result run(RunArguments a, List<TrainerCallback> callbacks, Listener listener) {
         ModelArguments m = a.model();
@@ -102,7 +107,16 @@ public final class TextClassificationJob {
                     metrics = trainer.evaluate();
                     listener.onEvaluate(metrics);
                 }
-                return new Result(output, metrics, Path.of(t.outputDir()));
+                // --- try the model on a few texts, through the same pipeline users get
+                List<List<TextClassifier.LabelScore>> predictions = List.of();
+                if (!m.predictTexts().isEmpty()) {
+                    try (TextClassificationPipeline pipeline = TextClassificationPipeline.builder()
+                            .model(model).tokenizer(tokenizer).maxLength(d.maxSeqLength()).topK(1).build()) {
+                        predictions = pipeline.classify(m.predictTexts());
+                    }
+                    listener.onPredictions(m.predictTexts(), predictions);
+                }
+                return new Result(output, metrics, Path.of(t.outputDir()), predictions);
             }
         }
     }

@@ -77,6 +77,7 @@ class TrainCommandTest {
                 "max_seq_length: 16",
                 "pad_to_max_length: false",
                 "label_names: [negative, positive]",
+                "predict_texts: [\"a wonderful superb film\", \"an awful boring movie\"]",
                 "output_dir: " + out,
                 "learning_rate: 1.0e-3",
                 "num_train_epochs: 4",
@@ -92,6 +93,8 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Epoch,Training Loss,Validation Loss,Accuracy,Precision,Recall,F1"), r.out());
         assertTrue(r.out().contains("TrainOutput(global_step=60"), r.out());
+        assertTrue(r.out().matches("(?s).*positive +[0-9.]+  a wonderful superb film.*"), r.out());
+        assertTrue(r.out().matches("(?s).*negative +[0-9.]+  an awful boring movie.*"), r.out());
 
         for (String f : new String[] {"config.json", "model.safetensors", "trainer_state.json", "tokenizer.json", "vocab.txt"}) {
             assertTrue(Files.isRegularFile(out.resolve(f)), "saved " + f);

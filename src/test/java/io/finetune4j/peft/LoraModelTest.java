@@ -132,6 +132,25 @@ class LoraModelTest {
     }
 
     @Test
+    void trainerCheckpointsHoldTheAdapterAndResumeFromIt() {
+        Path out = tmp.resolve("run");
+        try (LoraModel lora = LoraModel.wrap(tinyBert(1), LoraConfig.builder().r(4).build(), 3)) {
+            Trainer.builder().model(lora).args(PeftTestData.args(out).maxSteps(6).set("save_strategy", "steps").set("save_steps", 3)
+                            .set("eval_strategy", "steps").set("eval_steps", 3).set("load_best_model_at_end", true).build())
+                    .trainColumns(PeftTestData.task(48, 1)).evalColumns(PeftTestData.task(16, 2)).peakFlops(1e11).build().train();
+        }
+        Path checkpoint = out.resolve("checkpoint-3");
+        assertTrue(Files.isRegularFile(checkpoint.resolve(LoraConfig.WEIGHTS_FILE)));
+        assertFalse(Files.exists(checkpoint.resolve(SafeTensors.SINGLE_FILE)), "a LoRA checkpoint holds only the adapter");
+        try (LoraModel lora = LoraModel.wrap(tinyBert(1), LoraConfig.builder().r(4).build(), 3)) {
+            Trainer t = Trainer.builder().model(lora).args(PeftTestData.args(out).maxSteps(6).set("resume_from_checkpoint", checkpoint.toString())
+                    .set("overwrite_output_dir", true).build()).trainColumns(PeftTestData.task(48, 1)).peakFlops(1e11).build();
+            t.train();
+            assertEquals(6, t.state().globalStep);
+        }
+    }
+
+    @Test
     void mergeAndUnloadGivesTheSameLogitsAndAPlainCheckpoint() {
         try (LoraModel lora = LoraModel.wrap(tinyBert(1), LoraConfig.builder().r(4).loraAlpha(16)
                 .targetModules(List.of("query", "key", "value", "dense")).build(), 3)) {

@@ -36,6 +36,14 @@ public interface SequenceClassifier extends AutoCloseable {
     /** Replaces parameter values by name; every parameter must be present with the same shape. */
     void loadWeights(Map<String, Tensor> weights);
 
+    /**
+     * Restores the weights {@link #savePretrained} wrote into {@code dir} (a Trainer checkpoint). Models
+     * whose saved files are not a full HF checkpoint (PEFT adapters) override this.
+     */
+    default void loadCheckpoint(Path dir) {
+        loadWeights(io.finetune4j.io.SafeTensors.readCheckpoint(dir));
+    }
+
     /** Current parameter values by HF name (copies on the heap). */
     Map<String, Tensor> stateDict();
 

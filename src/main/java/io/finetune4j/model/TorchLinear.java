@@ -11,6 +11,7 @@ public final class TorchLinear extends Module {
     private final int outFeatures;
     private final Parameter weight;
     private final Parameter bias;
+    private LinearAdapter adapter;
 
     TorchLinear(ParameterFactory f, int inFeatures, int outFeatures) {
         this.inFeatures = inFeatures;
@@ -21,7 +22,25 @@ public final class TorchLinear extends Module {
 
     /** The result belongs to {@code x}'s manager. */
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.core.Linear.linear(x, weight.getArray(), bias.getArray()).singletonOrThrow();
+        NDArray y = ai.djl.nn.core.Linear.linear(x, weight.getArray(), bias.getArray()).singletonOrThrow();
+        return adapter == null ? y : y.add(adapter.delta(x));
+    }
+
+    /** Adds {@code adapter}'s term to every later forward (null removes it); used by PEFT-style adapters. */
+    public void setAdapter(LinearAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    public LinearAdapter adapter() {
+        return adapter;
+    }
+
+    public int inFeatures() {
+        return inFeatures;
+    }
+
+    public int outFeatures() {
+        return outFeatures;
     }
 
     @Override

@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * torch.optim.AdamW over parameters by HF name: decoupled weight decay ({@code p -= lr·wd·p}),
  * biased moments, bias correction. Biases and LayerNorm weights get no decay (HF's
- * get_decay_parameter_names). Only parameters that require a gradient get state. Updates are in
+ * get_decay_parameter_names). Only parameters that require a gradient get state; a parameter that
+ * becomes trainable later (gradual unfreezing) gets fresh state at the next step and, like torch's
+ * per-parameter step, its own bias-correction count. Frozen parameters are skipped. Updates are in
  * place; temporaries live in a per-step sub-manager that is closed after the step.
  */
 public final class AdamW implements AutoCloseable {
@@ -24,6 +26,12 @@ public final class AdamW implements AutoCloseable {
     private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
     private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
     private final List<String> noDecay = new ArrayList<>();
+    /** Every parameter given, so that ones unfrozen after construction can join. */
+    private final Map<String, Parameter> candidates = new LinkedHashMap<>();
+    /** Optimizer step at which a parameter joined (0 for those trainable from the start). */
+    private final Map<String, Long> joinedAt = new LinkedHashMap<>();
+    /** State read by {@link #load} for parameters that are not trainable yet. */
+    private final Map<String, Tensor[]> pendingState = new LinkedHashMap<>();
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -35,19 +43,38 @@ public final class AdamW implements AutoCloseable {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        for (Map.Entry<String, Parameter> e : namedParameters.entrySet()) {
+        candidates.putAll(namedParameters);
+        addNewlyTrainable();
+    }
+
+    /** Gives state to parameters that require a gradient but have none yet. */
+    private void addNewlyTrainable() {
+        for (Map.Entry<String, Parameter> e : candidates.entrySet()) {
             Parameter p = e.getValue();
-            if (!p.requiresGradient()) {
+            String name = e.getKey();
+            if (!p.requiresGradient() || params.containsKey(name)) {
                 continue;
             }
             NDArray w = p.getArray();
-            params.put(e.getKey(), p);
-            expAvg.put(e.getKey(), w.zerosLike());
-            expAvgSq.put(e.getKey(), w.zerosLike());
-            if (!decays(e.getKey())) {
-                noDecay.add(e.getKey());
+            params.put(name, p);
+            expAvg.put(name, w.zerosLike());
+            expAvgSq.put(name, w.zerosLike());
+            joinedAt.put(name, step);
+            if (!decays(name)) {
+                noDecay.add(name);
+            }
+            Tensor[] saved = pendingState.remove(name);
+            if (saved != null) {
+                expAvg.get(name).set(saved[0].toFloats());
+                expAvgSq.get(name).set(saved[1].toFloats());
+                joinedAt.put(name, (long) saved[2].toFloats()[0]);
             }
         }
+    }
+
+    /** Whether a parameter currently gets updates (it may have been frozen again after joining). */
+    private static boolean active(Parameter p) {
+        return p.requiresGradient();
     }
 
     /** From training arguments (adam_beta1/2, adam_epsilon, weight_decay). */
@@ -71,11 +98,16 @@ public final class AdamW implements AutoCloseable {
 
     /** One update with learning rate {@code lr} from the gradients currently held by the parameters. */
     public void step(double lr) {
+        addNewlyTrainable();
         step++;
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        double stepSize = lr / bc1;
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            if (!active(e.getValue())) {
+                continue;
+            }
+            long t = step - joinedAt.get(e.getKey());
+            double bc1 = 1 - Math.pow(beta1, t);
+            double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+            double stepSize = lr / bc1;
             NDArray w = e.getValue().getArray();
             try (NDManager tmp = w.getManager().newSubManager()) {
                 NDArray g = w.getGradient();
@@ -95,7 +127,8 @@ public final class AdamW implements AutoCloseable {
 
     /** Sets every gradient to zero (PyTorch accumulates gradients across backward calls). */
     public void zeroGrad() {
-        zeroGrad(params.values());
+        addNewlyTrainable();
+        zeroGrad(params.values().stream().filter(AdamW::active).toList());
     }
 
     static void zeroGrad(Iterable<Parameter> parameters) {
@@ -114,8 +147,10 @@ public final class AdamW implements AutoCloseable {
      * clip_grad_norm_, with its 1e-6) and returns the norm before clipping. maxNorm ≤ 0 only measures.
      */
     public double clipGradNorm(double maxNorm) {
+        addNewlyTrainable();
+        List<Parameter> live = params.values().stream().filter(AdamW::active).toList();
         double sumSq = 0;
-        for (Parameter p : params.values()) {
+        for (Parameter p : live) {
             try (NDManager tmp = p.getArray().getManager().newSubManager()) {
                 NDArray g = p.getArray().getGradient();
                 g.attach(tmp);
@@ -125,7 +160,7 @@ public final class AdamW implements AutoCloseable {
         double norm = Math.sqrt(sumSq);
         double coef = maxNorm / (norm + 1e-6);
         if (maxNorm > 0 && coef < 1) {
-            for (Parameter p : params.values()) {
+            for (Parameter p : live) {
                 try (NDArray g = p.getArray().getGradient()) {
                     g.muli(coef);
                 }
@@ -145,6 +180,9 @@ public final class AdamW implements AutoCloseable {
         for (String name : params.keySet()) {
             tensors.put("state." + name + ".exp_avg", toTensor(expAvg.get(name)));
             tensors.put("state." + name + ".exp_avg_sq", toTensor(expAvgSq.get(name)));
+            if (joinedAt.get(name) != 0) {
+                tensors.put("state." + name + ".joined_at", Tensor.ofFloats(new long[] {1}, new float[] {joinedAt.get(name)}));
+            }
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("step", Long.toString(step));
@@ -164,6 +202,17 @@ public final class AdamW implements AutoCloseable {
         for (String name : params.keySet()) {
             copyInto(file, tensors, "state." + name + ".exp_avg", expAvg.get(name));
             copyInto(file, tensors, "state." + name + ".exp_avg_sq", expAvgSq.get(name));
+            Tensor joined = tensors.get("state." + name + ".joined_at");
+            joinedAt.put(name, joined == null ? 0L : (long) joined.toFloats()[0]);
+        }
+        // Parameters unfrozen during the saved run but frozen now get their state when they join again.
+        for (String name : candidates.keySet()) {
+            Tensor m = tensors.get("state." + name + ".exp_avg");
+            Tensor v = tensors.get("state." + name + ".exp_avg_sq");
+            if (!params.containsKey(name) && m != null && v != null) {
+                Tensor joined = tensors.get("state." + name + ".joined_at");
+                pendingState.put(name, new Tensor[] {m, v, joined != null ? joined : Tensor.ofFloats(new long[] {1}, new float[] {0})});
+            }
         }
         String s = contents.metadata().get("step");
         step = s == null ? 0 : Long.parseLong(s);

@@ -14,6 +14,8 @@ public final class ArgumentSections {
         sections.put("DataArguments", new DataArguments());
         sections.put("TrainingArguments", new TrainingArguments());
         sections.put("Callbacks", new CallbackArguments());
+        sections.put("Gradual unfreezing", new io.finetune4j.peft.UnfreezeArguments());
+        sections.put("PeftArguments (keys of the `peft:` mapping)", new io.finetune4j.peft.PeftArguments());
         return sections;
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import io.finetune4j.BadInputException;
-import io.finetune4j.io.SafeTensors;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.model.SequenceClassifier;
@@ -101,7 +100,8 @@ public final class Trainer {
         int numEpochs = (maxSteps + stepsPerEpoch - 1) / stepsPerEpoch;
 
         // --- optimizer, schedule, state (restored when resuming)
-        try (AdamW optimizer = AdamW.of(trainable, args);
+        // All parameters: AdamW keeps state for the trainable ones and picks up those a callback unfreezes later.
+        try (AdamW optimizer = AdamW.of(model.namedParameters(), args);
              BatchPrefetcher loader = new BatchPrefetcher(collator, trainColumns, args.dataloaderNumWorkers())) {
             LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.warmupSteps(maxSteps), maxSteps);
             state = new TrainerState();
@@ -222,7 +222,7 @@ public final class Trainer {
             double runtime = (System.nanoTime() - start) / 1e9;
             if (args.loadBestModelAtEnd() && state.bestModelCheckpoint != null && Files.isDirectory(Path.of(state.bestModelCheckpoint))) {
                 LOG.info("loading the best model from {} ({} = {})", state.bestModelCheckpoint, args.metricForBestModel(), state.bestMetric);
-                model.loadWeights(SafeTensors.readCheckpoint(Path.of(state.bestModelCheckpoint)));
+                model.loadCheckpoint(Path.of(state.bestModelCheckpoint));
             }
             int stepsRun = state.globalStep - startStep;
             double trainLoss = stepsRun > 0 ? totalLoss / stepsRun : 0;
@@ -363,7 +363,7 @@ public final class Trainer {
 
     private void restore(Path checkpoint, AdamW optimizer, LrSchedule schedule) {
         LOG.info("resuming from {}", checkpoint);
-        model.loadWeights(SafeTensors.readCheckpoint(checkpoint));
+        model.loadCheckpoint(checkpoint);
         optimizer.load(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE));
         Object last = Checkpoints.readMap(checkpoint.resolve(Checkpoints.SCHEDULER_FILE)).get("last_epoch");
         schedule.setLastStep(((Number) last).intValue());

@@ -1,0 +1,337 @@
+package io.finetune4j.peft;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import io.finetune4j.BadInputException;
+import io.finetune4j.io.SafeTensors;
+import io.finetune4j.io.Tensor;
+import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.model.LoadOptions;
+import io.finetune4j.model.Module;
+import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.model.TorchLinear;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * PEFT's {@code get_peft_model(model, LoraConfig)} for a BERT sequence classifier: every targeted
+ * linear layer gets a {@link LoraLinear} term, every base weight is frozen, the classifier (and other
+ * modules_to_save) and the chosen biases stay trainable. The Trainer trains it like any
+ * {@link SequenceClassifier}.
+ *
+ * <p>Names follow PEFT. {@link #namedParameters()} are PEFT's {@code named_parameters()}:
+ * {@code base_model.model.bert.encoder.layer.0.attention.self.query.base_layer.weight},
+ * {@code ….query.lora_A.default.weight}, {@code base_model.model.classifier.weight} (PEFT trains a copy
+ * of modules_to_save; here the module itself trains, so there is no {@code modules_to_save.default} copy).
+ * {@link #stateDict()} and the saved adapter use PEFT's {@code get_peft_model_state_dict} keys
+ * ({@code ….query.lora_A.weight}, {@code base_model.model.classifier.weight}), so
+ * {@code PeftModel.from_pretrained} loads what {@link #savePretrained} writes and vice versa.
+ */
+public final class LoraModel implements SequenceClassifier {
+    static final String PREFIX = "base_model.model.";
+    private static final String ADAPTER = "default";
+
+    private BertForSequenceClassification base;
+    private final LoraConfig config;
+    private final String baseModelNameOrPath;
+    private final Map<String, LoraLinear> adapters = new LinkedHashMap<>(); // module name → LoRA term
+    private final Map<String, Parameter> named = new LinkedHashMap<>();
+    private final Map<String, Parameter> saved = new LinkedHashMap<>(); // adapter_model.safetensors key → parameter
+
+    private LoraModel(BertForSequenceClassification base, LoraConfig config, long seed, boolean trainable) {
+        this.base = base;
+        this.config = config;
+        this.baseModelNameOrPath = base.sourceDir() == null ? null : base.sourceDir().toString();
+        Map<String, Module> modules = modules(base);
+        for (Map.Entry<String, Module> e : modules.entrySet()) {
+            if (config.targets(e.getKey())) {
+                if (!(e.getValue() instanceof TorchLinear linear)) {
+                    throw new BadInputException("target module '" + e.getKey() + "' is a " + e.getValue().getClass().getSimpleName()
+                            + "; LoRA adapts only linear layers (query, key, value, dense, classifier)");
+                }
+                adapters.put(e.getKey(), new LoraLinear(linear, e.getKey(), config, base.manager(), seed));
+            }
+        }
+        if (adapters.isEmpty()) {
+            throw new BadInputException("target_modules " + config.targetModules() + " match no module of the model; "
+                    + "BERT's linear layers are query, key, value, attention.output.dense, intermediate.dense, output.dense, classifier");
+        }
+        Set<String> fullModules = new LinkedHashSet<>();
+        for (String wanted : config.effectiveModulesToSave()) {
+            boolean found = false;
+            for (String m : modules.keySet()) {
+                if (m.endsWith(wanted) && !adapters.containsKey(m)) {
+                    fullModules.add(m);
+                    found = true;
+                }
+            }
+            if (!found && config.modulesToSave() != null && config.modulesToSave().contains(wanted)) {
+                throw new BadInputException("modules_to_save '" + wanted + "' matches no module of the model; use e.g. classifier or bert.pooler");
+            }
+        }
+        for (Map.Entry<String, Parameter> e : base.namedParameters().entrySet()) {
+            String name = e.getKey();
+            Parameter p = e.getValue();
+            String module = name.substring(0, name.lastIndexOf('.'));
+            String leaf = name.substring(name.lastIndexOf('.') + 1);
+            LoraLinear lora = adapters.get(module);
+            boolean full = fullModules.stream().anyMatch(m -> module.equals(m) || module.startsWith(m + "."));
+            boolean bias = leaf.equals("bias") && (config.bias() == LoraConfig.Bias.ALL
+                    || (config.bias() == LoraConfig.Bias.LORA_ONLY && lora != null));
+            String peftName = lora != null ? PREFIX + module + ".base_layer." + leaf : PREFIX + name;
+            named.put(peftName, p);
+            p.freeze(!(trainable && (full || bias)));
+            if (full || bias) {
+                saved.put(peftName, p);
+            }
+            if (lora != null && leaf.equals("bias")) { // after the base layer, as PEFT registers lora_A/lora_B
+                named.put(PREFIX + module + ".lora_A." + ADAPTER + ".weight", lora.loraA());
+                named.put(PREFIX + module + ".lora_B." + ADAPTER + ".weight", lora.loraB());
+                saved.put(PREFIX + module + ".lora_A.weight", lora.loraA());
+                saved.put(PREFIX + module + ".lora_B.weight", lora.loraB());
+                lora.loraA().freeze(!trainable);
+                lora.loraB().freeze(!trainable);
+            }
+        }
+        adapters.forEach((module, lora) -> lora.base().setAdapter(lora));
+    }
+
+    /** PEFT's {@code get_peft_model}: LoRA on {@code model}'s targeted layers, ready to train; {@code seed} draws A. */
+    public static LoraModel wrap(BertForSequenceClassification model, LoraConfig config, long seed) {
+        if (model.manager() == null) {
+            throw new BadInputException("cannot add LoRA to a shapes-only model; load or create one with weights");
+        }
+        return new LoraModel(model, config, seed, true);
+    }
+
+    /**
+     * PEFT's {@code PeftModel.from_pretrained(model, adapterDir, is_trainable)}: puts the saved adapter onto
+     * {@code model}; without {@code trainable} every parameter is frozen (inference mode).
+     */
+    public static LoraModel fromPretrained(BertForSequenceClassification model, Path adapterDir, boolean trainable) {
+        LoraModel m = new LoraModel(model, LoraConfig.load(adapterDir), 0, trainable);
+        m.loadAdapterWeights(adapterDir);
+        return m;
+    }
+
+    /** Loads the base checkpoint (with the adapter's number of labels) and the adapter on top, for inference. */
+    public static LoraModel load(Path baseModelDir, Path adapterDir) {
+        return load(baseModelDir, adapterDir, false);
+    }
+
+    public static LoraModel load(Path baseModelDir, Path adapterDir, boolean trainable) {
+        Map<String, Tensor> weights = readAdapter(adapterDir);
+        Tensor head = weights.get(PREFIX + "classifier.weight");
+        LoadOptions.Builder options = LoadOptions.builder();
+        if (head != null) {
+            options.numLabels((int) head.shape()[0]);
+        }
+        BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(baseModelDir, options.build());
+        try {
+            return fromPretrained(model, adapterDir, trainable);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Tensor> readAdapter(Path dir) {
+        Path file = dir.resolve(LoraConfig.WEIGHTS_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException("no " + LoraConfig.WEIGHTS_FILE + " in " + dir + " (adapter_model.bin is not supported; save with safe_serialization)");
+        }
+        return SafeTensors.read(file);
+    }
+
+    private void loadAdapterWeights(Path dir) {
+        loadWeights(readAdapter(dir));
+    }
+
+    /** Modules by dotted name (torch's named_modules, without the root). */
+    private static Map<String, Module> modules(Module root) {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collect("", root, out);
+        return out;
+    }
+
+    private static void collect(String prefix, Module m, Map<String, Module> out) {
+        m.namedChildren().forEach((name, child) -> {
+            out.put(prefix + name, child);
+            collect(prefix + name + ".", child, out);
+        });
+    }
+
+    // ---- SequenceClassifier --------------------------------------------------------------------
+
+    @Override
+    public Map<String, Parameter> namedParameters() {
+        return Collections.unmodifiableMap(named);
+    }
+
+    @Override
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
+        BertForSequenceClassification b = live();
+        adapters.values().forEach(a -> a.setTraining(training));
+        return b.logits(inputIds, tokenTypeIds, attentionMask, training);
+    }
+
+    @Override
+    public int numLabels() {
+        return live().numLabels();
+    }
+
+    @Override
+    public Map<Integer, String> id2label() {
+        return live().id2label();
+    }
+
+    @Override
+    public NDManager manager() {
+        return live().manager();
+    }
+
+    /** PEFT's {@code save_pretrained}: adapter_config.json + adapter_model.safetensors (only the adapter's tensors). */
+    @Override
+    public void savePretrained(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        SafeTensors.write(dir.resolve(LoraConfig.WEIGHTS_FILE), stateDict(), Map.of("format", "pt"));
+        config.save(dir, baseModelNameOrPath);
+    }
+
+    /** Restores the adapter a Trainer checkpoint holds (adapter_model.safetensors). */
+    @Override
+    public void loadCheckpoint(Path dir) {
+        loadAdapterWeights(dir);
+    }
+
+    /**
+     * PEFT's {@code set_peft_model_state_dict}: sets the adapter's tensors by their saved keys; every one
+     * must be present with its shape (the frozen base is untouched).
+     */
+    @Override
+    public void loadWeights(Map<String, Tensor> weights) {
+        live();
+        for (Map.Entry<String, Parameter> e : saved.entrySet()) {
+            Tensor t = weights.get(e.getKey());
+            if (t == null) {
+                throw new BadInputException("the adapter lacks '" + e.getKey() + "'; was it saved with the same target_modules, bias and modules_to_save?");
+            }
+            Parameter p = e.getValue();
+            if (!Arrays.equals(t.shape(), p.getShape().getShape())) {
+                throw new BadInputException("adapter tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+                        + " but the model needs " + Arrays.toString(p.getShape().getShape()) + "; was it trained with another r or base model?");
+            }
+            NDArray array = p.getArray();
+            boolean requiresGrad = p.requiresGradient();
+            array.setRequiresGradient(false); // torch refuses in-place writes to leaves that require grad
+            array.set(t.toFloats());
+            array.setRequiresGradient(requiresGrad);
+        }
+    }
+
+    /** PEFT's {@code get_peft_model_state_dict}: the adapter's tensors by the keys PEFT saves (float32 copies). */
+    @Override
+    public Map<String, Tensor> stateDict() {
+        live();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        saved.forEach((name, p) -> out.put(name, Tensor.ofFloats(p.getShape().getShape(), p.getArray().toFloatArray())));
+        return out;
+    }
+
+    // ---- PEFT's helpers ------------------------------------------------------------------------
+
+    public LoraConfig config() {
+        return config;
+    }
+
+    /** The wrapped model (its forward includes the LoRA terms until {@link #mergeAndUnload()}). */
+    public BertForSequenceClassification baseModel() {
+        return live();
+    }
+
+    /** Dotted names of the adapted linear layers, in model order. */
+    public List<String> targetedModules() {
+        return new ArrayList<>(adapters.keySet());
+    }
+
+    /** Parameter counts like PEFT's get_nb_trainable_parameters (LoRA included; no modules_to_save copy to count). */
+    public long numParameters(boolean onlyTrainable) {
+        long n = 0;
+        for (Parameter p : named.values()) {
+            if (!onlyTrainable || p.requiresGradient()) {
+                n += p.getShape().size();
+            }
+        }
+        return n;
+    }
+
+    /** PEFT's print_trainable_parameters() line, returned rather than printed. */
+    public String trainableParametersLine() {
+        long all = numParameters(false);
+        long train = numParameters(true);
+        return String.format(Locale.ROOT, "trainable params: %,d || all params: %,d || trainable%%: %.4f", train, all,
+                all == 0 ? 0.0 : 100.0 * train / all);
+    }
+
+    /**
+     * PEFT's {@code merge_and_unload()}: adds {@code B·A·scaling} to each adapted weight, removes the LoRA
+     * terms and returns the plain model (whose {@code savePretrained} writes a normal HF checkpoint).
+     * Parameters keep their frozen flags, as in PEFT. This LoraModel is unusable afterwards.
+     */
+    public BertForSequenceClassification mergeAndUnload() {
+        BertForSequenceClassification b = live();
+        for (LoraLinear lora : adapters.values()) {
+            Parameter w = lora.base().weight();
+            try (NDManager tmp = b.manager().newSubManager()) {
+                NDArray merged = lora.mergedDelta(tmp).addi(tmp.create(w.getArray().toFloatArray(), w.getShape()));
+                NDArray array = w.getArray();
+                boolean requiresGrad = w.requiresGradient();
+                array.setRequiresGradient(false);
+                array.set(merged.toFloatArray());
+                array.setRequiresGradient(requiresGrad);
+            }
+            lora.base().setAdapter(null);
+            lora.loraA().getArray().close();
+            lora.loraB().getArray().close();
+        }
+        base = null;
+        return b;
+    }
+
+    private BertForSequenceClassification live() {
+        if (base == null) {
+            throw new IllegalStateException("this LoraModel was merged and unloaded; use the model mergeAndUnload() returned");
+        }
+        return base;
+    }
+
+    /** Closes the base model (and with it the adapter's parameters, which live in its manager). */
+    @Override
+    public void close() {
+        if (base != null) {
+            base.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LoraModel(r=" + config.r() + ", lora_alpha=" + config.loraAlpha() + ", target_modules=" + targetedModules() + ")\n"
+                + live().printModel();
+    }
+}

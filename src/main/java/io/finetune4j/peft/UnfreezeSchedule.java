@@ -1,0 +1,86 @@
+package io.finetune4j.peft;
+
+import io.finetune4j.BadInputException;
+import io.finetune4j.model.BertPreTrainedModel;
+import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.train.TrainerCallback;
+import io.finetune4j.train.TrainerControl;
+import io.finetune4j.train.TrainerState;
+import io.finetune4j.train.TrainingArguments;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gradual unfreezing as a Trainer callback: epoch {@code e} trains the task head (pooler + classifier)
+ * and the top {@code min(layers, start + e·perEpoch)} encoder layers; embeddings stay frozen. The
+ * Trainer's AdamW gives newly trainable parameters fresh state at their first step.
+ */
+public final class UnfreezeSchedule implements TrainerCallback {
+    private static final Logger LOG = LoggerFactory.getLogger(UnfreezeSchedule.class);
+
+    private final BertPreTrainedModel model;
+    private final int startLayers;
+    private final int layersPerEpoch;
+    private int current = -1;
+
+    /** Applies epoch 0's trainable set right away, so the optimizer built next sees it. */
+    public UnfreezeSchedule(BertPreTrainedModel model, int startLayers, int layersPerEpoch) {
+        if (startLayers < 0 || layersPerEpoch < 0) {
+            throw new BadInputException("unfreeze_start_layers and unfreeze_layers_per_epoch must be >= 0");
+        }
+        this.model = model;
+        this.startLayers = startLayers;
+        this.layersPerEpoch = layersPerEpoch;
+        apply(0);
+    }
+
+    /**
+     * The callback the arguments ask for, or null when they ask for none. Only a plain BERT model can be
+     * unfrozen layer by layer (a LoRA model's base stays frozen by design).
+     */
+    public static UnfreezeSchedule fromArguments(SequenceClassifier model, UnfreezeArguments args) {
+        if (args == null || !args.enabled()) {
+            return null;
+        }
+        if (!(model instanceof BertPreTrainedModel bert)) {
+            throw new BadInputException("gradual unfreezing (unfreeze_layers_per_epoch) needs a plain BERT model, not "
+                    + model.getClass().getSimpleName() + "; drop the peft section or the unfreeze_* arguments");
+        }
+        return new UnfreezeSchedule(bert, args.unfreezeStartLayers(), args.unfreezeLayersPerEpoch());
+    }
+
+    /** Encoder layers trained during epoch {@code epoch} (0-based). */
+    public int layersForEpoch(int epoch) {
+        long k = startLayers + (long) epoch * layersPerEpoch;
+        return (int) Math.min(model.config().numHiddenLayers(), k);
+    }
+
+    /** Sets the trainable parameters for {@code epoch}; returns the number of unfrozen encoder layers. */
+    public int apply(int epoch) {
+        int k = layersForEpoch(epoch);
+        if (k != current) {
+            model.freezeAllButHead();
+            if (k > 0) {
+                model.unfreezeTopLayers(k);
+            }
+            current = k;
+            LOG.info("epoch {}: training the head and the top {} of {} encoder layers ({} parameters)",
+                    epoch, k, model.config().numHiddenLayers(), model.numParameters(true));
+        }
+        return k;
+    }
+
+    @Override
+    public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
+        apply(epochIndex(state)); // resuming mid-run restores that epoch's set
+    }
+
+    @Override
+    public void onEpochBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
+        apply(epochIndex(state));
+    }
+
+    private static int epochIndex(TrainerState state) {
+        return (int) Math.floor(state.epoch + 1e-9);
+    }
+}

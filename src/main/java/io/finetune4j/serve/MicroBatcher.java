@@ -47,6 +47,7 @@ public final class MicroBatcher implements AutoCloseable {
         final AtomicInteger remaining;
         final CompletableFuture<List<List<LabelScore>>> future = new CompletableFuture<>();
 
+        @SuppressWarnings("unchecked")
         Request(int size, int topK) {
             this.topK = topK;
             this.results = Arrays.asList(new List[size]);
@@ -177,7 +178,7 @@ public final class MicroBatcher implements AutoCloseable {
         }
         boolean drained = join(drainTimeout);
         if (!drained) {
-            worker.interrupt();
+            // Take the queue away before interrupting, so the worker cannot start another batch.
             List<Item> left;
             lock.lock();
             try {
@@ -186,6 +187,7 @@ public final class MicroBatcher implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            worker.interrupt();
             BatcherClosedException stopped = new BatcherClosedException(
                     "the server shut down before this request was scored");
             left.forEach(item -> item.request().future.completeExceptionally(stopped));

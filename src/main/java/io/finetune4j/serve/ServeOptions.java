@@ -1,0 +1,103 @@
+package io.finetune4j.serve;
+
+import io.finetune4j.BadInputException;
+import io.finetune4j.config.Arg;
+import io.finetune4j.config.ArgumentBinder;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * User-facing settings of the HTTP service, with snake_case names for YAML/JSON configs and
+ * {@code --flags} (bound by {@link ArgumentBinder}). Defaults bind to loopback only: serving on
+ * other interfaces is an explicit choice ({@code --host 0.0.0.0}).
+ */
+public final class ServeOptions {
+    @Arg(name = "host", help = "Interface to listen on; 127.0.0.1 serves this machine only, 0.0.0.0 every interface.")
+    String host = "127.0.0.1";
+    @Arg(name = "port", help = "TCP port to listen on (0 picks a free port).")
+    int port = 8080;
+    @Arg(name = "max_batch_size", help = "Most texts scored together in one model call.")
+    int maxBatchSize = 64;
+    @Arg(name = "max_wait_ms", help = "How long the first queued text waits for others to fill its batch, in milliseconds.")
+    long maxWaitMs = 5;
+    @Arg(name = "queue_capacity", help = "Most texts waiting to be scored; requests beyond it get 503 with Retry-After.")
+    int queueCapacity = 1024;
+    @Arg(name = "max_body_bytes", help = "Largest accepted request body in bytes; larger ones get 413.")
+    int maxBodyBytes = 1 << 20;
+    @Arg(name = "http_threads", help = "Threads that parse requests and write responses (scoring runs on one batcher thread).")
+    int httpThreads = 4;
+    @Arg(name = "drain_timeout_s", help = "On shutdown, how long to keep finishing accepted requests before giving up, in seconds.")
+    int drainTimeoutS = 30;
+
+    /** The defaults. */
+    public ServeOptions() {}
+
+    /** Defaults overridden by {@code values} (snake_case keys), validated; {@code origin} names the source in errors. */
+    public static ServeOptions fromMap(Map<String, ?> values, String origin) {
+        return ArgumentBinder.bind(new ServeOptions(), values, origin).validate();
+    }
+
+    /**
+     * Checks ranges; a bad value is a {@link BadInputException} naming the argument.
+     *
+     * @return this
+     */
+    public ServeOptions validate() {
+        if (host == null || host.isBlank()) {
+            throw new BadInputException("host is empty; give an interface address such as 127.0.0.1");
+        }
+        if (port < 0 || port > 65535) {
+            throw new BadInputException("port " + port + " is out of range; use 0..65535 (0 picks a free port)");
+        }
+        atLeast("max_batch_size", maxBatchSize, 1);
+        atLeast("max_wait_ms", maxWaitMs, 0);
+        atLeast("queue_capacity", queueCapacity, 1);
+        atLeast("max_body_bytes", maxBodyBytes, 1);
+        atLeast("http_threads", httpThreads, 1);
+        atLeast("drain_timeout_s", drainTimeoutS, 0);
+        return this;
+    }
+
+    private static void atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new BadInputException(name + " is " + value + "; it must be at least " + min);
+        }
+    }
+
+    /** The values keyed by their snake_case names, for {@code --json} dumps and logs. */
+    public Map<String, Object> toMap() {
+        return ArgumentBinder.toMap(this);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public long maxWaitMs() {
+        return maxWaitMs;
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public int httpThreads() {
+        return httpThreads;
+    }
+
+    public Duration drainTimeout() {
+        return Duration.ofSeconds(drainTimeoutS);
+    }
+}

@@ -1,0 +1,61 @@
+package io.finetune4j.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.finetune4j.BadInputException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServeOptionsTest {
+    @Test
+    void defaultsBindToLoopbackWithTheDocumentedLimits() {
+        ServeOptions o = new ServeOptions();
+        assertEquals("127.0.0.1", o.host());
+        assertEquals(64, o.maxBatchSize());
+        assertEquals(5, o.maxWaitMs());
+        assertEquals(1024, o.queueCapacity());
+        assertEquals(1 << 20, o.maxBodyBytes());
+        assertEquals(Duration.ofSeconds(30), o.drainTimeout());
+        assertEquals(8080, o.toMap().get("port"));
+    }
+
+    @Test
+    void bindsSnakeCaseKeysFromFlagsOrConfig() {
+        ServeOptions o = ServeOptions.fromMap(Map.of("port", "0", "max_batch_size", 8, "max_wait_ms", "2",
+                "queue_capacity", 16, "max_body_bytes", "4096", "http_threads", 2), "--flags");
+        assertEquals(0, o.port());
+        assertEquals(8, o.maxBatchSize());
+        assertEquals(2, o.maxWaitMs());
+        assertEquals(16, o.queueCapacity());
+        assertEquals(4096, o.maxBodyBytes());
+        assertEquals(2, o.httpThreads());
+    }
+
+    @Test
+    void badValuesNameTheArgument() {
+        BadInputException unknown = assertThrows(BadInputException.class,
+                () -> ServeOptions.fromMap(Map.of("max_batchsize", 4), "serve.yaml"));
+        assertTrue(unknown.getMessage().contains("max_batch_size"), unknown.getMessage());
+        BadInputException range = assertThrows(BadInputException.class,
+                () -> ServeOptions.fromMap(Map.of("queue_capacity", 0), "--flags"));
+        assertTrue(range.getMessage().contains("queue_capacity"), range.getMessage());
+        assertThrows(BadInputException.class, () -> ServeOptions.fromMap(Map.of("port", 70000), "--flags"));
+    }
+
+    @Test
+    void theServerTakesItsSettingsFromOptions() throws Exception {
+        ServeOptions o = ServeOptions.fromMap(Map.of("port", 0, "queue_capacity", 7), "test");
+        try (ClassificationServer server = ClassificationServer.builder().classifier(new KeywordClassifier())
+                .options(o).build()) {
+            assertTrue(server.address().getAddress().isLoopbackAddress());
+            assertTrue(server.port() > 0);
+            String stats = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(server.uri().resolve("/v1/stats")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(stats.contains("\"queue_capacity\":7"), stats);
+        }
+    }
+}

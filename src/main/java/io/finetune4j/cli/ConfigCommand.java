@@ -39,7 +39,7 @@ final class ConfigCommand implements Callable<Integer> {
         String origin = config == null ? "flags" : config + " or flags";
         RunArguments args = RunArguments.fromMap(resolved, origin);
         Map<String, Object> all = new java.util.LinkedHashMap<>();
-        for (Object section : List.of(args.model(), args.data(), args.training(), args.callbacks())) {
+        for (Object section : List.of(args.model(), args.data(), args.training(), args.callbacks(), args.unfreeze())) {
             all.putAll(ArgumentBinder.toMap(section));
         }
         spec.commandLine().getOut().print(json ? ConfigSources.toJson(all) + "\n" : ConfigSources.toYaml(all));

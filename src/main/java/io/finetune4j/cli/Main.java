@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
             ModelCommand.class,
             TokenizeCommand.class,
             PredictCommand.class,
+            ServeCommand.class,
             FillMaskCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.peft.LoraConfig;
+import io.finetune4j.peft.LoraModel;
 import io.finetune4j.model.BertForSequenceClassification;
 import io.finetune4j.model.BertPreTrainedModel;
 import io.finetune4j.model.LoadOptions;
@@ -12,6 +14,7 @@ import io.finetune4j.model.SequenceClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -443,11 +446,17 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                 throw new BadInputException("no model given: pass a checkpoint folder, a model name or a loaded model");
             }
             Path modelDir = modelInstance == null ? PretrainedModels.resolve(modelName) : null;
+            // A PEFT adapter folder (adapter_config.json) runs on top of the base model it names.
+            Path adapterBase = modelDir != null && Files.isRegularFile(modelDir.resolve(LoraConfig.CONFIG_FILE)) ? adapterBase(modelDir) : null;
             AutoTokenizer tok = tokenizerInstance;
             SequenceClassifier m = modelInstance;
             try {
                 if (tok == null) {
                     Path dir = tokenizerDir != null ? tokenizerDir : modelDir;
+                    if (adapterBase != null && !Files.isRegularFile(modelDir.resolve("tokenizer.json"))
+                            && !Files.isRegularFile(modelDir.resolve("vocab.txt"))) {
+                        dir = adapterBase;
+                    }
                     if (dir == null && m instanceof BertPreTrainedModel bert) {
                         dir = bert.sourceDir();
                     }
@@ -457,7 +466,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                     tok = AutoTokenizer.fromPretrained(dir);
                 }
                 if (m == null) {
-                    m = BertForSequenceClassification.fromPretrained(modelDir, LoadOptions.builder().device(device).build());
+                    m = adapterBase != null ? LoraModel.load(adapterBase, modelDir)
+                            : BertForSequenceClassification.fromPretrained(modelDir, LoadOptions.builder().device(device).build());
                 }
                 return new TextClassificationPipeline(this, m, tok);
             } catch (RuntimeException e) {
@@ -469,6 +479,15 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                 }
                 throw e;
             }
+        }
+
+        private static Path adapterBase(Path adapterDir) {
+            String base = LoraConfig.baseModelNameOrPath(adapterDir);
+            if (base == null || base.isBlank()) {
+                throw new BadInputException(adapterDir + " is a PEFT adapter folder without base_model_name_or_path in "
+                        + LoraConfig.CONFIG_FILE + "; set it to the base model's folder or name");
+            }
+            return PretrainedModels.resolve(base);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.finetune4j.train;
 
 import io.finetune4j.config.Arg;
 import java.util.List;
+import java.util.Map;
 
 /** Which model to fine-tune and how much of it (HF's run_glue.py ModelArguments, plus freezing). */
 public final class ModelArguments {
@@ -15,6 +16,8 @@ public final class ModelArguments {
     String freeze = null;
     @Arg(name = "label_names", help = "Display names of the labels in id order (saved as id2label); default the data set's ClassLabel names.")
     List<String> labelNames = List.of();
+    @Arg(name = "peft", help = "Parameter-efficient fine-tuning, e.g. {type: lora, r: 8, lora_alpha: 16}; keys under PeftArguments below.")
+    Map<String, Object> peft = Map.of();
     @Arg(name = "predict_texts", help = "After training, classify these texts with the final model and report the results.")
     List<String> predictTexts = List.of();
 
@@ -24,4 +27,5 @@ public final class ModelArguments {
     public String freeze() { return freeze; }
     public List<String> labelNames() { return labelNames; }
     public List<String> predictTexts() { return predictTexts; }
+    public Map<String, Object> peft() { return peft; }
 }

@@ -8,6 +8,9 @@ import io.finetune4j.data.LoadOptions;
 import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.peft.PeftSetup;
+import io.finetune4j.peft.UnfreezeSchedule;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
@@ -84,15 +87,21 @@ public final class TextClassificationJob {
                     model.freeze(m.freeze());
                 }
                 listener.onModel(model);
+                // LoRA adapters on top (base frozen), or the model as configured
+                SequenceClassifier trained = PeftSetup.apply(model, m.peft(), t.seed());
 
                 // --- train
                 List<TrainerCallback> all = new ArrayList<>(callbacks);
+                UnfreezeSchedule unfreeze = UnfreezeSchedule.fromArguments(trained, a.unfreeze()); // sets epoch 0's layers now
+                if (unfreeze != null) {
+                    all.add(unfreeze);
+                }
                 EarlyStoppingCallback early = a.callbacks().earlyStopping();
                 if (early != null) {
                     all.add(early);
                 }
                 Trainer trainer = Trainer.builder()
-                        .model(model).args(t)
+                        .model(trained).args(t)
                         .trainColumns(trainColumns).evalColumns(evalColumns)
                         .computeMetrics(ComputeMetrics.classification())
                         .dataCollator(d.padToMaxLength() ? DataCollatorWithPadding.maxLength(d.maxSeqLength()) : DataCollatorWithPadding.longest())
@@ -111,7 +120,7 @@ public final class TextClassificationJob {
                 List<List<TextClassifier.LabelScore>> predictions = List.of();
                 if (!m.predictTexts().isEmpty()) {
                     try (TextClassificationPipeline pipeline = TextClassificationPipeline.builder()
-                            .model(model).tokenizer(tokenizer).maxLength(d.maxSeqLength()).topK(1).build()) {
+                            .model(trained).tokenizer(tokenizer).maxLength(d.maxSeqLength()).topK(1).build()) {
                         predictions = pipeline.classify(m.predictTexts());
                     }
                     listener.onPredictions(m.predictTexts(), predictions);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.finetune4j.model.BertForSequenceClassification;
 import io.finetune4j.train.AdamW;
+import io.finetune4j.util.MachineInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +27,11 @@ public final class TrainStepBench {
     public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat) throws Exception {
         spec.checkShape(batch, seqLen);
         GemmBench.Result gemm = GemmBench.run(device, 2560, 768, 3072, 1, 3);
+        long rssBefore = MachineInfo.rssBytes();
         try (BertForSequenceClassification model = spec.open(device);
                 AdamW optimizer = new AdamW(model.namedParameters(), 0.9, 0.999, 1e-8, 0.0)) {
+            // What the model and the optimizer state hold before the first step, for telling them from activations.
+            long rssModelAndOptimizer = MachineInfo.rssBytes() - rssBefore;
             NDManager manager = model.manager();
             List<double[]> splits = new ArrayList<>(); // forward, backward, optimizer seconds per timed step
             float[] lastLoss = new float[1];
@@ -70,6 +74,7 @@ public final class TrainStepBench {
             metrics.put("gemm_gflops", GemmBench.round(gemm.gflops()));
             metrics.put("mfu_pct", GemmBench.round(100 * achieved / 1e9 / gemm.gflops()));
             metrics.put("loss", GemmBench.round(lastLoss[0]));
+            metrics.put("rss_model_and_optimizer_mib", rssModelAndOptimizer >> 20);
             DeviceMemory.put(metrics, device);
             return new BenchResult("train-step", params, metrics, MachineLine.describe(device.toString()), java.time.Instant.now().toString());
         }

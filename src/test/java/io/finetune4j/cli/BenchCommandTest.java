@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune4j.model.BertConfig;
+import io.finetune4j.model.BertForSequenceClassification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -76,6 +78,22 @@ class BenchCommandTest {
         MainTest.Result text = MainTest.run("bench", "forward", "--size", "tiny", "--batch_size", "2", "--seq_len", "8", "--repeat", "1");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().startsWith("forward {model=tiny") && text.out().contains("  machine: "), text.out());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void forwardRunsOnASavedModelFolderCutToFewerLayers() throws Exception {
+        Path saved = dir.resolve("tiny-bert");
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, ai.djl.Device.cpu())) {
+            m.savePretrained(saved);
+        }
+        MainTest.Result r = MainTest.run("bench", "forward", "--model", saved.toString(), "--num_hidden_layers", "1",
+                "--batch_size", "2", "--seq_len", "8", "--repeat", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> params = (Map<String, Object>) new ObjectMapper().readValue(r.out().strip(), Map.class).get("params");
+        assertEquals(saved.toString(), params.get("model"));
+        assertEquals(1, params.get("num_hidden_layers"));
+        assertEquals(Main.BAD_INPUT, MainTest.run("bench", "forward", "--model", saved.toString(), "--size", "tiny").code());
     }
 
     @Test

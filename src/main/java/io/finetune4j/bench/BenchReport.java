@@ -38,12 +38,14 @@ public final class BenchReport {
                     && String.valueOf(r.get("case")).startsWith("train")) {
                 ratio = String.format(java.util.Locale.ROOT, "%.2f×", n.doubleValue() / baseline);
             }
-            if (gflops != null && metrics.get("achieved_gflops") instanceof Number n) {
+            if (gflops != null && !metrics.containsKey("mfu_pct") && metrics.get("achieved_gflops") instanceof Number n) {
                 metrics.put("mfu", String.format(java.util.Locale.ROOT, "%.0f%%", 100 * n.doubleValue() / gflops));
             }
+            Object mmap = ((Map<String, Object>) r.getOrDefault("machine", Map.of())).get("malloc_mmap_threshold");
+            String params = String.valueOf(r.get("params")) + (mmap != null ? " MALLOC_MMAP_THRESHOLD_=" + mmap : "");
             List<String> cells = new ArrayList<>();
             metrics.forEach((k, v) -> cells.add(k + " " + v));
-            sb.append("| ").append(r.get("case")).append(" | ").append(r.get("params")).append(" | ")
+            sb.append("| ").append(r.get("case")).append(" | ").append(params).append(" | ")
                     .append(String.join(", ", cells)).append(" | ").append(ratio).append(" | ")
                     .append(String.valueOf(r.get("date")), 0, Math.min(10, String.valueOf(r.get("date")).length())).append(" |\n");
         }

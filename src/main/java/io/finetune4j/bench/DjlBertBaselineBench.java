@@ -29,12 +29,13 @@ public final class DjlBertBaselineBench {
 
     /** {@code size}: "base" (12 layers, 768) or "tiny" (2 layers, 32; for tests). */
     public static BenchResult run(Device device, String size, int batch, int seqLen, int warmup, int repeat) throws Exception {
-        BertBlock.Builder b = BertBlock.builder().setTokenDictionarySize(30522).optMaxSequenceLength(seqLen);
+        BertBlock.Builder b = BertBlock.builder().setTokenDictionarySize(30522);
         if (size.equals("tiny")) {
             b.optEmbeddingSize(32).optTransformerBlockCount(2).optAttentionHeadCount(2).optHiddenSize(64);
         } else {
             b.base();
         }
+        b.optMaxSequenceLength(seqLen); // after base(), which sets its own; BertBlock needs seq == max length
         BertBlock bert = b.build();
         SequentialBlock net = new SequentialBlock()
                 .add(bert)

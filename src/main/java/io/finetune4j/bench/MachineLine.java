@@ -19,11 +19,16 @@ public final class MachineLine {
         m.put("djl", Engine.getDjlVersion());
         m.put("pytorch", Devices.engine().getVersion());
         m.put("intra_op_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        String mmapThreshold = System.getenv("MALLOC_MMAP_THRESHOLD_");
+        if (mmapThreshold != null) {
+            m.put("malloc_mmap_threshold", mmapThreshold); // changes peak RSS a lot (see bin/finetune4j)
+        }
         return m;
     }
 
     public static String format(Map<String, Object> m) {
         return m.get("cpu") + ", " + m.get("cores") + " cores, device " + m.get("device") + ", Java " + m.get("java")
-                + ", DJL " + m.get("djl") + ", PyTorch " + m.get("pytorch") + " (" + m.get("intra_op_threads") + " threads)";
+                + ", DJL " + m.get("djl") + ", PyTorch " + m.get("pytorch") + " (" + m.get("intra_op_threads") + " threads)"
+                + (m.get("malloc_mmap_threshold") != null ? ", MALLOC_MMAP_THRESHOLD_=" + m.get("malloc_mmap_threshold") : "");
     }
 }

@@ -3,11 +3,16 @@ package io.finetune4j.cli;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.BadInputException;
+import io.finetune4j.bench.BenchModel;
 import io.finetune4j.bench.BenchReport;
 import io.finetune4j.bench.BenchResult;
 import io.finetune4j.bench.DjlBertBaselineBench;
+import io.finetune4j.bench.ForwardBench;
 import io.finetune4j.bench.GemmBench;
 import io.finetune4j.bench.MachineLine;
+import io.finetune4j.bench.MemoryBench;
+import io.finetune4j.bench.TrainStepBench;
+import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.util.Devices;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,11 +31,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * Reproducible speed numbers: {@code bench CASE [--json]}. Each result carries its machine line;
  * {@code bench report results.jsonl} turns collected JSON lines into the Markdown of docs/BENCHMARKS.md.
  */
-@Command(name = "bench", description = "Benchmarks: gemm, baseline-djl, or 'report FILE.jsonl' to render Markdown.")
+@Command(name = "bench", description = "Benchmarks: gemm, baseline-djl, forward, train-step, memory, or 'report FILE.jsonl' to render Markdown.")
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> CASES = List.of("gemm", "baseline-djl", "report");
+    static final List<String> CASES = List.of("gemm", "baseline-djl", "forward", "train-step", "memory", "report");
 
-    @Parameters(index = "0", paramLabel = "CASE", description = "gemm | baseline-djl | report")
+    @Parameters(index = "0", paramLabel = "CASE", description = "gemm | baseline-djl | forward | train-step | memory | report")
     String benchCase;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "For report: a JSON-lines file of results.")
@@ -45,14 +50,26 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "5", description = "Timed iterations (default ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--batch_size", defaultValue = "16", description = "Batch size for training steps (default ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch_size", description = "Batch size (default 16; 64 for forward).")
+    Integer batchSize;
 
-    @Option(names = "--seq_len", defaultValue = "160", description = "Sequence length (default ${DEFAULT-VALUE}).")
-    int seqLen;
+    @Option(names = "--seq_len", description = "Sequence length (default 160, capped at the model's max_position_embeddings).")
+    Integer seqLen;
 
-    @Option(names = "--size", defaultValue = "base", description = "Model size for baseline-djl: base or tiny (default ${DEFAULT-VALUE}).")
+    @Option(names = "--size", description = "Random-init model size: base or tiny (default base; tiny for memory).")
     String size;
+
+    @Option(names = "--model", paramLabel = "DIR|NAME", description = "Pretrained weights (a folder or bert-base-uncased) instead of a random-init --size.")
+    String model;
+
+    @Option(names = "--num_hidden_layers", paramLabel = "N", description = "Keep only the first N encoder layers.")
+    Integer numHiddenLayers;
+
+    @Option(names = "--steps", defaultValue = "500", description = "Training steps of the memory case (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--fp16", description = "train-step: also report float16 (on a GPU this is reported by default).")
+    boolean fp16;
 
     @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
     boolean useCpu;
@@ -78,29 +95,67 @@ final class BenchCommand implements Callable<Integer> {
             return Main.OK;
         }
         Device device = Devices.select(useCpu);
-        BenchResult result = switch (benchCase) {
+        List<BenchResult> results = new ArrayList<>();
+        switch (benchCase) {
             case "gemm" -> {
                 int[] mkn = parseShape(gemmShape);
-                yield GemmBench.bench(device, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat);
+                results.add(GemmBench.bench(device, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
             }
             case "baseline-djl" -> {
-                if (!size.equals("base") && !size.equals("tiny")) {
-                    throw new BadInputException("--size must be base or tiny, got '" + size + "'");
+                String s = size == null ? "base" : size;
+                if (!s.equals("base") && !s.equals("tiny")) {
+                    throw new BadInputException("--size must be base or tiny, got '" + s + "'");
                 }
-                yield DjlBertBaselineBench.run(device, size, batchSize, seqLen, warmup, repeat);
+                results.add(DjlBertBaselineBench.run(device, s, batch(16), seqLen != null ? seqLen : 160, warmup, repeat));
+            }
+            case "forward" -> {
+                BenchModel m = benchModel("base");
+                results.add(ForwardBench.run(device, m, batch(64), seqLen(m), warmup, repeat));
+            }
+            case "train-step" -> {
+                BenchModel m = benchModel("base");
+                results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat));
+                if (fp16 || device.isGpu()) {
+                    results.add(TrainStepBench.fp16Unsupported(device, m, batch(16), seqLen(m)));
+                }
+            }
+            case "memory" -> {
+                BenchModel m = benchModel("tiny");
+                results.add(MemoryBench.run(device, m, batch(16), seqLen(m), steps));
             }
             default -> throw new BadInputException("unknown benchmark case '" + benchCase + "'; the cases are " + CASES
                     + io.finetune4j.config.Suggestions.didYouMean(benchCase, CASES));
-        };
-        if (json) {
-            out.println(new ObjectMapper().writeValueAsString(result.toMap()));
-        } else {
-            out.println(result.name() + " " + result.params());
-            result.metrics().forEach((k, v) -> out.println("  " + k + ": " + v));
-            out.println("  machine: " + MachineLine.format(result.machine()));
+        }
+        for (BenchResult result : results) {
+            if (json) {
+                out.println(new ObjectMapper().writeValueAsString(result.toMap()));
+            } else {
+                out.println(result.name() + " " + result.params());
+                result.metrics().forEach((k, v) -> out.println("  " + k + ": " + v));
+                out.println("  machine: " + MachineLine.format(result.machine()));
+            }
         }
         out.flush();
         return Main.OK;
+    }
+
+    private int seqLen(BenchModel m) {
+        return seqLen != null ? seqLen : Math.min(160, m.config().maxPositionEmbeddings());
+    }
+
+    private int batch(int caseDefault) {
+        return batchSize != null ? batchSize : caseDefault;
+    }
+
+    /** --model (a folder or a known name) or a random-init --size, with --num_hidden_layers. */
+    private BenchModel benchModel(String defaultSize) {
+        if (model != null) {
+            if (size != null) {
+                throw new BadInputException("give either --model or --size, not both");
+            }
+            return BenchModel.pretrained(model, PretrainedModels.resolve(model), numHiddenLayers);
+        }
+        return BenchModel.random(size != null ? size : defaultSize, numHiddenLayers);
     }
 
     private static int[] parseShape(String s) {

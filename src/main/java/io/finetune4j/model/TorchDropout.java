@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
-/** torch's {@code nn.Dropout}: active only when training (inverted dropout, libtorch's kernel). */
+/** torch's {@code nn.Dropout}: active only when training (inverted dropout with a boolean mask). */
 public final class TorchDropout extends Module {
     private final double p;
 
@@ -16,7 +16,17 @@ public final class TorchDropout extends Module {
         if (!training || p == 0) {
             return x;
         }
-        return ai.djl.nn.norm.Dropout.dropout(x, (float) p, true).singletonOrThrow();
+        if (p >= 1) {
+            return x.mul(0f);
+        }
+        // Same distribution as torch's dropout (keep with probability 1-p, scale by 1/(1-p)), but the mask
+        // autograd keeps for backward is boolean: libtorch's CPU dropout saves a float32 mask, 4 bytes per
+        // element. For BERT-base at 16 x 160 that is ~27 MB less per layer kept until backward.
+        NDArray keep;
+        try (NDArray u = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType())) {
+            keep = u.gte((float) p);
+        }
+        return x.mul(keep).muli((float) (1.0 / (1.0 - p)));
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune4j.model.BertConfig;
+import io.finetune4j.model.BertForSequenceClassification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +20,7 @@ class BenchCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void tinyCasesRunAndRenderAReport() throws Exception {
-        MainTest.Result gemm = MainTest.run("bench", "gemm", "--gemm", "64,32,48", "--repeat", "2", "--json");
+        MainTest.Result gemm = MainTest.run("bench", "gemm", "--gemm", "256,256,256", "--repeat", "2", "--json");
         assertEquals(0, gemm.code(), gemm.err());
         Map<String, Object> g = new ObjectMapper().readValue(gemm.out().strip(), Map.class);
         assertEquals("gemm", g.get("case"));
@@ -39,9 +41,69 @@ class BenchCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void modelCasesRunOnTinyConfigs() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        MainTest.Result forward = MainTest.run("bench", "forward", "--size", "tiny", "--batch_size", "4", "--seq_len", "16",
+                "--warmup", "0", "--repeat", "1", "--json");
+        assertEquals(0, forward.code(), forward.err());
+        Map<String, Object> f = mapper.readValue(forward.out().strip(), Map.class);
+        Map<String, Object> fm = (Map<String, Object>) f.get("metrics");
+        assertEquals("forward", f.get("case"));
+        assertTrue(((Number) fm.get("sequences_per_s")).doubleValue() > 0, forward.out());
+        assertTrue(((Number) fm.get("mfu_pct")).doubleValue() > 0, forward.out());
+        assertEquals(4, ((Map<String, Object>) f.get("params")).get("batch_size"));
+
+        // --fp16 adds a second line that says why there is no half-precision number on this CPU.
+        MainTest.Result train = MainTest.run("bench", "train-step", "--size", "tiny", "--num_hidden_layers", "1", "--batch_size", "2",
+                "--seq_len", "8", "--warmup", "0", "--repeat", "2", "--json", "--fp16");
+        assertEquals(0, train.code(), train.err());
+        String[] lines = train.out().strip().split("\n");
+        assertEquals(2, lines.length, train.out());
+        Map<String, Object> t = mapper.readValue(lines[0], Map.class);
+        Map<String, Object> tm = (Map<String, Object>) t.get("metrics");
+        assertEquals(1, ((Map<String, Object>) t.get("params")).get("num_hidden_layers"));
+        assertTrue(((Number) tm.get("samples_per_s")).doubleValue() > 0, train.out());
+        assertTrue(((Number) tm.get("peak_rss_mib")).longValue() > 0, train.out());
+        assertTrue(Double.isFinite(((Number) tm.get("loss")).doubleValue()), train.out());
+        Map<String, Object> half = (Map<String, Object>) mapper.readValue(lines[1], Map.class).get("metrics");
+        assertTrue(String.valueOf(half.get("unsupported")).contains("autocast"), lines[1]);
+
+        MainTest.Result memory = MainTest.run("bench", "memory", "--steps", "20", "--batch_size", "2", "--seq_len", "8", "--json");
+        assertEquals(0, memory.code(), memory.err());
+        Map<String, Object> mm = (Map<String, Object>) mapper.readValue(memory.out().strip(), Map.class).get("metrics");
+        assertTrue(((Number) mm.get("rss_mib_at_step_20")).longValue() > 0, memory.out());
+        assertTrue(mm.containsKey("rss_growth_pct"), memory.out());
+
+        MainTest.Result text = MainTest.run("bench", "forward", "--size", "tiny", "--batch_size", "2", "--seq_len", "8", "--repeat", "1");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().startsWith("forward {model=tiny") && text.out().contains("  machine: "), text.out());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void forwardRunsOnASavedModelFolderCutToFewerLayers() throws Exception {
+        Path saved = dir.resolve("tiny-bert");
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, ai.djl.Device.cpu())) {
+            m.savePretrained(saved);
+        }
+        MainTest.Result r = MainTest.run("bench", "forward", "--model", saved.toString(), "--num_hidden_layers", "1",
+                "--batch_size", "2", "--seq_len", "8", "--repeat", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> params = (Map<String, Object>) new ObjectMapper().readValue(r.out().strip(), Map.class).get("params");
+        assertEquals(saved.toString(), params.get("model"));
+        assertEquals(1, params.get("num_hidden_layers"));
+        assertEquals(Main.BAD_INPUT, MainTest.run("bench", "forward", "--model", saved.toString(), "--size", "tiny").code());
+    }
+
+    @Test
     void badArgumentsExitTwo() {
         assertEquals(Main.BAD_INPUT, MainTest.run("bench", "gemm", "--gemm", "1,2").code());
         assertEquals(Main.BAD_INPUT, MainTest.run("bench", "gemmm").code());
         assertEquals(Main.BAD_INPUT, MainTest.run("bench", "report", dir.resolve("none.jsonl").toString()).code());
+        assertEquals(Main.BAD_INPUT, MainTest.run("bench", "forward", "--size", "tiny", "--seq_len", "65").code());
+        assertEquals(Main.BAD_INPUT, MainTest.run("bench", "train-step", "--size", "huge").code());
+        assertEquals(Main.BAD_INPUT, MainTest.run("bench", "forward", "--size", "tiny", "--num_hidden_layers", "0").code());
+        assertEquals(Main.BAD_INPUT, MainTest.run("bench", "memory", "--steps", "5").code());
     }
 }

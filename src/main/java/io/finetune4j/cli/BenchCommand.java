@@ -10,6 +10,8 @@ import io.finetune4j.bench.DjlBertBaselineBench;
 import io.finetune4j.bench.ForwardBench;
 import io.finetune4j.bench.GemmBench;
 import io.finetune4j.bench.MachineLine;
+import io.finetune4j.bench.PipelineBench;
+import io.finetune4j.bench.TokenizeBench;
 import io.finetune4j.bench.MemoryBench;
 import io.finetune4j.bench.TrainStepBench;
 import io.finetune4j.io.PretrainedModels;
@@ -31,11 +33,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * Reproducible speed numbers: {@code bench CASE [--json]}. Each result carries its machine line;
  * {@code bench report results.jsonl} turns collected JSON lines into the Markdown of docs/BENCHMARKS.md.
  */
-@Command(name = "bench", description = "Benchmarks: gemm, baseline-djl, forward, train-step, memory, or 'report FILE.jsonl' to render Markdown.")
+@Command(name = "bench", description = "Benchmarks: gemm, baseline-djl, forward, train-step, memory, tokenize, pipeline, or 'report FILE.jsonl' to render Markdown.")
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> CASES = List.of("gemm", "baseline-djl", "forward", "train-step", "memory", "report");
+    static final List<String> CASES = List.of("gemm", "baseline-djl", "forward", "train-step", "memory", "tokenize", "pipeline", "report");
 
-    @Parameters(index = "0", paramLabel = "CASE", description = "gemm | baseline-djl | forward | train-step | memory | report")
+    @Parameters(index = "0", paramLabel = "CASE", description = "gemm | baseline-djl | forward | train-step | memory | tokenize | pipeline | report")
     String benchCase;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "For report: a JSON-lines file of results.")
@@ -70,6 +72,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--fp16", description = "train-step: also report float16 (on a GPU this is reported by default).")
     boolean fp16;
+
+    @Option(names = "--texts", defaultValue = "0", description = "tokenize: first N train reviews (0 = all 25,000); pipeline: N test reviews (0 = 512).")
+    int texts;
+
+    @Option(names = "--max_length", defaultValue = "160", description = "tokenize and pipeline: tokens per review (default ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--dataset", defaultValue = "imdb", description = "tokenize and pipeline: the data set (default ${DEFAULT-VALUE}).")
+    String dataset;
 
     @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
     boolean useCpu;
@@ -119,6 +130,10 @@ final class BenchCommand implements Callable<Integer> {
                     results.add(TrainStepBench.fp16Unsupported(device, m, batch(16), seqLen(m)));
                 }
             }
+            case "tokenize" -> results.add(TokenizeBench.run(model != null ? model : "bert-base-uncased", dataset, texts, maxLength,
+                    warmup, repeat));
+            case "pipeline" -> results.add(PipelineBench.run(model != null ? model : "bert-base-uncased", dataset, texts > 0 ? texts : 512,
+                    batch(64), maxLength, device, warmup, repeat));
             case "memory" -> {
                 BenchModel m = benchModel("tiny");
                 results.add(MemoryBench.run(device, m, batch(16), seqLen(m), steps));

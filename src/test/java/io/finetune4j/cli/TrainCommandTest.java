@@ -16,14 +16,12 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The main job end to end on real components: a tiny random BERT checkpoint with the real
  * bert-base-uncased vocabulary, CSV splits written here, `train --config` then `evaluate`.
  */
 class TrainCommandTest {
-    @TempDir
     static Path dir;
 
     static Path model;
@@ -31,6 +29,18 @@ class TrainCommandTest {
 
     @BeforeAll
     static void tinyCheckpointAndData() throws Exception {
+        if (model != null) {
+            return; // made once per JVM, shared with BenchDataCasesTest
+        }
+        dir = Files.createTempDirectory("finetune4j-train-test");
+        Path made = dir;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                io.finetune4j.io.AtomicFiles.deleteRecursively(made);
+            } catch (java.io.IOException ignored) {
+                // a leftover temp folder is harmless
+            }
+        }));
         model = dir.resolve("tiny-bert");
         BertConfig tiny = BertConfig.tiny();
         BertConfig config = new BertConfig(30522, tiny.hiddenSize(), tiny.numHiddenLayers(), tiny.numAttentionHeads(),

@@ -85,7 +85,8 @@ public final class LongTextEvaluation {
         int stride = args.length > 3 ? Integer.parseInt(args[3]) : 128;
         int limit = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         try {
-            Result r = evaluate(args[0], Datasets.loadSplit(dataset, split), stride, 32, limit);
+            // Shuffled (seed 42) so that a limit takes a mixed sample: IMDB's splits are sorted by label.
+            Result r = evaluate(args[0], Datasets.loadSplit(dataset, split).shuffle(42), stride, 32, limit);
             System.out.println(dataset + "/" + split + ", stride " + stride + ": " + r.describe());
         } catch (BadInputException e) {
             System.err.println("error: " + e.getMessage());

@@ -34,10 +34,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> resolved = ConfigSources.merge(
-                config == null ? Map.of() : ConfigSources.readFile(config), ConfigSources.parseFlags(flags));
-        String origin = config == null ? "flags" : config + " or flags";
-        RunArguments args = RunArguments.fromMap(resolved, origin);
+        RunArguments args = RunArguments.fromConfigAndFlags(config, flags); // exactly what train would use
         Map<String, Object> all = new java.util.LinkedHashMap<>();
         for (Object section : List.of(args.model(), args.data(), args.training(), args.callbacks(), args.unfreeze())) {
             all.putAll(ArgumentBinder.toMap(section));

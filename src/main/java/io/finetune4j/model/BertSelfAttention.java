@@ -35,7 +35,7 @@ public final class BertSelfAttention extends Module {
         long batch = s.get(0);
         long seq = s.get(1);
         // Scaling q instead of the scores is the same product, on fewer elements.
-        NDArray q = heads(query.forward(hidden), batch, seq).mul((float) (1.0 / Math.sqrt(headDim)));
+        NDArray q = Scalars.mul(heads(query.forward(hidden), batch, seq), 1.0 / Math.sqrt(headDim));
         NDArray k = heads(key.forward(hidden), batch, seq);
         NDArray v = heads(value.forward(hidden), batch, seq);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // [batch, heads, seq, seq]

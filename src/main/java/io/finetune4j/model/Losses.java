@@ -28,7 +28,7 @@ public final class Losses {
         NDArray perExample = nll;
         if (labelSmoothing > 0f) {
             NDArray smooth = logp.mean(new int[] {-1}).neg();
-            perExample = nll.mul(1f - labelSmoothing).add(smooth.mul(labelSmoothing));
+            perExample = Scalars.mul(nll, 1f - labelSmoothing).add(Scalars.mul(smooth, labelSmoothing));
         }
         return perExample.mul(validF).sum().div(validF.sum().maximum(1f));
     }
@@ -41,6 +41,6 @@ public final class Losses {
     /** torch's {@code BCEWithLogitsLoss} (multi-label), in the numerically stable form. */
     public static NDArray binaryCrossEntropyWithLogits(NDArray logits, NDArray targets) {
         NDArray y = targets.toType(DataType.FLOAT32, false);
-        return logits.maximum(0f).sub(logits.mul(y)).add(logits.abs().neg().exp().add(1f).log()).mean();
+        return Scalars.maximum(logits, 0).sub(logits.mul(y)).add(logits.abs().neg().exp().add(1f).log()).mean();
     }
 }

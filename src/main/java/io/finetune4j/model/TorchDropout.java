@@ -17,7 +17,7 @@ public final class TorchDropout extends Module {
             return x;
         }
         if (p >= 1) {
-            return x.mul(0f);
+            return Scalars.mul(x, 0);
         }
         // Same distribution as torch's dropout (keep with probability 1-p, scale by 1/(1-p)), but the mask
         // autograd keeps for backward is boolean: libtorch's CPU dropout saves a float32 mask, 4 bytes per
@@ -26,7 +26,7 @@ public final class TorchDropout extends Module {
         try (NDArray u = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType())) {
             keep = u.gte((float) p);
         }
-        return x.mul(keep).muli((float) (1.0 / (1.0 - p)));
+        return Scalars.muli(x.mul(keep), 1.0 / (1.0 - p));
     }
 
     @Override

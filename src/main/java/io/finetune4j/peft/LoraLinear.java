@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
 import io.finetune4j.model.LinearAdapter;
+import io.finetune4j.model.Scalars;
 import io.finetune4j.model.TorchLinear;
 import java.util.SplittableRandom;
 
@@ -54,7 +55,8 @@ final class LoraLinear implements LinearAdapter {
     @Override
     public NDArray delta(NDArray x) {
         NDArray in = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
-        return in.matMul(loraA.getArray().transpose()).matMul(loraB.getArray().transpose()).mul((float) scaling);
+        NDArray product = in.matMul(loraA.getArray().transpose()).matMul(loraB.getArray().transpose());
+        return Scalars.mul(product, scaling);
     }
 
     /** torch's train()/eval(): dropout is active only while training. */

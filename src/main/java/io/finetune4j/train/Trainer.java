@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import io.finetune4j.BadInputException;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
+import io.finetune4j.model.Scalars;
 import io.finetune4j.model.SequenceClassifier;
 import io.finetune4j.train.TrainingArguments.IntervalStrategy;
 import io.finetune4j.train.TrainingArguments.SaveStrategy;
@@ -263,7 +264,7 @@ public final class Trainer {
                 NDArray logits = model.logits(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(), true);
                 NDArray mean = Losses.crossEntropy(logits, batch.labels(), args.labelSmoothingFactor()).mean();
                 double weight = (double) batch.size() / rows;
-                collector.backward(mean.mul(weight));
+                collector.backward(Scalars.mul(mean, weight));
                 loss += mean.getFloat() * weight;
                 tokens += batch.tokens();
                 positions += batch.inputIds().getShape().size();

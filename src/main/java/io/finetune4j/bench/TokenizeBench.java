@@ -67,7 +67,9 @@ public final class TokenizeBench {
                 metrics.put("load_dataset_s", GemmBench.round(loadSeconds));
                 metrics.put("map_cold_s", GemmBench.round(cold));
                 metrics.put("map_cached_s", GemmBench.round(warm));
-                return new BenchResult("tokenize", params, metrics, MachineLine.describe("cpu"), java.time.Instant.now().toString());
+                // The tokenizer always runs on the CPU, whatever device the model uses.
+                return new BenchResult("tokenize", params, metrics, MachineLine.describe(ai.djl.Device.cpu().toString()),
+                        java.time.Instant.now().toString());
             } finally {
                 AtomicFiles.deleteRecursively(cacheDir);
             }

@@ -44,13 +44,13 @@ final class DataCommand implements Runnable {
         @Option(names = "--rows", defaultValue = "0", description = "Print this many rows of each shown split (default: ${DEFAULT-VALUE}).")
         int rows;
 
-        @Option(names = "--text-column", defaultValue = "text", description = "Text column (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--text_column_name", "--text-column"}, defaultValue = "text", description = "Text column (default: ${DEFAULT-VALUE}).")
         String textColumn;
 
-        @Option(names = "--label-column", defaultValue = "label", description = "Label column (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--label_column_name", "--label-column"}, defaultValue = "label", description = "Label column (default: ${DEFAULT-VALUE}).")
         String labelColumn;
 
-        @Option(names = "--skip-bad-rows", description = "Skip and count bad rows instead of stopping at the first one.")
+        @Option(names = {"--skip_bad_rows", "--skip-bad-rows"}, description = "Skip and count bad rows instead of stopping at the first one.")
         boolean skipBadRows;
 
         @Option(names = "--json", description = "Print one JSON object.")

@@ -315,10 +315,8 @@ public abstract class BertPreTrainedModel extends Module implements AutoCloseabl
     /** Sets the gradients of all trainable parameters to zero (torch's {@code zero_grad}); gradients accumulate otherwise. */
     public void zeroGradients() {
         for (Parameter p : namedParameters().values()) {
-            if (p.isInitialized() && p.getArray().hasGradient()) {
-                try (NDArray g = p.getArray().getGradient()) {
-                    g.subi(g);
-                }
+            if (p.isInitialized()) {
+                Gradients.zero(p.getArray());
             }
         }
     }

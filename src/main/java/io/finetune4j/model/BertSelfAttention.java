@@ -38,12 +38,12 @@ public final class BertSelfAttention extends Module {
         NDArray q = Scalars.mul(heads(query.forward(hidden), batch, seq), 1.0 / Math.sqrt(headDim));
         NDArray k = heads(key.forward(hidden), batch, seq);
         NDArray v = heads(value.forward(hidden), batch, seq);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // [batch, heads, seq, seq]
+        NDArray scores = Autocast.matMul(q, k.transpose(0, 1, 3, 2)); // [batch, heads, seq, seq]
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
         }
         NDArray probs = dropout.forward(scores.softmax(-1), training);
-        NDArray context = probs.matMul(v); // [batch, heads, seq, headDim]
+        NDArray context = Autocast.matMul(probs, v); // [batch, heads, seq, headDim]
         return context.transpose(0, 2, 1, 3).reshape(batch, seq, (long) numHeads * headDim);
     }
 

@@ -23,7 +23,7 @@ public final class TiedDecoder extends Module {
     }
 
     public NDArray forward(NDArray hidden) {
-        return ai.djl.nn.core.Linear.linear(hidden, wordEmbeddings.weight().getArray(), bias.getArray()).singletonOrThrow();
+        return Autocast.linear(hidden, wordEmbeddings.weight().getArray(), bias.getArray());
     }
 
     /** The weight used: the word embeddings' parameter itself. */

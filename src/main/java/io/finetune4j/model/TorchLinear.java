@@ -22,7 +22,7 @@ public final class TorchLinear extends Module {
 
     /** The result belongs to {@code x}'s manager. */
     public NDArray forward(NDArray x) {
-        NDArray y = ai.djl.nn.core.Linear.linear(x, weight.getArray(), bias.getArray()).singletonOrThrow();
+        NDArray y = Autocast.linear(x, weight.getArray(), bias.getArray());
         return adapter == null ? y : y.add(adapter.delta(x));
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
+import io.finetune4j.model.Autocast;
 import io.finetune4j.model.LinearAdapter;
 import io.finetune4j.model.Scalars;
 import io.finetune4j.model.TorchLinear;
@@ -55,7 +56,7 @@ final class LoraLinear implements LinearAdapter {
     @Override
     public NDArray delta(NDArray x) {
         NDArray in = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
-        NDArray product = in.matMul(loraA.getArray().transpose()).matMul(loraB.getArray().transpose());
+        NDArray product = Autocast.matMul(Autocast.matMul(in, loraA.getArray().transpose()), loraB.getArray().transpose());
         return Scalars.mul(product, scaling);
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * unfreeze encoder layers from the top, {@code unfreeze_layers_per_epoch} more at each epoch start.
  */
 public final class UnfreezeArguments {
-    @Arg(name = "unfreeze_layers_per_epoch", help = "Gradual unfreezing: train the head plus this many more top encoder layers at each new epoch (0 = off unless unfreeze_start_layers is set).")
+    @Arg(name = "unfreeze_layers_per_epoch", help = "Gradual unfreezing: train the head plus this many more top encoder layers at each new epoch, then the embeddings (the whole model) once all encoder layers train (0 = off unless unfreeze_start_layers is set).")
     int unfreezeLayersPerEpoch = 0;
     @Arg(name = "unfreeze_start_layers", help = "Gradual unfreezing: top encoder layers trained (besides pooler and classifier) in the first epoch.")
     int unfreezeStartLayers = 0;

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gradual unfreezing as a Trainer callback: epoch {@code e} trains the task head (pooler + classifier)
- * and the top {@code min(layers, start + e·perEpoch)} encoder layers; embeddings stay frozen. The
+ * and the top {@code start + e·perEpoch} encoder layers. As in ULMFiT the embeddings count as one more
+ * layer below the encoder: once the count passes the encoder's depth, the whole model trains. The
  * Trainer's AdamW gives newly trainable parameters fresh state at their first step.
  */
 public final class UnfreezeSchedule implements TrainerCallback {
@@ -49,23 +50,32 @@ public final class UnfreezeSchedule implements TrainerCallback {
         return new UnfreezeSchedule(bert, args.unfreezeStartLayers(), args.unfreezeLayersPerEpoch());
     }
 
-    /** Encoder layers trained during epoch {@code epoch} (0-based). */
+    /**
+     * Layers trained during epoch {@code epoch} (0-based), counted from the top: encoder layers, then
+     * {@code num_hidden_layers + 1} for the whole model (embeddings included).
+     */
     public int layersForEpoch(int epoch) {
         long k = startLayers + (long) epoch * layersPerEpoch;
-        return (int) Math.min(model.config().numHiddenLayers(), k);
+        return (int) Math.min(model.config().numHiddenLayers() + 1L, k);
     }
 
-    /** Sets the trainable parameters for {@code epoch}; returns the number of unfrozen encoder layers. */
+    /** Sets the trainable parameters for {@code epoch}; returns {@link #layersForEpoch}. */
     public int apply(int epoch) {
         int k = layersForEpoch(epoch);
+        int layers = model.config().numHiddenLayers();
         if (k != current) {
-            model.freezeAllButHead();
-            if (k > 0) {
-                model.unfreezeTopLayers(k);
+            if (k > layers) {
+                model.unfreeze(".");
+                LOG.info("epoch {}: training the whole model, embeddings included ({} parameters)", epoch, model.numParameters(true));
+            } else {
+                model.freezeAllButHead();
+                if (k > 0) {
+                    model.unfreezeTopLayers(k);
+                }
+                LOG.info("epoch {}: training the head and the top {} of {} encoder layers ({} parameters)",
+                        epoch, k, layers, model.numParameters(true));
             }
             current = k;
-            LOG.info("epoch {}: training the head and the top {} of {} encoder layers ({} parameters)",
-                    epoch, k, model.config().numHiddenLayers(), model.numParameters(true));
         }
         return k;
     }

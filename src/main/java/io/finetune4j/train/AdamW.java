@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.model.Gradients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,13 +134,26 @@ public final class AdamW implements AutoCloseable {
 
     static void zeroGrad(Iterable<Parameter> parameters) {
         for (Parameter p : parameters) {
-            NDArray w = p.getArray();
-            if (w.hasGradient()) {
-                try (NDArray g = w.getGradient()) {
-                    g.muli(0);
+            Gradients.zero(p.getArray());
+        }
+    }
+
+    /**
+     * Multiplies every gradient by {@code factor} in place (GradScaler's unscale) and reports whether
+     * all of them are finite afterwards; one sum per gradient finds any inf or NaN.
+     */
+    public boolean scaleGradients(double factor) {
+        addNewlyTrainable();
+        boolean finite = true;
+        for (Parameter p : params.values().stream().filter(AdamW::active).toList()) {
+            try (NDArray g = p.getArray().getGradient()) {
+                g.muli(factor);
+                try (NDArray sum = g.sum()) {
+                    finite &= Float.isFinite(sum.getFloat());
                 }
             }
         }
+        return finite;
     }
 
     /**

@@ -122,7 +122,7 @@ public final class TrainingArguments {
     // --- device and precision
     @Arg(name = "use_cpu", help = "Run on the CPU even when a GPU is available.")
     boolean useCpu = false;
-    @Arg(name = "fp16", help = "Mixed precision: float16 compute with dynamic loss scaling (GPU only).")
+    @Arg(name = "fp16", help = "Mixed precision: linear layers and attention compute in float16 on float32 master weights, with dynamic loss scaling (torch GradScaler defaults). Meant for GPUs: the CPU has no fast float16 matmul.")
     boolean fp16 = false;
     @Arg(name = "bf16", help = "bfloat16 mixed precision; not available with DJL 0.36's PyTorch engine, so true is an error.")
     boolean bf16 = false;
@@ -175,10 +175,7 @@ public final class TrainingArguments {
             problems.add("output_dir must be a folder name");
         }
         if (bf16) {
-            problems.add("bf16 is not supported by DJL 0.36's PyTorch engine; use fp16 on a GPU or float32");
-        }
-        if (fp16 && useCpu) {
-            problems.add("fp16 needs a GPU; drop fp16 or use_cpu");
+            problems.add("bf16 is not supported: DJL 0.36's PyTorch engine aborts on bfloat16 tensors; use fp16 on a GPU or float32");
         }
         for (String r : reportTo) {
             if (!List.of("none", "all", "tensorboard", "jsonl").contains(r)) {

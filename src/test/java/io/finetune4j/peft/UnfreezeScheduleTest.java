@@ -32,8 +32,8 @@ class UnfreezeScheduleTest {
         try (BertForSequenceClassification bert = PeftTestData.tinyBert(1)) {
             UnfreezeSchedule schedule = UnfreezeSchedule.fromArguments(bert,
                     UnfreezeArguments.fromMap(Map.of("unfreeze_layers_per_epoch", 1), "test"));
-            assertEquals(List.of(0, 1, 2, 2), List.of(schedule.layersForEpoch(0), schedule.layersForEpoch(1),
-                    schedule.layersForEpoch(2), schedule.layersForEpoch(3)));
+            assertEquals(List.of(0, 1, 2, 3, 3), List.of(schedule.layersForEpoch(0), schedule.layersForEpoch(1),
+                    schedule.layersForEpoch(2), schedule.layersForEpoch(3), schedule.layersForEpoch(4)));
             assertEquals(List.of("bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight", "classifier.bias"),
                     bert.trainableParameterNames(), "epoch 0 is head-only from construction on");
 
@@ -64,6 +64,11 @@ class UnfreezeScheduleTest {
             assertEquals(Set.of("head"), changedGroups(snapshots.get(0), snapshots.get(1)));
             assertEquals(Set.of("head", "layer.1"), changedGroups(snapshots.get(1), snapshots.get(2)));
             assertEquals(Set.of("head", "layer.0", "layer.1"), changedGroups(snapshots.get(2), snapshots.get(3)));
+
+            schedule.apply(3); // past the encoder's depth: the embeddings join, as in ULMFiT
+            assertEquals(bert.numParameters(false), bert.numParameters(true));
+            schedule.apply(0);
+            assertEquals(4, bert.trainableParameterNames().size());
         }
     }
 

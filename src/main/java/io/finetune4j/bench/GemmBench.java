@@ -3,13 +3,15 @@ package io.finetune4j.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The machine's practical matmul ceiling: an M×K by K×N float32 matmul (default 2560×768×3072,
- * the shape of BERT-base's feed-forward at batch 16 × 160). MFU figures divide by this number.
+ * The machine's practical matmul ceiling: an M×K by K×N matmul (default 2560×768×3072, the shape of
+ * BERT-base's feed-forward at batch 16 × 160), float32 unless another dtype is asked for (fp16 MFU
+ * divides by the float16 ceiling). MFU figures divide by this number.
  */
 public final class GemmBench {
     private GemmBench() {}
@@ -26,9 +28,13 @@ public final class GemmBench {
     }
 
     public static Result run(Device device, int m, int k, int n, int warmup, int repeat) throws Exception {
+        return run(device, DataType.FLOAT32, m, k, n, warmup, repeat);
+    }
+
+    public static Result run(Device device, DataType dtype, int m, int k, int n, int warmup, int repeat) throws Exception {
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            NDArray a = manager.randomNormal(new Shape(m, k));
-            NDArray b = manager.randomNormal(new Shape(k, n));
+            NDArray a = manager.randomNormal(new Shape(m, k)).toType(dtype, false);
+            NDArray b = manager.randomNormal(new Shape(k, n)).toType(dtype, false);
             Timing t = Timing.measure(warmup, repeat, () -> {
                 try (NDManager step = manager.newSubManager()) {
                     NDArray c = a.matMul(b);

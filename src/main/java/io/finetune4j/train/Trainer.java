@@ -15,6 +15,7 @@ import io.finetune4j.model.Scalars;
 import io.finetune4j.model.SequenceClassifier;
 import io.finetune4j.train.TrainingArguments.IntervalStrategy;
 import io.finetune4j.train.TrainingArguments.SaveStrategy;
+import io.finetune4j.util.Flops;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -123,10 +124,12 @@ public final class Trainer {
             state.trainBatchSize = batchSize;
             Engine.getInstance().setRandomSeed(args.seed() + state.globalStep);
             List<TrainerCallback> all = withReporting();
-            // HF's total_flos: 6 × non-embedding parameters × input positions (padding included);
-            // MFU counts only what is trained: 6 × trainable non-embedding parameters per position.
-            double flopsPerToken = 6.0 * nonEmbeddingParameterCount(model.namedParameters());
-            double trainedFlopsPerToken = 6.0 * nonEmbeddingParameterCount(trainable);
+            // HF's total_flos: 6 × non-embedding parameters × input positions (padding included).
+            // MFU counts the matmul work the step really does: frozen layers below the lowest trainable
+            // one need no backward at all, frozen weights no weight gradient (Flops.trainPerToken).
+            Map<String, Long> sizes = nonEmbeddingSizes(model.namedParameters());
+            double flopsPerToken = 6.0 * sizes.values().stream().mapToLong(Long::longValue).sum();
+            double trainedFlopsPerToken = Flops.trainPerToken(sizes, trainable.keySet());
             if (args.fp16() && !model.manager().getDevice().isGpu()) {
                 LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (1 GFLOP/s vs 82 in float32 on a 2-core EPYC); "
                         + "fp16 is meant for GPUs");
@@ -163,6 +166,7 @@ public final class Trainer {
                 }
                 loader.startEpoch(windows);
                 all.forEach(c -> c.onEpochBegin(args, state, control));
+                trainedFlopsPerToken = Flops.trainPerToken(sizes, trainableParameters().keySet()); // callbacks may unfreeze
                 for (int stepInEpoch = skipSteps; stepInEpoch < stepsPerEpoch && state.globalStep < maxSteps; stepInEpoch++) {
                     StepResult r = forwardBackward(loader.next());
                     if (!Double.isFinite(r.loss)) {
@@ -545,16 +549,17 @@ public final class Trainer {
     }
 
     /** Parameters other than embedding tables (HF's num_parameters(exclude_embeddings=True)). */
-    private static long nonEmbeddingParameterCount(Map<String, Parameter> params) {
-        long n = 0;
+    /** Sizes of the parameters that are not embedding tables (lookups, not matmuls), by name. */
+    private static Map<String, Long> nonEmbeddingSizes(Map<String, Parameter> params) {
+        Map<String, Long> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             String name = e.getKey();
             boolean embeddingTable = name.contains("embed") && name.endsWith("weight") && !name.contains("LayerNorm");
             if (!embeddingTable) {
-                n += e.getValue().getArray().getShape().size();
+                out.put(name, e.getValue().getArray().getShape().size());
             }
         }
-        return n;
+        return out;
     }
 
     private static long count(Map<String, Parameter> params) {

@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.model.BertConfig;
 import io.finetune4j.model.BertForSequenceClassification;
 import io.finetune4j.model.LoadOptions;
 import io.finetune4j.model.Module;
@@ -138,6 +139,10 @@ public final class LoraModel implements SequenceClassifier {
         if (head != null) {
             options.numLabels((int) head.shape()[0]);
         }
+        if (Files.isRegularFile(adapterDir.resolve(BertConfig.FILE_NAME))) { // written by savePretrained: the base as trained
+            BertConfig trained = BertConfig.load(adapterDir);
+            options.numHiddenLayers(trained.numHiddenLayers()).numLabels(trained.numLabels()).id2label(trained.id2label());
+        }
         BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(baseModelDir, options.build());
         try {
             return fromPretrained(model, adapterDir, trainable);
@@ -212,6 +217,10 @@ public final class LoraModel implements SequenceClassifier {
         }
         SafeTensors.write(dir.resolve(LoraConfig.WEIGHTS_FILE), stateDict(), Map.of("format", "pt"));
         config.save(dir, baseModelNameOrPath);
+        // The base as it was trained: base_model_name_or_path names the checkpoint, but a run may have cut
+        // it (num_hidden_layers) and named its labels. PEFT ignores this file; load() and the pipeline use it,
+        // and Python users can pass it as the base's config.
+        live().config().withArchitectures(List.of(live().getClass().getSimpleName())).save(dir);
     }
 
     /** Restores the adapter a Trainer checkpoint holds (adapter_model.safetensors). */

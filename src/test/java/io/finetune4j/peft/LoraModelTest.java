@@ -16,6 +16,7 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
 import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.model.LoadOptions;
 import io.finetune4j.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,6 +195,28 @@ class LoraModelTest {
         // a different base (other seed) gives other logits: the adapter does not carry the base
         try (LoraModel other = LoraModel.fromPretrained(tinyBert(9), adapterDir, false)) {
             assertFalse(java.util.Arrays.equals(adapted, logits(other, INPUT)));
+        }
+    }
+
+    /** A run that cut the base (num_hidden_layers) and named its labels: the adapter folder remembers both. */
+    @Test
+    void anAdapterTrainedOnACutBaseLoadsOntoTheSameCut() {
+        Path baseDir = tmp.resolve("base2");
+        try (BertForSequenceClassification bert = tinyBert(1)) {
+            bert.savePretrained(baseDir);
+        }
+        Path adapterDir = tmp.resolve("adapter-cut");
+        float[] adapted;
+        LoadOptions cut = LoadOptions.builder().numHiddenLayers(1).id2label(Map.of(0, "negative", 1, "positive")).build();
+        try (LoraModel lora = LoraModel.wrap(BertForSequenceClassification.fromPretrained(baseDir, cut), LoraConfig.defaults(), 3)) {
+            randomizeB(lora, 5);
+            adapted = logits(lora, INPUT);
+            lora.savePretrained(adapterDir);
+        }
+        try (LoraModel loaded = LoraModel.load(baseDir, adapterDir)) {
+            assertEquals(1, loaded.baseModel().config().numHiddenLayers());
+            assertEquals(Map.of(0, "negative", 1, "positive"), loaded.id2label());
+            assertArrayEquals(adapted, logits(loaded, INPUT), 0f);
         }
     }
 

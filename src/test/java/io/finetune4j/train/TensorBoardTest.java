@@ -50,6 +50,42 @@ class TensorBoardTest {
         assertEquals(Map.of("eval/loss", 0.241491f, "eval/accuracy", 0.89964f), events.get(2).scalars());
     }
 
+    /**
+     * The same file read by tools that share no code with ours: npm's tfrecord package (framing and both
+     * CRC32Cs) and protoc decoding TensorFlow's Event proto (scripts/check-tensorboard-events.sh).
+     * Skipped where node or protoc is missing (.ci/run installs protoc).
+     */
+    @Test
+    void eventFileReadsBackWithTfrecordAndProtoc() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("protoc") && onPath("node") && onPath("npm"),
+                "needs node, npm and protoc (apt-get install protobuf-compiler)");
+        Map<String, Object> log = new LinkedHashMap<>();
+        log.put("loss", 0.3421);
+        log.put("learning_rate", 1.6e-5);
+        try (TensorBoardWriter w = new TensorBoardWriter(tmp)) {
+            w.scalars(7, TensorBoardLogger.tags(log));
+            w.scalars(8, TensorBoardLogger.tags(Map.of("eval_accuracy", 0.875)));
+        }
+        Process p = new ProcessBuilder("scripts/check-tensorboard-events.sh", tmp.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        org.junit.jupiter.api.Assumptions.assumeFalse(code == 3, "npm could not install tfrecord: " + out);
+        assertEquals(0, code, out);
+        assertTrue(out.contains("file_version: \"brain.Event:2\""), out);
+        assertTrue(out.contains("step: 7 summary { value { tag: \"train/loss\" simple_value: 0.3421 } "
+                + "value { tag: \"train/learning_rate\" simple_value: 1.6e-05 } }"), out);
+        assertTrue(out.contains("step: 8 summary { value { tag: \"eval/accuracy\" simple_value: 0.875 } }"), out);
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** TFRecord reader that checks both masked CRC32Cs, then a minimal protobuf decoder for Event. */
     static List<Event> read(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);

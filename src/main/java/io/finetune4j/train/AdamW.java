@@ -140,20 +140,26 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * Multiplies every gradient by {@code factor} in place (GradScaler's unscale) and reports whether
-     * all of them are finite afterwards; one sum per gradient finds any inf or NaN.
+     * all of them are finite afterwards: any inf or NaN makes the total of all gradients non-finite,
+     * which is read once (one device sync per step, not one per parameter).
      */
     public boolean scaleGradients(double factor) {
         addNewlyTrainable();
-        boolean finite = true;
-        for (Parameter p : params.values().stream().filter(AdamW::active).toList()) {
-            try (NDArray g = p.getArray().getGradient()) {
-                g.muli(factor);
-                try (NDArray sum = g.sum()) {
-                    finite &= Float.isFinite(sum.getFloat());
-                }
-            }
+        List<Parameter> live = params.values().stream().filter(AdamW::active).toList();
+        if (live.isEmpty()) {
+            return true;
         }
-        return finite;
+        try (NDManager tmp = live.get(0).getArray().getManager().newSubManager()) {
+            NDArray total = null;
+            for (Parameter p : live) {
+                NDArray g = p.getArray().getGradient();
+                g.attach(tmp);
+                g.muli(factor);
+                NDArray sum = g.sum();
+                total = total == null ? sum : total.add(sum);
+            }
+            return Float.isFinite(total.getFloat());
+        }
     }
 
     /**

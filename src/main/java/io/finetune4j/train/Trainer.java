@@ -176,7 +176,8 @@ public final class Trainer {
                                 + "; lower learning_rate or check the inputs", state.globalStep + 1);
                     }
                     double gradNorm;
-                    if (scaler == null || scaler.unscale(optimizer)) {
+                    boolean gradientsFinite = scaler == null || scaler.unscale(optimizer);
+                    if (gradientsFinite) {
                         gradNorm = optimizer.clipGradNorm(args.maxGradNorm());
                         optimizer.step(schedule.currentLr());
                         schedule.step();
@@ -187,7 +188,7 @@ public final class Trainer {
                                 scaler.scale(), scaler.scale() * GradScaler.BACKOFF_FACTOR);
                     }
                     if (scaler != null) {
-                        scaler.update(Double.isFinite(gradNorm));
+                        scaler.update(gradientsFinite);
                     }
                     optimizer.zeroGrad();
 

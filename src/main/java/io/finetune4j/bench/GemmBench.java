@@ -48,11 +48,18 @@ public final class GemmBench {
     }
 
     public static BenchResult bench(Device device, int m, int k, int n, int warmup, int repeat) throws Exception {
-        Result r = run(device, m, k, n, warmup, repeat);
+        return bench(device, DataType.FLOAT32, m, k, n, warmup, repeat);
+    }
+
+    public static BenchResult bench(Device device, DataType dtype, int m, int k, int n, int warmup, int repeat) throws Exception {
+        Result r = run(device, dtype, m, k, n, warmup, repeat);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("m", m);
         params.put("k", k);
         params.put("n", n);
+        if (dtype != DataType.FLOAT32) {
+            params.put("dtype", dtype.toString());
+        }
         params.put("warmup", warmup);
         params.put("repeat", repeat);
         Map<String, Object> metrics = new LinkedHashMap<>();

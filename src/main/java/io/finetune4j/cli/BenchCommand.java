@@ -70,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "500", description = "Training steps of the memory case (default ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--fp16", description = "train-step: also measure the fp16=true step (float16 matmuls, loss scaling); on a GPU this is measured by default. Slow on a CPU, which has no fast float16 matmul.")
+    @Option(names = "--fp16", description = "gemm: also a float16 matmul; train-step: also measure the fp16=true step (float16 matmuls, loss scaling); on a GPU this is measured by default. Slow on a CPU, which has no fast float16 matmul.")
     boolean fp16;
 
     @Option(names = "--texts", defaultValue = "0", description = "tokenize: first N train reviews (0 = all 25,000); pipeline: N test reviews (0 = 512).")
@@ -111,6 +111,9 @@ final class BenchCommand implements Callable<Integer> {
             case "gemm" -> {
                 int[] mkn = parseShape(gemmShape);
                 results.add(GemmBench.bench(device, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
+                if (fp16) {
+                    results.add(GemmBench.bench(device, ai.djl.ndarray.types.DataType.FLOAT16, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
+                }
             }
             case "baseline-djl" -> {
                 String s = size == null ? "base" : size;

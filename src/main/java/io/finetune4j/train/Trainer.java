@@ -131,7 +131,7 @@ public final class Trainer {
             double flopsPerToken = 6.0 * sizes.values().stream().mapToLong(Long::longValue).sum();
             double trainedFlopsPerToken = Flops.trainPerToken(sizes, trainable.keySet());
             if (args.fp16() && !model.manager().getDevice().isGpu()) {
-                LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (1 GFLOP/s vs 82 in float32 on a 2-core EPYC); "
+                LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (0.91 GFLOP/s vs 169 in float32 on a 2-core EPYC); "
                         + "fp16 is meant for GPUs");
             }
             double peak = peakFlops != null ? peakFlops : PeakFlops.measure(model.manager());

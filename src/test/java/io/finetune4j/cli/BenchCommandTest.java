@@ -26,6 +26,12 @@ class BenchCommandTest {
         assertEquals("gemm", g.get("case"));
         assertTrue(((Number) ((Map<String, Object>) g.get("metrics")).get("gflops")).doubleValue() > 0);
         assertEquals("2.7.1", ((Map<String, Object>) g.get("machine")).get("pytorch"));
+        // --fp16 adds the same matmul in float16 (what fp16 MFU divides by)
+        MainTest.Result half = MainTest.run("bench", "gemm", "--gemm", "16,16,16", "--repeat", "1", "--json", "--fp16");
+        assertEquals(0, half.code(), half.err());
+        String[] halfLines = half.out().strip().split("\n");
+        assertEquals(2, halfLines.length, half.out());
+        assertEquals("float16", ((Map<String, Object>) new ObjectMapper().readValue(halfLines[1], Map.class).get("params")).get("dtype"));
 
         MainTest.Result djl = MainTest.run("bench", "baseline-djl", "--size", "tiny", "--batch_size", "4", "--seq_len", "16",
                 "--warmup", "0", "--repeat", "1", "--json");

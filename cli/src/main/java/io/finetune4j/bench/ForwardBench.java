@@ -1,0 +1,47 @@
+package io.finetune4j.bench;
+
+import io.finetune4j.util.Timing;
+import io.finetune4j.util.Gemm;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.util.Flops;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Eval forward (no dropout, no gradients) on random full-length batches: sequences/s and MFU against a same-run matmul. */
+public final class ForwardBench {
+    private ForwardBench() {}
+
+    public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat) throws Exception {
+        spec.checkShape(batch, seqLen);
+        Gemm.Result gemm = Gemm.run(device, 2560, 768, 3072, 1, 5);
+        try (BertForSequenceClassification model = spec.open(device)) {
+            NDManager manager = model.manager();
+            Timing t = Timing.measure(warmup, repeat, () -> {
+                try (NDManager step = manager.newSubManager()) {
+                    BenchModel.Batch b = spec.batch(step, batch, seqLen);
+                    NDArray logits = model.logits(b.inputIds(), null, b.attentionMask(), false);
+                    logits.toFloatArray(); // waits for the result on a GPU
+                }
+            });
+            double achieved = spec.forwardFlopsPerSequence(model, seqLen) * batch / t.median();
+            Map<String, Object> params = spec.params(batch, seqLen);
+            params.put("dtype", "float32");
+            params.put("warmup", warmup);
+            params.put("repeat", repeat);
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("sequences_per_s", Gemm.round(batch / t.median()));
+            metrics.put("ms_per_batch_median", Gemm.round(t.median() * 1e3));
+            metrics.put("ms_per_batch_min", Gemm.round(t.min() * 1e3));
+            metrics.put("ms_per_batch_max", Gemm.round(t.max() * 1e3));
+            metrics.put("achieved_gflops", Gemm.round(achieved / 1e9));
+            metrics.put("gemm_best_gflops", Gemm.round(gemm.bestGflops()));
+            metrics.put("mfu_pct", Gemm.round(100 * Flops.mfu(achieved, gemm.bestGflops() * 1e9)));
+            DeviceMemory.put(metrics, device);
+            return new BenchResult("forward", params, metrics, MachineLine.describe(device.toString()), java.time.Instant.now().toString());
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.finetune4j.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune4j.BadInputException;
+import io.finetune4j.bench.GemmBench;
+import io.finetune4j.bench.BenchModel;
+import io.finetune4j.bench.BenchReport;
+import io.finetune4j.bench.BenchResult;
+import io.finetune4j.bench.DjlBertBaselineBench;
+import io.finetune4j.bench.ForwardBench;
+
+import io.finetune4j.bench.MachineLine;
+import io.finetune4j.bench.PipelineBench;
+import io.finetune4j.bench.TokenizeBench;
+import io.finetune4j.bench.MemoryBench;
+import io.finetune4j.bench.TrainStepBench;
+import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.util.Devices;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Reproducible speed numbers: {@code bench CASE [--json]}. Each result carries its machine line;
+ * {@code bench report results.jsonl} turns collected JSON lines into the Markdown of docs/BENCHMARKS.md.
+ */
+@Command(name = "bench", description = "Benchmarks: gemm, baseline-djl, forward, train-step, memory, tokenize, pipeline, or 'report FILE.jsonl' to render Markdown.")
+final class BenchCommand implements Callable<Integer> {
+    static final List<String> CASES = List.of("gemm", "baseline-djl", "forward", "train-step", "memory", "tokenize", "pipeline", "report");
+
+    @Parameters(index = "0", paramLabel = "CASE", description = "gemm | baseline-djl | forward | train-step | memory | tokenize | pipeline | report")
+    String benchCase;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "For report: a JSON-lines file of results.")
+    Path file;
+
+    @Option(names = "--json", description = "Print one JSON object per case (one line each).")
+    boolean json;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed iterations first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--repeat", defaultValue = "5", description = "Timed iterations (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--batch_size", description = "Batch size (default 16; 64 for forward).")
+    Integer batchSize;
+
+    @Option(names = "--seq_len", description = "Sequence length (default 160, capped at the model's max_position_embeddings).")
+    Integer seqLen;
+
+    @Option(names = "--size", description = "Random-init model size: base or tiny (default base; tiny for memory).")
+    String size;
+
+    @Option(names = "--model", paramLabel = "DIR|NAME", description = "Pretrained weights (a folder or bert-base-uncased) instead of a random-init --size.")
+    String model;
+
+    @Option(names = "--num_hidden_layers", paramLabel = "N", description = "Keep only the first N encoder layers.")
+    Integer numHiddenLayers;
+
+    @Option(names = "--steps", defaultValue = "500", description = "Training steps of the memory case (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--fp16", description = "gemm: also a float16 matmul; train-step: also measure the fp16=true step (float16 matmuls, loss scaling); on a GPU this is measured by default. Slow on a CPU, which has no fast float16 matmul.")
+    boolean fp16;
+
+    @Option(names = "--texts", defaultValue = "0", description = "tokenize: first N train reviews (0 = all 25,000); pipeline: N test reviews (0 = 512).")
+    int texts;
+
+    @Option(names = "--max_length", defaultValue = "160", description = "tokenize and pipeline: tokens per review (default ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--dataset", defaultValue = "imdb", description = "tokenize and pipeline: the data set (default ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
+    boolean useCpu;
+
+    @Option(names = "--gemm", defaultValue = "2560,768,3072", description = "M,K,N of the gemm case (default ${DEFAULT-VALUE}).")
+    String gemmShape;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (warmup < 0 || repeat < 1) {
+            throw new BadInputException("--warmup must be >= 0 and --repeat >= 1, got " + warmup + " and " + repeat);
+        }
+        if (benchCase.equals("report")) {
+            if (file == null) {
+                throw new BadInputException("bench report needs a FILE of JSON lines (from bench CASE --json >> FILE)");
+            }
+            out.print(BenchReport.markdown(readJsonLines(file)));
+            out.flush();
+            return Main.OK;
+        }
+        Device device = Devices.select(useCpu);
+        List<BenchResult> results = new ArrayList<>();
+        switch (benchCase) {
+            case "gemm" -> {
+                int[] mkn = parseShape(gemmShape);
+                results.add(GemmBench.bench(device, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
+                if (fp16) {
+                    results.add(GemmBench.bench(device, ai.djl.ndarray.types.DataType.FLOAT16, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
+                }
+            }
+            case "baseline-djl" -> {
+                String s = size == null ? "base" : size;
+                if (!s.equals("base") && !s.equals("tiny")) {
+                    throw new BadInputException("--size must be base or tiny, got '" + s + "'");
+                }
+                results.add(DjlBertBaselineBench.run(device, s, batch(16), seqLen != null ? seqLen : 160, warmup, repeat));
+            }
+            case "forward" -> {
+                BenchModel m = benchModel("base");
+                results.add(ForwardBench.run(device, m, batch(64), seqLen(m), warmup, repeat));
+            }
+            case "train-step" -> {
+                BenchModel m = benchModel("base");
+                results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat));
+                if (fp16 || device.isGpu()) {
+                    results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, true));
+                }
+            }
+            case "tokenize" -> results.add(TokenizeBench.run(model != null ? model : "bert-base-uncased", dataset, texts, maxLength,
+                    warmup, repeat));
+            case "pipeline" -> results.add(PipelineBench.run(model != null ? model : "bert-base-uncased", dataset, texts > 0 ? texts : 512,
+                    batch(64), maxLength, device, warmup, repeat));
+            case "memory" -> {
+                BenchModel m = benchModel("tiny");
+                results.add(MemoryBench.run(device, m, batch(16), seqLen(m), steps));
+            }
+            default -> throw new BadInputException("unknown benchmark case '" + benchCase + "'; the cases are " + CASES
+                    + io.finetune4j.config.Suggestions.didYouMean(benchCase, CASES));
+        }
+        for (BenchResult result : results) {
+            if (json) {
+                out.println(new ObjectMapper().writeValueAsString(result.toMap()));
+            } else {
+                out.println(result.name() + " " + result.params());
+                result.metrics().forEach((k, v) -> out.println("  " + k + ": " + v));
+                out.println("  machine: " + MachineLine.format(result.machine()));
+            }
+        }
+        out.flush();
+        return Main.OK;
+    }
+
+    private int seqLen(BenchModel m) {
+        return seqLen != null ? seqLen : Math.min(160, m.config().maxPositionEmbeddings());
+    }
+
+    private int batch(int caseDefault) {
+        return batchSize != null ? batchSize : caseDefault;
+    }
+
+    /** --model (a folder or a known name) or a random-init --size, with --num_hidden_layers. */
+    private BenchModel benchModel(String defaultSize) {
+        if (model != null) {
+            if (size != null) {
+                throw new BadInputException("give either --model or --size, not both");
+            }
+            return BenchModel.pretrained(model, PretrainedModels.resolve(model), numHiddenLayers);
+        }
+        return BenchModel.random(size != null ? size : defaultSize, numHiddenLayers);
+    }
+
+    private static int[] parseShape(String s) {
+        String[] parts = s.split(",");
+        try {
+            if (parts.length != 3) {
+                throw new NumberFormatException();
+            }
+            return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()), Integer.parseInt(parts[2].trim())};
+        } catch (NumberFormatException e) {
+            throw new BadInputException("--gemm must be M,K,N (three integers), got '" + s + "'");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> readJsonLines(Path file) throws java.io.IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException("benchmark results file not found: " + file);
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int lineNo = 0;
+        for (String line : Files.readAllLines(file)) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                rows.add(mapper.readValue(line, Map.class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new BadInputException(file + " line " + lineNo + " is not a JSON object from bench --json");
+            }
+        }
+        return rows;
+    }
+}

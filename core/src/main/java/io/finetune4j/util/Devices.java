@@ -13,6 +13,7 @@ public final class Devices {
     /** The PyTorch engine, with a clear error when it cannot load. */
     public static Engine engine() {
         try {
+            TorchInstall.beforeLoad(); // PYTORCH_FLAVOR for a PYTORCH_LIBRARY_PATH that lacks it
             Engine engine = Engine.getEngine(ENGINE);
             if (engine == null) {
                 throw new IllegalStateException("engine not found");

@@ -54,6 +54,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--text_column_name", defaultValue = "text", description = "Column holding the text (default ${DEFAULT-VALUE}).")
     String textColumn;
 
+    @Option(names = "--text_column_names", paramLabel = "A,B", description = "Two comma-separated columns of a text pair (sentence1,sentence2), as in training.")
+    String textColumnNames;
+
     @Option(names = "--label_column_name", defaultValue = "label", description = "Column holding the label (default ${DEFAULT-VALUE}).")
     String labelColumn;
 
@@ -73,6 +76,9 @@ final class EvaluateCommand implements Callable<Integer> {
         flags.put("dataset_name", dataset);
         flags.put("validation_split_name", split);
         flags.put("text_column_name", textColumn);
+        if (textColumnNames != null) {
+            flags.put("text_column_names", textColumnNames);
+        }
         flags.put("label_column_name", labelColumn);
         flags.put("max_seq_length", maxLength);
         flags.put("truncation_side", truncationSide);

@@ -87,6 +87,7 @@ class ReadmeExamplesTest {
         RULES.put("tokenize", "as written");
         RULES.put("model fetch", "as written (the tiny cache already holds bert-base-uncased)");
         RULES.put("model show", "as written");
+        RULES.put("model convert", "as written; path/to/checkpoint holds tests/fixtures/pytorch/state-dict.bin (torch.save's own file) as pytorch_model.bin");
         RULES.put("bench", "TINY_BENCH appended; bench report reads what the bench --json lines printed");
         RULES.put("plot", "as written");
         RULES.put("doctor", "as written");
@@ -112,6 +113,8 @@ class ReadmeExamplesTest {
         Path local = Files.createDirectories(tmp.resolve("local-data"));
         Files.writeString(local.resolve("train.csv"), "text,label\ngreat film,1\nawful film,0\nlovely,1\n");
         Files.writeString(local.resolve("test.csv"), "text,label\ngood,1\nbad,0\n");
+        Path checkpoint = Files.createDirectories(tmp.resolve("checkpoint"));
+        Files.copy(Path.of("tests/fixtures/pytorch/state-dict.bin"), checkpoint.resolve("pytorch_model.bin"));
     }
 
     @AfterAll
@@ -364,9 +367,11 @@ class ReadmeExamplesTest {
         for (String a : args) {
             out.add(switch (a) {
                 case "results/imdb-quick" -> results.toString();
+                case "results/pairs" -> results.toString(); // any BERT folder takes a pair: [CLS] a [SEP] b [SEP]
                 case "reviews.txt" -> tmp.resolve("reviews.txt").toString();
                 case "scores.jsonl" -> tmp.resolve("scores.jsonl").toString();
                 case "path/to/folder-or-file" -> tmp.resolve("local-data").toString();
+                case "path/to/checkpoint" -> tmp.resolve("checkpoint").toString();
                 default -> a;
             });
         }

@@ -52,4 +52,16 @@ class ModelConvertCommandTest {
             assertEquals(1, files.count(), "nothing written next to the broken file");
         }
     }
+
+    @Test
+    void anIndexNamingAMissingShardIsExit2AndNothingWritten() throws Exception {
+        new TorchSaveFiles().floats("0", 1).tensor("a", "0", 0, 1).write(dir.resolve("pytorch_model-00001-of-00002.bin"));
+        Files.writeString(dir.resolve("pytorch_model.bin.index.json"), "{\"weight_map\": {\"a\": \"pytorch_model-00001-of-00002.bin\","
+                + " \"b\": \"pytorch_model-00002-of-00002.bin\"}}");
+        StringWriter err = new StringWriter();
+        assertEquals(Main.BAD_INPUT, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "model", "convert", dir.toString()));
+        assertTrue(err.toString().contains("names shard pytorch_model-00002-of-00002.bin"), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertFalse(Files.exists(dir.resolve(SafeTensors.SINGLE_FILE)));
+    }
 }

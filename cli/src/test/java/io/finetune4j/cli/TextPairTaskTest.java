@@ -25,7 +25,7 @@ class TextPairTaskTest {
         TrainCommandTest.tinyCheckpointAndData();
         data = TrainCommandTest.dir.resolve("pairs");
         Files.createDirectories(data);
-        Files.writeString(data.resolve("train.csv"), pairs(320, new Random(11)));
+        Files.writeString(data.resolve("train.csv"), pairs(240, new Random(11)));
         Files.writeString(data.resolve("test.csv"), pairs(100, new Random(12)));
     }
 
@@ -56,7 +56,7 @@ class TextPairTaskTest {
                 "label_names: [first, second]",
                 "output_dir: " + out,
                 "learning_rate: 2.0e-3",
-                "num_train_epochs: 6",
+                "num_train_epochs: 4",
                 "per_device_train_batch_size: 16",
                 "eval_strategy: epoch",
                 "save_strategy: \"no\"",

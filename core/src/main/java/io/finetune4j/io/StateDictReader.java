@@ -92,8 +92,9 @@ public final class StateDictReader {
         for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String shard = e.getValue().asText();
-            Path file = dir.resolve(shard).normalize();
-            if (shard.isEmpty() || !file.getParent().equals(dir.normalize())) {
+            Path folder = dir.toAbsolutePath().normalize();
+            Path file = folder.resolve(shard).normalize();
+            if (shard.isEmpty() || !folder.equals(file.getParent())) {
                 throw new BadInputException(index + " maps '" + e.getKey() + "' to '" + shard + "', which is not a file name in " + dir);
             }
             if (!Files.isRegularFile(file)) {

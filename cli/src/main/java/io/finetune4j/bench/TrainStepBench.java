@@ -74,7 +74,7 @@ public final class TrainStepBench {
             metrics.put("ms_optimizer", Gemm.round(median(timed, TrainingStep.Result::optimizerSeconds) * 1e3));
             metrics.put("achieved_gflops", Gemm.round(achieved / 1e9));
             metrics.put("gemm_best_gflops", Gemm.round(gemm.bestGflops()));
-            metrics.put("mfu_pct", Gemm.round(100 * Flops.mfu(achieved, gemm.bestGflops() * 1e9)));
+            metrics.put("mfu_pct", Gemm.round(100 * new io.finetune4j.train.MfuCeiling(gemm.bestGflops() * 1e9, "same-run gemm").mfu(achieved)));
             metrics.put("loss", Gemm.round(results.get(results.size() - 1).loss()));
             metrics.put("rss_model_and_optimizer_mib", rssModelAndOptimizer >> 20);
             DeviceMemory.put(metrics, device);

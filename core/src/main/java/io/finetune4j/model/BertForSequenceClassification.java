@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /** HF's {@code BertForSequenceClassification}: BERT with pooler, dropout and a linear classifier. */
-public final class BertForSequenceClassification extends BertPreTrainedModel implements SequenceClassifier {
+public final class BertForSequenceClassification extends BertPreTrainedModel implements SequenceClassifier, FrozenPrefix {
     private final BertModel bert;
     private final TorchDropout dropout;
     private final TorchLinear classifier;
@@ -112,6 +112,57 @@ public final class BertForSequenceClassification extends BertPreTrainedModel imp
         Output out = forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, inputs.size() > 2 ? inputs.get(2) : null,
                 inputs.size() > 3 ? inputs.get(3) : null, training);
         return out.hasLoss() ? new NDList(out.logits(), out.loss()) : new NDList(out.logits());
+    }
+
+    // ---- FrozenPrefix: levels 0..L-1 encoder layers, L the pooler, L+1 the classifier; -1 the embeddings
+
+    @Override
+    public int numHiddenLayers() {
+        return config.numHiddenLayers();
+    }
+
+    @Override
+    public int lowestTrainableLevel() {
+        int lowest = Integer.MAX_VALUE;
+        for (Map.Entry<String, ai.djl.nn.Parameter> e : namedParameters().entrySet()) {
+            if (e.getValue().requiresGradient()) {
+                lowest = Math.min(lowest, level(e.getKey()));
+            }
+        }
+        return lowest;
+    }
+
+    private int level(String name) {
+        String layerPrefix = "bert.encoder.layer.";
+        if (name.startsWith(layerPrefix)) {
+            return Integer.parseInt(name.substring(layerPrefix.length(), name.indexOf('.', layerPrefix.length())));
+        }
+        if (name.startsWith("bert.pooler.")) {
+            return config.numHiddenLayers();
+        }
+        if (name.startsWith("classifier.")) {
+            return config.numHiddenLayers() + 1;
+        }
+        return -1; // embeddings
+    }
+
+    @Override
+    public NDArray featuresAt(int level, NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask) {
+        int layers = config.numHiddenLayers();
+        if (level <= layers) {
+            NDArray hidden = bert.hiddenBefore(Math.min(level, layers), inputIds, tokenTypeIds, attentionMask, false);
+            // the pooler reads the first position only
+            return level == layers ? hidden.get(":, 0:1, :") : hidden;
+        }
+        return bert.forward(inputIds, tokenTypeIds, attentionMask, false).pooledOutput();
+    }
+
+    @Override
+    public NDArray logitsFrom(int level, NDArray features, NDArray attentionMask, boolean training) {
+        NDArray pooled = level <= config.numHiddenLayers()
+                ? bert.forwardFrom(level, features, level == config.numHiddenLayers() ? null : attentionMask, training).pooledOutput()
+                : features;
+        return classifier.forward(dropout.forward(pooled, training));
     }
 
     public BertModel bert() {

@@ -35,7 +35,11 @@ public final class PeakFlops {
 
     /** The cached ceiling for this machine, measuring (and caching) it the first time. */
     public static MfuCeiling ceiling(Device device) {
-        Path file = Cache.standard().machine().resolve("peak-flops-" + machineKey(device) + ".json");
+        return ceiling(device, Cache.standard());
+    }
+
+    static MfuCeiling ceiling(Device device, Cache cache) {
+        Path file = cache.machine().resolve("peak-flops-" + machineKey(device) + ".json");
         Double cached = read(file);
         if (cached != null) {
             return new MfuCeiling(cached, "cached in " + file);

@@ -9,6 +9,7 @@ import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.model.Autocast;
 import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.train.TrainingArguments.IntervalStrategy;
 import io.finetune4j.train.TrainingArguments.SaveStrategy;
 import io.finetune4j.util.Flops;
@@ -40,11 +41,16 @@ public final class Trainer {
     private final DataCollatorWithPadding collator;
     private final List<TrainerCallback> callbacks;
     private final Double peakFlops;
+    private final AutoTokenizer tokenizer;
+    private final io.finetune4j.io.Cache cache;
     private final Path outputDir;
     private TrainerState state = new TrainerState();
     private final GradScaler initialScaler;
     private GradScaler scaler; // fp16 only
     private final TrainerControl control = new TrainerControl();
+    /** cache_frozen_features while training: the train and eval rows' features (null: off). */
+    private FrozenFeatures trainFeatures;
+    private FrozenFeatures evalFeatures;
 
     private Trainer(Builder b) {
         if (b.model == null || b.args == null) {
@@ -58,6 +64,8 @@ public final class Trainer {
         this.collator = b.dataCollator != null ? b.dataCollator : DataCollatorWithPadding.longest();
         this.callbacks = new ArrayList<>(b.callbacks);
         this.peakFlops = b.peakFlops;
+        this.tokenizer = b.tokenizer;
+        this.cache = b.cache != null ? b.cache : io.finetune4j.io.Cache.standard();
         this.initialScaler = b.gradScaler;
         this.outputDir = Path.of(args.outputDir());
     }
@@ -87,6 +95,7 @@ public final class Trainer {
             scaler = !args.fp16() ? null : initialScaler != null ? initialScaler : new GradScaler();
             begin(plan, resumeFrom, optimizer, schedule);
             TrainingStep step = new TrainingStep(model, optimizer, schedule, scaler, args);
+            cacheFrozenFeatures(step);
             List<TrainerCallback> all = withReporting();
             FlopCount flops = new FlopCount(model.namedParameters());
             long start = System.nanoTime();
@@ -102,7 +111,8 @@ public final class Trainer {
             for (int epoch = state.globalStep / plan.stepsPerEpoch; epoch < plan.numEpochs && !done(plan); epoch++, skip = 0) {
                 loader.startEpoch(plan.windows(epoch, skip));
                 all.forEach(c -> c.onEpochBegin(args, state, control));
-                flops.trainable(trainableParameters().keySet()); // callbacks may unfreeze
+                checkFrozenFeatures(step);
+                flops.trainable(trainableParameters().keySet(), trainFeatures); // callbacks may unfreeze
                 for (int k = skip; k < plan.stepsPerEpoch && state.globalStep < plan.maxSteps; k++) {
                     TrainingStep.Result r = step.run(loader.next(), state.globalStep);
                     checkFinite(r);
@@ -130,6 +140,41 @@ public final class Trainer {
                 control.shouldEpochStop = false;
             }
             return finish(all, run, (System.nanoTime() - start) / 1e9);
+        } finally {
+            trainFeatures = evalFeatures = null;
+        }
+    }
+
+    /**
+     * cache_frozen_features: one eval-mode pass computes what enters the lowest trainable module for the
+     * train and eval rows (FrozenFeatures); the steps and the evaluations during training then run only the
+     * trainable top. Off, with a line saying why, when nothing below the trainable part is frozen.
+     */
+    private void cacheFrozenFeatures(TrainingStep step) {
+        if (!args.cacheFrozenFeatures()) {
+            return;
+        }
+        String why = FrozenFeatures.whyNot(model);
+        if (why != null) {
+            LOG.info("cache_frozen_features is off: {}", why);
+            return;
+        }
+        int batch = args.perDeviceEvalBatchSize();
+        trainFeatures = FrozenFeatures.prepare(model, trainColumns, cache, "train", collator, batch, !args.disableTqdm());
+        if (evalColumns != null && args.evalStrategy() != IntervalStrategy.NO) {
+            evalFeatures = FrozenFeatures.prepare(model, evalColumns, cache, "eval", collator, batch, !args.disableTqdm());
+        }
+        step.forward(trainFeatures.forward());
+        LOG.info("cache_frozen_features: training from level {} of {} (the modules below it run once, above)", trainFeatures.level(),
+                ((io.finetune4j.model.FrozenPrefix) model).numHiddenLayers());
+    }
+
+    /** A callback that unfroze a module below the cached level turns the cache off. */
+    private void checkFrozenFeatures(TrainingStep step) {
+        if (trainFeatures != null && ((io.finetune4j.model.FrozenPrefix) model).lowestTrainableLevel() < trainFeatures.level()) {
+            LOG.warn("cache_frozen_features: a module below the cached level now trains; running the whole model from here on");
+            trainFeatures = evalFeatures = null;
+            step.forward(BatchForward.of(model));
         }
     }
 
@@ -274,8 +319,17 @@ public final class Trainer {
             hf = 6.0 * sizes.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        void trainable(java.util.Set<String> names) {
-            trained = Flops.trainPerToken(sizes, names);
+        void trainable(java.util.Set<String> names, FrozenFeatures cached) {
+            Map<String, Long> run = sizes;
+            if (cached != null) { // the modules below the cached level do not run at all
+                run = new LinkedHashMap<>();
+                for (Map.Entry<String, Long> e : sizes.entrySet()) {
+                    if (!cached.isBelow(e.getKey())) {
+                        run.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
+            trained = Flops.trainPerToken(run, names);
         }
 
         double perTokenHf() {
@@ -354,6 +408,9 @@ public final class Trainer {
         }
         Checkpoints.write(outputDir, state.globalStep, dir -> {
             model.savePretrained(dir);
+            if (tokenizer != null) {
+                tokenizer.savePretrained(dir);
+            }
             if (!args.saveOnlyModel()) {
                 optimizer.save(dir.resolve(Checkpoints.OPTIMIZER_FILE));
                 if (scaler != null) {
@@ -437,6 +494,9 @@ public final class Trainer {
             throw new UncheckedIOException(e);
         }
         model.savePretrained(dir);
+        if (tokenizer != null) {
+            tokenizer.savePretrained(dir); // HF saves the processing_class with the model
+        }
         Checkpoints.writeJson(dir.resolve(Checkpoints.ARGS_FILE), args.toMap());
     }
 
@@ -499,7 +559,7 @@ public final class Trainer {
             }
             try (NDManager step = model.manager().newSubManager(); Autocast ignored = Autocast.enable(TrainingStep.computeType(args))) {
                 DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, step);
-                NDArray out = model.logits(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(), false);
+                NDArray out = forwardFor(columns).logits(batch, false);
                 float[] flat = out.toFloatArray();
                 int k = (int) out.getShape().get(1);
                 for (int i = 0; i < rows.length; i++) {
@@ -515,6 +575,11 @@ public final class Trainer {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The cached top for the eval rows during training with cache_frozen_features, else the whole model. */
+    private BatchForward forwardFor(EncodedColumns columns) {
+        return evalFeatures != null && columns == evalColumns ? evalFeatures.forward() : BatchForward.of(model);
+    }
 
     private Map<String, Parameter> trainableParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
@@ -596,6 +661,8 @@ public final class Trainer {
         private final List<TrainerCallback> callbacks = new ArrayList<>();
         private Double peakFlops;
         private GradScaler gradScaler;
+        private AutoTokenizer tokenizer;
+        private io.finetune4j.io.Cache cache;
 
         public Builder model(SequenceClassifier v) { this.model = v; return this; }
         public Builder args(TrainingArguments v) { this.args = v; return this; }
@@ -605,6 +672,13 @@ public final class Trainer {
         public Builder dataCollator(DataCollatorWithPadding v) { this.dataCollator = v; return this; }
         public Builder callback(TrainerCallback v) { this.callbacks.add(v); return this; }
         public Builder callbacks(List<? extends TrainerCallback> v) { this.callbacks.addAll(v); return this; }
+        /**
+         * HF's processing_class: saved with the model and every checkpoint (tokenizer_config.json then carries the
+         * truncation_side and model_max_length it was trained with; set them on the tokenizer first).
+         */
+        public Builder tokenizer(AutoTokenizer v) { this.tokenizer = v; return this; }
+        /** Where cache_frozen_features keeps its files (default: the standard cache folder). */
+        public Builder cache(io.finetune4j.io.Cache v) { this.cache = v; return this; }
         /** Peak FLOP/s of the device for the MFU figure (default: a quick matmul measurement). */
         public Builder peakFlops(double v) { this.peakFlops = v; return this; }
         /** fp16 only: a scaler with another initial scale (tests force overflows with a huge one). */

@@ -32,6 +32,7 @@ public final class TrainingStep {
     private final LrSchedule schedule;
     private final GradScaler scaler;
     private final TrainingArguments args;
+    private BatchForward forward;
 
     /**
      * What one step did. {@code gradNorm} is NaN when fp16 gradients overflowed (update skipped); the
@@ -55,6 +56,12 @@ public final class TrainingStep {
         this.schedule = Objects.requireNonNull(schedule);
         this.scaler = scaler;
         this.args = Objects.requireNonNull(args);
+        this.forward = BatchForward.of(model);
+    }
+
+    /** Runs the model from cached frozen features instead of from the token ids (cache_frozen_features). */
+    void forward(BatchForward f) {
+        this.forward = Objects.requireNonNull(f);
     }
 
     /**
@@ -92,7 +99,7 @@ public final class TrainingStep {
             for (DataCollatorWithPadding.HostBatch host : window) {
                 long f0 = System.nanoTime();
                 DataCollatorWithPadding.Batch batch = host.toDevice(step);
-                NDArray mean = loss(model, batch, args.labelSmoothingFactor(), true);
+                NDArray mean = loss(forward, batch, args.labelSmoothingFactor(), true);
                 double weight = (double) batch.size() / rows;
                 loss += mean.getFloat() * weight; // reading the loss waits for the forward (a device sync on a GPU)
                 forwardNanos += System.nanoTime() - f0;
@@ -130,14 +137,9 @@ public final class TrainingStep {
      * HF's compute_loss: the mean training loss of one batch. The one place the Trainer asks the model
      * for a loss (a model whose forward takes labels and returns the loss plugs in here).
      */
-    static NDArray loss(SequenceClassifier model, DataCollatorWithPadding.Batch batch, double labelSmoothing, boolean training) {
-        return rowLosses(model, batch, labelSmoothing, training).mean();
-    }
-
-    /** Per-row losses {@code [batch]} (evaluation sums them over the data set). */
-    static NDArray rowLosses(SequenceClassifier model, DataCollatorWithPadding.Batch batch, double labelSmoothing, boolean training) {
-        NDArray logits = model.logits(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(), training);
-        return Losses.crossEntropy(logits, batch.labels(), labelSmoothing);
+    static NDArray loss(BatchForward forward, DataCollatorWithPadding.Batch batch, double labelSmoothing, boolean training) {
+        NDArray logits = forward.logits(batch, training);
+        return Losses.crossEntropy(logits, batch.labels(), labelSmoothing).mean();
     }
 
     /** Matmul precision under autocast: float16 with fp16, else none (float32 throughout). */

@@ -2,7 +2,7 @@ package io.finetune4j.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.train.AdamW;
 import io.finetune4j.train.DataCollatorWithPadding;
 import io.finetune4j.train.GradScaler;
@@ -43,7 +43,7 @@ public final class TrainStepBench {
         int steps = warmup + repeat;
         TrainingArguments args = TrainingArguments.builder().outputDir(System.getProperty("java.io.tmpdir"))
                 .learningRate(2e-5).weightDecay(0.01).maxSteps(steps).set("fp16", fp16).build();
-        try (BertForSequenceClassification model = spec.open(device);
+        try (SequenceClassificationModel model = spec.open(device);
                 AdamW optimizer = AdamW.of(model.namedParameters(), args)) {
             // What the model and the optimizer state hold before the first step, for telling them from activations.
             long rssModelAndOptimizer = MachineInfo.rssBytes() - rssBefore;

@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.PreTrainedModel;
+import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.peft.LoraConfig;
 import io.finetune4j.peft.LoraModel;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.BertPreTrainedModel;
-import io.finetune4j.model.LoadOptions;
-import io.finetune4j.model.SequenceClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
@@ -317,8 +317,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     /** HF truncates to the tokenizer's model_max_length; a model with fewer positions caps it further. */
     private static int resolveMaxLength(SequenceClassifier model, AutoTokenizer tokenizer, Integer requested) {
         int limit = tokenizer.modelMaxLength();
-        if (model instanceof BertPreTrainedModel bert) {
-            limit = Math.min(limit, bert.config().maxPositionEmbeddings());
+        if (model instanceof PreTrainedModel pretrained) {
+            limit = Math.min(limit, pretrained.config().maxInputLength());
         }
         if (requested == null) {
             if (limit == Integer.MAX_VALUE) {
@@ -467,8 +467,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                             && !Files.isRegularFile(modelDir.resolve("vocab.txt"))) {
                         dir = adapterBase;
                     }
-                    if (dir == null && m instanceof BertPreTrainedModel bert) {
-                        dir = bert.sourceDir();
+                    if (dir == null && m instanceof PreTrainedModel pretrained) {
+                        dir = pretrained.sourceDir();
                     }
                     if (dir == null) {
                         throw new BadInputException("no tokenizer given: a model passed as an object needs tokenizer(...)");
@@ -477,7 +477,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                 }
                 if (m == null) {
                     m = adapterBase != null ? LoraModel.load(adapterBase, modelDir)
-                            : BertForSequenceClassification.fromPretrained(modelDir, LoadOptions.builder().device(device).build());
+                            : AutoModelForSequenceClassification.fromPretrained(modelDir, LoadOptions.builder().device(device).build());
                 }
                 return new TextClassificationPipeline(this, m, tok);
             } catch (RuntimeException e) {

@@ -1,7 +1,7 @@
 package io.finetune4j.train;
 
 import ai.djl.ndarray.NDArray;
-import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.models.SequenceClassifier;
 
 /**
  * Logits of one collated batch: the whole model by default, or only its trainable top from cached frozen

@@ -9,7 +9,8 @@ import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.metrics.Metrics;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.util.Devices;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ public final class ModelEvaluation {
         Dataset sample = ClassificationData.sample(split, o.maxSamples(), o.maxSamples() != null, o.seed());
         ClassLabel classLabel = ClassificationData.classLabel(sample, o.preprocessing().labelColumn());
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
-             BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(dir,
-                     io.finetune4j.model.LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
+             SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(dir,
+                     io.finetune4j.models.LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
             if (model.numLabels() != classLabel.numClasses()) {
                 throw new io.finetune4j.BadInputException("the model at " + dir + " has " + model.numLabels() + " labels but "
                         + o.dataset() + " has " + classLabel.numClasses() + " classes " + classLabel.names());

@@ -7,8 +7,8 @@ import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
-import io.finetune4j.model.Autocast;
-import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.models.SequenceClassifier;
+import io.finetune4j.nn.Autocast;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.train.TrainingArguments.IntervalStrategy;
 import io.finetune4j.train.TrainingArguments.SaveStrategy;
@@ -166,12 +166,12 @@ public final class Trainer {
         }
         step.forward(trainFeatures.forward());
         LOG.info("cache_frozen_features: training from level {} of {} (the modules below it run once, above)", trainFeatures.level(),
-                ((io.finetune4j.model.FrozenPrefix) model).numHiddenLayers());
+                ((io.finetune4j.models.FrozenPrefix) model).numHiddenLayers());
     }
 
     /** A callback that unfroze a module below the cached level turns the cache off. */
     private void checkFrozenFeatures(TrainingStep step) {
-        if (trainFeatures != null && ((io.finetune4j.model.FrozenPrefix) model).lowestTrainableLevel() < trainFeatures.level()) {
+        if (trainFeatures != null && ((io.finetune4j.models.FrozenPrefix) model).lowestTrainableLevel() < trainFeatures.level()) {
             LOG.warn("cache_frozen_features: a module below the cached level now trains; running the whole model from here on");
             trainFeatures = evalFeatures = null;
             step.forward(BatchForward.of(model));

@@ -7,8 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.models.SequenceClassifier;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +31,7 @@ class PeftParityTest {
             float[] got = logits(lora, ids);
             assertClose(expected, got, 1e-5);
             assertNotEquals(baseLogits.get(0).get(0).asDouble(), got[0], 1e-3, "the adapter changes the logits");
-            BertForSequenceClassification merged = lora.mergeAndUnload();
+            SequenceClassifier merged = lora.mergeAndUnload();
             assertClose(expected, logits(merged, ids), 1e-5);
         }
     }

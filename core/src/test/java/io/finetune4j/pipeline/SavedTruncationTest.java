@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.data.Column;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.EncodeOptions;
 import io.finetune4j.train.ClassificationData;

@@ -2,7 +2,7 @@ package io.finetune4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertForSequenceClassification;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

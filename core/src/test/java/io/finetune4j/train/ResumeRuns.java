@@ -2,9 +2,9 @@ package io.finetune4j.train;
 
 import ai.djl.Device;
 import io.finetune4j.metrics.ComputeMetrics;
-import io.finetune4j.model.BertConfig;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.models.bert.BertConfig;
+import io.finetune4j.models.bert.BertForSequenceClassification;
+import io.finetune4j.models.SequenceClassifier;
 import java.nio.file.Path;
 
 /**

@@ -1,0 +1,126 @@
+package io.finetune4j.models.bert;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.finetune4j.models.FrozenPrefix;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.ModelClass;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.nn.TorchDropout;
+import io.finetune4j.nn.TorchLinear;
+import java.nio.file.Path;
+
+/** HF's {@code BertForSequenceClassification}: BERT with pooler, dropout and a linear classifier. */
+public final class BertForSequenceClassification extends SequenceClassificationModel implements FrozenPrefix {
+    public static final ModelClass<BertForSequenceClassification> CLASS = new ModelClass<>("BertForSequenceClassification",
+            BertForSequenceClassification::new, setOf("bert.embeddings.position_ids"));
+
+    private final BertModel bert;
+    private final TorchDropout dropout;
+    private final TorchLinear classifier;
+
+    BertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
+        super(config, manager);
+        BertConfig c = configAs(BertConfig.class, config, "BertForSequenceClassification");
+        bert = register("bert", f, p -> new BertModel(c, p, true));
+        dropout = register("dropout", new TorchDropout(c.effectiveClassifierDropout()));
+        classifier = register("classifier", f, p -> new TorchLinear(p, c.hiddenSize(), c.numLabels()));
+    }
+
+    /** A randomly initialised model (HF's init: normal(0, initializer_range), zero biases, LayerNorm 1/0). */
+    public static BertForSequenceClassification random(BertConfig config, long seed, Device device) {
+        return CLASS.fromConfig(config, seed, device);
+    }
+
+    /**
+     * A model with parameter shapes but no values: prints and counts like the real one without allocating
+     * (what {@code model show} needs for bert-base). Forward and saving fail on it.
+     */
+    public static BertForSequenceClassification shapesOnly(BertConfig config) {
+        return CLASS.shapesOnly(config);
+    }
+
+    /** HF's {@code from_pretrained}: config.json + safetensors weights; missing head weights are initialised and reported. */
+    public static BertForSequenceClassification fromPretrained(Path dir, LoadOptions options) {
+        return CLASS.fromPretrained(dir, options);
+    }
+
+    public static BertForSequenceClassification fromPretrained(Path dir) {
+        return fromPretrained(dir, LoadOptions.defaults());
+    }
+
+    @Override
+    public BertConfig config() {
+        return (BertConfig) config;
+    }
+
+    /** Pooled [CLS] → dropout → classifier. */
+    @Override
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
+        NDArray pooled = bert.forward(inputIds, tokenTypeIds, attentionMask, training).pooledOutput();
+        return classifier.forward(dropout.forward(pooled, training));
+    }
+
+    // ---- FrozenPrefix (cache_frozen_features): levels 0..L-1 encoder layers, L the pooler, L+1 the classifier; -1 the embeddings
+
+    @Override
+    public int numHiddenLayers() {
+        return config().numHiddenLayers();
+    }
+
+    @Override
+    public int lowestTrainableLevel() {
+        int lowest = Integer.MAX_VALUE;
+        for (java.util.Map.Entry<String, ai.djl.nn.Parameter> e : namedParameters().entrySet()) {
+            if (e.getValue().requiresGradient()) {
+                lowest = Math.min(lowest, level(e.getKey()));
+            }
+        }
+        return lowest;
+    }
+
+    private int level(String name) {
+        String layerPrefix = "bert.encoder.layer.";
+        if (name.startsWith(layerPrefix)) {
+            return Integer.parseInt(name.substring(layerPrefix.length(), name.indexOf('.', layerPrefix.length())));
+        }
+        if (name.startsWith("bert.pooler.")) {
+            return numHiddenLayers();
+        }
+        if (name.startsWith("classifier.")) {
+            return numHiddenLayers() + 1;
+        }
+        return -1; // embeddings
+    }
+
+    @Override
+    public NDArray featuresAt(int level, NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask) {
+        int layers = numHiddenLayers();
+        if (level <= layers) {
+            NDArray hidden = bert.hiddenBefore(Math.min(level, layers), inputIds, tokenTypeIds, attentionMask, false);
+            // the pooler reads the first position only
+            return level == layers ? hidden.get(":, 0:1, :") : hidden;
+        }
+        return bert.forward(inputIds, tokenTypeIds, attentionMask, false).pooledOutput();
+    }
+
+    @Override
+    public NDArray logitsFrom(int level, NDArray features, NDArray attentionMask, boolean training) {
+        NDArray pooled = level <= numHiddenLayers()
+                ? bert.forwardFrom(level, features, level == numHiddenLayers() ? null : attentionMask, training).pooledOutput()
+                : features;
+        return classifier.forward(dropout.forward(pooled, training));
+    }
+
+    public BertModel bert() {
+        return bert;
+    }
+
+    @Override
+    protected String headPattern() {
+        return "^(bert\\.pooler|classifier)\\.";
+    }
+}

@@ -40,11 +40,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"--shuffle_seed", "--seed"}, defaultValue = "42", description = "Seed of that sample (default ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = {"--max_seq_length", "--max_length"}, defaultValue = "512", paramLabel = "N",
-            description = "Tokens per text (default ${DEFAULT-VALUE}).")
-    int maxLength;
+    @Option(names = {"--max_seq_length", "--max_length"}, paramLabel = "N",
+            description = "Tokens per text (default: the model_max_length saved with the model, else 512).")
+    Integer maxLength;
 
-    @Option(names = "--truncation_side", defaultValue = "right", description = "right keeps the beginning, left the end (default ${DEFAULT-VALUE}).")
+    @Option(names = "--truncation_side", description = "right keeps the beginning, left the end (default: as saved with the model, else right).")
     String truncationSide;
 
     @Option(names = {"--per_device_eval_batch_size", "--batch_size"}, defaultValue = "64", paramLabel = "N",
@@ -80,8 +80,12 @@ final class EvaluateCommand implements Callable<Integer> {
             flags.put("text_column_names", textColumnNames);
         }
         flags.put("label_column_name", labelColumn);
-        flags.put("max_seq_length", maxLength);
-        flags.put("truncation_side", truncationSide);
+        if (maxLength != null) {
+            flags.put("max_seq_length", maxLength);
+        }
+        if (truncationSide != null) {
+            flags.put("truncation_side", truncationSide);
+        }
         flags.put("pad_to_max_length", false); // each batch padded to its longest text: same scores, less work
         flags.put("shuffle_seed", seed);
         if (maxSamples != null) {
@@ -91,8 +95,11 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new BadInputException("per_device_eval_batch_size must be >= 1, got " + batchSize);
         }
+        // Length and side left unset mean "as saved with the model" (tokenizer_config.json), as predict and serve do.
+        ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(data.textColumnName(), data.labelColumnName(),
+                maxLength, false, truncationSide, null, false, data.textPairColumnName());
         ModelEvaluation.Result r = ModelEvaluation.run(new ModelEvaluation.Options(model, data.datasetName(), data.validationSplitName(),
-                data.maxEvalSamples(), data.shuffleSeed(), batchSize, ClassificationData.Preprocessing.of(data), useCpu));
+                data.maxEvalSamples(), data.shuffleSeed(), batchSize, prep, useCpu));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -20,11 +20,14 @@ import java.util.List;
 public final class ClassificationData {
     private ClassificationData() {}
 
-    /** How texts become token ids. */
-    /** How texts become token ids; {@code textPairColumn} (may be null) makes each row a text pair. */
-    public record Preprocessing(String textColumn, String labelColumn, int maxLength, boolean padToMaxLength, String truncationSide,
+    /**
+     * How texts become token ids; {@code textPairColumn} (may be null) makes each row a text pair. {@code maxLength}
+     * and {@code truncationSide} may be null for "as the model was trained" (tokenizer_config.json's
+     * model_max_length and truncation_side): see {@link #forTokenizer}.
+     */
+    public record Preprocessing(String textColumn, String labelColumn, Integer maxLength, boolean padToMaxLength, String truncationSide,
             Integer numWorkers, boolean overwriteCache, String textPairColumn) {
-        public Preprocessing(String textColumn, String labelColumn, int maxLength, boolean padToMaxLength, String truncationSide,
+        public Preprocessing(String textColumn, String labelColumn, Integer maxLength, boolean padToMaxLength, String truncationSide,
                 Integer numWorkers, boolean overwriteCache) {
             this(textColumn, labelColumn, maxLength, padToMaxLength, truncationSide, numWorkers, overwriteCache, null);
         }
@@ -37,6 +40,14 @@ public final class ClassificationData {
         /** The text columns the tokenizer reads: one, or the two of a pair. */
         public List<String> textColumns() {
             return textPairColumn == null ? List.of(textColumn) : List.of(textColumn, textPairColumn);
+        }
+
+        /** Fills what was left null from the tokenizer saved with the model; explicit values win. */
+        public Preprocessing forTokenizer(AutoTokenizer tokenizer) {
+            int saved = tokenizer.modelMaxLength() == Integer.MAX_VALUE ? 512 : tokenizer.modelMaxLength();
+            return new Preprocessing(textColumn, labelColumn, maxLength != null ? maxLength : saved, padToMaxLength,
+                    truncationSide != null ? truncationSide : tokenizer.truncationSide().name().toLowerCase(java.util.Locale.ROOT),
+                    numWorkers, overwriteCache, textPairColumn);
         }
 
         EncodeOptions encodeOptions() {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Substitutions (the syntax and flags of each example stay exactly as written):
  * <ul>
  *   <li>The cache is a temporary folder ({@code -Dfinetune4j.home}) made by {@link TinyCache}: the known
- *       name {@code bert-base-uncased} resolves, through the real resolver, to a tiny random BERT with
+ *       names ({@code bert-base-uncased} and every other known name) resolve, through the real resolver, to a tiny random BERT with
  *       the real vocabulary, and {@code imdb} to 48 + 48 synthetic reviews. Nothing is fetched; the real
  *       checkpoint in the user's cache is never touched.</li>
  *   <li>{@code results/imdb-quick} is a folder under the test's temporary folder; the quick-start line

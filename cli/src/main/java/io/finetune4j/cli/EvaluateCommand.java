@@ -27,29 +27,29 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Checkpoint folder, PEFT adapter folder, or a known model name.")
     String model;
 
-    @Option(names = {"--dataset_name", "--dataset"}, defaultValue = "imdb", description = "imdb or a local data set (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset_name", description = "imdb or a local data set (default imdb; also --dataset).")
     String dataset;
 
     @Option(names = {"--split", "--validation_split_name"}, defaultValue = "test", description = "Split, HF slicing allowed (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = {"--max_eval_samples", "--max_samples"}, paramLabel = "N",
-            description = "Evaluate on a random sample of this many rows (seed --shuffle_seed).")
+    @Option(names = "--max_eval_samples", paramLabel = "N",
+            description = "Evaluate on a random sample of this many rows (seed --shuffle_seed; also --max_samples).")
     Integer maxSamples;
 
-    @Option(names = {"--shuffle_seed", "--seed"}, defaultValue = "42", description = "Seed of that sample (default ${DEFAULT-VALUE}).")
-    int seed;
+    @Option(names = "--shuffle_seed", paramLabel = "N", description = "Seed of that sample (default 42; also --seed).")
+    Integer seed;
 
-    @Option(names = {"--max_seq_length", "--max_length"}, paramLabel = "N",
-            description = "Tokens per text (default: the model_max_length saved with the model, else 512).")
+    @Option(names = "--max_seq_length", paramLabel = "N",
+            description = "Tokens per text (default: the model_max_length saved with the model, else 512; also --max_length).")
     Integer maxLength;
 
     @Option(names = "--truncation_side", description = "right keeps the beginning, left the end (default: as saved with the model, else right).")
     String truncationSide;
 
-    @Option(names = {"--per_device_eval_batch_size", "--batch_size"}, defaultValue = "64", paramLabel = "N",
-            description = "Evaluation batch size (default ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--per_device_eval_batch_size", paramLabel = "N",
+            description = "Evaluation batch size (default 64; also --batch_size).")
+    Integer batchSize;
 
     @Option(names = "--text_column_name", defaultValue = "text", description = "Column holding the text (default ${DEFAULT-VALUE}).")
     String textColumn;
@@ -66,11 +66,47 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    // The spellings evaluate had before it took train's names: still accepted, not shown. (No defaultValue on
+    // the options above: picocli would apply it after these setters ran; call() fills the defaults.)
+    @Option(names = "--dataset", hidden = true)
+    void dataset(String value) {
+        dataset = value;
+    }
+
+    @Option(names = "--max_samples", hidden = true)
+    void maxSamples(Integer value) {
+        maxSamples = value;
+    }
+
+    @Option(names = "--seed", hidden = true)
+    void seed(Integer value) {
+        seed = value;
+    }
+
+    @Option(names = "--max_length", hidden = true)
+    void maxLength(Integer value) {
+        maxLength = value;
+    }
+
+    @Option(names = "--batch_size", hidden = true)
+    void batchSize(Integer value) {
+        batchSize = value;
+    }
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (dataset == null) {
+            dataset = "imdb";
+        }
+        if (seed == null) {
+            seed = 42;
+        }
+        if (batchSize == null) {
+            batchSize = 64;
+        }
         // The same DataArguments train binds, so values are checked (and errors worded) as there.
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("dataset_name", dataset);

@@ -82,7 +82,7 @@ final class PredictCommand implements Callable<Integer> {
         List<String> inputs = readInputs();
         String format = output == null ? null : outputFormat(output);
         TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model)
-                .tokenizer(tokenizer == null ? null : io.finetune4j.io.PretrainedModels.resolve(tokenizer))
+                .tokenizer(tokenizer == null ? null : Path.of(tokenizer)) // a known name resolves to its cache folder
                 .labels(labels).topK(topK).batchSize(batchSize).maxLength(maxLength);
         if (stride != null) {
             builder.longText(LongTextMode.WINDOWS, stride);

@@ -1,11 +1,11 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
-import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +51,7 @@ final class TokenizeCommand implements Callable<Integer> {
         }
         EncodeOptions options = builder.build();
         PrintWriter out = spec.commandLine().getOut();
-        try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(PretrainedModels.resolve(model))) {
+        try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(Path.of(model))) { // a known name resolves to its cache folder
             BatchEncoding enc = tokenizer.encode(texts, options);
             if (json) {
                 List<Map<String, Object>> rows = new ArrayList<>();

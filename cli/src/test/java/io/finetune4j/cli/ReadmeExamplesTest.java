@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Substitutions (the syntax and flags of each example stay exactly as written):
  * <ul>
  *   <li>The cache is a temporary folder ({@code -Dfinetune4j.home}) made by {@link TinyCache}: the known
- *       name {@code bert-base-uncased} resolves, through the real resolver, to a tiny random BERT with
+ *       names ({@code bert-base-uncased} and every other known name) resolve, through the real resolver, to a tiny random BERT with
  *       the real vocabulary, and {@code imdb} to 48 + 48 synthetic reviews. Nothing is fetched; the real
  *       checkpoint in the user's cache is never touched.</li>
  *   <li>{@code results/imdb-quick} is a folder under the test's temporary folder; the quick-start line
@@ -55,6 +55,12 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code serve}: started as its own JVM (same classpath and cache) on {@code --port 0}; each
  *       following {@code curl} line runs (curl, or Java's HttpClient where curl is missing) against
  *       the port it printed, and must answer 200; then the server gets SIGTERM.</li>
+ *   <li>{@code NAME=value bin/finetune4j ...} (the environment variables in {@link #ENV_RULES}) runs as its own
+ *       JVM with that environment. {@code PYTORCH_LIBRARY_PATH} points at the bundled CPU libtorch's files,
+ *       linked into a folder of their own (no CUDA build is here); {@code FINETUNE4J_ALLOW_DOWNLOAD=1} turns
+ *       offline mode off as the launcher does, with that same PYTORCH_LIBRARY_PATH so that nothing is
+ *       downloaded (the launcher's classpath switch is LauncherTest's). doctor must then report what the
+ *       variables asked for.</li>
  *   <li>{@code mvn -B -ntp test} is checked for syntax only (this is that suite).</li>
  * </ul>
  *
@@ -94,6 +100,10 @@ class ReadmeExamplesTest {
         RULES.put("config", "as written");
         RULES.put("docs", "output compared with the file it is redirected to");
     }
+
+    /** Environment variables a README line may set before bin/finetune4j. */
+    static final List<String> ENV_RULES = List.of("FINETUNE4J_ALLOW_DOWNLOAD", "PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR",
+            "TORCH_CPP_LOG_LEVEL", "FINETUNE4J_LOW_MEMORY");
 
     @TempDir
     static Path tmp;
@@ -178,7 +188,16 @@ class ReadmeExamplesTest {
                 for (String command : block.commands()) {
                     String where = "README.md block '" + block.heading() + "' (line " + block.line() + "): " + command;
                     List<Token> tokens = lex(stripComment(command));
+                    Map<String, String> env = envPrefix(tokens);
+                    tokens = tokens.subList(env.size(), tokens.size());
                     String program = tokens.get(0).text();
+                    if (!env.isEmpty()) {
+                        for (List<String> args : variants(tokens)) {
+                            runWithEnvironment(substitute(args), env, where);
+                            ran++;
+                        }
+                        continue;
+                    }
                     if (program.equals("mvn")) {
                         assertEquals("mvn -B -ntp test", join(tokens), where + " (syntax only: this suite is that command)");
                         assertTrue(Files.isRegularFile(Path.of("pom.xml")), where);
@@ -251,9 +270,19 @@ class ReadmeExamplesTest {
         if (tokens.isEmpty()) {
             return "is empty";
         }
+        Map<String, String> env = envPrefix(tokens);
+        for (String name : env.keySet()) {
+            if (!ENV_RULES.contains(name)) {
+                return "sets " + name + ", which the test has no rule for (ENV_RULES)";
+            }
+        }
+        tokens = tokens.subList(env.size(), tokens.size());
+        if (tokens.isEmpty()) {
+            return "only sets variables";
+        }
         String program = tokens.get(0).text();
         if (program.equals("mvn") || program.equals("curl")) {
-            return null;
+            return env.isEmpty() ? null : "sets variables before " + program;
         }
         if (!program.equals("bin/finetune4j")) {
             return "runs '" + program + "', which the test has no rule for";
@@ -268,6 +297,69 @@ class ReadmeExamplesTest {
             return null;
         }
         return "runs 'finetune4j " + one + "', which has no rule in RULES (add what a tiny run of it needs)";
+    }
+
+    /** Leading {@code NAME=value} words of a line (before the program). */
+    static Map<String, String> envPrefix(List<Token> tokens) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Token t : tokens) {
+            Matcher m = Pattern.compile("^([A-Z_][A-Z0-9_]*)=(.*)$").matcher(t.text());
+            if (!m.matches()) {
+                break;
+            }
+            env.put(m.group(1), m.group(2));
+        }
+        return env;
+    }
+
+    /** A line with environment variables, as its own JVM (see the class comment for what is substituted). */
+    private static void runWithEnvironment(List<String> args, Map<String, String> env, String where) throws Exception {
+        Map<String, String> environment = new LinkedHashMap<>(env);
+        boolean allowDownload = "1".equals(environment.get("FINETUNE4J_ALLOW_DOWNLOAD"));
+        if (environment.containsKey("PYTORCH_LIBRARY_PATH") || allowDownload) {
+            environment.put("PYTORCH_LIBRARY_PATH", linkedLibtorch().toString());
+            environment.put("ENGINE_CACHE_DIR", tmp.resolve("engine-cache").toString());
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + Cache.PROPERTY + "=" + System.getProperty(Cache.PROPERTY), "-Dai.djl.offline=" + !allowDownload,
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("PYTORCH_FLAVOR");
+        pb.environment().putAll(environment);
+        Path out = tmp.resolve("env-out.txt");
+        Path err = tmp.resolve("env-err.txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), where + " timed out");
+        String stdout = Files.readString(out, StandardCharsets.UTF_8);
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), where + " → " + environment + " " + args + ": " + stderr);
+        assertTrue(!stderr.contains("error:"), where + ": " + stderr);
+        if (args.get(0).equals("doctor")) {
+            if (env.containsKey("PYTORCH_LIBRARY_PATH")) {
+                assertTrue(stdout.contains("from PYTORCH_LIBRARY_PATH"), where + ": " + stdout);
+            }
+            if (allowDownload) {
+                assertTrue(stdout.contains("offline=false"), where + ": " + stdout);
+            }
+        }
+    }
+
+    /** The bundled CPU libtorch's files linked into a folder of their own, standing in for a local libtorch install. */
+    private static Path linkedLibtorch() throws IOException {
+        Path lib = tmp.resolve("libtorch/lib");
+        if (Files.isDirectory(lib)) {
+            return lib;
+        }
+        io.finetune4j.util.Devices.engine();
+        Path bundled = Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath());
+        Files.createDirectories(lib);
+        try (var files = Files.list(bundled)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().contains("djl_torch")).toList()) {
+                Files.createSymbolicLink(lib.resolve(f.getFileName()), f);
+            }
+        }
+        return lib;
     }
 
     record Token(String text, boolean quoted) {}
@@ -487,6 +579,8 @@ class ReadmeExamplesTest {
         assertTrue(coverage(blocks.get(0).commands().get(0)).contains("'finetune4j export', which has no rule"));
         assertTrue(coverage(blocks.get(0).commands().get(1)).contains("runs 'python3'"));
         assertEquals(null, coverage("bin/finetune4j predict --model x \"a [MASK] b\"   # comment [x]"));
+        assertEquals(null, coverage("PYTORCH_LIBRARY_PATH=/opt/libtorch/lib bin/finetune4j doctor"));
+        assertTrue(coverage("CUDA_VISIBLE_DEVICES=1 bin/finetune4j doctor").contains("sets CUDA_VISIBLE_DEVICES"));
     }
 
     @Test

@@ -17,9 +17,10 @@ import java.sql.Statement;
 import java.util.Map;
 
 /**
- * A finetune4j cache folder with tiny stand-ins under the real names: {@code models/bert-base-uncased} is a
- * random 2-layer, 32-wide BERT (masked LM, 512 positions) with bert-base-uncased's real vocabulary and
- * tokenizer files, complete as {@link PretrainedModels#isComplete} demands, and {@code datasets/imdb} holds
+ * A finetune4j cache folder with tiny stand-ins under the real names: {@code models/NAME}, for every name
+ * {@link PretrainedModels#known()} lists, is a random 2-layer, 32-wide BERT (masked LM, 512 positions) with
+ * bert-base-uncased's real vocabulary and tokenizer files, complete as {@link PretrainedModels#isComplete}
+ * demands (so no name is ever fetched), and {@code datasets/imdb} holds
  * train/test parquet files of short synthetic reviews (label 0 = neg, 1 = pos) in the layout the imdb
  * loader caches. Point a JVM at it with {@code -Dfinetune4j.home} ({@link Cache#PROPERTY}) and every known
  * name resolves through the real resolvers to these files: nothing is fetched.
@@ -31,7 +32,9 @@ final class TinyCache {
 
     static Path create(Path root) throws Exception {
         Cache cache = new Cache(root);
-        writeModel(Files.createDirectories(cache.model(PretrainedModels.BERT_BASE_UNCASED.name())));
+        for (PretrainedModels.PretrainedModel known : PretrainedModels.known()) {
+            writeModel(Files.createDirectories(cache.model(known.name())), known.name());
+        }
         writeImdb(Files.createDirectories(cache.dataset("imdb")));
         return root;
     }
@@ -41,7 +44,7 @@ final class TinyCache {
                 null, BertConfig.defaultLabels(2), null, null, null, Map.of());
     }
 
-    private static void writeModel(Path dir) throws IOException {
+    private static void writeModel(Path dir, String name) throws IOException {
         try (BertForMaskedLM model = BertForMaskedLM.random(config(), 7, Device.cpu())) {
             model.savePretrained(dir);
         }
@@ -49,7 +52,7 @@ final class TinyCache {
             Files.write(dir.resolve("vocab.txt"), in.readAllBytes());
         }
         BertTokenizerFiles.write(dir, true, 512);
-        Files.writeString(dir.resolve("source.json"), "{\"name\": \"bert-base-uncased\", \"note\": \"tiny random stand-in written by a test\"}\n");
+        Files.writeString(dir.resolve("source.json"), "{\"name\": \"" + name + "\", \"note\": \"tiny random stand-in written by a test\"}\n");
         if (!PretrainedModels.isComplete(dir)) {
             throw new IllegalStateException("tiny model folder is incomplete: " + dir);
         }

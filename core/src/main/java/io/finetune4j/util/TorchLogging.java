@@ -24,22 +24,24 @@ public final class TorchLogging {
     public static final String ENV = "TORCH_CPP_LOG_LEVEL";
     public static final String PROPERTY = "finetune4j.torch_log_level";
     private static final Logger LOG = LoggerFactory.getLogger(TorchLogging.class);
-    private static volatile boolean applied;
+    /** What was last applied (env and property), so a later, different request applies again. */
+    private static volatile String applied;
 
     private TorchLogging() {}
 
-    /** Applies the level once; call after the PyTorch engine is loaded (Devices does). Never throws. */
+    /** Applies the level asked for (once per request); call after the PyTorch engine is loaded (Devices does). Never throws. */
     public static void apply() {
-        if (applied) {
+        String env = System.getenv(ENV);
+        String property = System.getProperty(PROPERTY);
+        String key = env + "|" + property;
+        if (key.equals(applied)) {
             return;
         }
         synchronized (TorchLogging.class) {
-            if (applied) {
+            if (key.equals(applied)) {
                 return;
             }
-            applied = true;
-            String env = System.getenv(ENV);
-            String property = System.getProperty(PROPERTY);
+            applied = key;
             if ((env == null || env.isBlank()) && (property == null || property.isBlank())) {
                 return;
             }

@@ -23,6 +23,22 @@ class CacheTest {
     }
 
     @Test
+    void theSystemPropertyWinsOverTheEnvironment() {
+        String before = System.getProperty(Cache.PROPERTY);
+        try {
+            System.setProperty(Cache.PROPERTY, dir.toString());
+            assertEquals(dir, Cache.defaultRoot(Map.of(Cache.ENV, "/data/ft4j")));
+            assertEquals(dir.toAbsolutePath().normalize(), Cache.standard().root());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Cache.PROPERTY);
+            } else {
+                System.setProperty(Cache.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void directoryWritesAreAllOrNothing() throws Exception {
         Path target = dir.resolve("models/m");
         AtomicFiles.writeDirectory(target, tmp -> Files.writeString(tmp.resolve("config.json"), "{\"v\":1}"));

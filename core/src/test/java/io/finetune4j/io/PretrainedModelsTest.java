@@ -218,6 +218,15 @@ class PretrainedModelsTest {
     }
 
     @Test
+    void tokenizerPathsResolveKnownNamesOnly() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("bert-base-uncased"));
+        assertEquals(folder, PretrainedModels.resolveIfKnown(folder), "an existing folder wins over the name");
+        Path unknown = dir.resolve("no-such-tokenizer");
+        assertEquals(unknown, PretrainedModels.resolveIfKnown(unknown), "an unknown name is left for the loader to report");
+        assertEquals(null, PretrainedModels.resolveIfKnown(null));
+    }
+
+    @Test
     void existingFoldersAreReturnedAsIs() throws IOException {
         Path model = Files.createDirectories(dir.resolve("my-model"));
         assertEquals(model, PretrainedModels.resolve(model.toString(), new Cache(dir.resolve("cache"))));

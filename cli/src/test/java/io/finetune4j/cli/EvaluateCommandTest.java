@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.tokenize.BertTokenizerFiles;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -10,6 +10,9 @@ import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.metrics.Metrics;
 import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.pipeline.ModelRuntimes;
+import io.finetune4j.pipeline.TextClassificationPipeline;
+import io.finetune4j.pipeline.TextClassifier.LabelScore;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.util.Devices;
 import java.nio.file.Path;
@@ -20,8 +23,18 @@ import java.util.Map;
 public final class ModelEvaluation {
     private ModelEvaluation() {}
 
+    /**
+     * @param runtime {@code djl} (default: the checkpoint on libtorch through the Trainer) or another pipeline
+     *     runtime such as {@code onnx} (an exported folder, scored through the text-classification pipeline)
+     * @param quantized with {@code onnx}: the int8 model
+     */
     public record Options(String model, String dataset, String split, Integer maxSamples, int seed, int batchSize,
-            ClassificationData.Preprocessing preprocessing, boolean useCpu) {}
+            ClassificationData.Preprocessing preprocessing, boolean useCpu, String runtime, boolean quantized) {
+        public Options(String model, String dataset, String split, Integer maxSamples, int seed, int batchSize,
+                ClassificationData.Preprocessing preprocessing, boolean useCpu) {
+            this(model, dataset, split, maxSamples, seed, batchSize, preprocessing, useCpu, ModelRuntimes.DJL, false);
+        }
+    }
 
     public record Result(Map<String, Double> metrics, long[][] confusionMatrix, List<String> labels, int rows) {}
 
@@ -32,6 +45,9 @@ public final class ModelEvaluation {
         Dataset split = ClassificationData.split(raw, o.split());
         Dataset sample = ClassificationData.sample(split, o.maxSamples(), o.maxSamples() != null, o.seed());
         ClassLabel classLabel = ClassificationData.classLabel(sample, o.preprocessing().labelColumn());
+        if (o.runtime() != null && !ModelRuntimes.DJL.equalsIgnoreCase(o.runtime())) {
+            return viaPipeline(o, dir, sample, classLabel);
+        }
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
              BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(dir,
                      io.finetune4j.model.LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
@@ -51,4 +67,43 @@ public final class ModelEvaluation {
         }
     }
 
+    /**
+     * The same metrics from the text-classification pipeline on another runtime: texts truncated
+     * (right) to max_length, probabilities in label order, test_loss the mean cross-entropy.
+     */
+    private static Result viaPipeline(Options o, Path dir, Dataset sample, ClassLabel classLabel) {
+        if (!"right".equals(o.preprocessing().truncationSide())) {
+            throw new io.finetune4j.BadInputException("--truncation_side " + o.preprocessing().truncationSide() + " is not yet supported with --runtime "
+                    + o.runtime() + "; use right (the default) or --runtime djl");
+        }
+        String[] texts = sample.strings(o.preprocessing().textColumn());
+        int[] labels = sample.ints(o.preprocessing().labelColumn());
+        try (TextClassificationPipeline pipeline = TextClassificationPipeline.builder().model(dir).runtime(o.runtime()).quantized(o.quantized())
+                .batchSize(o.batchSize()).maxLength(o.preprocessing().maxLength()).truncation(true).topK(0).build()) {
+            List<String> names = pipeline.labels();
+            if (names.size() != classLabel.numClasses()) {
+                throw new io.finetune4j.BadInputException("the model at " + dir + " has " + names.size() + " labels but "
+                        + o.dataset() + " has " + classLabel.numClasses() + " classes " + classLabel.names());
+            }
+            long start = System.nanoTime();
+            List<List<LabelScore>> scores = pipeline.classify(List.of(texts), 0);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            float[][] probabilities = new float[texts.length][names.size()];
+            double loss = 0;
+            for (int r = 0; r < texts.length; r++) {
+                for (LabelScore s : scores.get(r)) {
+                    probabilities[r][names.indexOf(s.label())] = (float) s.score();
+                }
+                loss -= Math.log(Math.max(probabilities[r][labels[r]], 1e-12f));
+            }
+            EvalPrediction prediction = new EvalPrediction(probabilities, labels);
+            Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+            metrics.put("test_loss", loss / Math.max(1, texts.length));
+            ComputeMetrics.classification().compute(prediction).forEach((k, v) -> metrics.put("test_" + k, v));
+            metrics.put("test_runtime", Math.round(seconds * 1e4) / 1e4);
+            metrics.put("test_samples_per_second", Math.round(texts.length / Math.max(seconds, 1e-9) * 1e3) / 1e3);
+            long[][] confusion = Metrics.confusionMatrix(prediction.predictedLabels(), labels, names.size());
+            return new Result(metrics, confusion, names, texts.length);
+        }
+    }
 }

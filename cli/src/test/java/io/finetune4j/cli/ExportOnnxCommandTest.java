@@ -84,6 +84,31 @@ class ExportOnnxCommandTest {
     }
 
     @Test
+    void evaluateOnOnnxGivesTheDjlMetrics() throws Exception {
+        TrainCommandTest.tinyCheckpointAndData();
+        Path out = tmp.resolve("tiny-onnx");
+        assertEquals("0", run("export", "onnx", "--model", TrainCommandTest.model.toString(), "--output", out.toString(), "--quantize", "int8")[0]);
+        String data = TrainCommandTest.data.toString();
+        JsonNode djl = evaluateJson(TrainCommandTest.model.toString(), data);
+        JsonNode onnx = evaluateJson(out.toString(), data, "--runtime", "onnx");
+        JsonNode int8 = evaluateJson(out.toString(), data, "--runtime", "onnx", "--quantized");
+        assertEquals(djl.get("rows").asInt(), onnx.get("rows").asInt());
+        assertEquals(djl.get("metrics").get("test_accuracy").asDouble(), onnx.get("metrics").get("test_accuracy").asDouble(), 1e-9);
+        assertEquals(djl.get("metrics").get("test_loss").asDouble(), onnx.get("metrics").get("test_loss").asDouble(), 1e-4);
+        assertEquals(djl.get("confusion_matrix"), onnx.get("confusion_matrix"));
+        assertEquals(djl.get("metrics").get("test_accuracy").asDouble(), int8.get("metrics").get("test_accuracy").asDouble(), 0.05);
+    }
+
+    private static JsonNode evaluateJson(String model, String data, String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--model", model, "--dataset", data, "--split", "test",
+                "--max_length", "64", "--json"));
+        args.addAll(List.of(extra));
+        String[] r = run(args.toArray(String[]::new));
+        assertEquals("0", r[0], r[2]);
+        return new ObjectMapper().readTree(r[1]);
+    }
+
+    @Test
     void badInputIsOneLineExit2AndLeavesNoFolder() throws Exception {
         Path noWeights = Files.createDirectories(tmp.resolve("no-weights"));
         Files.copy(classifier.resolve("config.json"), noWeights.resolve("config.json"));

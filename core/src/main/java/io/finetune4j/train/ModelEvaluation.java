@@ -11,8 +11,8 @@ import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.metrics.Metrics;
 import io.finetune4j.model.BertForSequenceClassification;
 import io.finetune4j.pipeline.ModelRuntimes;
-import io.finetune4j.pipeline.TextClassificationPipeline;
-import io.finetune4j.pipeline.TextClassifier.LabelScore;
+import io.finetune4j.pipeline.ModelRuntime;
+import io.finetune4j.pipeline.RuntimeOptions;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.util.Devices;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ public final class ModelEvaluation {
         Dataset sample = ClassificationData.sample(split, o.maxSamples(), o.maxSamples() != null, o.seed());
         ClassLabel classLabel = ClassificationData.classLabel(sample, o.preprocessing().labelColumn());
         if (o.runtime() != null && !ModelRuntimes.DJL.equalsIgnoreCase(o.runtime())) {
-            return viaPipeline(o, dir, sample, classLabel);
+            return viaRuntime(o, dir, sample, classLabel);
         }
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
              BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(dir,
@@ -68,42 +68,75 @@ public final class ModelEvaluation {
     }
 
     /**
-     * The same metrics from the text-classification pipeline on another runtime: texts truncated
-     * (right) to max_length, probabilities in label order, test_loss the mean cross-entropy.
+     * The same metrics on another runtime (e.g. ONNX Runtime on an exported folder): the split is
+     * tokenized exactly as for the DJL path (max_length, truncation side), rows run in batches padded
+     * to their longest row, and test_loss is the mean cross-entropy of the logits.
      */
-    private static Result viaPipeline(Options o, Path dir, Dataset sample, ClassLabel classLabel) {
-        if (!"right".equals(o.preprocessing().truncationSide())) {
-            throw new io.finetune4j.BadInputException("--truncation_side " + o.preprocessing().truncationSide() + " is not yet supported with --runtime "
-                    + o.runtime() + "; use right (the default) or --runtime djl");
-        }
-        String[] texts = sample.strings(o.preprocessing().textColumn());
-        int[] labels = sample.ints(o.preprocessing().labelColumn());
-        try (TextClassificationPipeline pipeline = TextClassificationPipeline.builder().model(dir).runtime(o.runtime()).quantized(o.quantized())
-                .batchSize(o.batchSize()).maxLength(o.preprocessing().maxLength()).truncation(true).topK(0).build()) {
-            List<String> names = pipeline.labels();
-            if (names.size() != classLabel.numClasses()) {
-                throw new io.finetune4j.BadInputException("the model at " + dir + " has " + names.size() + " labels but "
+    private static Result viaRuntime(Options o, Path dir, Dataset sample, ClassLabel classLabel) {
+        try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
+             ModelRuntime runtime = ModelRuntimes.open(o.runtime(), dir, new RuntimeOptions(null, o.quantized()))) {
+            int k = runtime.numLabels();
+            if (k != classLabel.numClasses()) {
+                throw new io.finetune4j.BadInputException("the model at " + dir + " has " + k + " labels but "
                         + o.dataset() + " has " + classLabel.numClasses() + " classes " + classLabel.names());
             }
+            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing(), "Running tokenizer on " + o.split());
+            columns.checkLabels(k);
+            int rows = columns.size();
+            int[][] ids = columns.inputIds().values();
+            int[][] types = columns.tokenTypeIds() == null ? null : columns.tokenTypeIds().values();
+            int[][] masks = columns.attentionMask() == null ? null : columns.attentionMask().values();
+            Integer pad = tokenizer.padTokenId();
+            long padId = pad == null ? 0 : pad;
+            float[][] logits = new float[rows][];
             long start = System.nanoTime();
-            List<List<LabelScore>> scores = pipeline.classify(List.of(texts), 0);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            float[][] probabilities = new float[texts.length][names.size()];
-            double loss = 0;
-            for (int r = 0; r < texts.length; r++) {
-                for (LabelScore s : scores.get(r)) {
-                    probabilities[r][names.indexOf(s.label())] = (float) s.score();
+            for (int from = 0; from < rows; from += o.batchSize()) {
+                int to = Math.min(rows, from + o.batchSize());
+                int width = 0;
+                for (int r = from; r < to; r++) {
+                    width = Math.max(width, ids[r].length);
                 }
-                loss -= Math.log(Math.max(probabilities[r][labels[r]], 1e-12f));
+                int b = to - from;
+                long[] idData = new long[b * width];
+                long[] typeData = new long[b * width];
+                long[] maskData = new long[b * width];
+                java.util.Arrays.fill(idData, padId);
+                for (int r = from; r < to; r++) {
+                    int base = (r - from) * width;
+                    for (int t = 0; t < ids[r].length; t++) {
+                        idData[base + t] = ids[r][t];
+                        typeData[base + t] = types == null ? 0 : types[r][t];
+                        maskData[base + t] = masks == null ? 1 : masks[r][t];
+                    }
+                }
+                float[] out = runtime.logits(idData, maskData, typeData, b, width);
+                for (int r = from; r < to; r++) {
+                    logits[r] = java.util.Arrays.copyOfRange(out, (r - from) * k, (r - from + 1) * k);
+                }
             }
-            EvalPrediction prediction = new EvalPrediction(probabilities, labels);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            int[] labels = columns.labels().values();
+            double loss = 0;
+            for (int r = 0; r < rows; r++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (float v : logits[r]) {
+                    max = Math.max(max, v);
+                }
+                double sum = 0;
+                for (float v : logits[r]) {
+                    sum += Math.exp(v - max);
+                }
+                loss += Math.log(sum) + max - logits[r][labels[r]];
+            }
+            EvalPrediction prediction = new EvalPrediction(logits, labels);
             Map<String, Double> metrics = new java.util.LinkedHashMap<>();
-            metrics.put("test_loss", loss / Math.max(1, texts.length));
-            ComputeMetrics.classification().compute(prediction).forEach((k, v) -> metrics.put("test_" + k, v));
+            metrics.put("test_loss", loss / Math.max(1, rows));
+            ComputeMetrics.classification().compute(prediction).forEach((key, v) -> metrics.put("test_" + key, v));
             metrics.put("test_runtime", Math.round(seconds * 1e4) / 1e4);
-            metrics.put("test_samples_per_second", Math.round(texts.length / Math.max(seconds, 1e-9) * 1e3) / 1e3);
-            long[][] confusion = Metrics.confusionMatrix(prediction.predictedLabels(), labels, names.size());
-            return new Result(metrics, confusion, names, texts.length);
+            metrics.put("test_samples_per_second", Math.round(rows / Math.max(seconds, 1e-9) * 1e3) / 1e3);
+            long[][] confusion = Metrics.confusionMatrix(prediction.predictedLabels(), labels, k);
+            List<String> names = runtime.id2label().values().stream().toList();
+            return new Result(metrics, confusion, names, rows);
         }
     }
 }

@@ -21,18 +21,23 @@ final class BertExporter implements FamilyExporter {
         return List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
     }
 
+    /** hidden_act 'gelu' (erf) and absolute positions: what the encoder graph implements. */
+    static void checkEncoderConfig(ExportSource s, String key) {
+        String act = s.stringField(key, "gelu");
+        if (!act.equals("gelu")) {
+            throw new BadInputException(key + " '" + act + "' in " + s.dir() + "/config.json has no ONNX export yet; the export supports 'gelu'");
+        }
+        String positions = s.stringField("position_embedding_type", "absolute");
+        if (!positions.equals("absolute")) {
+            throw new BadInputException("position_embedding_type '" + positions + "' has no ONNX export yet; the export supports 'absolute'");
+        }
+    }
+
     @Override
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        String act = s.stringField("hidden_act", "gelu");
-        if (!act.equals("gelu")) {
-            throw new BadInputException("hidden_act '" + act + "' in " + s.dir() + "/config.json has no ONNX export yet; BERT export supports 'gelu'");
-        }
-        String positions = s.stringField("position_embedding_type", "absolute");
-        if (!positions.equals("absolute")) {
-            throw new BadInputException("position_embedding_type '" + positions + "' has no ONNX export yet; BERT export supports 'absolute'");
-        }
+        checkEncoderConfig(s, "hidden_act");
         int hidden = s.intField("hidden_size");
         int layers = s.intField("num_hidden_layers");
         int heads = s.intField("num_attention_heads");

@@ -77,10 +77,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--texts", defaultValue = "0", description = "tokenize: first N train reviews (0 = all 25,000); pipeline: N test reviews (0 = 512).")
     int texts;
 
-    @Option(names = "--max_length", defaultValue = "160", description = "tokenize and pipeline: tokens per review (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--max_length", "--max_seq_length"}, defaultValue = "160", description = "tokenize and pipeline: tokens per review (default ${DEFAULT-VALUE}).")
     int maxLength;
 
-    @Option(names = "--dataset", defaultValue = "imdb", description = "tokenize and pipeline: the data set (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--dataset_name", "--dataset"}, defaultValue = "imdb", description = "tokenize and pipeline: the data set (default ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--runtime", split = ",", defaultValue = "djl", paramLabel = "djl|onnx|onnx-int8",

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * what a run will use before starting it: {@code config --config c.yaml --learning_rate 3e-5}.
  */
 @Command(name = "config", description = "Print the resolved arguments of a run from --config FILE and --flags.")
-final class ConfigCommand implements Callable<Integer> {
+final class ConfigCommand implements Callable<Integer>, Help.TakesArgumentFlags {
     @Option(names = "--config", description = "YAML or JSON file of arguments (HF names).")
     Path config;
 

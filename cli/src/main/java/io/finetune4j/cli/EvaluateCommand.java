@@ -1,7 +1,10 @@
 package io.finetune4j.cli;
 
+import io.finetune4j.BadInputException;
+import io.finetune4j.config.ArgumentBinder;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.train.ClassificationData;
+import io.finetune4j.train.DataArguments;
 import io.finetune4j.train.ModelEvaluation;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -13,37 +16,45 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code evaluate --model DIR --dataset imdb --split test}: accuracy, precision, recall, F1 and the confusion matrix. */
-@Command(name = "evaluate", description = "Score a fine-tuned classifier on a data set split.")
+/**
+ * {@code evaluate --model DIR --dataset_name imdb --split test}: accuracy, precision, recall, F1 and the confusion matrix.
+ * Its flags carry train's HF names (DataArguments / TrainingArguments) for the same things; the older short
+ * spellings stay as aliases.
+ */
+@Command(name = "evaluate", description = "Score a fine-tuned classifier on a data set split (flags: train's HF names).")
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Checkpoint folder (or a known model name).")
+    @Option(names = {"--model", "--model_name_or_path"}, required = true, paramLabel = "DIR|NAME",
+            description = "Checkpoint folder, PEFT adapter folder, or a known model name.")
     String model;
 
-    @Option(names = "--dataset", defaultValue = "imdb", description = "imdb or a local data set (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--dataset_name", "--dataset"}, defaultValue = "imdb", description = "imdb or a local data set (default ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--split", defaultValue = "test", description = "Split, HF slicing allowed (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--split", "--validation_split_name"}, defaultValue = "test", description = "Split, HF slicing allowed (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--max_samples", description = "Evaluate on a random sample of this many rows (seed --seed).")
+    @Option(names = {"--max_eval_samples", "--max_samples"}, paramLabel = "N",
+            description = "Evaluate on a random sample of this many rows (seed --shuffle_seed).")
     Integer maxSamples;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of that sample (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--shuffle_seed", "--seed"}, defaultValue = "42", description = "Seed of that sample (default ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = "--max_length", defaultValue = "512", description = "Tokens per text (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--max_seq_length", "--max_length"}, defaultValue = "512", paramLabel = "N",
+            description = "Tokens per text (default ${DEFAULT-VALUE}).")
     int maxLength;
 
     @Option(names = "--truncation_side", defaultValue = "right", description = "right keeps the beginning, left the end (default ${DEFAULT-VALUE}).")
     String truncationSide;
 
-    @Option(names = "--batch_size", defaultValue = "64", description = "Evaluation batch size (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--per_device_eval_batch_size", "--batch_size"}, defaultValue = "64", paramLabel = "N",
+            description = "Evaluation batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--text_column_name", defaultValue = "text")
+    @Option(names = "--text_column_name", defaultValue = "text", description = "Column holding the text (default ${DEFAULT-VALUE}).")
     String textColumn;
 
-    @Option(names = "--label_column_name", defaultValue = "label")
+    @Option(names = "--label_column_name", defaultValue = "label", description = "Column holding the label (default ${DEFAULT-VALUE}).")
     String labelColumn;
 
     @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
@@ -64,13 +75,25 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        io.finetune4j.train.DataArguments check = new io.finetune4j.train.DataArguments();
-        io.finetune4j.config.ArgumentBinder.bind(check, Map.of("max_seq_length", maxLength, "truncation_side", truncationSide), "flags");
-        check.validate();
-        ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(textColumn, labelColumn, maxLength, false,
-                truncationSide, null, false);
-        ModelEvaluation.Result r = ModelEvaluation.run(new ModelEvaluation.Options(model, dataset, split, maxSamples, seed, batchSize,
-                prep, useCpu, runtime, quantized));
+        // The same DataArguments train binds, so values are checked (and errors worded) as there.
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("dataset_name", dataset);
+        flags.put("validation_split_name", split);
+        flags.put("text_column_name", textColumn);
+        flags.put("label_column_name", labelColumn);
+        flags.put("max_seq_length", maxLength);
+        flags.put("truncation_side", truncationSide);
+        flags.put("pad_to_max_length", false); // each batch padded to its longest text: same scores, less work
+        flags.put("shuffle_seed", seed);
+        if (maxSamples != null) {
+            flags.put("max_eval_samples", maxSamples);
+        }
+        DataArguments data = ArgumentBinder.bind(new DataArguments(), flags, "flags").validate();
+        if (batchSize < 1) {
+            throw new BadInputException("per_device_eval_batch_size must be >= 1, got " + batchSize);
+        }
+        ModelEvaluation.Result r = ModelEvaluation.run(new ModelEvaluation.Options(model, data.datasetName(), data.validationSplitName(),
+                data.maxEvalSamples(), data.shuffleSeed(), batchSize, ClassificationData.Preprocessing.of(data), useCpu, runtime, quantized));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -15,6 +15,8 @@ final class Logging {
         setDefault("org.slf4j.simpleLogger.showLogName", verbose ? "true" : "false");
         setDefault("org.slf4j.simpleLogger.showShortLogName", "false");
         setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
+        // libtorch's C++ warnings (e.g. "AutoNonVariableTypeMode is deprecated") go to stderr past SLF4J; only --verbose shows them.
+        setDefault(io.finetune4j.util.TorchLogging.PROPERTY, verbose ? "WARNING" : "ERROR");
         // Nothing is downloaded at run time: models and data come through the cache.
         setDefault("ai.djl.offline", "true");
     }

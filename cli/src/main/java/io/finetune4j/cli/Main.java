@@ -62,7 +62,7 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         Logging.configure(verbose);
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -79,6 +79,17 @@ public final class Main implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, verbose, err));
         return cli.execute(args);
+    }
+
+    /**
+     * The whole command tree, every command and subcommand answering {@code -h}/{@code --help}
+     * (picocli's usage help: exit 0, usage on stdout). Added here, once, so a new command cannot
+     * forget it; tests walk this tree.
+     */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        Help.install(cli);
+        return cli;
     }
 
     /** One line per failure; the exit code tells bad input (2) from a runtime failure (1). */

@@ -1,6 +1,5 @@
 package io.finetune4j.cli;
 
-import ai.djl.Device;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.model.BertForSequenceClassification;
 import io.finetune4j.model.LoadOptions;
@@ -47,7 +46,7 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() {
             Path dir = io.finetune4j.io.PretrainedModels.resolve(model);
-            LoadOptions.Builder options = LoadOptions.builder().device(Device.cpu());
+            LoadOptions.Builder options = LoadOptions.builder().device(io.finetune4j.util.Devices.select(true));
             if (numLabels != null) {
                 options.numLabels(numLabels);
             }

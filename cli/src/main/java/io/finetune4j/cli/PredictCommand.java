@@ -37,8 +37,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR|NAME", description = "Checkpoint folder (config.json, model.safetensors, tokenizer files) or model name.")
     String model;
 
-    @Option(names = "--tokenizer", paramLabel = "DIR", description = "Tokenizer folder (default: the model's folder).")
-    Path tokenizer;
+    @Option(names = "--tokenizer", paramLabel = "DIR|NAME", description = "Tokenizer folder or known name (default: the model's folder).")
+    String tokenizer;
 
     @Option(names = "--labels", split = ",", paramLabel = "NAMES", description = "Display names in id order, e.g. negative,positive (default: config.json's id2label).")
     List<String> labels;
@@ -49,7 +49,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"--batch_size", "--batch-size"}, paramLabel = "N", defaultValue = "64", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = {"--max_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model's limit, 512 for BERT).")
+    @Option(names = {"--max_length", "--max_seq_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model's limit, 512 for BERT).")
     Integer maxLength;
 
     @Option(names = "--stride", paramLabel = "N", description = "Score long texts in overlapping windows sharing N tokens and average them (default: truncate).")
@@ -84,7 +84,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> inputs = readInputs();
         String format = output == null ? null : outputFormat(output);
-        TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model).tokenizer(tokenizer)
+        TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model)
+                .tokenizer(tokenizer == null ? null : io.finetune4j.io.PretrainedModels.resolve(tokenizer))
                 .labels(labels).topK(topK).batchSize(batchSize).maxLength(maxLength).runtime(runtime).quantized(quantized);
         if (stride != null) {
             builder.longText(LongTextMode.WINDOWS, stride);

@@ -28,7 +28,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--labels", split = ",", description = "Display names of the labels in id order (e.g. negative,positive).")
     List<String> labels;
 
-    @Option(names = "--max_length", description = "Tokens per text (default: the model's maximum).")
+    @Option(names = {"--max_length", "--max_seq_length"}, description = "Tokens per text (default: the model's maximum).")
     Integer maxLength;
 
     @Option(names = "--runtime", paramLabel = "djl|onnx", defaultValue = "djl",

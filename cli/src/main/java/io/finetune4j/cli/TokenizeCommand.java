@@ -1,11 +1,11 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
+import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Shows what the tokenizer makes of some texts: ids, tokens, token type ids and attention mask. */
 @Command(name = "tokenize", description = "Tokenize texts with a model's tokenizer and show ids, tokens, type ids and mask.")
 final class TokenizeCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model folder holding tokenizer.json, or vocab.txt of a BERT checkpoint.")
-    Path model;
+    @Option(names = {"--model", "--tokenizer"}, required = true, paramLabel = "DIR|NAME",
+            description = "Model folder holding tokenizer.json (or vocab.txt of a BERT checkpoint), or a known name such as bert-base-uncased.")
+    String model;
 
-    @Option(names = {"--max_length", "--max-length"}, paramLabel = "N", description = "Pad/truncate to N tokens (default: model_max_length).")
+    @Option(names = {"--max_length", "--max_seq_length", "--max-length"}, paramLabel = "N", description = "Pad/truncate to N tokens (default: model_max_length).")
     Integer maxLength;
 
     @Option(names = "--padding", paramLabel = "STRATEGY", defaultValue = "none",
@@ -51,7 +51,7 @@ final class TokenizeCommand implements Callable<Integer> {
         }
         EncodeOptions options = builder.build();
         PrintWriter out = spec.commandLine().getOut();
-        try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(model)) {
+        try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(PretrainedModels.resolve(model))) {
             BatchEncoding enc = tokenizer.encode(texts, options);
             if (json) {
                 List<Map<String, Object>> rows = new ArrayList<>();

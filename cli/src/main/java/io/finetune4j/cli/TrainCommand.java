@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code train --config FILE [--flag value ...]}: fine-tunes a classifier as the seed's notebook does. */
 @Command(name = "train", description = "Fine-tune a BERT classifier: --config FILE plus any --argument value (see docs/ARGUMENTS.md).")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
     @Option(names = "--config", description = "YAML or JSON file of arguments (HF names).")
     Path config;
 

@@ -61,13 +61,36 @@ class LauncherTest {
         assertTrue(third.err().contains("building the jar"), "edited source triggers a rebuild: " + third.err());
         assertTrue(third.out().contains("pytorch    2.7.1"), third.out());
         assertFalse(third.err().contains("CUDA"), "DJL's CUDA-detection warnings are hidden by default: " + third.err());
+
+        // FINETUNE4J_ALLOW_DOWNLOAD=1: offline off and the bundled CPU libtorch off the classpath, so DJL would fetch
+        // the build matching the machine; PYTORCH_LIBRARY_PATH wins over that, so nothing is fetched here.
+        Path bundled = Path.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(launch("doctor", "--json").out())
+                .get("libtorch").get("path").asText());
+        Path lib = Files.createDirectories(clone.resolve("libtorch/lib"));
+        try (Stream<Path> files = Files.list(bundled)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().contains("djl_torch")).toList()) {
+                Files.createSymbolicLink(lib.resolve(f.getFileName()), f);
+            }
+        }
+        Run gpuPath = launch(java.util.Map.of("FINETUNE4J_ALLOW_DOWNLOAD", "1", "PYTORCH_LIBRARY_PATH", lib.toString(),
+                "ENGINE_CACHE_DIR", clone.resolve("engine-cache").toString()), "doctor", "--json");
+        assertEquals(0, gpuPath.code(), gpuPath.err());
+        var doctor = new com.fasterxml.jackson.databind.ObjectMapper().readTree(gpuPath.out());
+        assertFalse(doctor.get("offline").asBoolean(), gpuPath.out());
+        assertFalse(doctor.get("libtorch").get("bundled_on_classpath").asBoolean(), gpuPath.out());
+        assertEquals("PYTORCH_LIBRARY_PATH", doctor.get("libtorch").get("source").asText(), gpuPath.out());
     }
 
     private Run launch(String... args) throws IOException, InterruptedException {
+        return launch(java.util.Map.of(), args);
+    }
+
+    private Run launch(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of(clone.resolve("bin/finetune4j").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(clone.toFile());
         pb.environment().put("FINETUNE4J_HOME", clone.resolve("cache").toString());
+        pb.environment().putAll(env);
         Path out = clone.resolve("out.txt");
         Path err = clone.resolve("err.txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -165,11 +165,11 @@ final class LocalLoader {
             String label = options.labelColumn();
             if (text != null && !t.columns().containsKey(text)) {
                 throw new BadInputException(t.file() + " has no text column '" + text + "'; its columns are " + t.columns().keySet()
-                        + " (set textColumn)");
+                        + " (set text_column_name)");
             }
             if (label != null && !t.columns().containsKey(label)) {
                 throw new BadInputException(t.file() + " has no label column '" + label + "'; its columns are " + t.columns().keySet()
-                        + " (set labelColumn, or null for none)");
+                        + " (set label_column_name)");
             }
             int[] keep = new int[t.numRows()];
             int kept = 0;

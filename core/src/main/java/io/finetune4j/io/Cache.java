@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The one place that knows where finetune4j keeps downloaded and derived files:
- * {@code $FINETUNE4J_HOME}, or {@code ~/.cache/finetune4j}.
+ * {@code -Dfinetune4j.home}, else {@code $FINETUNE4J_HOME}, else {@code ~/.cache/finetune4j}.
  *
  * <pre>
  *   models/NAME/        HF-layout checkpoint folders (config.json, model.safetensors, tokenizer files)
@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public final class Cache {
     public static final String ENV = "FINETUNE4J_HOME";
+    /** The system property that wins over {@link #ENV} (one JVM, e.g. a test, can point at its own cache). */
+    public static final String PROPERTY = "finetune4j.home";
 
     private final Path root;
 
@@ -31,6 +33,10 @@ public final class Cache {
     }
 
     static Path defaultRoot(Map<String, String> env) {
+        String property = System.getProperty(PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
         String home = env.get(ENV);
         if (home != null && !home.isBlank()) {
             return Path.of(home);

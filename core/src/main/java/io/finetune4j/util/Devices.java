@@ -13,10 +13,12 @@ public final class Devices {
     /** The PyTorch engine, with a clear error when it cannot load. */
     public static Engine engine() {
         try {
+            TorchInstall.beforeLoad(); // PYTORCH_FLAVOR for a PYTORCH_LIBRARY_PATH that lacks it
             Engine engine = Engine.getEngine(ENGINE);
             if (engine == null) {
                 throw new IllegalStateException("engine not found");
             }
+            TorchLogging.apply(); // libtorch's own stderr log, at the level asked for (once)
             return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new EngineUnavailableException("the PyTorch engine did not load (" + e.getMessage()
@@ -26,11 +28,13 @@ public final class Devices {
 
     /** The device to compute on. */
     public static Device select(boolean useCpu) {
-        return useCpu ? Device.cpu() : engine().defaultDevice();
+        Engine engine = engine(); // loaded either way, so the log level is set before any tensor exists
+        return useCpu ? Device.cpu() : engine.defaultDevice();
     }
 
     /** Parses a user-given device name such as {@code cpu} or {@code gpu:0}. */
     public static Device parse(String name) {
+        engine();
         try {
             return Device.fromName(name);
         } catch (RuntimeException e) {

@@ -569,11 +569,11 @@ class ReadmeExamplesTest {
 
     @Test
     void aNewBlockWithoutARuleIsNamed() {
-        String readme = "# x\n\n### export — ONNX\n\n```bash\nbin/finetune4j export onnx --model results/imdb-quick\npython3 -c 'print(1)'\n```\n";
+        String readme = "# x\n\n### distill — smaller models\n\n```bash\nbin/finetune4j distill --model results/imdb-quick\npython3 -c 'print(1)'\n```\n";
         List<Block> blocks = bashBlocks(readme);
         assertEquals(1, blocks.size());
-        assertEquals("export — ONNX", blocks.get(0).heading());
-        assertTrue(coverage(blocks.get(0).commands().get(0)).contains("'finetune4j export', which has no rule"));
+        assertEquals("distill — smaller models", blocks.get(0).heading());
+        assertTrue(coverage(blocks.get(0).commands().get(0)).contains("'finetune4j distill', which has no rule"));
         assertTrue(coverage(blocks.get(0).commands().get(1)).contains("runs 'python3'"));
         assertEquals(null, coverage("bin/finetune4j predict --model x \"a [MASK] b\"   # comment [x]"));
         assertEquals(null, coverage("PYTORCH_LIBRARY_PATH=/opt/libtorch/lib bin/finetune4j doctor"));

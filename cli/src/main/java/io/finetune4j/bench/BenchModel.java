@@ -7,9 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
-import io.finetune4j.model.BertConfig;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.LoadOptions;
+import io.finetune4j.models.AutoConfig;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.util.Flops;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,10 +22,10 @@ import java.util.Map;
  * Which BERT a benchmark runs: a random-init config ({@code base} or {@code tiny}) or a checkpoint folder,
  * optionally cut to fewer layers. Also the synthetic batches and the FLOP counts the cases share.
  */
-public record BenchModel(String label, BertConfig config, Path dir, Integer numHiddenLayers) {
+public record BenchModel(String label, PretrainedConfig config, Path dir, Integer numHiddenLayers) {
     /** Random-init BERT-base or the tiny test config, with {@code numHiddenLayers} (null: the config's). */
     public static BenchModel random(String size, Integer numHiddenLayers) {
-        BertConfig c = switch (size) {
+        PretrainedConfig c = switch (size) {
             case "base" -> BertConfig.base();
             case "tiny" -> BertConfig.tiny();
             default -> throw new BadInputException("--size must be base or tiny, got '" + size + "'");
@@ -35,7 +38,7 @@ public record BenchModel(String label, BertConfig config, Path dir, Integer numH
 
     /** Pretrained weights from a folder (or a resolved model name). */
     public static BenchModel pretrained(String label, Path dir, Integer numHiddenLayers) {
-        BertConfig c = BertConfig.load(dir);
+        PretrainedConfig c = AutoConfig.fromPretrained(dir);
         if (numHiddenLayers != null) {
             c = c.withNumHiddenLayers(checkLayers(numHiddenLayers));
         }
@@ -49,15 +52,15 @@ public record BenchModel(String label, BertConfig config, Path dir, Integer numH
         return n;
     }
 
-    public BertForSequenceClassification open(Device device) {
+    public SequenceClassificationModel open(Device device) {
         if (dir == null) {
-            return BertForSequenceClassification.random(config, 42, device);
+            return AutoModelForSequenceClassification.fromConfig(config, 42, device);
         }
         LoadOptions.Builder b = LoadOptions.builder().device(device).numLabels(2);
         if (numHiddenLayers != null) {
             b.numHiddenLayers(numHiddenLayers);
         }
-        return BertForSequenceClassification.fromPretrained(dir, b.build());
+        return AutoModelForSequenceClassification.fromPretrained(dir, b.build());
     }
 
     /** Checks the shape against the config, so a bad --seq_len is a one-line error, not a libtorch trace. */
@@ -83,11 +86,11 @@ public record BenchModel(String label, BertConfig config, Path dir, Integer numH
         return n;
     }
 
-    public double trainFlopsPerSequence(BertForSequenceClassification model, int seqLen) {
+    public double trainFlopsPerSequence(SequenceClassificationModel model, int seqLen) {
         return Flops.trainPerSequence(nonEmbeddingParameters(model.namedParameters()), config.numHiddenLayers(), config.hiddenSize(), seqLen);
     }
 
-    public double forwardFlopsPerSequence(BertForSequenceClassification model, int seqLen) {
+    public double forwardFlopsPerSequence(SequenceClassificationModel model, int seqLen) {
         return Flops.forwardPerSequence(nonEmbeddingParameters(model.namedParameters()), config.numHiddenLayers(), config.hiddenSize(), seqLen);
     }
 

@@ -1,13 +1,12 @@
 package io.finetune4j.bench;
 
-import io.finetune4j.util.Timing;
-import io.finetune4j.util.Gemm;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.util.Flops;
+import io.finetune4j.util.Gemm;
+import io.finetune4j.util.Timing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,7 +17,7 @@ public final class ForwardBench {
     public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat) throws Exception {
         spec.checkShape(batch, seqLen);
         Gemm.Result gemm = Gemm.run(device, 2560, 768, 3072, 1, 5);
-        try (BertForSequenceClassification model = spec.open(device)) {
+        try (SequenceClassificationModel model = spec.open(device)) {
             NDManager manager = model.manager();
             Timing t = Timing.measure(warmup, repeat, () -> {
                 try (NDManager step = manager.newSubManager()) {

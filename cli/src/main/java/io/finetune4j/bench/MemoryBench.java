@@ -1,13 +1,12 @@
 package io.finetune4j.bench;
 
-import io.finetune4j.util.Gemm;
-
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.train.AdamW;
+import io.finetune4j.util.Gemm;
 import io.finetune4j.util.MachineInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +28,7 @@ public final class MemoryBench {
         long heapEarly = -1;
         long rssEnd = -1;
         long start = System.nanoTime();
-        try (BertForSequenceClassification model = spec.open(device);
+        try (SequenceClassificationModel model = spec.open(device);
                 AdamW optimizer = new AdamW(model.namedParameters(), 0.9, 0.999, 1e-8, 0.01)) {
             NDManager manager = model.manager();
             Engine engine = Engine.getEngine(manager.getEngine().getEngineName());

@@ -3,7 +3,6 @@ package io.finetune4j.bench;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.AtomicFiles;
 import io.finetune4j.io.PretrainedModels;
-import io.finetune4j.model.BertForSequenceClassification;
 import io.finetune4j.onnx.OnnxExporter;
 import io.finetune4j.onnx.OnnxRuntimeModel;
 import io.finetune4j.onnx.Quantization;
@@ -63,7 +62,7 @@ public final class PipelineBench {
                 work = Files.createTempDirectory("finetune4j-bench-pipeline-");
                 checkpoint = work.resolve("checkpoint");
                 BenchModel m = BenchModel.pretrained(model, dir, numHiddenLayers);
-                try (BertForSequenceClassification cut = m.open(device); AutoTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
+                try (io.finetune4j.models.SequenceClassificationModel cut = m.open(device); AutoTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
                     cut.savePretrained(checkpoint);
                     tok.savePretrained(checkpoint);
                 }

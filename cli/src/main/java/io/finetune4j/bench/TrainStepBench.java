@@ -1,20 +1,20 @@
 package io.finetune4j.bench;
 
-import io.finetune4j.util.Timing;
-import io.finetune4j.util.Gemm;
-
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import ai.djl.ndarray.types.DataType;
-import io.finetune4j.model.Autocast;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.Scalars;
+import ai.djl.training.GradientCollector;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.SequenceClassifierOutput;
+import io.finetune4j.nn.Autocast;
+import io.finetune4j.nn.Scalars;
 import io.finetune4j.train.AdamW;
-import io.finetune4j.util.MachineInfo;
-import java.util.ArrayList;
 import io.finetune4j.util.Flops;
+import io.finetune4j.util.Gemm;
+import io.finetune4j.util.MachineInfo;
+import io.finetune4j.util.Timing;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +42,7 @@ public final class TrainStepBench {
         DataType compute = fp16 ? DataType.FLOAT16 : null;
         Gemm.Result gemm = Gemm.run(device, fp16 ? DataType.FLOAT16 : DataType.FLOAT32, 2560, 768, 3072, 1, 5);
         long rssBefore = MachineInfo.rssBytes();
-        try (BertForSequenceClassification model = spec.open(device);
+        try (SequenceClassificationModel model = spec.open(device);
                 AdamW optimizer = new AdamW(model.namedParameters(), 0.9, 0.999, 1e-8, 0.0)) {
             // What the model and the optimizer state hold before the first step, for telling them from activations.
             long rssModelAndOptimizer = MachineInfo.rssBytes() - rssBefore;
@@ -57,7 +57,7 @@ public final class TrainStepBench {
                         GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector();
                         Autocast ignored = Autocast.enable(compute)) {
                     BenchModel.Batch b = spec.batch(step, batch, seqLen);
-                    BertForSequenceClassification.Output out = model.forward(b.inputIds(), null, b.attentionMask(), b.labels(), true);
+                    SequenceClassifierOutput out = model.forward(b.inputIds(), null, b.attentionMask(), b.labels(), true);
                     lastLoss[0] = out.loss().getFloat(); // waits for the forward on a GPU
                     t1 = System.nanoTime();
                     collector.backward(fp16 ? Scalars.mul(out.loss(), FP16_LOSS_SCALE) : out.loss());

@@ -1,19 +1,20 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.LoadOptions;
-import io.finetune4j.model.LoadReport;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.LoadReport;
+import io.finetune4j.models.SequenceClassificationModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code model show DIR}: the module tree and parameter counts of a checkpoint folder, as PyTorch prints them. */
 @Command(name = "model", description = "Inspect models.", subcommands = {ModelCommand.Show.class, ModelFetchCommand.class})
@@ -26,7 +27,7 @@ final class ModelCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "show", description = "Print the module tree, parameter counts and load report of a HF BERT folder.")
+    @Command(name = "show", description = "Print the module tree, parameter counts and load report of a HF model folder.")
     static final class Show implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "MODEL", description = "A HF folder (config.json + model.safetensors) or a known name such as bert-base-uncased.")
         String model;
@@ -51,14 +52,14 @@ final class ModelCommand implements Runnable {
                 options.numLabels(numLabels);
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(dir, options.build())) {
+            try (SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(dir, options.build())) {
                 if (trainable != null) {
                     model.trainable(trainable);
                 }
                 LoadReport report = model.loadReport();
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("model", "BertForSequenceClassification");
+                    m.put("model", model.architecture());
                     m.put("path", dir.toString());
                     m.put("num_labels", model.numLabels());
                     m.put("all_params", model.numParameters(false));

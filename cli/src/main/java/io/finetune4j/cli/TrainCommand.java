@@ -3,7 +3,7 @@ package io.finetune4j.cli;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.train.EvalTablePrinter;
 import io.finetune4j.train.RunArguments;
 import io.finetune4j.train.TextClassificationJob;
@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code train --config FILE [--flag value ...]}: fine-tunes a classifier as the seed's notebook does. */
 @Command(name = "train", description = "Fine-tune a BERT classifier: --config FILE plus any --argument value (see docs/ARGUMENTS.md).")
@@ -51,7 +51,7 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
             }
 
             @Override
-            public void onModel(BertForSequenceClassification model) {
+            public void onModel(SequenceClassificationModel model) {
                 if (!json) {
                     out.println(model.trainableParametersLine());
                     out.flush();

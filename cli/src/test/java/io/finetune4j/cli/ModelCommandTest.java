@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.finetune4j.model.BertConfig;
-import io.finetune4j.model.BertForMaskedLM;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertConfig;
+import io.finetune4j.models.bert.BertForMaskedLM;
+import io.finetune4j.models.bert.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertLayer;
+import io.finetune4j.models.bert.BertModel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

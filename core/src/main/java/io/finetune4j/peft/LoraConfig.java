@@ -64,14 +64,14 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         if (loraDropout < 0 || loraDropout >= 1) {
             throw new BadInputException("lora_dropout must be in [0, 1), got " + loraDropout);
         }
-        if (targetModules == null || targetModules.isEmpty()) {
+        if (targetModules != null && targetModules.isEmpty()) {
             throw new BadInputException("target_modules is empty; name the linear layers to adapt, e.g. [query, value]");
         }
-        targetModules = List.copyOf(targetModules);
+        targetModules = targetModules == null ? null : List.copyOf(targetModules); // null: the model family's default
         modulesToSave = modulesToSave == null ? null : List.copyOf(modulesToSave);
         if (fanInFanOut) {
             // PEFT does the same for nn.Linear targets: warn and switch it off.
-            LOG.warn("fan_in_fan_out is true but BERT's layers are torch.nn.Linear; setting fan_in_fan_out to false");
+            LOG.warn("fan_in_fan_out is true but the model's layers are torch.nn.Linear; setting fan_in_fan_out to false");
             fanInFanOut = false;
         }
         if (taskType == null) {
@@ -80,6 +80,11 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         if (!taskType.equals("SEQ_CLS")) {
             throw new BadInputException("task_type '" + taskType + "' is not supported; finetune4j's LoRA adapts sequence classifiers (SEQ_CLS)");
         }
+    }
+
+    /** A copy adapting {@code modules} (how a null target_modules becomes the family's default). */
+    public LoraConfig withTargetModules(List<String> modules) {
+        return new LoraConfig(r, loraAlpha, loraDropout, modules, false, bias, modulesToSave, fanInFanOut, taskType, useRslora);
     }
 
     /** {@code lora_alpha / r}, or {@code / sqrt(r)} with use_rslora. */
@@ -118,7 +123,7 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         return new Builder();
     }
 
-    /** PEFT's defaults: r 8, lora_alpha 8, lora_dropout 0, target_modules [query, value], bias none, SEQ_CLS. */
+    /** PEFT's defaults: r 8, lora_alpha 8, lora_dropout 0, target_modules the family's (query, value for BERT), bias none, SEQ_CLS. */
     public static LoraConfig defaults() {
         return builder().build();
     }
@@ -127,7 +132,7 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         private int r = 8;
         private int loraAlpha = 8;
         private double loraDropout = 0.0;
-        private List<String> targetModules = List.of("query", "value");
+        private List<String> targetModules; // null: the family's default, as PEFT
         private boolean targetRegex;
         private Bias bias = Bias.NONE;
         private List<String> modulesToSave;

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
-import io.finetune4j.model.Autocast;
-import io.finetune4j.model.LinearAdapter;
-import io.finetune4j.model.Scalars;
-import io.finetune4j.model.TorchLinear;
+import io.finetune4j.nn.Autocast;
+import io.finetune4j.nn.LinearAdapter;
+import io.finetune4j.nn.Scalars;
+import io.finetune4j.nn.TorchLinear;
 import java.util.SplittableRandom;
 
 /**

@@ -6,12 +6,14 @@ import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
-import io.finetune4j.model.BertConfig;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.LoadOptions;
-import io.finetune4j.model.Module;
-import io.finetune4j.model.SequenceClassifier;
-import io.finetune4j.model.TorchLinear;
+import io.finetune4j.models.AutoConfig;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.SequenceClassifier;
+import io.finetune4j.nn.Module;
+import io.finetune4j.nn.TorchLinear;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +29,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * PEFT's {@code get_peft_model(model, LoraConfig)} for a BERT sequence classifier: every targeted
+ * PEFT's {@code get_peft_model(model, LoraConfig)} for a sequence classifier of any family: every targeted
  * linear layer gets a {@link LoraLinear} term, every base weight is frozen, the classifier (and other
  * modules_to_save) and the chosen biases stay trainable. The Trainer trains it like any
  * {@link SequenceClassifier}.
@@ -44,16 +46,18 @@ public final class LoraModel implements SequenceClassifier {
     static final String PREFIX = "base_model.model.";
     private static final String ADAPTER = "default";
 
-    private BertForSequenceClassification base;
+    private SequenceClassificationModel base;
     private final LoraConfig config;
     private final String baseModelNameOrPath;
     private final Map<String, LoraLinear> adapters = new LinkedHashMap<>(); // module name → LoRA term
     private final Map<String, Parameter> named = new LinkedHashMap<>();
     private final Map<String, Parameter> saved = new LinkedHashMap<>(); // adapter_model.safetensors key → parameter
 
-    private LoraModel(BertForSequenceClassification base, LoraConfig config, long seed, boolean trainable) {
+    private LoraModel(SequenceClassificationModel base, LoraConfig config, long seed, boolean trainable) {
         this.base = base;
-        this.config = config;
+        // PEFT: target_modules None means the family's default (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING).
+        this.config = config.targetModules() == null ? config.withTargetModules(base.family().loraTargetModules()) : config;
+        config = this.config;
         this.baseModelNameOrPath = base.sourceDir() == null ? null : base.sourceDir().toString();
         Map<String, Module> modules = modules(base);
         for (Map.Entry<String, Module> e : modules.entrySet()) {
@@ -67,7 +71,7 @@ public final class LoraModel implements SequenceClassifier {
         }
         if (adapters.isEmpty()) {
             throw new BadInputException("target_modules " + config.targetModules() + " match no module of the model; "
-                    + "BERT's linear layers are query, key, value, attention.output.dense, intermediate.dense, output.dense, classifier");
+                    + "its linear layers are " + linearNames(modules));
         }
         Set<String> fullModules = new LinkedHashSet<>();
         for (String wanted : config.effectiveModulesToSave()) {
@@ -79,7 +83,7 @@ public final class LoraModel implements SequenceClassifier {
                 }
             }
             if (!found && config.modulesToSave() != null && config.modulesToSave().contains(wanted)) {
-                throw new BadInputException("modules_to_save '" + wanted + "' matches no module of the model; use e.g. classifier or bert.pooler");
+                throw new BadInputException("modules_to_save '" + wanted + "' matches no module of the model; its modules are " + String.join(", ", topLevel(modules)));
             }
         }
         for (Map.Entry<String, Parameter> e : base.namedParameters().entrySet()) {
@@ -110,7 +114,7 @@ public final class LoraModel implements SequenceClassifier {
     }
 
     /** PEFT's {@code get_peft_model}: LoRA on {@code model}'s targeted layers, ready to train; {@code seed} draws A. */
-    public static LoraModel wrap(BertForSequenceClassification model, LoraConfig config, long seed) {
+    public static LoraModel wrap(SequenceClassificationModel model, LoraConfig config, long seed) {
         if (model.manager() == null) {
             throw new BadInputException("cannot add LoRA to a shapes-only model; load or create one with weights");
         }
@@ -121,7 +125,7 @@ public final class LoraModel implements SequenceClassifier {
      * PEFT's {@code PeftModel.from_pretrained(model, adapterDir, is_trainable)}: puts the saved adapter onto
      * {@code model}; without {@code trainable} every parameter is frozen (inference mode).
      */
-    public static LoraModel fromPretrained(BertForSequenceClassification model, Path adapterDir, boolean trainable) {
+    public static LoraModel fromPretrained(SequenceClassificationModel model, Path adapterDir, boolean trainable) {
         LoraModel m = new LoraModel(model, LoraConfig.load(adapterDir), 0, trainable);
         m.loadAdapterWeights(adapterDir);
         return m;
@@ -139,11 +143,11 @@ public final class LoraModel implements SequenceClassifier {
         if (head != null) {
             options.numLabels((int) head.shape()[0]);
         }
-        if (Files.isRegularFile(adapterDir.resolve(BertConfig.FILE_NAME))) { // written by savePretrained: the base as trained
-            BertConfig trained = BertConfig.load(adapterDir);
+        if (Files.isRegularFile(adapterDir.resolve(PretrainedConfig.FILE_NAME))) { // written by savePretrained: the base as trained
+            PretrainedConfig trained = AutoConfig.fromPretrained(adapterDir);
             options.numHiddenLayers(trained.numHiddenLayers()).numLabels(trained.numLabels()).id2label(trained.id2label());
         }
-        BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(baseModelDir, options.build());
+        SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(baseModelDir, options.build());
         try {
             return fromPretrained(model, adapterDir, trainable);
         } catch (RuntimeException e) {
@@ -162,6 +166,21 @@ public final class LoraModel implements SequenceClassifier {
 
     private void loadAdapterWeights(Path dir) {
         loadWeights(readAdapter(dir));
+    }
+
+    /** The distinct last names of the linear layers, e.g. query, key, value, dense, classifier. */
+    private static String linearNames(Map<String, Module> modules) {
+        Set<String> names = new LinkedHashSet<>();
+        modules.forEach((name, m) -> {
+            if (m instanceof TorchLinear) {
+                names.add(name.substring(name.lastIndexOf('.') + 1));
+            }
+        });
+        return String.join(", ", names);
+    }
+
+    private static List<String> topLevel(Map<String, Module> modules) {
+        return modules.keySet().stream().filter(n -> n.split("\\.").length <= 2).toList();
     }
 
     /** Modules by dotted name (torch's named_modules, without the root). */
@@ -187,9 +206,19 @@ public final class LoraModel implements SequenceClassifier {
 
     @Override
     public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        BertForSequenceClassification b = live();
+        SequenceClassificationModel b = live();
         adapters.values().forEach(a -> a.setTraining(training));
         return b.logits(inputIds, tokenTypeIds, attentionMask, training);
+    }
+
+    @Override
+    public NDArray loss(NDArray logits, NDArray labels) {
+        return live().loss(logits, labels);
+    }
+
+    @Override
+    public String problemType(boolean integerLabels) {
+        return live().problemType(integerLabels);
     }
 
     @Override
@@ -220,7 +249,7 @@ public final class LoraModel implements SequenceClassifier {
         // The base as it was trained: base_model_name_or_path names the checkpoint, but a run may have cut
         // it (num_hidden_layers) and named its labels. PEFT ignores this file; load() and the pipeline use it,
         // and Python users can pass it as the base's config.
-        live().config().withArchitectures(List.of(live().getClass().getSimpleName())).save(dir);
+        live().config().withArchitectures(List.of(live().architecture())).save(dir);
     }
 
     /** Restores the adapter a Trainer checkpoint holds (adapter_model.safetensors). */
@@ -270,7 +299,7 @@ public final class LoraModel implements SequenceClassifier {
     }
 
     /** The wrapped model (its forward includes the LoRA terms until {@link #mergeAndUnload()}). */
-    public BertForSequenceClassification baseModel() {
+    public SequenceClassificationModel baseModel() {
         return live();
     }
 
@@ -303,8 +332,8 @@ public final class LoraModel implements SequenceClassifier {
      * terms and returns the plain model (whose {@code savePretrained} writes a normal HF checkpoint).
      * Parameters keep their frozen flags, as in PEFT. This LoraModel is unusable afterwards.
      */
-    public BertForSequenceClassification mergeAndUnload() {
-        BertForSequenceClassification b = live();
+    public SequenceClassificationModel mergeAndUnload() {
+        SequenceClassificationModel b = live();
         for (LoraLinear lora : adapters.values()) {
             Parameter w = lora.base().weight();
             try (NDManager tmp = b.manager().newSubManager()) {
@@ -323,7 +352,7 @@ public final class LoraModel implements SequenceClassifier {
         return b;
     }
 
-    private BertForSequenceClassification live() {
+    private SequenceClassificationModel live() {
         if (base == null) {
             throw new IllegalStateException("this LoraModel was merged and unloaded; use the model mergeAndUnload() returned");
         }

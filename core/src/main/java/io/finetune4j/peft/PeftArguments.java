@@ -19,8 +19,8 @@ public final class PeftArguments {
     int loraAlpha = 8;
     @Arg(name = "lora_dropout", help = "Dropout on the adapter's input while training.")
     double loraDropout = 0.0;
-    @Arg(name = "target_modules", help = "Linear layers to adapt; a module matches when its name ends with one of these (query, key, value, dense, ...).")
-    List<String> targetModules = List.of("query", "value");
+    @Arg(name = "target_modules", help = "Linear layers to adapt; a module matches when its name ends with one of these (query, key, value, dense, ...). Default: PEFT's for the model family (query, value for BERT, RoBERTa, ELECTRA, ALBERT; q_lin, v_lin for DistilBERT).")
+    List<String> targetModules = null;
     @Arg(name = "bias", help = "Which biases train and are saved with the adapter: none, all, or lora_only (those of adapted layers).")
     LoraConfig.Bias bias = LoraConfig.Bias.NONE;
     @Arg(name = "modules_to_save", help = "Modules trained in full and saved with the adapter (the classifier always is, as in PEFT's SEQ_CLS).")
@@ -39,7 +39,7 @@ public final class PeftArguments {
 
     /** The LoraConfig these arguments describe (SEQ_CLS). */
     public LoraConfig toLoraConfig() {
-        if (targetModules == null || targetModules.isEmpty()) {
+        if (targetModules != null && targetModules.isEmpty()) {
             throw new BadInputException("peft.target_modules is empty; name the linear layers to adapt, e.g. [query, value]");
         }
         return LoraConfig.builder().r(r).loraAlpha(loraAlpha).loraDropout(loraDropout).targetModules(targetModules)

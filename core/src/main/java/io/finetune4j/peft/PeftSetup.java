@@ -1,7 +1,7 @@
 package io.finetune4j.peft;
 
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.SequenceClassifier;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +17,7 @@ public final class PeftSetup {
      * unchanged (no section, or {@code type: none}). {@code seed} draws the LoRA A matrices. The result is what
      * the Trainer trains and what its {@code savePretrained} writes (a PEFT adapter folder for LoRA).
      */
-    public static SequenceClassifier apply(BertForSequenceClassification model, Map<String, Object> peftSection, long seed) {
+    public static SequenceClassifier apply(SequenceClassificationModel model, Map<String, Object> peftSection, long seed) {
         if (peftSection == null || peftSection.isEmpty()) {
             return model;
         }

@@ -1,8 +1,8 @@
 package io.finetune4j.peft;
 
 import io.finetune4j.BadInputException;
-import io.finetune4j.model.BertPreTrainedModel;
-import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.models.PreTrainedModel;
+import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.train.TrainerCallback;
 import io.finetune4j.train.TrainerControl;
 import io.finetune4j.train.TrainerState;
@@ -19,13 +19,13 @@ import org.slf4j.LoggerFactory;
 public final class UnfreezeSchedule implements TrainerCallback {
     private static final Logger LOG = LoggerFactory.getLogger(UnfreezeSchedule.class);
 
-    private final BertPreTrainedModel model;
+    private final PreTrainedModel model;
     private final int startLayers;
     private final int layersPerEpoch;
     private int current = -1;
 
     /** Applies epoch 0's trainable set right away, so the optimizer built next sees it. */
-    public UnfreezeSchedule(BertPreTrainedModel model, int startLayers, int layersPerEpoch) {
+    public UnfreezeSchedule(PreTrainedModel model, int startLayers, int layersPerEpoch) {
         if (startLayers < 0 || layersPerEpoch < 0) {
             throw new BadInputException("unfreeze_start_layers and unfreeze_layers_per_epoch must be >= 0");
         }
@@ -43,7 +43,7 @@ public final class UnfreezeSchedule implements TrainerCallback {
         if (args == null || !args.enabled()) {
             return null;
         }
-        if (!(model instanceof BertPreTrainedModel bert)) {
+        if (!(model instanceof PreTrainedModel bert)) {
             throw new BadInputException("gradual unfreezing (unfreeze_layers_per_epoch) needs a plain BERT model, not "
                     + model.getClass().getSimpleName() + "; drop the peft section or the unfreeze_* arguments");
         }

@@ -6,10 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.PretrainedModels;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.BertPreTrainedModel;
-import io.finetune4j.model.LoadOptions;
-import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.PreTrainedModel;
+import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.peft.LoraConfig;
 import io.finetune4j.peft.LoraModel;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ public final class DjlRuntime implements ModelRuntime {
     public static DjlRuntime open(Path dir, RuntimeOptions options) {
         Path base = isAdapter(dir) ? adapterBase(dir) : null;
         SequenceClassifier m = base != null ? LoraModel.load(base, dir)
-                : BertForSequenceClassification.fromPretrained(dir, LoadOptions.builder().device(options.device()).build());
+                : AutoModelForSequenceClassification.fromPretrained(dir, LoadOptions.builder().device(options.device()).build());
         return new DjlRuntime(m, true);
     }
 
@@ -88,7 +88,7 @@ public final class DjlRuntime implements ModelRuntime {
 
     @Override
     public int maxPositions() {
-        return model instanceof BertPreTrainedModel bert ? bert.config().maxPositionEmbeddings() : Integer.MAX_VALUE;
+        return model instanceof PreTrainedModel pretrained ? pretrained.config().maxInputLength() : Integer.MAX_VALUE;
     }
 
     @Override
@@ -102,7 +102,7 @@ public final class DjlRuntime implements ModelRuntime {
 
     /** The model's own folder (for its tokenizer), when it was loaded from one. */
     Path sourceDir() {
-        return model instanceof BertPreTrainedModel bert ? bert.sourceDir() : null;
+        return model instanceof PreTrainedModel pretrained ? pretrained.sourceDir() : null;
     }
 
     @Override

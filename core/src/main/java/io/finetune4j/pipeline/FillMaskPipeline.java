@@ -6,8 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.PretrainedModels;
-import io.finetune4j.model.BertForMaskedLM;
-import io.finetune4j.model.LoadOptions;
+import io.finetune4j.models.AutoModelForMaskedLM;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
@@ -41,7 +42,7 @@ public final class FillMaskPipeline implements AutoCloseable {
      */
     public record FillMaskResult(double score, int token, String tokenStr, String sequence) {}
 
-    private final BertForMaskedLM model;
+    private final MaskedLMModel model;
     private final AutoTokenizer tokenizer;
     private final boolean ownsModel;
     private final boolean ownsTokenizer;
@@ -50,11 +51,11 @@ public final class FillMaskPipeline implements AutoCloseable {
     private final int maxLength;
 
     /** Uses a model and tokenizer already loaded; {@link #close()} leaves them open. */
-    public FillMaskPipeline(BertForMaskedLM model, AutoTokenizer tokenizer, int topK) {
+    public FillMaskPipeline(MaskedLMModel model, AutoTokenizer tokenizer, int topK) {
         this(model, tokenizer, topK, false);
     }
 
-    private FillMaskPipeline(BertForMaskedLM model, AutoTokenizer tokenizer, int topK, boolean owns) {
+    private FillMaskPipeline(MaskedLMModel model, AutoTokenizer tokenizer, int topK, boolean owns) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.ownsModel = owns;
@@ -65,7 +66,7 @@ public final class FillMaskPipeline implements AutoCloseable {
             throw new BadInputException("the tokenizer of " + tokenizer.directory() + " has no mask_token; fill-mask needs a masked-LM tokenizer");
         }
         this.maskId = mask;
-        this.maxLength = Math.min(tokenizer.modelMaxLength(), model.config().maxPositionEmbeddings());
+        this.maxLength = Math.min(tokenizer.modelMaxLength(), model.config().maxInputLength());
     }
 
     /** Loads a masked-LM checkpoint folder or known model name, tokenizer from the same folder. */
@@ -73,7 +74,7 @@ public final class FillMaskPipeline implements AutoCloseable {
         Path dir = PretrainedModels.resolve(modelPathOrName);
         AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
         try {
-            BertForMaskedLM model = BertForMaskedLM.fromPretrained(dir, LoadOptions.builder().device(device).build());
+            MaskedLMModel model = AutoModelForMaskedLM.fromPretrained(dir, LoadOptions.builder().device(device).build());
             try {
                 return new FillMaskPipeline(model, tokenizer, topK, true);
             } catch (RuntimeException e) {
@@ -166,7 +167,7 @@ public final class FillMaskPipeline implements AutoCloseable {
         return topK;
     }
 
-    public BertForMaskedLM model() {
+    public MaskedLMModel model() {
         return model;
     }
 

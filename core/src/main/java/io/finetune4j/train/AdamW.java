@@ -6,7 +6,7 @@ import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
-import io.finetune4j.model.Gradients;
+import io.finetune4j.nn.Gradients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,7 +9,8 @@ import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.metrics.Metrics;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.pipeline.ModelRuntimes;
 import io.finetune4j.pipeline.ModelRuntime;
 import io.finetune4j.pipeline.RuntimeOptions;
@@ -49,8 +50,8 @@ public final class ModelEvaluation {
             return viaRuntime(o, dir, sample, classLabel);
         }
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
-             BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(dir,
-                     io.finetune4j.model.LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
+             SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(dir,
+                     io.finetune4j.models.LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
             if (model.numLabels() != classLabel.numClasses()) {
                 throw new io.finetune4j.BadInputException("the model at " + dir + " has " + model.numLabels() + " labels but "
                         + o.dataset() + " has " + classLabel.numClasses() + " classes " + classLabel.names());

@@ -7,8 +7,9 @@ import io.finetune4j.data.Datasets;
 import io.finetune4j.data.LoadOptions;
 import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.metrics.ComputeMetrics;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.peft.PeftSetup;
 import io.finetune4j.peft.UnfreezeSchedule;
 import io.finetune4j.pipeline.TextClassificationPipeline;
@@ -33,7 +34,7 @@ public final class TextClassificationJob {
     public interface Listener {
         default void onData(DatasetDict raw, Dataset train, Dataset eval) {}
 
-        default void onModel(BertForSequenceClassification model) {}
+        default void onModel(SequenceClassificationModel model) {}
 
         default void onTrainEnd(TrainOutput output) {}
 
@@ -74,12 +75,12 @@ public final class TextClassificationJob {
             for (int i = 0; i < labels.size(); i++) {
                 id2label.put(i, labels.get(i));
             }
-            io.finetune4j.model.LoadOptions.Builder load = io.finetune4j.model.LoadOptions.builder()
+            io.finetune4j.models.LoadOptions.Builder load = io.finetune4j.models.LoadOptions.builder()
                     .numLabels(labels.size()).id2label(id2label).device(Devices.select(t.useCpu())).seed(t.seed());
             if (m.numHiddenLayers() != null) {
                 load.numHiddenLayers(m.numHiddenLayers());
             }
-            try (BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(modelDir, load.build())) {
+            try (SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(modelDir, load.build())) {
                 if (m.trainable() != null) {
                     model.trainable(m.trainable());
                 }

@@ -15,8 +15,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.LoadOptions;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,13 +160,13 @@ class LoraModelTest {
             randomizeB(lora, 11);
             float[] adapted = logits(lora, INPUT);
             assertFalse(java.util.Arrays.equals(adapted, logits(tinyBert(1), INPUT)), "the adapter changes the output");
-            BertForSequenceClassification merged = lora.mergeAndUnload();
+            SequenceClassificationModel merged = lora.mergeAndUnload();
             assertArrayEquals(adapted, logits(merged, INPUT), 1e-5f);
             assertThrows(IllegalStateException.class, lora::stateDict);
             Path dir = tmp.resolve("merged");
             merged.savePretrained(dir);
             assertTrue(SafeTensors.read(dir.resolve(SafeTensors.SINGLE_FILE)).keySet().stream().noneMatch(k -> k.contains("lora")));
-            try (BertForSequenceClassification reloaded = BertForSequenceClassification.fromPretrained(dir)) {
+            try (SequenceClassificationModel reloaded = AutoModelForSequenceClassification.fromPretrained(dir)) {
                 assertArrayEquals(adapted, logits(reloaded, INPUT), 1e-5f);
             }
         }
@@ -178,7 +180,7 @@ class LoraModelTest {
         }
         Path adapterDir = tmp.resolve("adapter");
         float[] adapted;
-        try (LoraModel lora = LoraModel.wrap(BertForSequenceClassification.fromPretrained(baseDir), LoraConfig.builder()
+        try (LoraModel lora = LoraModel.wrap(AutoModelForSequenceClassification.fromPretrained(baseDir), LoraConfig.builder()
                 .loraDropout(0.1).modulesToSave(List.of("classifier")).build(), 3)) {
             randomizeB(lora, 12);
             adapted = logits(lora, INPUT);
@@ -208,7 +210,7 @@ class LoraModelTest {
         Path adapterDir = tmp.resolve("adapter-cut");
         float[] adapted;
         LoadOptions cut = LoadOptions.builder().numHiddenLayers(1).id2label(Map.of(0, "negative", 1, "positive")).build();
-        try (LoraModel lora = LoraModel.wrap(BertForSequenceClassification.fromPretrained(baseDir, cut), LoraConfig.defaults(), 3)) {
+        try (LoraModel lora = LoraModel.wrap(AutoModelForSequenceClassification.fromPretrained(baseDir, cut), LoraConfig.defaults(), 3)) {
             randomizeB(lora, 5);
             adapted = logits(lora, INPUT);
             lora.savePretrained(adapterDir);
@@ -260,7 +262,9 @@ class LoraModelTest {
         assertEquals("pt", SafeTensors.readWithMetadata(dir.resolve("adapter_model.safetensors")).metadata().get("format"));
 
         LoraConfig back = LoraConfig.load(dir);
-        assertEquals(LoraConfig.builder().r(4).loraAlpha(16).loraDropout(0.05).modulesToSave(List.of("classifier")).build(), back);
+        // No target_modules given: BERT's PEFT default (query, value) is used and written, as PEFT does.
+        assertEquals(LoraConfig.builder().r(4).loraAlpha(16).loraDropout(0.05).targetModules(List.of("query", "value"))
+                .modulesToSave(List.of("classifier")).build(), back);
     }
 
     @Test

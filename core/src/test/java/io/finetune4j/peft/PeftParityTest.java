@@ -8,9 +8,10 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.io.SafeTensors;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.LoadOptions;
-import io.finetune4j.model.SequenceClassifier;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.SequenceClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class PeftParityTest {
         try (LoraModel lora = LoraModel.load(base, adapter)) {
             assertClose(f.get("logits"), logits(lora, ids, mask), 1e-4);
             assertEquals(strings(f.get("adapter_keys")), new ArrayList<>(new TreeSet<>(lora.stateDict().keySet())));
-            BertForSequenceClassification merged = lora.mergeAndUnload();
+            SequenceClassificationModel merged = lora.mergeAndUnload();
             assertClose(f.get("merged_logits"), logits(merged, ids, mask), 1e-4);
         }
         try (LoraModel trainable = LoraModel.load(base, adapter, true)) {
@@ -52,7 +53,7 @@ class PeftParityTest {
         }
         // finetune4j → PEFT: a fresh Java adapter with the fixture's configuration, saved for the script's --check
         Path out = Path.of("target/peft-from-java");
-        try (LoraModel ours = LoraModel.wrap(BertForSequenceClassification.fromPretrained(base, LoadOptions.defaults()),
+        try (LoraModel ours = LoraModel.wrap(AutoModelForSequenceClassification.fromPretrained(base, LoadOptions.defaults()),
                 LoraConfig.load(adapter), 5)) {
             LoraModelTest.randomizeB(ours, 21);
             ours.savePretrained(out.resolve("adapter"));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.Tensor;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.train.Trainer;
 import io.finetune4j.train.TrainerCallback;
 import io.finetune4j.train.TrainerControl;

@@ -3,7 +3,8 @@ package io.finetune4j.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.peft.LoraConfig;
 import io.finetune4j.peft.LoraModel;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ class AdapterPipelineTest {
         Path adapter = dir.resolve("adapter");
         List<String> texts = List.of("a wonderful film", "a boring film");
         List<List<TextClassifier.LabelScore>> expected;
-        try (BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(base)) {
+        try (SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(base)) {
             LoraModel lora = LoraModel.wrap(model, LoraConfig.defaults(), 7);
             // give the adapter non-zero B so it changes the logits
             lora.namedParameters().forEach((name, p) -> {

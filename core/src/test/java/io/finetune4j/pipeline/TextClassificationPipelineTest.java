@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.finetune4j.BadInputException;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
 import io.finetune4j.tokenize.AutoTokenizer;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ class TextClassificationPipelineTest {
 
     @Test
     void acceptsAModelInMemoryAndLeavesItOpen() {
-        try (BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(threeLabels);
+        try (SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(threeLabels);
                 AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(threeLabels)) {
             List<List<LabelScore>> fromObjects;
             try (TextClassificationPipeline p = TextClassificationPipeline.builder().model(model).tokenizer(tokenizer).topK(0).build()) {

@@ -1,9 +1,9 @@
 package io.finetune4j.pipeline;
 
 import ai.djl.Device;
-import io.finetune4j.model.BertConfig;
-import io.finetune4j.model.BertForMaskedLM;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertConfig;
+import io.finetune4j.models.bert.BertForMaskedLM;
+import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.tokenize.BertTokenizerFiles;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.finetune4j.metrics.ComputeMetrics;
-import io.finetune4j.model.BertConfig;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertConfig;
+import io.finetune4j.models.bert.BertForSequenceClassification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

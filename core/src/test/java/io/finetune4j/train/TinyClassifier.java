@@ -19,7 +19,7 @@ import java.util.Random;
  * A small real model for trainer tests: masked mean of token embeddings, scaled by a LayerNorm-named
  * weight (to exercise no-decay), then a linear classifier. Real DJL ops, real autograd.
  */
-final class TinyClassifier implements io.finetune4j.model.SequenceClassifier {
+final class TinyClassifier implements io.finetune4j.models.SequenceClassifier {
     final NDManager manager;
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final int vocab;
@@ -73,6 +73,11 @@ final class TinyClassifier implements io.finetune4j.model.SequenceClassifier {
         NDArray wt = w("classifier.weight").transpose();
         wt.attach(m); // a temporary of this forward pass, not of the parameters
         return h.matMul(wt).add(w("classifier.bias"));
+    }
+
+    @Override
+    public NDArray loss(NDArray logits, NDArray labels) {
+        return io.finetune4j.nn.Losses.crossEntropy(logits, labels, 0f);
     }
 
     private NDArray w(String name) {

@@ -1,8 +1,8 @@
 package io.finetune4j.onnx;
 
 import ai.djl.Device;
-import io.finetune4j.model.BertConfig;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertConfig;
+import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.tokenize.BertTokenizerFiles;
 import java.io.IOException;
 import java.io.InputStream;

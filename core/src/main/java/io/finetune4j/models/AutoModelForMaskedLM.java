@@ -1,0 +1,30 @@
+package io.finetune4j.models;
+
+import ai.djl.Device;
+import io.finetune4j.BadInputException;
+import java.nio.file.Path;
+
+/** HF's {@code AutoModelForMaskedLM}: the family's {@code …ForMaskedLM} by config.json's model_type. */
+public final class AutoModelForMaskedLM {
+    private AutoModelForMaskedLM() {}
+
+    public static MaskedLMModel fromPretrained(Path dir, LoadOptions options) {
+        return modelClass(AutoConfig.fromPretrained(dir)).fromPretrained(dir, options);
+    }
+
+    public static MaskedLMModel fromPretrained(Path dir) {
+        return fromPretrained(dir, LoadOptions.defaults());
+    }
+
+    public static MaskedLMModel fromConfig(PretrainedConfig config, long seed, Device device) {
+        return modelClass(config).fromConfig(config, seed, device);
+    }
+
+    private static ModelClass<? extends MaskedLMModel> modelClass(PretrainedConfig config) {
+        ModelFamily f = ModelRegistry.family(config.modelType(), "config.json");
+        if (f.maskedLM() == null) {
+            throw new BadInputException("model_type '" + config.modelType() + "' has no masked-LM head in finetune4j");
+        }
+        return f.maskedLM();
+    }
+}

@@ -1,0 +1,31 @@
+package io.finetune4j.models;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+
+/** HF's {@code AutoModelForSequenceClassification}: the family's {@code …ForSequenceClassification} by config.json's model_type. */
+public final class AutoModelForSequenceClassification {
+    private AutoModelForSequenceClassification() {}
+
+    public static SequenceClassificationModel fromPretrained(Path dir, LoadOptions options) {
+        return modelClass(AutoConfig.fromPretrained(dir)).fromPretrained(dir, options);
+    }
+
+    public static SequenceClassificationModel fromPretrained(Path dir) {
+        return fromPretrained(dir, LoadOptions.defaults());
+    }
+
+    /** HF's {@code from_config}: a randomly initialised model of the config's family. */
+    public static SequenceClassificationModel fromConfig(PretrainedConfig config, long seed, Device device) {
+        return modelClass(config).fromConfig(config, seed, device);
+    }
+
+    /** Parameter shapes without values: prints and counts without allocating (model show). */
+    public static SequenceClassificationModel shapesOnly(PretrainedConfig config) {
+        return modelClass(config).shapesOnly(config);
+    }
+
+    private static ModelClass<? extends SequenceClassificationModel> modelClass(PretrainedConfig config) {
+        return ModelRegistry.family(config.modelType(), "config.json").sequenceClassification();
+    }
+}

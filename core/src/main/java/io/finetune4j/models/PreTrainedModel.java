@@ -1,0 +1,357 @@
+package io.finetune4j.models;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import io.finetune4j.BadInputException;
+import io.finetune4j.io.AtomicFiles;
+import io.finetune4j.io.SafeTensors;
+import io.finetune4j.io.Tensor;
+import io.finetune4j.nn.Gradients;
+import io.finetune4j.nn.Module;
+import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.util.Devices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What HF's {@code PreTrainedModel} gives every model of every family: loading from and saving to a checkpoint
+ * folder, the state dict by HF name, freezing by name pattern, parameter counts and the printed tree.
+ * The model owns its NDManager (parameters live there) and closes it in {@link #close()}.
+ */
+public abstract class PreTrainedModel extends Module implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PreTrainedModel.class);
+    /** Tokenizer files copied next to the weights by {@link #savePretrained}, as HF's pipeline expects. */
+    public static final List<String> TOKENIZER_FILES = List.of("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
+
+    protected final PretrainedConfig config;
+    private final NDManager manager;
+    private Path sourceDir;
+    private LoadReport loadReport;
+    private Map<String, Parameter> parameters;
+
+    protected PreTrainedModel(PretrainedConfig config, NDManager manager) {
+        this.config = config;
+        this.manager = manager;
+    }
+
+    public PretrainedConfig config() {
+        return config;
+    }
+
+    /** The registry entry of this model's model_type (base prefix, layer names, PEFT's default targets). */
+    public ModelFamily family() {
+        return ModelRegistry.family(config.modelType(), "the model");
+    }
+
+    /** The manager that owns the parameters (null for a shapes-only model). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** The folder the weights came from, or null for a randomly initialised model. */
+    public Path sourceDir() {
+        return sourceDir;
+    }
+
+    /** Missing / unused weights of the last {@code fromPretrained}, or null for a random model. */
+    public LoadReport loadReport() {
+        return loadReport;
+    }
+
+    /** Parameters by HF state-dict name in HF's order (cached: the tree never changes after construction). */
+    @Override
+    public Map<String, Parameter> namedParameters() {
+        if (parameters == null) {
+            parameters = Collections.unmodifiableMap(super.namedParameters());
+        }
+        return parameters;
+    }
+
+    /** The pattern of the task head's parameters (what {@link #freezeAllButHead()} keeps trainable). */
+    protected abstract String headPattern();
+
+    /** HF's class name, written to config.json's architectures. */
+    public String architecture() {
+        return getClass().getSimpleName();
+    }
+
+    // ---- loading -------------------------------------------------------------------------------
+
+    /** Builds {@code modelClass} from a checkpoint folder: config.json through {@link AutoConfig}, then the weights. */
+    static <M extends PreTrainedModel> M load(Path dir, LoadOptions options, ModelClass<M> modelClass) {
+        PretrainedConfig config = AutoConfig.fromPretrained(dir);
+        if (options.id2label() != null) {
+            config = config.withId2label(options.id2label());
+        } else if (options.numLabels() != null && options.numLabels() != config.numLabels()) {
+            config = config.withNumLabels(options.numLabels());
+        }
+        if (options.problemType() != null) {
+            config = config.withProblemType(options.problemType());
+        }
+        if (options.numHiddenLayers() != null) {
+            config = config.withNumHiddenLayers(options.numHiddenLayers());
+        }
+        ModelFamily family = ModelRegistry.family(config.modelType(), dir.toString());
+        Map<String, Tensor> weights = modelClass.renames().apply(
+                CheckpointNames.normalize(SafeTensors.readCheckpoint(dir), family.basePrefix()));
+        List<String> dropped = new ArrayList<>();
+        Map<String, Tensor> kept = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+            if (family.layerIndex(e.getKey()) >= config.numHiddenLayers()) {
+                dropped.add(e.getKey());
+            } else {
+                kept.put(e.getKey(), e.getValue());
+            }
+        }
+        NDManager manager = newManager(options.device());
+        M model;
+        ParameterFactory factory = ParameterFactory.fromCheckpoint(manager, options.seed(), config.initializerRange(), kept);
+        try {
+            model = modelClass.builder().build(config, manager, factory);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        Set<String> unexpected = new TreeSet<>(kept.keySet());
+        unexpected.removeAll(factory.used());
+        unexpected.removeAll(modelClass.ignorable());
+        List<String> missing = new ArrayList<>(new TreeSet<>(factory.missing()));
+        Collections.sort(dropped);
+        LoadReport report = new LoadReport(dir, modelClass.name(), missing, new ArrayList<>(unexpected), dropped);
+        ((PreTrainedModel) model).sourceDir = dir;
+        ((PreTrainedModel) model).loadReport = report;
+        report.warnings().forEach(LOG::warn);
+        if (!dropped.isEmpty()) {
+            LOG.info(report.droppedLayersNote());
+        }
+        return model;
+    }
+
+    /** The family config a model class needs, or one clear line naming what the folder holds. */
+    protected static <C extends PretrainedConfig> C configAs(Class<C> type, PretrainedConfig config, String modelClass) {
+        if (!type.isInstance(config)) {
+            throw new BadInputException("config.json has model_type '" + config.modelType() + "' but " + modelClass + " needs a "
+                    + type.getSimpleName() + "; load the folder with AutoModelForSequenceClassification or AutoModelForMaskedLM");
+        }
+        return type.cast(config);
+    }
+
+    static NDManager newManager(Device device) {
+        return NDManager.newBaseManager(device != null ? device : Devices.select(false), Devices.ENGINE);
+    }
+
+    // ---- state dict and saving -----------------------------------------------------------------
+
+    /** Current parameter values by HF name (float32 copies on the heap). */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        namedParameters().forEach((name, p) -> out.put(name, Tensor.ofFloats(p.getShape().getShape(), p.getArray().toFloatArray())));
+        return out;
+    }
+
+    /** Replaces parameter values by name; every parameter must be present with the same shape. Gradient flags are kept. */
+    public void loadWeights(Map<String, Tensor> weights) {
+        for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
+            Tensor t = weights.get(e.getKey());
+            if (t == null) {
+                throw new BadInputException("weights lack '" + e.getKey() + "'; give every parameter of " + architecture());
+            }
+            Parameter p = e.getValue();
+            if (!Arrays.equals(t.shape(), p.getShape().getShape())) {
+                throw new BadInputException("weight '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+                        + " but the model needs " + Arrays.toString(p.getShape().getShape()));
+            }
+            NDArray array = p.getArray();
+            boolean requiresGrad = p.requiresGradient();
+            // torch refuses in-place writes to leaves that require grad: switch it off for the copy.
+            array.setRequiresGradient(false);
+            array.set(t.toFloats());
+            array.setRequiresGradient(requiresGrad);
+        }
+    }
+
+    /**
+     * Writes {@code config.json} and {@code model.safetensors} (float32, HF names) into {@code dir}, each
+     * file atomically, plus the tokenizer files of the folder the model was loaded from. Python
+     * {@code transformers} loads the result with {@code from_pretrained(dir)}.
+     */
+    public void savePretrained(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        SafeTensors.write(dir.resolve(SafeTensors.SINGLE_FILE), stateDict(), Map.of("format", "pt"));
+        config.withArchitectures(List.of(architecture())).save(dir);
+        if (sourceDir != null && !sourceDir.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
+            for (String name : TOKENIZER_FILES) {
+                Path from = sourceDir.resolve(name);
+                if (Files.isRegularFile(from)) {
+                    AtomicFiles.writeFile(dir.resolve(name), tmp -> Files.copy(from, tmp));
+                }
+            }
+        }
+    }
+
+    // ---- freezing and counting -----------------------------------------------------------------
+
+    /** Stops gradients for every parameter whose HF name matches {@code regex} (find()); returns how many matched. */
+    public int freeze(String regex) {
+        return setFrozen(regex, true);
+    }
+
+    /** Lets gradients flow again for parameters whose name matches {@code regex}; returns how many matched. */
+    public int unfreeze(String regex) {
+        return setFrozen(regex, false);
+    }
+
+    /** Freezes everything except the parameters matching {@code regex}; returns how many stay trainable. */
+    public int trainable(String regex) {
+        Pattern p = compile(regex);
+        int n = 0;
+        for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
+            boolean train = p.matcher(e.getKey()).find();
+            e.getValue().freeze(!train);
+            n += train ? 1 : 0;
+        }
+        if (n == 0) {
+            throw new BadInputException("no parameter name matches '" + regex + "'; names look like bert.encoder.layer.0.attention.self.query.weight");
+        }
+        return n;
+    }
+
+    /** Only the task head stays trainable (the seed's "pooler + classifier" experiment). */
+    public int freezeAllButHead() {
+        return trainable(headPattern());
+    }
+
+    /** Unfreezes the top {@code k} encoder layers (counting from the last). */
+    public int unfreezeTopLayers(int k) {
+        int layers = config.numHiddenLayers();
+        if (k < 1 || k > layers) {
+            throw new BadInputException("unfreezeTopLayers needs 1.." + layers + " layers, got " + k);
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (int i = layers - k; i < layers; i++) {
+            ids.add(i);
+        }
+        return unfreeze(family().layerPattern(ids));
+    }
+
+    private int setFrozen(String regex, boolean frozen) {
+        Pattern p = compile(regex);
+        int n = 0;
+        for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
+            if (p.matcher(e.getKey()).find()) {
+                e.getValue().freeze(frozen);
+                n++;
+            }
+        }
+        if (n == 0) {
+            throw new BadInputException("no parameter name matches '" + regex + "'; names look like bert.encoder.layer.0.attention.self.query.weight");
+        }
+        return n;
+    }
+
+    private String exampleName() {
+        return namedParameters().keySet().stream().skip(Math.min(4, namedParameters().size() - 1)).findFirst().orElse("(none)");
+    }
+
+    private static Pattern compile(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new BadInputException("bad parameter name pattern '" + regex + "': " + e.getDescription());
+        }
+    }
+
+    /** Whether gradients flow to {@code name}. */
+    public boolean isTrainable(String name) {
+        Parameter p = namedParameters().get(name);
+        if (p == null) {
+            throw new BadInputException("no parameter named '" + name + "'");
+        }
+        return p.requiresGradient();
+    }
+
+    /** Number of scalar parameters (torch's {@code numel} summed), all or only those that get gradients. */
+    public long numParameters(boolean onlyTrainable) {
+        long n = 0;
+        for (Parameter p : namedParameters().values()) {
+            if (!onlyTrainable || p.requiresGradient()) {
+                n += p.getShape().size();
+            }
+        }
+        return n;
+    }
+
+    /** The seed notebook's three lines: "Total parameters: …", "Trainable parameters: …", "Percentage trainable: 0.54%". */
+    public String parameterSummary() {
+        long all = numParameters(false);
+        long train = numParameters(true);
+        return "Total parameters: " + all + "\nTrainable parameters: " + train
+                + "\nPercentage trainable: " + String.format(Locale.ROOT, "%.2f%%", all == 0 ? 0.0 : 100.0 * train / all);
+    }
+
+    /** PEFT's {@code print_trainable_parameters()} line: "trainable params: 592,130 || all params: 109,483,778 || trainable%: 0.5408". */
+    public String trainableParametersLine() {
+        long all = numParameters(false);
+        long train = numParameters(true);
+        return String.format(Locale.ROOT, "trainable params: %,d || all params: %,d || trainable%%: %.4f", train, all,
+                all == 0 ? 0.0 : 100.0 * train / all);
+    }
+
+    /** Names of the parameters that get gradients, in HF order. */
+    public List<String> trainableParameterNames() {
+        List<String> out = new ArrayList<>();
+        namedParameters().forEach((n, p) -> {
+            if (p.requiresGradient()) {
+                out.add(n);
+            }
+        });
+        return out;
+    }
+
+    /** Sets the gradients of all trainable parameters to zero (torch's {@code zero_grad}); gradients accumulate otherwise. */
+    public void zeroGradients() {
+        for (Parameter p : namedParameters().values()) {
+            if (p.isInitialized()) {
+                Gradients.zero(p.getArray());
+            }
+        }
+    }
+
+    /** The module tree as PyTorch's {@code print(model)} shows it. */
+    public String printModel() {
+        return toString();
+    }
+
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    protected static Set<String> setOf(String... names) {
+        return new HashSet<>(Arrays.asList(names));
+    }
+}

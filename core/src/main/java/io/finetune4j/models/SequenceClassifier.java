@@ -1,0 +1,69 @@
+package io.finetune4j.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import io.finetune4j.io.Tensor;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What the Trainer and the pipelines need from a classification model (every family's
+ * {@code …ForSequenceClassification} and PEFT's LoraModel implement it). Parameters live in {@link #manager()}; callers open a child manager per step for
+ * inputs and activations and close it after the step.
+ */
+public interface SequenceClassifier extends AutoCloseable {
+    /** Parameters by HF name ({@code bert.embeddings.word_embeddings.weight}, …, {@code classifier.bias} for BERT), in a stable order. */
+    Map<String, Parameter> namedParameters();
+
+    /**
+     * Logits {@code [batch, num_labels]} (float32) for int64 inputs of shape {@code [batch, seq]}.
+     * {@code training} turns dropout on. The result belongs to the inputs' manager.
+     */
+    NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training);
+
+    /**
+     * HF's {@code forward(input_ids, token_type_ids, attention_mask, labels)}: logits and, when {@code labels}
+     * is given, the model's own loss (by problem_type). Results belong to the inputs' manager.
+     */
+    default SequenceClassifierOutput forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, NDArray labels, boolean training) {
+        NDArray logits = logits(inputIds, tokenTypeIds, attentionMask, training);
+        return new SequenceClassifierOutput(logits, labels == null ? null : loss(logits, labels));
+    }
+
+    /** The model's mean loss for these logits and labels (what {@link #forward} returns with labels). */
+    NDArray loss(NDArray logits, NDArray labels);
+
+    /** The problem_type the loss follows for labels of this kind (HF's inference when config.json has none). */
+    default String problemType(boolean integerLabels) {
+        return SequenceClassificationModel.problemType(null, numLabels(), integerLabels);
+    }
+
+    int numLabels();
+
+    /** Label names by id (from config.json's id2label; LABEL_i when absent). */
+    Map<Integer, String> id2label();
+
+    /** The manager that owns the parameters (and fixes the device). */
+    NDManager manager();
+
+    /** Writes config.json + model.safetensors (HF layout) into {@code dir}. */
+    void savePretrained(Path dir);
+
+    /** Replaces parameter values by name; every parameter must be present with the same shape. */
+    void loadWeights(Map<String, Tensor> weights);
+
+    /**
+     * Restores the weights {@link #savePretrained} wrote into {@code dir} (a Trainer checkpoint). Models
+     * whose saved files are not a full HF checkpoint (PEFT adapters) override this.
+     */
+    default void loadCheckpoint(Path dir) {
+        loadWeights(io.finetune4j.io.SafeTensors.readCheckpoint(dir));
+    }
+
+    /** Current parameter values by HF name (copies on the heap). */
+    Map<String, Tensor> stateDict();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,39 @@
+package io.finetune4j.models.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.finetune4j.nn.Module;
+import io.finetune4j.nn.ModuleList;
+import io.finetune4j.nn.ParameterFactory;
+
+/** HF's {@code BertEncoder}: num_hidden_layers {@link BertLayer}s in a {@code layer} list. */
+public final class BertEncoder extends Module {
+    private final ModuleList<BertLayer> layer;
+
+    public BertEncoder(BertConfig c, ParameterFactory f) {
+        layer = register("layer", f, p -> ModuleList.of(p, c.numHiddenLayers(), q -> new BertLayer(c, q)));
+    }
+
+    public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training) {
+        NDArray x = hidden;
+        for (BertLayer l : layer.items()) {
+            x = l.forward(x, additiveMask, training);
+        }
+        return x;
+    }
+
+    public int numLayers() {
+        return layer.size();
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}

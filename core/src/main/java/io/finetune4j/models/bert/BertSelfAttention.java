@@ -1,0 +1,53 @@
+package io.finetune4j.models.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.finetune4j.nn.Attention;
+import io.finetune4j.nn.Module;
+import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.nn.TorchDropout;
+import io.finetune4j.nn.TorchLinear;
+
+/**
+ * HF's {@code BertSelfAttention}: multi-head scaled dot-product attention. The additive mask
+ * ({@code (1-mask)·finfo.min}, built once by {@link BertModel}) is added to the scores before softmax
+ * ({@link Attention#scaledDotProduct}).
+ */
+public final class BertSelfAttention extends Module {
+    private final int numHeads;
+    private final TorchLinear query;
+    private final TorchLinear key;
+    private final TorchLinear value;
+    private final TorchDropout dropout;
+
+    BertSelfAttention(BertConfig c, ParameterFactory f) {
+        numHeads = c.numAttentionHeads();
+        query = register("query", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize()));
+        key = register("key", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize()));
+        value = register("value", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize()));
+        dropout = register("dropout", new TorchDropout(c.attentionProbsDropoutProb()));
+    }
+
+    /**
+     * @param hidden {@code [batch, seq, hidden]}
+     * @param additiveMask {@code [batch, 1, 1, seq]} float (0 keep, finfo.min drop) or null
+     * @return the context {@code [batch, seq, hidden]}
+     */
+    public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training) {
+        NDArray q = Attention.splitHeads(query.forward(hidden), numHeads);
+        NDArray k = Attention.splitHeads(key.forward(hidden), numHeads);
+        NDArray v = Attention.splitHeads(value.forward(hidden), numHeads);
+        return Attention.scaledDotProduct(q, k, v, additiveMask, dropout, training);
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * HF's auto classes and what every family shares. {@link io.finetune4j.models.ModelRegistry} is the one
+ * registry, keyed by config.json's {@code model_type}; {@link io.finetune4j.models.AutoConfig},
+ * {@link io.finetune4j.models.AutoModelForSequenceClassification} and {@link io.finetune4j.models.AutoModelForMaskedLM}
+ * look the family up there. {@link io.finetune4j.models.PretrainedConfig} holds the shared config.json fields
+ * (labels, problem_type, pad_token_id, hidden_size, num_hidden_layers, architectures, unknown keys kept);
+ * {@link io.finetune4j.models.PreTrainedModel} loading, saving, state dict, freezing and counts;
+ * {@link io.finetune4j.models.SequenceClassificationModel} HF's {@code forward(labels)} with the loss by
+ * problem_type; {@link io.finetune4j.models.MaskedLMModel} the masked-LM loss.
+ *
+ * <p>A family lives in its own package {@code io.finetune4j.models.<family>}, mirroring HF's
+ * {@code modeling_<family>.py} class by class and name by name, and is added by one
+ * {@link io.finetune4j.models.ModelFamily} entry: its config parser, base prefix, layer names (for cutting and
+ * unfreezing), PEFT's default LoRA targets and its head classes.
+ */
+package io.finetune4j.models;

@@ -1,0 +1,13 @@
+package io.finetune4j.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * An extra term a {@link TorchLinear} adds to its output (what PEFT's LoRA layer adds to its base layer).
+ * The base weights stay untouched, so removing the adapter restores the original layer.
+ */
+@FunctionalInterface
+public interface LinearAdapter {
+    /** The term added to {@code x W^T + b}; same shape as the base output, in {@code x}'s manager. */
+    NDArray delta(NDArray x);
+}

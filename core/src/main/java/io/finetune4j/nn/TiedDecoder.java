@@ -1,0 +1,54 @@
+package io.finetune4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+
+/**
+ * The MLM decoder: a Linear whose weight IS the word-embedding matrix (HF ties them) and whose bias is
+ * {@code cls.predictions.bias}. It owns no parameters, so nothing is saved twice.
+ */
+public final class TiedDecoder extends Module {
+    private final TorchEmbedding wordEmbeddings;
+    private final Parameter bias;
+    private final int hiddenSize;
+    private final int vocabSize;
+
+    public TiedDecoder(TorchEmbedding wordEmbeddings, Parameter bias, int hiddenSize, int vocabSize) {
+        this.wordEmbeddings = wordEmbeddings;
+        this.bias = bias;
+        this.hiddenSize = hiddenSize;
+        this.vocabSize = vocabSize;
+    }
+
+    public NDArray forward(NDArray hidden) {
+        return Autocast.linear(hidden, wordEmbeddings.weight().getArray(), bias.getArray());
+    }
+
+    /** The weight used: the word embeddings' parameter itself. */
+    public Parameter weight() {
+        return wordEmbeddings.weight();
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.head()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {in.slice(0, in.dimension() - 1).add(vocabSize)};
+    }
+
+    @Override
+    protected String typeName() {
+        return "Linear";
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "in_features=" + hiddenSize + ", out_features=" + vocabSize + ", bias=True";
+    }
+}

@@ -1,0 +1,58 @@
+package io.finetune4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.util.Locale;
+
+/** torch's {@code nn.LayerNorm} over the last dimension (libtorch's layer_norm kernel). */
+public final class TorchLayerNorm extends Module {
+    private final int size;
+    private final double eps;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    public TorchLayerNorm(ParameterFactory f, int size, double eps) {
+        this.size = size;
+        this.eps = eps;
+        this.weight = register("weight", f.create("weight", new Shape(size), ParameterFactory.Init.ONES, Parameter.Type.GAMMA));
+        this.bias = register("bias", f.create("bias", new Shape(size), ParameterFactory.Init.ZEROS, Parameter.Type.BETA));
+    }
+
+    public NDArray forward(NDArray x) {
+        return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(size), weight.getArray(), bias.getArray(), (float) eps).singletonOrThrow();
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.head()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected String typeName() {
+        return "LayerNorm";
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "(" + size + ",), eps=" + pythonFloat(eps) + ", elementwise_affine=True";
+    }
+
+    /** Python's repr of a float such as 1e-12 (what torch prints). */
+    public static String pythonFloat(double v) {
+        String s = Double.toString(v);
+        if (s.contains("E")) {
+            String[] parts = s.split("E");
+            String mant = parts[0].endsWith(".0") ? parts[0].substring(0, parts[0].length() - 2) : parts[0];
+            int exp = Integer.parseInt(parts[1]);
+            return mant + "e" + (exp < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exp));
+        }
+        return s;
+    }
+}

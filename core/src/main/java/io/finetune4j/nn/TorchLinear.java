@@ -1,0 +1,74 @@
+package io.finetune4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+
+/** torch's {@code nn.Linear}: {@code y = x W^T + b}, weight stored {@code [out, in]} like torch (one fused libtorch op). */
+public final class TorchLinear extends Module {
+    private final int inFeatures;
+    private final int outFeatures;
+    private final Parameter weight;
+    private final Parameter bias;
+    private LinearAdapter adapter;
+
+    public TorchLinear(ParameterFactory f, int inFeatures, int outFeatures) {
+        this.inFeatures = inFeatures;
+        this.outFeatures = outFeatures;
+        this.weight = register("weight", f.create("weight", new Shape(outFeatures, inFeatures), ParameterFactory.Init.NORMAL, Parameter.Type.WEIGHT));
+        this.bias = register("bias", f.create("bias", new Shape(outFeatures), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
+    }
+
+    /** The result belongs to {@code x}'s manager. */
+    public NDArray forward(NDArray x) {
+        NDArray y = Autocast.linear(x, weight.getArray(), bias.getArray());
+        return adapter == null ? y : y.add(adapter.delta(x));
+    }
+
+    /** Adds {@code adapter}'s term to every later forward (null removes it); used by PEFT-style adapters. */
+    public void setAdapter(LinearAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    public LinearAdapter adapter() {
+        return adapter;
+    }
+
+    public int inFeatures() {
+        return inFeatures;
+    }
+
+    public int outFeatures() {
+        return outFeatures;
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.head()));
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {in.slice(0, in.dimension() - 1).add(outFeatures)};
+    }
+
+    @Override
+    protected String typeName() {
+        return "Linear";
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=True";
+    }
+}

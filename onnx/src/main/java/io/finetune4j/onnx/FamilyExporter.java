@@ -16,6 +16,11 @@ interface FamilyExporter {
 
     void build(Layers layers);
 
+    /** The longest input the model takes (HF's max_position_embeddings, less RoBERTa's padding offset). */
+    default int maxInputLength(ExportSource source) {
+        return source.intField("max_position_embeddings", Integer.MAX_VALUE);
+    }
+
     String INPUT_IDS = "input_ids";
     String ATTENTION_MASK = "attention_mask";
     String TOKEN_TYPE_IDS = "token_type_ids";

@@ -137,6 +137,7 @@ public final class OnnxExporter {
         String external = graph.initializerBytes() > options.externalDataThreshold() ? file.getFileName() + "_data" : null;
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("model_type", source.modelType());
+        metadata.put(OnnxRuntimeModel.MAX_INPUT_LENGTH, Integer.toString(family.maxInputLength(source)));
         metadata.put("quantization", q == Quantization.INT8 ? "dynamic int8: per-channel symmetric 7-bit int8 weights (reduce_range), per-tensor uint8 activations" : "none");
         graph.write(file, options.opset(), external, metadata, producerVersion());
         LOG.info("wrote {} ({} bytes of weights{})", file.getFileName(), graph.initializerBytes(), external == null ? "" : " in " + external);

@@ -35,6 +35,8 @@ public final class OnnxRuntimeModel implements ModelRuntime {
     /** What the pipeline's tokenizer gives the model; a graph input outside this set cannot be fed. */
     static final Set<String> TOKENIZER_OUTPUTS = Set.of(FamilyExporter.INPUT_IDS, FamilyExporter.ATTENTION_MASK, FamilyExporter.TOKEN_TYPE_IDS);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Model metadata key the exporter writes: the longest input in tokens. */
+    static final String MAX_INPUT_LENGTH = "max_input_length";
 
     private final OrtSession session;
     private final Path file;
@@ -93,8 +95,7 @@ public final class OnnxRuntimeModel implements ModelRuntime {
             List<String> inputs = checkInputs(session, file);
             int numLabels = outputWidth(session, file);
             Map<Integer, String> labels = id2label(config, numLabels, dir);
-            JsonNode positions = config.get("max_position_embeddings");
-            int maxPositions = positions != null && positions.canConvertToInt() ? positions.asInt() : Integer.MAX_VALUE;
+            int maxPositions = maxInputLength(session, config);
             return new OnnxRuntimeModel(session, file, inputs, numLabels, labels, maxPositions);
         } catch (RuntimeException e) {
             closeQuietly(session);
@@ -153,6 +154,20 @@ public final class OnnxRuntimeModel implements ModelRuntime {
         } catch (OrtException e) {
             throw new BadInputException("ONNX Runtime cannot read the outputs of " + file + ": " + e.getMessage());
         }
+    }
+
+    /** The exporter's max_input_length metadata, else config.json's max_position_embeddings, else unbounded. */
+    private static int maxInputLength(OrtSession session, JsonNode config) {
+        try {
+            String v = session.getMetadata().getCustomMetadata().get(MAX_INPUT_LENGTH);
+            if (v != null) {
+                return Integer.parseInt(v);
+            }
+        } catch (OrtException | NumberFormatException e) {
+            // fall back to config.json
+        }
+        JsonNode positions = config.get("max_position_embeddings");
+        return positions != null && positions.canConvertToInt() ? positions.asInt() : Integer.MAX_VALUE;
     }
 
     private static JsonNode readConfig(Path dir) {

@@ -12,12 +12,18 @@ import java.util.List;
 final class RobertaExporter implements FamilyExporter {
     @Override
     public List<String> modelTypes() {
-        return List.of("roberta");
+        return List.of("roberta", "xlm-roberta");
     }
 
     @Override
     public List<String> inputs(ExportSource source) {
         return List.of(INPUT_IDS, ATTENTION_MASK);
+    }
+
+    /** Positions start after padding_idx: max_position_embeddings − pad_token_id − 1 usable (514 − 2 = 512 for roberta-base). */
+    @Override
+    public int maxInputLength(ExportSource source) {
+        return source.intField("max_position_embeddings") - source.intField("pad_token_id", 1) - 1;
     }
 
     @Override

@@ -99,6 +99,7 @@ class ReadmeExamplesTest {
         RULES.put("doctor", "as written");
         RULES.put("config", "as written");
         RULES.put("docs", "output compared with the file it is redirected to");
+        RULES.put("export onnx", "as written; results/imdb-quick-onnx is a folder under the temporary folder");
     }
 
     /** Environment variables a README line may set before bin/finetune4j. */
@@ -460,6 +461,7 @@ class ReadmeExamplesTest {
             out.add(switch (a) {
                 case "results/imdb-quick" -> results.toString();
                 case "results/pairs" -> results.toString(); // any BERT folder takes a pair: [CLS] a [SEP] b [SEP]
+                case "results/imdb-quick-onnx" -> results.resolveSibling("imdb-quick-onnx").toString();
                 case "reviews.txt" -> tmp.resolve("reviews.txt").toString();
                 case "scores.jsonl" -> tmp.resolve("scores.jsonl").toString();
                 case "path/to/folder-or-file" -> tmp.resolve("local-data").toString();
@@ -572,11 +574,11 @@ class ReadmeExamplesTest {
 
     @Test
     void aNewBlockWithoutARuleIsNamed() {
-        String readme = "# x\n\n### export — ONNX\n\n```bash\nbin/finetune4j export onnx --model results/imdb-quick\npython3 -c 'print(1)'\n```\n";
+        String readme = "# x\n\n### distill — smaller models\n\n```bash\nbin/finetune4j distill --model results/imdb-quick\npython3 -c 'print(1)'\n```\n";
         List<Block> blocks = bashBlocks(readme);
         assertEquals(1, blocks.size());
-        assertEquals("export — ONNX", blocks.get(0).heading());
-        assertTrue(coverage(blocks.get(0).commands().get(0)).contains("'finetune4j export', which has no rule"));
+        assertEquals("distill — smaller models", blocks.get(0).heading());
+        assertTrue(coverage(blocks.get(0).commands().get(0)).contains("'finetune4j distill', which has no rule"));
         assertTrue(coverage(blocks.get(0).commands().get(1)).contains("runs 'python3'"));
         assertEquals(null, coverage("bin/finetune4j predict --model x \"a [MASK] b\"   # comment [x]"));
         assertEquals(null, coverage("PYTORCH_LIBRARY_PATH=/opt/libtorch/lib bin/finetune4j doctor"));

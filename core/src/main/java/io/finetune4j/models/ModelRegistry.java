@@ -2,6 +2,7 @@ package io.finetune4j.models;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.bert.BertFamily;
+import io.finetune4j.models.roberta.RobertaFamily;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ public final class ModelRegistry {
 
     static {
         register(BertFamily.FAMILY);
+        register(RobertaFamily.ROBERTA);
+        register(RobertaFamily.XLM_ROBERTA);
     }
 
     private ModelRegistry() {}

@@ -21,7 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code serve --model DIR}: the text-classification pipeline behind HTTP on loopback, with dynamic
  * micro-batching. Server settings are ServeOptions' snake_case flags (--port, --max_batch_size, ...).
  */
-@Command(name = "serve", description = "Serve a classifier over HTTP: POST /v1/classify {\"texts\": [...]}, GET /healthz, GET /v1/model.")
+@Command(name = "serve", description = "Serve a classifier over HTTP: TEI's POST /predict, the HF Inference API on POST /, "
+        + "POST /v1/classify, GET /info, /health, /metrics (Prometheus), /openapi.json. Flags: --port, --host, --api_key, "
+        + "--auto_truncate, --max_client_batch_size, --max_batch_size, --max_wait_ms, --queue_capacity, ...")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint folder, PEFT adapter folder, or a known model name.")
     String model;
@@ -40,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServeOptions options = ServeOptions.fromMap(ConfigSources.parseFlags(flags), "flags");
+        ServeOptions options = ServeOptions.fromMap(ConfigSources.parseFlags(flags), "flags").apiKeyFrom(System.getenv());
         TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model).batchSize(options.maxBatchSize());
         if (labels != null) {
             builder.labels(labels);
@@ -60,9 +62,17 @@ final class ServeCommand implements Callable<Integer> {
             info.put("max_length", pipeline.maxLength());
             info.put("parameters", parameters);
             ClassificationServer server = ClassificationServer.builder()
-                    .classifier(pipeline).modelInfo(info).options(options).build();
+                    .classifier(pipeline).modelInfo(info).options(options).modelId(model)
+                    .maxInputLength(pipeline.maxLength()).build();
             server.closeOnShutdown(); // SIGTERM drains queued requests, then stops
-            out.println("serving " + model + " on " + server.uri() + " (POST /v1/classify, GET /healthz, GET /v1/model); Ctrl-C stops");
+            if (!server.isLoopback() && options.apiKey() == null) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("warning: serving on " + server.uri() + " without an API key: anyone who can reach it can use the model;"
+                        + " set --api_key KEY (or " + ServeOptions.API_KEY_ENV + ") or bind to 127.0.0.1");
+                err.flush();
+            }
+            out.println("serving " + model + " on " + server.uri() + " (POST /predict, POST /, POST /v1/classify, GET /info,"
+                    + " GET /health, GET /metrics" + (options.apiKey() != null ? "; API key required" : "") + "); Ctrl-C stops");
             out.flush();
             server.awaitClosed();
         }

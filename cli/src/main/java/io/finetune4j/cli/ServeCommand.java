@@ -1,6 +1,5 @@
 package io.finetune4j.cli;
 
-import ai.djl.nn.Parameter;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.serve.ClassificationServer;
@@ -52,10 +51,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (TextClassificationPipeline pipeline = builder.build()) {
-            long parameters = 0;
-            for (Parameter p : pipeline.model().namedParameters().values()) {
-                parameters += p.getArray().getShape().size();
-            }
+            long parameters = pipeline.runtime().numParameters();
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("model", model);
             info.put("labels", pipeline.labels());

@@ -176,7 +176,8 @@ public final class ClassificationServer implements AutoCloseable {
         out.put("auto_truncate", b.autoTruncate);
         out.put("tokenization_workers", 1);
         out.put("version", b.version);
-        out.put("runtime", b.runtime);
+        out.put("runtime", b.runtime != null ? b.runtime
+                : b.classifier instanceof TextClassificationPipeline p ? p.runtime().name() : "custom");
         out.put("api_key_required", b.apiKey != null);
         return out;
     }
@@ -629,7 +630,7 @@ public final class ClassificationServer implements AutoCloseable {
         private String modelId = "finetune4j";
         private String modelDtype = "float32";
         private Integer maxInputLength;
-        private String runtime = "djl";
+        private String runtime;
         private String version = defaultVersion();
 
         private Builder() {}
@@ -727,7 +728,7 @@ public final class ClassificationServer implements AutoCloseable {
             return this;
         }
 
-        /** GET /info's runtime: djl (default) or onnx. */
+        /** GET /info's runtime (djl, onnx); default: the pipeline's runtime, "custom" for other classifiers. */
         public Builder runtime(String name) {
             this.runtime = name;
             return this;

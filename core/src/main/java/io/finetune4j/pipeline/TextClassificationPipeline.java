@@ -81,7 +81,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         this.stride = b.stride;
         Integer pad = tokenizer.padTokenId();
         this.padId = pad == null ? 0 : pad;
-        this.multiLabel = model instanceof BertPreTrainedModel bert && "multi_label_classification".equals(bert.config().problemType());
+        this.multiLabel = model instanceof DjlRuntime djl && djl.model() instanceof io.finetune4j.model.BertPreTrainedModel bert
+                && "multi_label_classification".equals(bert.config().problemType());
         if (longText == LongTextMode.WINDOWS) {
             int room = maxLength - specialTokenCount(tokenizer);
             if (stride >= room) {

@@ -13,6 +13,7 @@ import io.finetune4j.pipeline.ScoreFunction;
 import io.finetune4j.pipeline.ServeModels;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
+import io.finetune4j.pipeline.TextPair;
 import io.finetune4j.tokenize.EncodeOptions.Side;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -245,12 +246,36 @@ class TeiRoutesTest {
     }
 
     @Test
-    void pairsAreRefusedWith422UntilThePipelineTakesPairs() throws Exception {
-        String single = error(post(server, "/predict", "{\"inputs\": [\"what is it?\", \"a film\"]}"), 422, "validation");
-        assertTrue(single.contains("pairs"), single);
-        String batch = error(post(server, "/predict", "{\"inputs\": [[\"a\", \"b\"], [\"c\"]]}"), 422, "validation");
-        assertTrue(batch.contains("pairs"), batch);
-        error(post(server, "/", "{\"inputs\": {\"text\": \"a\", \"text_pair\": \"b\"}}"), 422, "validation");
+    void pairsAreScoredAsPairsAloneOrMixedWithSingleTexts() throws Exception {
+        String a = "what is the film about?";
+        String b = "a sad story of love";
+        List<LabelScore> expected = pipeline.classifyPairs(List.of(new TextPair(a, b)), 0).get(0);
+        assertNotEquals(direct(pipeline, a + " " + b, ClassifyOptions.defaults()), expected, "a pair is not the joined text");
+
+        JsonNode single = body(post(server, "/predict", JSON.writeValueAsString(Map.of("inputs", List.of(a, b)))));
+        assertScores(expected, single);
+        HttpResponse<String> mixed = post(server, "/predict", JSON.writeValueAsString(Map.of("inputs",
+                List.of(List.of(a, b), List.of("just one text"), List.of(b, a)))));
+        assertEquals(200, mixed.statusCode(), mixed.body());
+        JsonNode batch = body(mixed);
+        assertScores(expected, batch.get(0));
+        assertScores(direct(pipeline, "just one text", ClassifyOptions.defaults()), batch.get(1));
+        assertScores(pipeline.classifyPairs(List.of(new TextPair(b, a)), 0).get(0), batch.get(2));
+        int tokens = pipeline.encodePairs(List.of(new TextPair(a, b))).inputIds()[0].length * 2
+                + pipeline.tokenCounts(List.of("just one text"))[0];
+        assertEquals(tokens, Long.parseLong(mixed.headers().firstValue("x-compute-tokens").orElseThrow()));
+
+        JsonNode hf = body(post(server, "/", JSON.writeValueAsString(Map.of("inputs", Map.of("text", a, "text_pair", b)))));
+        assertScores(expected, hf.get(0));
+
+        // A pair too long: 422 without truncation; truncated longest_first with it.
+        String longA = words(60);
+        String longB = words(30);
+        error(post(server, "/predict", JSON.writeValueAsString(Map.of("inputs", List.of(longA, longB)))), 422, "validation");
+        HttpResponse<String> cut = post(server, "/predict", JSON.writeValueAsString(Map.of("inputs", List.of(longA, longB), "truncate", true)));
+        assertEquals(200, cut.statusCode(), cut.body());
+        assertScores(pipeline.classifyPairs(List.of(new TextPair(longA, longB)), 0).get(0), body(cut));
+        assertEquals(ServeModels.MAX_POSITIONS, Long.parseLong(cut.headers().firstValue("x-compute-tokens").orElseThrow()));
     }
 
     @Test

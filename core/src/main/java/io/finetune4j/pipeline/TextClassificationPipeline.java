@@ -7,6 +7,7 @@ import io.finetune4j.model.SequenceClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
+import io.finetune4j.tokenize.Padder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     private final boolean truncation;
     private final LongTextMode longText;
     private final int stride;
-    private final int padId;
+    private final Padder padder;
     private final boolean multiLabel;
 
     private TextClassificationPipeline(Builder b, ModelRuntime model, AutoTokenizer tokenizer) {
@@ -79,8 +80,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         this.truncation = b.truncation;
         this.longText = b.longText;
         this.stride = b.stride;
-        Integer pad = tokenizer.padTokenId();
-        this.padId = pad == null ? 0 : pad;
+        this.padder = tokenizer.padder();
         this.multiLabel = model instanceof DjlRuntime djl && djl.model() instanceof io.finetune4j.model.BertPreTrainedModel bert
                 && "multi_label_classification".equals(bert.config().problemType());
         if (longText == LongTextMode.WINDOWS) {
@@ -130,10 +130,42 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
 
     /** Scores and window counts; {@code topK <= 0} returns all labels. */
     public List<Prediction> predict(List<String> texts, int topK) {
+        return predict(texts, null, topK);
+    }
+
+    /** Scores each text pair with the pipeline's top_k (HF: {@code classifier({"text": a, "text_pair": b})}). */
+    public List<List<LabelScore>> classifyPairs(List<TextPair> pairs) {
+        return classifyPairs(pairs, topK);
+    }
+
+    /** Scores each text pair; {@code topK <= 0} returns all labels. Pairs are truncated longest_first to max_length. */
+    public List<List<LabelScore>> classifyPairs(List<TextPair> pairs, int topK) {
+        List<List<LabelScore>> out = new ArrayList<>(pairs.size());
+        for (Prediction p : predictPairs(pairs, topK)) {
+            out.add(p.scores());
+        }
+        return out;
+    }
+
+    /** Scores of each text pair (one window each); {@code topK <= 0} returns all labels. */
+    public List<Prediction> predictPairs(List<TextPair> pairs, int topK) {
+        if (longText == LongTextMode.WINDOWS) {
+            throw new BadInputException("long_text windows scores single texts; text pairs are truncated (longest_first) to max_length, "
+                    + "use LongTextMode.TRUNCATE for them");
+        }
+        return predict(pairs.stream().map(TextPair::text).toList(), pairs.stream().map(TextPair::textPair).toList(), topK);
+    }
+
+    /** The model inputs the pipeline builds for these pairs (the tokenizer's pair encoding, truncated as scoring does). */
+    public BatchEncoding encodePairs(List<TextPair> pairs) {
+        return tokenizer.encode(pairs.stream().map(TextPair::text).toList(), pairs.stream().map(TextPair::textPair).toList(), encodeOptions());
+    }
+
+    private List<Prediction> predict(List<String> texts, List<String> pairs, int topK) {
         if (texts.isEmpty()) {
             return List.of();
         }
-        Scored scored = run(texts, ScoreFunction.SOFTMAX, truncation, EncodeOptions.Side.RIGHT);
+        Scored scored = run(texts, pairs, ScoreFunction.SOFTMAX, truncation, EncodeOptions.Side.RIGHT);
         List<Prediction> out = new ArrayList<>(texts.size());
         for (int s = 0; s < texts.size(); s++) {
             out.add(new Prediction(Softmax.labelScores(scored.scores[s], labels, topK), scored.windows[s]));
@@ -148,14 +180,11 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
      */
     @Override
     public ClassifyResult classify(List<String> texts, List<String> textPairs, ClassifyOptions options) {
-        if (textPairs != null) {
-            throw new UnsupportedOperationException("pairs are not supported yet");
-        }
         if (texts.isEmpty()) {
             return new ClassifyResult(List.of(), 0, 0);
         }
         boolean cut = options.truncate() == null ? truncation : options.truncate();
-        Scored scored = run(texts, options.function().resolve(labels.size(), multiLabel), cut, options.truncationSide());
+        Scored scored = run(texts, textPairs, options.function().resolve(labels.size(), multiLabel), cut, options.truncationSide());
         List<Classification> out = new ArrayList<>(texts.size());
         for (int s = 0; s < texts.size(); s++) {
             out.add(new Classification(Softmax.labelScores(scored.scores[s], labels, options.topK()), scored.logits[s], scored.tokens[s]));
@@ -167,9 +196,15 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     private record Scored(double[][] scores, float[][] logits, int[] windows, int[] tokens, long tokenizationNanos,
                           long inferenceNanos) {}
 
-    private Scored run(List<String> texts, ScoreFunction function, boolean cut, EncodeOptions.Side side) {
+    /** {@code pairs}: one second text per text, or null for single texts. */
+    private Scored run(List<String> texts, List<String> pairs, ScoreFunction function, boolean cut, EncodeOptions.Side side) {
+        if (pairs != null && longText == LongTextMode.WINDOWS) {
+            throw new BadInputException("long_text windows scores single texts; text pairs are truncated (longest_first) to max_length, "
+                    + "use LongTextMode.TRUNCATE for them");
+        }
         long start = System.nanoTime();
-        BatchEncoding enc = tokenizer.encode(texts, encodeOptions(cut, side));
+        EncodeOptions options = encodeOptions(cut, side);
+        BatchEncoding enc = pairs == null ? tokenizer.encode(texts, options) : tokenizer.encode(texts, pairs, options);
         int rows = enc.size();
         int[] sample = enc.overflowToSampleMapping();
         if (sample == null) {
@@ -272,14 +307,9 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
             long[] idData = new long[b * width];
             long[] typeData = new long[b * width];
             long[] maskData = new long[b * width];
-            Arrays.fill(idData, padId);
             for (int k = 0; k < b; k++) {
                 int r = order[from + k];
-                for (int t = 0; t < ids[r].length; t++) {
-                    idData[k * width + t] = ids[r][t];
-                    typeData[k * width + t] = types[r][t];
-                    maskData[k * width + t] = 1;
-                }
+                padder.fillRow(idData, typeData, maskData, k, width, ids[r], types[r], null);
             }
             float[] logits = runtime.logits(idData, maskData, typeData, b, width);
             for (int k = 0; k < b; k++) {

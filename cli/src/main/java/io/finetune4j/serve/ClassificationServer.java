@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *   <li>its own: {@code POST /v1/classify} {@code {"texts": [...], "top_k": 1}}, {@code GET /healthz},
  *       {@code /v1/model}, {@code /v1/stats}.</li>
  * </ul>
- * Plus {@code GET /ping} (as /health) and {@code GET /openapi.json}. With an API key every route
+ * Plus {@code GET /ping} (as /health) and {@code GET /openapi.json}. Built with {@link Builder#loading} the server listens
+ * before the model is there and answers 503 ("loading") until it is. With an API key every route
  * but {@code /health}, {@code /healthz} and {@code /ping} needs {@code Authorization: Bearer KEY}
  * (compared in constant time), else 401.
  *
@@ -83,11 +84,13 @@ public final class ClassificationServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService httpThreads;
-    private final MicroBatcher batcher;
     private final ServerMetrics metrics;
-    private final TextClassifier classifier;
-    private final Map<String, Object> modelInfo;
-    private final Map<String, Object> info;
+    private final Builder settings;
+    /** Null while the model loads (see {@link Builder#loading}); set once. */
+    private volatile MicroBatcher batcher;
+    private volatile Map<String, Object> modelInfo;
+    private volatile Map<String, Object> info;
+    private volatile String loadFailure;
     private final int maxBodyBytes;
     private final int maxClientBatchSize;
     private final boolean autoTruncate;
@@ -112,14 +115,12 @@ public final class ClassificationServer implements AutoCloseable {
     }
 
     private ClassificationServer(Builder b) {
-        this.classifier = b.classifier;
+        this.settings = b;
         this.maxBodyBytes = b.maxBodyBytes;
         this.maxClientBatchSize = b.maxClientBatchSize;
         this.autoTruncate = b.autoTruncate;
         this.apiKeyDigest = b.apiKey == null ? null : sha256(b.apiKey);
         this.drainTimeout = b.drainTimeout;
-        this.modelInfo = b.modelInfo != null ? new LinkedHashMap<>(b.modelInfo)
-                : new LinkedHashMap<>(Map.of("labels", b.classifier.labels()));
         InetSocketAddress address = new InetSocketAddress(b.host, b.port);
         if (address.isUnresolved()) {
             throw new BadInputException("host '" + b.host + "' is not a known address; use e.g. 127.0.0.1 or 0.0.0.0");
@@ -132,11 +133,13 @@ public final class ClassificationServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the HTTP server on " + b.host + ":" + b.port, e);
         }
-        MicroBatcher[] holder = new MicroBatcher[1];
-        this.metrics = new ServerMetrics(() -> holder[0] == null ? 0 : holder[0].queueDepth());
-        this.batcher = new MicroBatcher(b.classifier, b.maxBatchSize, b.maxWaitMillis, b.queueCapacity, metrics);
-        holder[0] = batcher;
-        this.info = info(b);
+        this.metrics = new ServerMetrics(() -> {
+            MicroBatcher current = batcher;
+            return current == null ? 0 : current.queueDepth();
+        });
+        if (b.classifier != null) {
+            ready(b.classifier);
+        }
         AtomicInteger threadNo = new AtomicInteger();
         this.httpThreads = Executors.newFixedThreadPool(b.workerThreads, r -> {
             Thread t = new Thread(r, "finetune4j-http-" + threadNo.incrementAndGet());
@@ -151,10 +154,42 @@ public final class ClassificationServer implements AutoCloseable {
                     + " (or FINETUNE4J_API_KEY) or bind to 127.0.0.1", uri());
         }
         LOG.info("serving on {}", uri());
+        if (b.classifier == null) {
+            b.loading.whenComplete((classifier, error) -> {
+                if (error == null) {
+                    ready(classifier);
+                } else {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    loadFailure = describe(cause);
+                }
+            });
+        }
     }
 
-    private Map<String, Object> info(Builder b) {
-        List<String> labels = b.classifier.labels();
+    /** The model is there: start batching and fix what /info and /v1/model answer. */
+    private synchronized void ready(TextClassifier classifier) {
+        if (closing.get() || batcher != null) {
+            return;
+        }
+        Builder b = settings;
+        modelInfo = b.modelInfo != null ? new LinkedHashMap<>(b.modelInfo) : new LinkedHashMap<>(Map.of("labels", classifier.labels()));
+        info = info(b, classifier);
+        batcher = new MicroBatcher(classifier, b.maxBatchSize, b.maxWaitMillis, b.queueCapacity, metrics);
+    }
+
+    /** The batcher, or 503 while the model is loading (or failed to load). */
+    private MicroBatcher requireReady() {
+        MicroBatcher current = batcher;
+        if (current == null) {
+            String failed = loadFailure;
+            throw new HttpError(503, failed != null ? "the model failed to load: " + failed : "the model is loading; retry shortly",
+                    "unhealthy");
+        }
+        return current;
+    }
+
+    private static Map<String, Object> info(Builder b, TextClassifier classifier) {
+        List<String> labels = classifier.labels();
         Map<String, String> id2label = new LinkedHashMap<>();
         Map<String, Integer> label2id = new LinkedHashMap<>();
         for (int i = 0; i < labels.size(); i++) {
@@ -162,7 +197,7 @@ public final class ClassificationServer implements AutoCloseable {
             label2id.put(labels.get(i), i);
         }
         int maxInput = b.maxInputLength != null ? b.maxInputLength
-                : b.classifier instanceof TextClassificationPipeline p ? p.maxLength() : 512;
+                : classifier instanceof TextClassificationPipeline p ? p.maxLength() : 512;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model_id", b.modelId);
         out.put("model_sha", null);
@@ -177,7 +212,7 @@ public final class ClassificationServer implements AutoCloseable {
         out.put("tokenization_workers", 1);
         out.put("version", b.version);
         out.put("runtime", b.runtime != null ? b.runtime
-                : b.classifier instanceof TextClassificationPipeline p ? p.runtime().name() : "custom");
+                : classifier instanceof TextClassificationPipeline p ? p.runtime().name() : "custom");
         out.put("api_key_required", b.apiKey != null);
         return out;
     }
@@ -208,13 +243,20 @@ public final class ClassificationServer implements AutoCloseable {
         return server.getAddress().getAddress().isLoopbackAddress();
     }
 
+    /** The batcher's counters (all 0 while the model loads). */
     public MicroBatcher.Stats stats() {
-        return batcher.stats();
+        MicroBatcher current = batcher;
+        return current == null ? new MicroBatcher.Stats(0, 0, 0, 0, 0, 0, 0) : current.stats();
     }
 
-    /** What GET /info answers. */
+    /** What GET /info answers; null while the model loads. */
     public Map<String, Object> info() {
         return info;
+    }
+
+    /** Whether the model is loaded and requests are scored. */
+    public boolean isReady() {
+        return batcher != null;
     }
 
     /**
@@ -232,7 +274,11 @@ public final class ClassificationServer implements AutoCloseable {
         // new requests get 503 from here on, queued texts finish, their responses are written,
         // and only then is the listener closed.
         long deadline = System.nanoTime() + drainTimeout.toNanos();
-        boolean drained = batcher.close(drainTimeout);
+        MicroBatcher current;
+        synchronized (this) {
+            current = batcher; // ready() starts none once closing is set
+        }
+        boolean drained = current == null || current.close(drainTimeout);
         try {
             drained &= awaitNoExchanges(deadline);
             server.stop(0);
@@ -314,20 +360,22 @@ public final class ClassificationServer implements AutoCloseable {
                 }
                 case "/healthz" -> {
                     requireMethod(method, "GET");
-                    boolean up = !closing.get();
-                    send(call, up ? 200 : 503, Map.of("status", up ? "ok" : "shutting_down"));
+                    String status = closing.get() ? "shutting_down" : batcher == null ? "loading" : "ok";
+                    send(call, status.equals("ok") ? 200 : 503, Map.of("status", status));
                 }
                 case "/info" -> {
                     requireMethod(method, "GET");
+                    requireReady();
                     send(call, 200, info);
                 }
                 case "/v1/model" -> {
                     requireMethod(method, "GET");
+                    requireReady();
                     send(call, 200, modelInfo);
                 }
                 case "/v1/stats" -> {
                     requireMethod(method, "GET");
-                    send(call, 200, statsJson());
+                    send(call, 200, statsJson(requireReady()));
                 }
                 case "/metrics" -> {
                     requireMethod(method, "GET");
@@ -390,13 +438,14 @@ public final class ClassificationServer implements AutoCloseable {
 
     private void classify(Call call) {
         refuseWhileClosing();
+        MicroBatcher batcher = requireReady();
         ClassifyRequest request = ClassifyRequest.parse(readBody(call.exchange), json);
         call.texts = request.texts().size();
         if (request.texts().size() > batcher.queueCapacity()) {
             throw new HttpError(413, "field 'texts' holds " + request.texts().size()
                     + " texts; this server accepts at most " + batcher.queueCapacity() + " per request (queue_capacity)");
         }
-        submit(call, request.texts(), null, ClassifyOptions.defaults().withTopK(request.topK()))
+        submit(batcher, call, request.texts(), null, ClassifyOptions.defaults().withTopK(request.topK()))
                 .whenCompleteAsync((outcome, error) -> {
                     if (error == null) {
                         timingHeaders(call, outcome, characters(request.texts(), null));
@@ -409,6 +458,7 @@ public final class ClassificationServer implements AutoCloseable {
 
     private void predict(Call call, PredictRequest.Form form) {
         refuseWhileClosing();
+        MicroBatcher batcher = requireReady();
         PredictRequest request = PredictRequest.parse(readBody(call.exchange), json, form, autoTruncate);
         call.texts = request.size();
         if (request.size() > maxClientBatchSize) {
@@ -419,7 +469,7 @@ public final class ClassificationServer implements AutoCloseable {
             throw new HttpError(413, "batch size " + request.size() + " > queue_capacity " + batcher.queueCapacity()
                     + "; send fewer inputs per request", "validation");
         }
-        submit(call, request.texts(), request.pairs(), request.options())
+        submit(batcher, call, request.texts(), request.pairs(), request.options())
                 .whenCompleteAsync((outcome, error) -> {
                     if (error != null) {
                         sendFailure(call, error, true);
@@ -442,7 +492,7 @@ public final class ClassificationServer implements AutoCloseable {
     }
 
     /** Queues texts; queue full is 429 with Retry-After, closing 503. */
-    private CompletableFuture<MicroBatcher.Outcome> submit(Call call, List<String> texts, List<String> pairs,
+    private static CompletableFuture<MicroBatcher.Outcome> submit(MicroBatcher batcher, Call call, List<String> texts, List<String> pairs,
                                                            ClassifyOptions options) {
         try {
             return batcher.submit(texts, pairs, options);
@@ -498,12 +548,13 @@ public final class ClassificationServer implements AutoCloseable {
 
     /**
      * 200 when the model answers: a model call succeeded in the last 5 s, or a one-text probe
-     * through the queue succeeds within 10 s; 503 while shutting down or when the probe fails.
+     * through the queue succeeds within 10 s; 503 while loading, shutting down or when the probe fails.
      */
     private void health(Call call) {
         if (closing.get()) {
             throw new HttpError(503, "the server is shutting down", "unhealthy");
         }
+        MicroBatcher batcher = requireReady();
         if (batcher.answeredWithin(FRESH_NANOS)) {
             send(call, 200, Map.of("status", "ok"));
             return;
@@ -553,7 +604,7 @@ public final class ClassificationServer implements AutoCloseable {
                 + " bytes (max_body_bytes); send fewer or shorter texts per request", "validation");
     }
 
-    private Map<String, Object> statsJson() {
+    private static Map<String, Object> statsJson(MicroBatcher batcher) {
         MicroBatcher.Stats s = batcher.stats();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("requests", s.requests());
@@ -615,6 +666,7 @@ public final class ClassificationServer implements AutoCloseable {
     /** Settings for {@link ClassificationServer}; {@link #build()} binds the port and starts serving. */
     public static final class Builder {
         private TextClassifier classifier;
+        private CompletableFuture<? extends TextClassifier> loading;
         private Map<String, ?> modelInfo;
         private String host = "127.0.0.1";
         private int port = 0;
@@ -635,9 +687,22 @@ public final class ClassificationServer implements AutoCloseable {
 
         private Builder() {}
 
-        /** The model behind the service (required). */
+        /** The model behind the service (this or {@link #loading}). */
         public Builder classifier(TextClassifier classifier) {
             this.classifier = classifier;
+            this.loading = null;
+            return this;
+        }
+
+        /**
+         * A model still loading: the server listens at once and answers 503 ({@code /health},
+         * {@code /healthz}, the model routes) until {@code classifier} completes; if it fails, 503
+         * with the reason. A {@link #modelInfo} map is copied when the model is there, so it may be
+         * filled while loading.
+         */
+        public Builder loading(CompletableFuture<? extends TextClassifier> classifier) {
+            this.loading = classifier;
+            this.classifier = null;
             return this;
         }
 
@@ -757,7 +822,9 @@ public final class ClassificationServer implements AutoCloseable {
 
         /** Binds and starts the server. */
         public ClassificationServer build() {
-            Objects.requireNonNull(classifier, "classifier");
+            if (classifier == null && loading == null) {
+                throw new NullPointerException("classifier (or loading)");
+            }
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(drainTimeout, "drainTimeout");
             if (port < 0 || port > 65535) {

@@ -163,4 +163,35 @@ class ApiKeyAndOverloadTest {
         assertError(send(request(server, "/predict", null).POST(json("{\"inputs\": [\"good\", \"pair\"]}")).build()),
                 422, "validation");
     }
+
+    @Test
+    void whileTheModelLoadsHealthAndModelRoutesAre503ThenItServes() throws Exception {
+        CompletableFuture<io.finetune4j.pipeline.TextClassifier> loading = new CompletableFuture<>();
+        ClassificationServer server = start(ClassificationServer.builder().loading(loading));
+        assertTrue(!server.isReady());
+        HttpResponse<String> health = send(request(server, "/health", null).GET().build());
+        assertError(health, 503, "unhealthy");
+        assertTrue(health.body().contains("loading"), health.body());
+        assertEquals(503, send(request(server, "/healthz", null).GET().build()).statusCode());
+        assertError(send(request(server, "/predict", null).POST(json("{\"inputs\": \"good\"}")).build()), 503, "unhealthy");
+        assertError(send(request(server, "/info", null).GET().build()), 503, "unhealthy");
+        assertEquals(200, send(request(server, "/metrics", null).GET().build()).statusCode());
+
+        loading.complete(new KeywordClassifier());
+        await("ready", server::isReady);
+        assertEquals(200, send(request(server, "/health", null).GET().build()).statusCode());
+        assertEquals(200, send(request(server, "/predict", null).POST(json("{\"inputs\": \"good\"}")).build()).statusCode());
+        assertEquals("NEGATIVE", JSON.readTree(send(request(server, "/info", null).GET().build()).body())
+                .get("model_type").get("classifier").get("id2label").get("0").asText());
+    }
+
+    @Test
+    void aModelThatFailedToLoadIs503WithTheReason() throws Exception {
+        CompletableFuture<io.finetune4j.pipeline.TextClassifier> loading = new CompletableFuture<>();
+        ClassificationServer server = start(ClassificationServer.builder().loading(loading));
+        loading.completeExceptionally(new IllegalStateException("no model.safetensors in /models/x"));
+        HttpResponse<String> health = send(request(server, "/health", null).GET().build());
+        assertError(health, 503, "unhealthy");
+        assertTrue(health.body().contains("failed to load: no model.safetensors"), health.body());
+    }
 }

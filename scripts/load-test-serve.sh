@@ -3,7 +3,7 @@
 # CONNECTIONS (default "1 8 32 128") connections, DURATION seconds each, on loopback, after a 5 s warm-up.
 # Prints the CPU, the server's RSS before and after, and per level wrk's requests/s, latency percentiles and
 # non-2xx count, then a Markdown table of them (for docs/BENCHMARKS.md). Extra serve flags go in SERVE_FLAGS
-# (e.g. SERVE_FLAGS="--runtime onnx").
+# (e.g. SERVE_FLAGS="--runtime onnx"); MAX_LENGTH (default 128) is passed as --max_length.
 # Usage: scripts/load-test-serve.sh MODEL_DIR [PORT] [DURATION] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ levels="${4:-1 8 32 128}"
 url="http://127.0.0.1:$port"
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 3; }
 # shellcheck disable=SC2086
-bin/finetune4j serve --model "$model" --labels negative,positive --port "$port" --max_length 128 ${SERVE_FLAGS:-} &
+bin/finetune4j serve --model "$model" --labels negative,positive --port "$port" --max_length "${MAX_LENGTH:-128}" ${SERVE_FLAGS:-} &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 180); do

@@ -59,7 +59,7 @@ class TextPairTaskTest {
                 "num_train_epochs: 6",
                 "per_device_train_batch_size: 16",
                 "eval_strategy: epoch",
-                "save_strategy: no",
+                "save_strategy: \"no\"",
                 "logging_steps: 20",
                 "disable_tqdm: true",
                 ""));

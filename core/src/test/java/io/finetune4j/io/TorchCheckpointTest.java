@@ -110,4 +110,37 @@ class TorchCheckpointTest {
         assertTrue(e.getMessage().contains(file.getFileName().toString()), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
+
+    /** Files written by real torch.save (tests/fixtures/make_pytorch_bin_fixtures.py, PyTorch 1.13), when present. */
+    @Test
+    void readsWhatRealTorchSaveWrote() throws Exception {
+        Path fixtures = Path.of("tests/fixtures/pytorch");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(fixtures.resolve("state-dict.bin")), "no torch.save fixtures");
+        com.fasterxml.jackson.databind.JsonNode expected = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(fixtures.resolve("expected.json").toFile());
+        Map<String, Tensor> t = TorchCheckpoint.read(fixtures.resolve("state-dict.bin"));
+        List<String> names = new java.util.ArrayList<>();
+        expected.fieldNames().forEachRemaining(names::add);
+        assertEquals(names, List.copyOf(t.keySet()), "every tensor, in state-dict order");
+        for (String name : names) {
+            com.fasterxml.jackson.databind.JsonNode e = expected.get(name);
+            Tensor tensor = t.get(name);
+            long[] shape = new long[e.get("shape").size()];
+            for (int i = 0; i < shape.length; i++) shape[i] = e.get("shape").get(i).asLong();
+            assertArrayEquals(shape, tensor.shape(), name);
+            com.fasterxml.jackson.databind.JsonNode values = e.get("values");
+            if (e.get("dtype").asText().equals("int64")) {
+                assertEquals(Tensor.DType.I64, tensor.dtype(), name);
+                for (int i = 0; i < values.size(); i++) assertEquals(values.get(i).asLong(), tensor.data().getLong(8 * i), name);
+            } else {
+                assertEquals(Tensor.DType.F32, tensor.dtype(), name + " (float16/bfloat16 come back as float32)");
+                float[] v = tensor.toFloats();
+                assertEquals(values.size(), v.length, name);
+                for (int i = 0; i < v.length; i++) assertEquals((float) values.get(i).asDouble(), v[i], 0f, name + "[" + i + "]");
+            }
+        }
+        BadInputException e = assertThrows(BadInputException.class, () -> TorchCheckpoint.read(fixtures.resolve("malicious.bin")));
+        assertTrue(e.getMessage().contains("'posix.system'"), e.getMessage());
+        assertFalse(Files.exists(Path.of("/tmp/finetune4j-pwned")));
+    }
 }

@@ -85,6 +85,22 @@ class PadderTest {
     }
 
     @Test
+    void aFolderWithOnlyTokenizerJsonFindsRobertaStylePadToken() throws Exception {
+        Path f = Files.createDirectories(dir.resolve("json-only"));
+        Files.write(f.resolve(BertTokenizerFiles.VOCAB), List.of("[CLS]", "<pad>", "[SEP]", "[UNK]", "<mask>", "a"));
+        BertTokenizerFiles.write(f, true, 512);
+        Files.delete(f.resolve(BertTokenizerFiles.TOKENIZER_CONFIG));
+        Files.delete(f.resolve(BertTokenizerFiles.SPECIAL_TOKENS_MAP));
+        Files.delete(f.resolve(BertTokenizerFiles.VOCAB));
+        try (AutoTokenizer tok = AutoTokenizer.fromPretrained(f)) {
+            assertEquals("<pad>", tok.padToken());
+            assertEquals(1, tok.padder().padTokenId());
+            assertEquals("<mask>", tok.maskToken());
+            assertEquals(4, tok.maskTokenId());
+        }
+    }
+
+    @Test
     void fillRowKeepsAnAlreadyPaddedRowsMask() {
         long[] ids = new long[6];
         long[] types = new long[6];

@@ -35,6 +35,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max_length", description = "Tokens per text (default: the model's maximum).")
     Integer maxLength;
 
+    @Option(names = "--runtime", paramLabel = "djl|onnx", defaultValue = "djl",
+            description = "djl: the safetensors checkpoint on libtorch; onnx: a folder from `export onnx` on ONNX Runtime (default: ${DEFAULT-VALUE}).")
+    String runtime;
+
+    @Option(names = "--quantized", description = "With --runtime onnx: serve onnx/model_quantized.onnx (int8).")
+    boolean quantized;
+
     @Unmatched
     List<String> flags = new ArrayList<>();
 
@@ -44,7 +51,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServeOptions options = ServeOptions.fromMap(ConfigSources.parseFlags(flags), "flags").apiKeyFrom(System.getenv());
-        TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model).batchSize(options.maxBatchSize());
+        TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model).batchSize(options.maxBatchSize())
+                .runtime(runtime).quantized(quantized);
         if (labels != null) {
             builder.labels(labels);
         }
@@ -78,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
             info.put("labels", pipeline.labels());
             info.put("max_length", pipeline.maxLength());
             info.put("parameters", pipeline.runtime().numParameters());
-            info.put("runtime", pipeline.runtime().name());
+            info.put("runtime", pipeline.runtime().name() + (quantized ? " int8" : ""));
             loading.complete(pipeline);
             out.println("serving " + model + " on " + server.uri() + " (POST /predict, POST /, POST /v1/classify, GET /info,"
                     + " GET /health, GET /metrics" + (options.apiKey() != null ? "; API key required" : "") + "); Ctrl-C stops");

@@ -1,9 +1,9 @@
 package io.finetune4j.pipeline;
 
-import ai.djl.Device;
-import io.finetune4j.model.BertConfig;
-import io.finetune4j.model.BertForSequenceClassification;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,24 +17,19 @@ public final class ServeModels {
 
     private ServeModels() {}
 
-    /** A single-label classifier with {@code numLabels} named labels. */
+    /** A single-label classifier with {@code id2label}'s labels. */
     public static Path classifier(Path parent, Map<Integer, String> id2label) throws IOException {
         return TinyCheckpoints.classifier(parent, id2label.size(), id2label);
     }
 
-    /** A multi-label classifier (config.json problem_type multi_label_classification). */
+    /** A multi-label classifier: a tiny classifier whose config.json says problem_type multi_label_classification. */
     public static Path multiLabel(Path parent, int numLabels) throws IOException {
-        BertConfig base = TinyCheckpoints.config(numLabels);
-        BertConfig config = new BertConfig(base.vocabSize(), base.hiddenSize(), base.numHiddenLayers(), base.numAttentionHeads(),
-                base.intermediateSize(), base.hiddenAct(), base.hiddenDropoutProb(), base.attentionProbsDropoutProb(),
-                base.maxPositionEmbeddings(), base.typeVocabSize(), base.initializerRange(), base.layerNormEps(), base.padTokenId(),
-                base.positionEmbeddingType(), base.classifierDropout(), base.id2label(), "multi_label_classification",
-                base.architectures(), base.transformersVersion(), base.extra());
-        Path dir = parent.resolve("multi-label-" + numLabels);
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 13, Device.cpu())) {
-            model.savePretrained(dir);
-        }
-        TinyCheckpoints.writeTokenizer(dir);
+        Path dir = TinyCheckpoints.classifier(Files.createDirectories(parent.resolve("multi-label")), numLabels, null);
+        ObjectMapper json = new ObjectMapper();
+        Path config = dir.resolve("config.json");
+        ObjectNode root = (ObjectNode) json.readTree(config.toFile());
+        root.put("problem_type", "multi_label_classification");
+        json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), root);
         return dir;
     }
 }

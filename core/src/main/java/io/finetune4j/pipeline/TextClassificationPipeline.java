@@ -81,8 +81,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         this.longText = b.longText;
         this.stride = b.stride;
         this.padder = tokenizer.padder();
-        this.multiLabel = model instanceof DjlRuntime djl && djl.model() instanceof io.finetune4j.model.BertPreTrainedModel bert
-                && "multi_label_classification".equals(bert.config().problemType());
+        this.multiLabel = isMultiLabel(b.configDir);
         if (longText == LongTextMode.WINDOWS) {
             int room = maxLength - specialTokenCount(tokenizer);
             if (stride >= room) {
@@ -404,6 +403,20 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         return requested;
     }
 
+    /** config.json's problem_type says multi_label_classification (any runtime's folder has config.json). */
+    private static boolean isMultiLabel(Path dir) {
+        Path config = dir == null ? null : dir.resolve("config.json");
+        if (config == null || !Files.isRegularFile(config)) {
+            return false;
+        }
+        try {
+            return "multi_label_classification".equals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile())
+                    .path("problem_type").asText(null));
+        } catch (java.io.IOException e) {
+            return false; // the model loader reports a broken config.json
+        }
+    }
+
     static int specialTokenCount(AutoTokenizer tokenizer) {
         BatchEncoding empty = tokenizer.encode("", EncodeOptions.builder().returnTokenTypeIds(false).returnAttentionMask(false).build());
         return empty.inputIds()[0].length;
@@ -426,6 +439,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         private Device device;
         private LongTextMode longText = LongTextMode.TRUNCATE;
         private int stride = 128;
+        /** Where config.json was found (set by build(); read for problem_type). */
+        private Path configDir;
 
         private Builder() {}
 
@@ -571,6 +586,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                     }
                     tok = AutoTokenizer.fromPretrained(dir);
                 }
+                configDir = adapterBase != null ? adapterBase : modelDir != null ? modelDir
+                        : m instanceof DjlRuntime djl ? djl.sourceDir() : null;
                 return new TextClassificationPipeline(this, m, tok);
             } catch (RuntimeException e) {
                 if (tokenizerInstance == null && tok != null) {

@@ -66,6 +66,8 @@ class ReadmeServeExamplesTest {
                 }
                 HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, response.statusCode(), line + " -> " + response.body());
+                String body = response.body().strip();
+                assertTrue(body.startsWith("{") || body.startsWith("["), line + " answers JSON: " + body);
                 curls++;
             }
             assertTrue(curls >= 5, "the block shows the routes");

@@ -2,6 +2,7 @@ package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.pipeline.TextClassificationPipeline;
+import io.finetune4j.pipeline.TextClassifier;
 import io.finetune4j.serve.ClassificationServer;
 import io.finetune4j.serve.ServeOptions;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code serve --model DIR}: the text-classification pipeline behind HTTP on loopback, with dynamic
  * micro-batching. Server settings are ServeOptions' snake_case flags (--port, --max_batch_size, ...).
  */
-@Command(name = "serve", description = "Serve a classifier over HTTP: POST /v1/classify {\"texts\": [...]}, GET /healthz, GET /v1/model.")
+@Command(name = "serve", description = "Serve a classifier over HTTP: TEI's POST /predict, the HF Inference API on POST /, "
+        + "POST /v1/classify, GET /info, /health, /metrics (Prometheus), /openapi.json. Flags: --port, --host, --api_key, "
+        + "--auto_truncate, --max_client_batch_size, --max_batch_size, --max_wait_ms, --queue_capacity, ...")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint folder, PEFT adapter folder, or a known model name.")
     String model;
@@ -46,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServeOptions options = ServeOptions.fromMap(ConfigSources.parseFlags(flags), "flags");
+        ServeOptions options = ServeOptions.fromMap(ConfigSources.parseFlags(flags), "flags").apiKeyFrom(System.getenv());
         TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model).batchSize(options.maxBatchSize())
                 .runtime(runtime).quantized(quantized);
         if (labels != null) {
@@ -56,18 +60,36 @@ final class ServeCommand implements Callable<Integer> {
             builder.maxLength(maxLength);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (TextClassificationPipeline pipeline = builder.build()) {
-            long parameters = pipeline.runtime().numParameters();
-            Map<String, Object> info = new LinkedHashMap<>();
+        // Listen first, load second: while the model loads, /health answers 503 (loading) instead of refusing connections.
+        CompletableFuture<TextClassifier> loading = new CompletableFuture<>();
+        Map<String, Object> info = new LinkedHashMap<>();
+        ClassificationServer server = ClassificationServer.builder()
+                .loading(loading).modelInfo(info).options(options).modelId(model).build();
+        Thread hook = server.closeOnShutdown(); // SIGTERM drains queued requests, then stops
+        if (!server.isLoopback() && options.apiKey() == null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("warning: serving on " + server.uri() + " without an API key: anyone who can reach it can use the model;"
+                    + " set --api_key KEY (or " + ServeOptions.API_KEY_ENV + ") or bind to 127.0.0.1");
+            err.flush();
+        }
+        TextClassificationPipeline pipeline;
+        try {
+            pipeline = builder.build();
+        } catch (RuntimeException e) {
+            loading.completeExceptionally(e);
+            server.close();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            throw e;
+        }
+        try (pipeline) {
             info.put("model", model);
             info.put("labels", pipeline.labels());
             info.put("max_length", pipeline.maxLength());
-            info.put("parameters", parameters);
+            info.put("parameters", pipeline.runtime().numParameters());
             info.put("runtime", pipeline.runtime().name() + (quantized ? " int8" : ""));
-            ClassificationServer server = ClassificationServer.builder()
-                    .classifier(pipeline).modelInfo(info).options(options).build();
-            server.closeOnShutdown(); // SIGTERM drains queued requests, then stops
-            out.println("serving " + model + " on " + server.uri() + " (POST /v1/classify, GET /healthz, GET /v1/model); Ctrl-C stops");
+            loading.complete(pipeline);
+            out.println("serving " + model + " on " + server.uri() + " (POST /predict, POST /, POST /v1/classify, GET /info,"
+                    + " GET /health, GET /metrics" + (options.apiKey() != null ? "; API key required" : "") + "); Ctrl-C stops");
             out.flush();
             server.awaitClosed();
         }

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.finetune4j.BadInputException;
+import io.finetune4j.pipeline.Classification;
+import io.finetune4j.pipeline.ClassifyOptions;
+import io.finetune4j.pipeline.InputTooLongException;
+import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
 import java.io.IOException;
@@ -13,56 +17,110 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP service around a {@link TextClassifier}, on the JDK's built-in HTTP server:
+ * The HTTP service around a {@link TextClassifier}, on the JDK's built-in HTTP server. It speaks
+ * three dialects:
  * <ul>
- *   <li>{@code POST /v1/classify} {@code {"texts": ["..."], "top_k": 1}} (or {@code {"text": "..."}})
- *       → {@code {"results": [[{"label": "POSITIVE", "score": 0.98}], ...]}}, one list per text;</li>
- *   <li>{@code GET /healthz} → {@code {"status": "ok"}} (503 {@code shutting_down} while closing);</li>
- *   <li>{@code GET /v1/model} → the model info given to the builder;</li>
- *   <li>{@code GET /v1/stats} → the {@link MicroBatcher} counters.</li>
+ *   <li>Text Embeddings Inference (TEI): {@code POST /predict} (also {@code POST /invocations} and,
+ *       see below, {@code POST /}) with {@code {"inputs", "truncate", "truncation_direction",
+ *       "raw_scores"}}, {@code GET /info}, {@code GET /health}, {@code GET /metrics} (Prometheus),
+ *       TEI's timing headers ({@code x-total-time}, {@code x-queue-time}, ...) and error bodies
+ *       {@code {"error", "error_type"}};</li>
+ *   <li>the HF Inference API: {@code POST /} with {@code {"inputs", "parameters": {"top_k",
+ *       "function_to_apply"}}}, answered {@code [[{"label", "score"}, ...]]} as the official clients
+ *       expect. {@code POST /} is the HF form unless the body carries one of TEI's own keys
+ *       ({@code truncate}, {@code truncation_direction}, {@code raw_scores}) and no {@code parameters}
+ *       (see {@link PredictRequest});</li>
+ *   <li>its own: {@code POST /v1/classify} {@code {"texts": [...], "top_k": 1}}, {@code GET /healthz},
+ *       {@code /v1/model}, {@code /v1/stats}.</li>
  * </ul>
- * Errors are {@code {"error": "..."}} with 400 (bad body, names the field), 404, 405, 413 (body too
- * large), 503 (queue full, with Retry-After; or shutting down) and 500 (the classifier failed).
- * Texts from concurrent requests are scored together by a {@link MicroBatcher}; request threads
- * never wait on the model: a response is written when its batch completes.
+ * Plus {@code GET /ping} (as /health) and {@code GET /openapi.json}. Built with {@link Builder#loading} the server listens
+ * before the model is there and answers 503 ("loading") until it is. With an API key every route
+ * but {@code /health}, {@code /healthz} and {@code /ping} needs {@code Authorization: Bearer KEY}
+ * (compared in constant time), else 401.
+ *
+ * <p>Errors: 400 malformed JSON or an empty batch, 401 no or wrong key, 404, 405, 413 body or batch
+ * over the limits, 422 validation (wrong types, a text too long while truncation is off, pairs for a
+ * model without them), 424 (TEI routes) or 500 ({@code /v1/classify}) when the model fails, 429 queue
+ * full (with Retry-After), 503 shutting down. Texts from concurrent requests are scored together by
+ * a {@link MicroBatcher}; request threads never wait on the model: a response is written when its
+ * batch completes.
  */
 public final class ClassificationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClassificationServer.class);
     private static final String JSON_TYPE = "application/json; charset=utf-8";
+    /** Routes that answer without an API key (probes of load balancers and orchestrators). */
+    private static final Set<String> OPEN_ROUTES = Set.of("/health", "/healthz", "/ping");
+    private static final Set<String> ROUTES = Set.of("/", "/predict", "/invocations", "/v1/classify", "/health", "/healthz",
+            "/ping", "/info", "/v1/model", "/v1/stats", "/metrics", "/openapi.json");
+    private static final String ROUTE_LIST = "POST /predict, POST /, POST /invocations, POST /v1/classify, GET /info, "
+            + "GET /health, GET /ping, GET /healthz, GET /metrics, GET /v1/model, GET /v1/stats, GET /openapi.json";
+    /** A model call that succeeded this recently proves the model answers; /health does not probe then. */
+    private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService httpThreads;
-    private final MicroBatcher batcher;
-    private final Map<String, Object> modelInfo;
+    private final ServerMetrics metrics;
+    private final Builder settings;
+    /** Null while the model loads (see {@link Builder#loading}); set once. */
+    private volatile MicroBatcher batcher;
+    private volatile Map<String, Object> modelInfo;
+    private volatile Map<String, Object> info;
+    private volatile String loadFailure;
     private final int maxBodyBytes;
+    private final int maxClientBatchSize;
+    private final boolean autoTruncate;
+    private final byte[] apiKeyDigest;
     private final Duration drainTimeout;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
     /** Exchanges received but not yet answered; close() waits for it to reach 0. */
     private final AtomicInteger openExchanges = new AtomicInteger();
 
+    /** One exchange being answered: its route (for metrics), when it arrived and how many texts it held. */
+    private static final class Call {
+        final HttpExchange exchange;
+        final String route;
+        final long startNanos = System.nanoTime();
+        int texts;
+
+        Call(HttpExchange exchange, String route) {
+            this.exchange = exchange;
+            this.route = route;
+        }
+    }
+
     private ClassificationServer(Builder b) {
+        this.settings = b;
         this.maxBodyBytes = b.maxBodyBytes;
+        this.maxClientBatchSize = b.maxClientBatchSize;
+        this.autoTruncate = b.autoTruncate;
+        this.apiKeyDigest = b.apiKey == null ? null : sha256(b.apiKey);
         this.drainTimeout = b.drainTimeout;
-        this.modelInfo = b.modelInfo != null ? new LinkedHashMap<>(b.modelInfo)
-                : new LinkedHashMap<>(Map.of("labels", b.classifier.labels()));
         InetSocketAddress address = new InetSocketAddress(b.host, b.port);
         if (address.isUnresolved()) {
             throw new BadInputException("host '" + b.host + "' is not a known address; use e.g. 127.0.0.1 or 0.0.0.0");
@@ -75,7 +133,13 @@ public final class ClassificationServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the HTTP server on " + b.host + ":" + b.port, e);
         }
-        this.batcher = new MicroBatcher(b.classifier, b.maxBatchSize, b.maxWaitMillis, b.queueCapacity);
+        this.metrics = new ServerMetrics(() -> {
+            MicroBatcher current = batcher;
+            return current == null ? 0 : current.queueDepth();
+        });
+        if (b.classifier != null) {
+            ready(b.classifier);
+        }
         AtomicInteger threadNo = new AtomicInteger();
         this.httpThreads = Executors.newFixedThreadPool(b.workerThreads, r -> {
             Thread t = new Thread(r, "finetune4j-http-" + threadNo.incrementAndGet());
@@ -85,7 +149,72 @@ public final class ClassificationServer implements AutoCloseable {
         server.setExecutor(httpThreads);
         server.createContext("/", this::handle);
         server.start();
+        if (apiKeyDigest == null && !isLoopback()) {
+            LOG.warn("serving on {} without an API key: anyone who can reach this address can use the model; set --api_key"
+                    + " (or FINETUNE4J_API_KEY) or bind to 127.0.0.1", uri());
+        }
         LOG.info("serving on {}", uri());
+        if (b.classifier == null) {
+            b.loading.whenComplete((classifier, error) -> {
+                if (error == null) {
+                    ready(classifier);
+                } else {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    loadFailure = describe(cause);
+                }
+            });
+        }
+    }
+
+    /** The model is there: start batching and fix what /info and /v1/model answer. */
+    private synchronized void ready(TextClassifier classifier) {
+        if (closing.get() || batcher != null) {
+            return;
+        }
+        Builder b = settings;
+        modelInfo = b.modelInfo != null ? new LinkedHashMap<>(b.modelInfo) : new LinkedHashMap<>(Map.of("labels", classifier.labels()));
+        info = info(b, classifier);
+        batcher = new MicroBatcher(classifier, b.maxBatchSize, b.maxWaitMillis, b.queueCapacity, metrics);
+    }
+
+    /** The batcher, or 503 while the model is loading (or failed to load). */
+    private MicroBatcher requireReady() {
+        MicroBatcher current = batcher;
+        if (current == null) {
+            String failed = loadFailure;
+            throw new HttpError(503, failed != null ? "the model failed to load: " + failed : "the model is loading; retry shortly",
+                    "unhealthy");
+        }
+        return current;
+    }
+
+    private static Map<String, Object> info(Builder b, TextClassifier classifier) {
+        List<String> labels = classifier.labels();
+        Map<String, String> id2label = new LinkedHashMap<>();
+        Map<String, Integer> label2id = new LinkedHashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            id2label.put(Integer.toString(i), labels.get(i));
+            label2id.put(labels.get(i), i);
+        }
+        int maxInput = b.maxInputLength != null ? b.maxInputLength
+                : classifier instanceof TextClassificationPipeline p ? p.maxLength() : 512;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model_id", b.modelId);
+        out.put("model_sha", null);
+        out.put("model_dtype", b.modelDtype);
+        out.put("model_type", Map.of("classifier", Map.of("id2label", id2label, "label2id", label2id)));
+        out.put("max_concurrent_requests", b.queueCapacity);
+        out.put("max_input_length", maxInput);
+        out.put("max_batch_tokens", (long) b.maxBatchSize * maxInput);
+        out.put("max_batch_requests", b.maxBatchSize);
+        out.put("max_client_batch_size", b.maxClientBatchSize);
+        out.put("auto_truncate", b.autoTruncate);
+        out.put("tokenization_workers", 1);
+        out.put("version", b.version);
+        out.put("runtime", b.runtime != null ? b.runtime
+                : classifier instanceof TextClassificationPipeline p ? p.runtime().name() : "custom");
+        out.put("api_key_required", b.apiKey != null);
+        return out;
     }
 
     public static Builder builder() {
@@ -109,8 +238,25 @@ public final class ClassificationServer implements AutoCloseable {
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
     }
 
+    /** Whether the server listens on loopback only. */
+    public boolean isLoopback() {
+        return server.getAddress().getAddress().isLoopbackAddress();
+    }
+
+    /** The batcher's counters (all 0 while the model loads). */
     public MicroBatcher.Stats stats() {
-        return batcher.stats();
+        MicroBatcher current = batcher;
+        return current == null ? new MicroBatcher.Stats(0, 0, 0, 0, 0, 0, 0) : current.stats();
+    }
+
+    /** What GET /info answers; null while the model loads. */
+    public Map<String, Object> info() {
+        return info;
+    }
+
+    /** Whether the model is loaded and requests are scored. */
+    public boolean isReady() {
+        return batcher != null;
     }
 
     /**
@@ -128,7 +274,11 @@ public final class ClassificationServer implements AutoCloseable {
         // new requests get 503 from here on, queued texts finish, their responses are written,
         // and only then is the listener closed.
         long deadline = System.nanoTime() + drainTimeout.toNanos();
-        boolean drained = batcher.close(drainTimeout);
+        MicroBatcher current;
+        synchronized (this) {
+            current = batcher; // ready() starts none once closing is set
+        }
+        boolean drained = current == null || current.close(drainTimeout);
         try {
             drained &= awaitNoExchanges(deadline);
             server.stop(0);
@@ -184,38 +334,89 @@ public final class ClassificationServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         openExchanges.incrementAndGet();
+        String path = exchange.getRequestURI().getPath();
+        Call call = new Call(exchange, ROUTES.contains(path) ? path : "other");
         try {
-            String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
+            if (!OPEN_ROUTES.contains(path)) {
+                authorize(exchange);
+            }
             switch (path) {
                 case "/v1/classify" -> {
                     requireMethod(method, "POST");
-                    classify(exchange);
+                    classify(call);
+                }
+                case "/predict", "/invocations" -> {
+                    requireMethod(method, "POST");
+                    predict(call, PredictRequest.Form.TEI);
+                }
+                case "/" -> {
+                    requireMethod(method, "POST");
+                    predict(call, PredictRequest.Form.EITHER);
+                }
+                case "/health", "/ping" -> {
+                    requireMethod(method, "GET");
+                    health(call);
                 }
                 case "/healthz" -> {
                     requireMethod(method, "GET");
-                    boolean up = !closing.get();
-                    send(exchange, up ? 200 : 503, Map.of("status", up ? "ok" : "shutting_down"));
+                    String status = closing.get() ? "shutting_down" : batcher == null ? "loading" : "ok";
+                    send(call, status.equals("ok") ? 200 : 503, Map.of("status", status));
+                }
+                case "/info" -> {
+                    requireMethod(method, "GET");
+                    requireReady();
+                    send(call, 200, info);
                 }
                 case "/v1/model" -> {
                     requireMethod(method, "GET");
-                    send(exchange, 200, modelInfo);
+                    requireReady();
+                    send(call, 200, modelInfo);
                 }
                 case "/v1/stats" -> {
                     requireMethod(method, "GET");
-                    send(exchange, 200, statsJson());
+                    send(call, 200, statsJson(requireReady()));
                 }
-                default -> throw new HttpError(404, "no such endpoint: " + path
-                        + " (endpoints: POST /v1/classify, GET /healthz, GET /v1/model, GET /v1/stats)");
+                case "/metrics" -> {
+                    requireMethod(method, "GET");
+                    sendBytes(call, 200, metrics.contentType(), metrics.scrape());
+                }
+                case "/openapi.json" -> {
+                    requireMethod(method, "GET");
+                    sendBytes(call, 200, JSON_TYPE, OpenApi.document());
+                }
+                default -> throw new HttpError(404, "no such endpoint: " + path + " (endpoints: " + ROUTE_LIST + ")");
             }
         } catch (HttpError e) {
             if (e.status == 405) {
-                exchange.getResponseHeaders().set("Allow", allowed(exchange.getRequestURI().getPath()));
+                exchange.getResponseHeaders().set("Allow", allowed(path));
             }
-            sendError(exchange, e.status, e.getMessage());
+            sendError(call, e);
         } catch (RuntimeException e) {
             LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            sendError(exchange, 500, "internal error: " + describe(e));
+            sendError(call, new HttpError(500, "internal error: " + describe(e)));
+        }
+    }
+
+    /** 401 unless the request carries {@code Authorization: Bearer KEY}; compares digests in constant time. */
+    private void authorize(HttpExchange exchange) {
+        if (apiKeyDigest == null) {
+            return;
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+        if (!MessageDigest.isEqual(sha256(token), apiKeyDigest)) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            throw new HttpError(401, header == null ? "this server needs an API key: send the header 'Authorization: Bearer KEY'"
+                    : "the API key is wrong or not sent as 'Authorization: Bearer KEY'", "unauthorized");
+        }
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 
@@ -226,41 +427,153 @@ public final class ClassificationServer implements AutoCloseable {
     }
 
     private static String allowed(String path) {
-        return "/v1/classify".equals(path) ? "POST" : "GET";
+        return Set.of("/v1/classify", "/predict", "/invocations", "/").contains(path) ? "POST" : "GET";
     }
 
-    private void classify(HttpExchange exchange) {
+    private void refuseWhileClosing() {
         if (closing.get()) {
-            throw new HttpError(503, "the server is shutting down");
+            throw new HttpError(503, "the server is shutting down", "unhealthy");
         }
-        ClassifyRequest request = ClassifyRequest.parse(readBody(exchange), json);
+    }
+
+    private void classify(Call call) {
+        refuseWhileClosing();
+        MicroBatcher batcher = requireReady();
+        ClassifyRequest request = ClassifyRequest.parse(readBody(call.exchange), json);
+        call.texts = request.texts().size();
         if (request.texts().size() > batcher.queueCapacity()) {
             throw new HttpError(413, "field 'texts' holds " + request.texts().size()
                     + " texts; this server accepts at most " + batcher.queueCapacity() + " per request (queue_capacity)");
         }
+        submit(batcher, call, request.texts(), null, ClassifyOptions.defaults().withTopK(request.topK()))
+                .whenCompleteAsync((outcome, error) -> {
+                    if (error == null) {
+                        timingHeaders(call, outcome, characters(request.texts(), null));
+                        send(call, 200, Map.of("results", outcome.scores()));
+                    } else {
+                        sendFailure(call, error, false);
+                    }
+                }, httpThreads);
+    }
+
+    private void predict(Call call, PredictRequest.Form form) {
+        refuseWhileClosing();
+        MicroBatcher batcher = requireReady();
+        PredictRequest request = PredictRequest.parse(readBody(call.exchange), json, form, autoTruncate);
+        call.texts = request.size();
+        if (request.size() > maxClientBatchSize) {
+            throw new HttpError(413, "batch size " + request.size() + " > maximum allowed batch size " + maxClientBatchSize
+                    + " (max_client_batch_size); send fewer inputs per request", "validation");
+        }
+        if (request.size() > batcher.queueCapacity()) {
+            throw new HttpError(413, "batch size " + request.size() + " > queue_capacity " + batcher.queueCapacity()
+                    + "; send fewer inputs per request", "validation");
+        }
+        submit(batcher, call, request.texts(), request.pairs(), request.options())
+                .whenCompleteAsync((outcome, error) -> {
+                    if (error != null) {
+                        sendFailure(call, error, true);
+                        return;
+                    }
+                    List<List<Map<String, Object>>> answers = new ArrayList<>(request.size());
+                    for (Classification c : outcome.classifications()) {
+                        List<Map<String, Object>> scores = new ArrayList<>(c.scores().size());
+                        for (LabelScore s : c.scores()) {
+                            Map<String, Object> entry = new LinkedHashMap<>(2);
+                            entry.put("label", s.label());
+                            entry.put("score", s.score());
+                            scores.add(entry);
+                        }
+                        answers.add(scores);
+                    }
+                    timingHeaders(call, outcome, characters(request.texts(), request.pairs()));
+                    send(call, 200, request.single() && !request.hfForm() ? answers.get(0) : answers);
+                }, httpThreads);
+    }
+
+    /** Queues texts; queue full is 429 with Retry-After, closing 503. */
+    private static CompletableFuture<MicroBatcher.Outcome> submit(MicroBatcher batcher, Call call, List<String> texts, List<String> pairs,
+                                                           ClassifyOptions options) {
         try {
-            batcher.submit(request.texts(), request.topK())
-                    .whenCompleteAsync((results, error) -> respond(exchange, results, error), httpThreads);
+            return batcher.submit(texts, pairs, options);
         } catch (QueueFullException e) {
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            throw new HttpError(503, e.getMessage());
+            call.exchange.getResponseHeaders().set("Retry-After", "1");
+            throw new HttpError(429, e.getMessage(), "overloaded");
         } catch (BatcherClosedException e) {
-            throw new HttpError(503, e.getMessage());
+            throw new HttpError(503, e.getMessage(), "unhealthy");
         }
     }
 
-    private void respond(HttpExchange exchange, List<List<LabelScore>> results, Throwable error) {
-        if (error == null) {
-            send(exchange, 200, Map.of("results", results));
-            return;
-        }
+    private void sendFailure(Call call, Throwable error, boolean tei) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof BatcherClosedException) {
-            sendError(exchange, 503, cause.getMessage());
-        } else {
+            sendError(call, new HttpError(503, cause.getMessage(), "unhealthy"));
+        } else if (cause instanceof InputTooLongException) {
+            sendError(call, new HttpError(422, cause.getMessage().replace("turn truncation on or use LongTextMode.WINDOWS",
+                    "send \"truncate\": true to cut it (or start the server with --auto_truncate true)"), "validation"));
+        } else if (cause instanceof BadInputException || cause instanceof UnsupportedOperationException) {
+            sendError(call, new HttpError(422, describe(cause), "validation"));
+        } else if (tei) {
             // The batcher logged the stack trace; the client gets the message only.
-            sendError(exchange, 500, "classification failed: " + describe(cause));
+            sendError(call, new HttpError(424, "inference failed: " + describe(cause), "backend"));
+        } else {
+            sendError(call, new HttpError(500, "classification failed: " + describe(cause), "backend"));
         }
+    }
+
+    private static long characters(List<String> texts, List<String> pairs) {
+        long n = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            n += texts.get(i).codePointCount(0, texts.get(i).length());
+            String pair = pairs == null ? null : pairs.get(i);
+            n += pair == null ? 0 : pair.codePointCount(0, pair.length());
+        }
+        return n;
+    }
+
+    /** TEI's headers, whole milliseconds: total (= compute) time, tokenization, queue and inference means per input. */
+    private void timingHeaders(Call call, MicroBatcher.Outcome outcome, long characters) {
+        metrics.queued(outcome.queueNanos());
+        var h = call.exchange.getResponseHeaders();
+        String total = Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos));
+        h.set("x-compute-type", "cpu");
+        h.set("x-compute-time", total);
+        h.set("x-compute-characters", Long.toString(characters));
+        h.set("x-compute-tokens", Long.toString(outcome.tokens()));
+        h.set("x-total-time", total);
+        h.set("x-tokenization-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(outcome.tokenizationNanos())));
+        h.set("x-queue-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(outcome.queueNanos())));
+        h.set("x-inference-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(outcome.inferenceNanos())));
+    }
+
+    /**
+     * 200 when the model answers: a model call succeeded in the last 5 s, or a one-text probe
+     * through the queue succeeds within 10 s; 503 while loading, shutting down or when the probe fails.
+     */
+    private void health(Call call) {
+        if (closing.get()) {
+            throw new HttpError(503, "the server is shutting down", "unhealthy");
+        }
+        MicroBatcher batcher = requireReady();
+        if (batcher.answeredWithin(FRESH_NANOS)) {
+            send(call, 200, Map.of("status", "ok"));
+            return;
+        }
+        CompletableFuture<MicroBatcher.Outcome> probe;
+        try {
+            probe = batcher.submit(List.of("health check"), null, ClassifyOptions.defaults().withTopK(1).withTruncate(true));
+        } catch (QueueFullException | BatcherClosedException e) {
+            throw new HttpError(503, "unhealthy: " + e.getMessage(), "unhealthy");
+        }
+        probe.orTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((outcome, error) -> {
+            if (error == null) {
+                send(call, 200, Map.of("status", "ok"));
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                sendError(call, new HttpError(503, "unhealthy: " + (cause instanceof TimeoutException
+                        ? "the model did not answer within " + PROBE_TIMEOUT.toSeconds() + " s" : describe(cause)), "unhealthy"));
+            }
+        }, httpThreads);
     }
 
     /** Reads the body, refusing more than maxBodyBytes whether or not Content-Length was sent. */
@@ -288,10 +601,10 @@ public final class ClassificationServer implements AutoCloseable {
 
     private HttpError tooLarge() {
         return new HttpError(413, "the request body is larger than " + maxBodyBytes
-                + " bytes (max_body_bytes); send fewer or shorter texts per request");
+                + " bytes (max_body_bytes); send fewer or shorter texts per request", "validation");
     }
 
-    private Map<String, Object> statsJson() {
+    private static Map<String, Object> statsJson(MicroBatcher batcher) {
         MicroBatcher.Stats s = batcher.stats();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("requests", s.requests());
@@ -305,14 +618,30 @@ public final class ClassificationServer implements AutoCloseable {
         return out;
     }
 
-    private void sendError(HttpExchange exchange, int status, String message) {
-        send(exchange, status, Map.of("error", message));
+    private void sendError(Call call, HttpError e) {
+        if (e.status == 429 && !call.exchange.getResponseHeaders().containsKey("Retry-After")) {
+            call.exchange.getResponseHeaders().set("Retry-After", "1");
+        }
+        Map<String, Object> body = new LinkedHashMap<>(2);
+        body.put("error", e.getMessage());
+        body.put("error_type", e.type);
+        send(call, e.status, body);
     }
 
-    private void send(HttpExchange exchange, int status, Object body) {
+    private void send(Call call, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sendBytes(call, status, JSON_TYPE, bytes);
+    }
+
+    private void sendBytes(Call call, int status, String contentType, byte[] bytes) {
+        HttpExchange exchange = call.exchange;
         try (exchange) {
-            byte[] bytes = json.writeValueAsBytes(body);
-            exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
@@ -321,6 +650,7 @@ public final class ClassificationServer implements AutoCloseable {
             // The client went away; nothing more to do for this exchange.
             LOG.debug("could not write the response to {}", exchange.getRemoteAddress(), e);
         } finally {
+            metrics.answered(call.route, status, call.texts, System.nanoTime() - call.startNanos);
             if (openExchanges.decrementAndGet() == 0) {
                 synchronized (openExchanges) {
                     openExchanges.notifyAll();
@@ -336,6 +666,7 @@ public final class ClassificationServer implements AutoCloseable {
     /** Settings for {@link ClassificationServer}; {@link #build()} binds the port and starts serving. */
     public static final class Builder {
         private TextClassifier classifier;
+        private CompletableFuture<? extends TextClassifier> loading;
         private Map<String, ?> modelInfo;
         private String host = "127.0.0.1";
         private int port = 0;
@@ -345,12 +676,33 @@ public final class ClassificationServer implements AutoCloseable {
         private int maxBodyBytes = 1 << 20;
         private int workerThreads = 4;
         private Duration drainTimeout = Duration.ofSeconds(30);
+        private int maxClientBatchSize = 32;
+        private boolean autoTruncate;
+        private String apiKey;
+        private String modelId = "finetune4j";
+        private String modelDtype = "float32";
+        private Integer maxInputLength;
+        private String runtime;
+        private String version = defaultVersion();
 
         private Builder() {}
 
-        /** The model behind the service (required). */
+        /** The model behind the service (this or {@link #loading}). */
         public Builder classifier(TextClassifier classifier) {
             this.classifier = classifier;
+            this.loading = null;
+            return this;
+        }
+
+        /**
+         * A model still loading: the server listens at once and answers 503 ({@code /health},
+         * {@code /healthz}, the model routes) until {@code classifier} completes; if it fails, 503
+         * with the reason. A {@link #modelInfo} map is copied when the model is there, so it may be
+         * filled while loading.
+         */
+        public Builder loading(CompletableFuture<? extends TextClassifier> classifier) {
+            this.loading = classifier;
+            this.classifier = null;
             return this;
         }
 
@@ -405,18 +757,74 @@ public final class ClassificationServer implements AutoCloseable {
             return this;
         }
 
+        /** Most inputs in one /predict or / request (TEI's max_client_batch_size, default 32); more is 413. */
+        public Builder maxClientBatchSize(int n) {
+            this.maxClientBatchSize = n;
+            return this;
+        }
+
+        /** Cut too-long inputs of TEI and HF requests that do not say {@code truncate} (default false: 422). */
+        public Builder autoTruncate(boolean on) {
+            this.autoTruncate = on;
+            return this;
+        }
+
+        /** Require {@code Authorization: Bearer KEY} on every route but /health, /healthz and /ping; null or blank: none. */
+        public Builder apiKey(String key) {
+            this.apiKey = key == null || key.isBlank() ? null : key;
+            return this;
+        }
+
+        /** GET /info's model_id (the model folder or name). */
+        public Builder modelId(String id) {
+            this.modelId = id;
+            return this;
+        }
+
+        /** GET /info's model_dtype (default float32). */
+        public Builder modelDtype(String dtype) {
+            this.modelDtype = dtype;
+            return this;
+        }
+
+        /** GET /info's max_input_length; default: the pipeline's max_length (512 for other classifiers). */
+        public Builder maxInputLength(Integer tokens) {
+            this.maxInputLength = tokens;
+            return this;
+        }
+
+        /** GET /info's runtime (djl, onnx); default: the pipeline's runtime, "custom" for other classifiers. */
+        public Builder runtime(String name) {
+            this.runtime = name;
+            return this;
+        }
+
+        /** GET /info's version (default: the jar's version, or dev). */
+        public Builder version(String version) {
+            this.version = version;
+            return this;
+        }
+
+        private static String defaultVersion() {
+            String v = ClassificationServer.class.getPackage().getImplementationVersion();
+            return v == null ? "dev" : v;
+        }
+
         /** Takes host, port, batching, queue, body and thread settings from {@code options}. */
         public Builder options(ServeOptions options) {
             options.validate();
             return host(options.host()).port(options.port()).maxBatchSize(options.maxBatchSize())
                     .maxWaitMillis(options.maxWaitMs()).queueCapacity(options.queueCapacity())
                     .maxBodyBytes(options.maxBodyBytes()).workerThreads(options.httpThreads())
-                    .drainTimeout(options.drainTimeout());
+                    .drainTimeout(options.drainTimeout()).maxClientBatchSize(options.maxClientBatchSize())
+                    .autoTruncate(options.autoTruncate()).apiKey(options.apiKey());
         }
 
         /** Binds and starts the server. */
         public ClassificationServer build() {
-            Objects.requireNonNull(classifier, "classifier");
+            if (classifier == null && loading == null) {
+                throw new NullPointerException("classifier (or loading)");
+            }
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(drainTimeout, "drainTimeout");
             if (port < 0 || port > 65535) {
@@ -424,6 +832,9 @@ public final class ClassificationServer implements AutoCloseable {
             }
             if (maxBodyBytes < 1 || maxBodyBytes == Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("maxBodyBytes must be 1..2^31-2, got " + maxBodyBytes);
+            }
+            if (maxClientBatchSize < 1) {
+                throw new IllegalArgumentException("maxClientBatchSize must be at least 1, got " + maxClientBatchSize);
             }
             if (workerThreads < 1) {
                 throw new IllegalArgumentException("workerThreads must be at least 1, got " + workerThreads);

@@ -1,13 +1,20 @@
 package io.finetune4j.serve;
 
+import io.finetune4j.BadInputException;
+import io.finetune4j.pipeline.Classification;
+import io.finetune4j.pipeline.ClassifyOptions;
+import io.finetune4j.pipeline.ClassifyResult;
+import io.finetune4j.pipeline.ScoreFunction;
 import io.finetune4j.pipeline.TextClassifier;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
+import io.finetune4j.tokenize.EncodeOptions.Side;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,29 +47,75 @@ public final class MicroBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * What a request got back: one classification per input in order, and where its time went. The
+     * times are means over the request's inputs (TEI's way): how long an input waited in the queue,
+     * and how long the tokenization and the model run of the batch it was scored in took.
+     */
+    public record Outcome(List<Classification> classifications, long queueNanos, long tokenizationNanos,
+                          long inferenceNanos) {
+        /** Tokens the model ran for this request. */
+        public long tokens() {
+            long sum = 0;
+            for (Classification c : classifications) {
+                sum += c.tokens();
+            }
+            return sum;
+        }
+
+        /** The label scores per input. */
+        public List<List<LabelScore>> scores() {
+            List<List<LabelScore>> out = new ArrayList<>(classifications.size());
+            for (Classification c : classifications) {
+                out.add(c.scores());
+            }
+            return out;
+        }
+    }
+
+    /** Told about every classifier call (for metrics); called on the batcher thread, so it must be quick. */
+    public interface Listener {
+        void batchDone(int texts, long tokens, long tokenizationNanos, long inferenceNanos, boolean failed);
+    }
+
     /** One request: its texts' results fill in as batches finish. */
     private static final class Request {
-        final int topK;
-        final List<List<LabelScore>> results;
+        final ClassifyOptions options;
+        final Classification[] results;
         final AtomicInteger remaining;
-        final CompletableFuture<List<List<LabelScore>>> future = new CompletableFuture<>();
+        final AtomicLong queueNanos = new AtomicLong();
+        final AtomicLong tokenizationNanos = new AtomicLong();
+        final AtomicLong inferenceNanos = new AtomicLong();
+        final CompletableFuture<Outcome> future = new CompletableFuture<>();
 
-        @SuppressWarnings("unchecked")
-        Request(int size, int topK) {
-            this.topK = topK;
-            this.results = Arrays.asList(new List[size]);
+        Request(int size, ClassifyOptions options) {
+            this.options = options;
+            this.results = new Classification[size];
             this.remaining = new AtomicInteger(size);
         }
 
-        void fill(int index, List<LabelScore> scores) {
-            results.set(index, scores);
+        void fill(int index, Classification result, long queued, long tokenization, long inference) {
+            results[index] = result;
+            queueNanos.addAndGet(queued);
+            tokenizationNanos.addAndGet(tokenization);
+            inferenceNanos.addAndGet(inference);
             if (remaining.decrementAndGet() == 0) {
-                future.complete(List.copyOf(results));
+                int n = results.length;
+                future.complete(new Outcome(List.of(results), queueNanos.get() / n, tokenizationNanos.get() / n,
+                        inferenceNanos.get() / n));
             }
         }
     }
 
-    private record Item(String text, Request request, int index, long enqueuedNanos) {}
+    private record Item(String text, String pair, Request request, int index, long enqueuedNanos) {}
+
+    /** Items that one classifier call can score together: same options (but top_k), all pairs or none. */
+    private record GroupKey(ScoreFunction function, Boolean truncate, Side side, boolean pairs) {
+        static GroupKey of(Item item) {
+            ClassifyOptions o = item.request().options;
+            return new GroupKey(o.function(), o.truncate(), o.truncationSide(), item.pair() != null);
+        }
+    }
 
     private final TextClassifier classifier;
     private final int maxBatchSize;
@@ -80,8 +133,17 @@ public final class MicroBatcher implements AutoCloseable {
     private final AtomicLong batchedTexts = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
+    private final Listener listener;
+    private volatile long lastSuccessNanos;
+    private volatile boolean succeededOnce;
 
     public MicroBatcher(TextClassifier classifier, int maxBatchSize, long maxWaitMillis, int queueCapacity) {
+        this(classifier, maxBatchSize, maxWaitMillis, queueCapacity, null);
+    }
+
+    /** As above, telling {@code listener} (may be null) about every classifier call. */
+    public MicroBatcher(TextClassifier classifier, int maxBatchSize, long maxWaitMillis, int queueCapacity, Listener listener) {
+        this.listener = listener;
         this.classifier = Objects.requireNonNull(classifier, "classifier");
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("max_batch_size must be at least 1, got " + maxBatchSize);
@@ -105,7 +167,15 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * Queues {@code texts} for scoring with {@code topK} labels each ({@code topK <= 0}: all labels).
+     * Queues {@code texts} for scoring with {@code topK} labels each ({@code topK <= 0}: all labels),
+     * with the classifier's own scores. See {@link #submit(List, List, ClassifyOptions)}.
+     */
+    public CompletableFuture<List<List<LabelScore>>> submit(List<String> texts, int topK) {
+        return submit(texts, null, ClassifyOptions.defaults().withTopK(topK)).thenApply(Outcome::scores);
+    }
+
+    /**
+     * Queues {@code texts} (with {@code pairs}, one per text, or null) for scoring with {@code options}.
      * All texts are queued or none: when they do not fit, {@link QueueFullException} is thrown at
      * once (never blocks). The future fails with the classifier's exception if its batch fails.
      *
@@ -113,7 +183,7 @@ public final class MicroBatcher implements AutoCloseable {
      * @throws BatcherClosedException the batcher is closing
      * @throws IllegalArgumentException texts is empty or larger than the whole queue
      */
-    public CompletableFuture<List<List<LabelScore>>> submit(List<String> texts, int topK) {
+    public CompletableFuture<Outcome> submit(List<String> texts, List<String> pairs, ClassifyOptions options) {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("texts is empty");
         }
@@ -121,7 +191,10 @@ public final class MicroBatcher implements AutoCloseable {
             throw new IllegalArgumentException("a request may hold at most " + queueCapacity
                     + " texts (queue_capacity), got " + texts.size());
         }
-        Request request = new Request(texts.size(), topK);
+        if (pairs != null && pairs.size() != texts.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + pairs.size() + " pairs");
+        }
+        Request request = new Request(texts.size(), Objects.requireNonNull(options, "options"));
         lock.lock();
         try {
             if (closing) {
@@ -134,7 +207,8 @@ public final class MicroBatcher implements AutoCloseable {
             }
             long now = System.nanoTime();
             for (int i = 0; i < texts.size(); i++) {
-                queue.add(new Item(Objects.requireNonNull(texts.get(i), "text"), request, i, now));
+                String pair = pairs == null ? null : pairs.get(i);
+                queue.add(new Item(Objects.requireNonNull(texts.get(i), "text"), pair, request, i, now));
             }
             requests.incrementAndGet();
             this.texts.addAndGet(texts.size());
@@ -143,6 +217,21 @@ public final class MicroBatcher implements AutoCloseable {
             lock.unlock();
         }
         return request.future;
+    }
+
+    /** Whether a classifier call has succeeded within the last {@code nanos} nanoseconds. */
+    public boolean answeredWithin(long nanos) {
+        return succeededOnce && System.nanoTime() - lastSuccessNanos < nanos;
+    }
+
+    /** Texts waiting now. */
+    public int queueDepth() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public Stats stats() {
@@ -209,20 +298,54 @@ public final class MicroBatcher implements AutoCloseable {
         try {
             List<Item> batch;
             while ((batch = nextBatch()) != null) {
-                try {
-                    runBatch(batch);
-                } catch (RuntimeException | Error e) {
-                    // The worker must survive a bad batch, or every later request would hang.
-                    failedBatches.incrementAndGet();
-                    LOG.error("classifier failed on a batch of {} texts", batch.size(), e);
-                    for (Item item : batch) {
-                        item.request().future.completeExceptionally(e);
-                    }
+                long started = System.nanoTime();
+                Map<GroupKey, List<Item>> groups = new LinkedHashMap<>();
+                for (Item item : batch) {
+                    groups.computeIfAbsent(GroupKey.of(item), k -> new ArrayList<>()).add(item);
+                }
+                for (Map.Entry<GroupKey, List<Item>> group : groups.entrySet()) {
+                    runGroup(group.getKey(), group.getValue(), started);
                 }
             }
         } catch (InterruptedException e) {
             // close() gave up waiting; it fails whatever is left.
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * One classifier call for a group. When it fails on a bad input (say a text too long without
+     * truncation) and the group holds several requests, each request is retried alone, so one
+     * client's bad text does not fail the others.
+     */
+    private void runGroup(GroupKey key, List<Item> items, long started) {
+        try {
+            runBatch(key, items, started);
+        } catch (RuntimeException | Error e) {
+            boolean badInput = e instanceof BadInputException || e instanceof UnsupportedOperationException;
+            Map<Request, List<Item>> byRequest = new LinkedHashMap<>();
+            for (Item item : items) {
+                byRequest.computeIfAbsent(item.request(), r -> new ArrayList<>()).add(item);
+            }
+            if (badInput && byRequest.size() > 1) {
+                for (List<Item> mine : byRequest.values()) {
+                    runGroup(key, mine, started);
+                }
+                return;
+            }
+            // The worker must survive a bad batch, or every later request would hang.
+            failedBatches.incrementAndGet();
+            if (listener != null) {
+                listener.batchDone(items.size(), 0, 0, 0, true);
+            }
+            if (badInput) {
+                LOG.debug("a batch of {} texts was refused: {}", items.size(), e.getMessage());
+            } else {
+                LOG.error("classifier failed on a batch of {} texts", items.size(), e);
+            }
+            for (Request request : byRequest.keySet()) {
+                request.future.completeExceptionally(e);
+            }
         }
     }
 
@@ -257,25 +380,39 @@ public final class MicroBatcher implements AutoCloseable {
         }
     }
 
-    private void runBatch(List<Item> batch) {
-        Set<Integer> topKs = new LinkedHashSet<>();
+    private void runBatch(GroupKey key, List<Item> batch, long started) {
         List<String> batchTexts = new ArrayList<>(batch.size());
+        List<String> batchPairs = key.pairs() ? new ArrayList<>(batch.size()) : null;
+        Set<Integer> topKs = new LinkedHashSet<>();
         for (Item item : batch) {
-            topKs.add(item.request().topK <= 0 ? 0 : item.request().topK);
             batchTexts.add(item.text());
+            if (batchPairs != null) {
+                batchPairs.add(item.pair());
+            }
+            topKs.add(item.request().options.topK());
         }
-        // One call per batch: mixed top_k asks for all labels and each request takes its prefix.
+        // One call per group: mixed top_k asks for all labels and each request takes its prefix.
         int callTopK = topKs.size() == 1 ? topKs.iterator().next() : 0;
+        ClassifyOptions options = batch.get(0).request().options.withTopK(callTopK);
         batches.incrementAndGet();
         batchedTexts.addAndGet(batch.size());
-        List<List<LabelScore>> scores = classifier.classify(batchTexts, callTopK);
+        ClassifyResult result = classifier.classify(batchTexts, batchPairs, options);
+        List<Classification> scores = result == null ? null : result.classifications();
         if (scores == null || scores.size() != batch.size()) {
             throw new IllegalStateException("the classifier returned " + (scores == null ? "null" : scores.size()
                     + " results") + " for " + batch.size() + " texts");
         }
+        lastSuccessNanos = System.nanoTime();
+        succeededOnce = true;
+        if (listener != null) {
+            listener.batchDone(batch.size(), result.tokens(), result.tokenizationNanos(), result.inferenceNanos(), false);
+        }
         for (int i = 0; i < batch.size(); i++) {
             Item item = batch.get(i);
-            item.request().fill(item.index(), cut(scores.get(i), item.request().topK));
+            Classification c = scores.get(i);
+            Classification mine = new Classification(cut(c.scores(), item.request().options.topK()), c.logits(), c.tokens());
+            item.request().fill(item.index(), mine, started - item.enqueuedNanos(), result.tokenizationNanos(),
+                    result.inferenceNanos());
         }
     }
 

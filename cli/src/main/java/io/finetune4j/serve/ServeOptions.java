@@ -20,7 +20,7 @@ public final class ServeOptions {
     int maxBatchSize = 64;
     @Arg(name = "max_wait_ms", help = "How long the first queued text waits for others to fill its batch, in milliseconds.")
     long maxWaitMs = 5;
-    @Arg(name = "queue_capacity", help = "Most texts waiting to be scored; requests beyond it get 503 with Retry-After.")
+    @Arg(name = "queue_capacity", help = "Most texts waiting to be scored; requests beyond it get 429 with Retry-After.")
     int queueCapacity = 1024;
     @Arg(name = "max_body_bytes", help = "Largest accepted request body in bytes; larger ones get 413.")
     int maxBodyBytes = 1 << 20;
@@ -28,6 +28,15 @@ public final class ServeOptions {
     int httpThreads = 4;
     @Arg(name = "drain_timeout_s", help = "On shutdown, how long to keep finishing accepted requests before giving up, in seconds.")
     int drainTimeoutS = 30;
+    @Arg(name = "max_client_batch_size", help = "Most inputs in one /predict or / request (TEI's limit); more get 413.")
+    int maxClientBatchSize = 32;
+    @Arg(name = "auto_truncate", help = "Cut too-long inputs of /predict and / requests that do not say truncate (else they get 422).")
+    boolean autoTruncate = false;
+    @Arg(name = "api_key", help = "Require 'Authorization: Bearer KEY' on every route but /health, /healthz and /ping (default: $FINETUNE4J_API_KEY, else none).")
+    String apiKey;
+
+    /** The environment variable that gives the API key when --api_key does not. */
+    public static final String API_KEY_ENV = "FINETUNE4J_API_KEY";
 
     /** The defaults. */
     public ServeOptions() {}
@@ -55,6 +64,10 @@ public final class ServeOptions {
         atLeast("max_body_bytes", maxBodyBytes, 1);
         atLeast("http_threads", httpThreads, 1);
         atLeast("drain_timeout_s", drainTimeoutS, 0);
+        atLeast("max_client_batch_size", maxClientBatchSize, 1);
+        if (apiKey != null && apiKey.isBlank()) {
+            throw new BadInputException("api_key is blank; give a key, or leave the flag out to serve without one");
+        }
         return this;
     }
 
@@ -64,9 +77,26 @@ public final class ServeOptions {
         }
     }
 
-    /** The values keyed by their snake_case names, for {@code --json} dumps and logs. */
+    /** The values keyed by their snake_case names, for {@code --json} dumps and logs; the API key shows as "***". */
     public Map<String, Object> toMap() {
-        return ArgumentBinder.toMap(this);
+        Map<String, Object> out = new java.util.LinkedHashMap<>(ArgumentBinder.toMap(this));
+        if (apiKey != null) {
+            out.put("api_key", "***");
+        }
+        return out;
+    }
+
+    /**
+     * Takes the API key from {@code env}'s {@value #API_KEY_ENV} when --api_key was not given.
+     *
+     * @return this
+     */
+    public ServeOptions apiKeyFrom(Map<String, String> env) {
+        if (apiKey == null) {
+            String fromEnv = env.get(API_KEY_ENV);
+            apiKey = fromEnv == null || fromEnv.isBlank() ? null : fromEnv;
+        }
+        return this;
     }
 
     public String host() {
@@ -95,6 +125,19 @@ public final class ServeOptions {
 
     public int httpThreads() {
         return httpThreads;
+    }
+
+    public int maxClientBatchSize() {
+        return maxClientBatchSize;
+    }
+
+    public boolean autoTruncate() {
+        return autoTruncate;
+    }
+
+    /** The API key, or null for none. */
+    public String apiKey() {
+        return apiKey;
     }
 
     public Duration drainTimeout() {

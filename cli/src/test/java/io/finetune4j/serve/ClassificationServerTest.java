@@ -167,7 +167,7 @@ class ClassificationServerTest {
     }
 
     @Test
-    void answers503WithRetryAfterWhenTheQueueIsFull() throws Exception {
+    void answers429WithRetryAfterWhenTheQueueIsFull() throws Exception {
         KeywordClassifier classifier = new KeywordClassifier().closeGate();
         ClassificationServer server = start(classifier,
                 ClassificationServer.builder().maxBatchSize(2).maxWaitMillis(0).queueCapacity(4));
@@ -182,7 +182,7 @@ class ClassificationServerTest {
         await("4 queued texts", () -> server.stats().queuedTexts() == 4);
 
         HttpResponse<String> rejected = post(server, textsBody(List.of("one more"), 1));
-        assertEquals(503, rejected.statusCode(), rejected.body());
+        assertEquals(429, rejected.statusCode(), rejected.body());
         assertEquals("1", rejected.headers().firstValue("Retry-After").orElse(null));
         assertTrue(error(rejected).contains("queue is full"), error(rejected));
 

@@ -46,6 +46,24 @@ class ServeOptionsTest {
     }
 
     @Test
+    void teiLimitsAndTheApiKeyFromFlagsOrTheEnvironment() {
+        ServeOptions defaults = new ServeOptions();
+        assertEquals(32, defaults.maxClientBatchSize());
+        assertEquals(false, defaults.autoTruncate());
+        assertEquals(null, defaults.apiKey());
+        assertEquals(null, defaults.apiKeyFrom(Map.of()).apiKey());
+        assertEquals("from-env", new ServeOptions().apiKeyFrom(Map.of(ServeOptions.API_KEY_ENV, "from-env")).apiKey());
+
+        ServeOptions o = ServeOptions.fromMap(Map.of("max_client_batch_size", "8", "auto_truncate", "true", "api_key", "k1"), "--flags");
+        assertEquals(8, o.maxClientBatchSize());
+        assertTrue(o.autoTruncate());
+        assertEquals("k1", o.apiKeyFrom(Map.of(ServeOptions.API_KEY_ENV, "from-env")).apiKey(), "the flag wins");
+        assertEquals("***", o.toMap().get("api_key"), "the key never shows in dumps");
+        assertThrows(BadInputException.class, () -> ServeOptions.fromMap(Map.of("max_client_batch_size", 0), "--flags"));
+        assertThrows(BadInputException.class, () -> ServeOptions.fromMap(Map.of("api_key", " "), "--flags"));
+    }
+
+    @Test
     void theServerTakesItsSettingsFromOptions() throws Exception {
         ServeOptions o = ServeOptions.fromMap(Map.of("port", 0, "queue_capacity", 7), "test");
         try (ClassificationServer server = ClassificationServer.builder().classifier(new KeywordClassifier())

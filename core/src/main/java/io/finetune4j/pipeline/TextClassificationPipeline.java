@@ -67,6 +67,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     private final LongTextMode longText;
     private final int stride;
     private final Padder padder;
+    private final boolean multiLabel;
 
     private TextClassificationPipeline(Builder b, ModelRuntime model, AutoTokenizer tokenizer) {
         this.runtime = model;
@@ -83,6 +84,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         this.longText = b.longText;
         this.stride = b.stride;
         this.padder = tokenizer.padder();
+        this.multiLabel = isMultiLabel(b.configDir);
         if (longText == LongTextMode.WINDOWS) {
             int room = maxLength - specialTokenCount(tokenizer);
             if (stride >= room) {
@@ -165,7 +167,46 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         if (texts.isEmpty()) {
             return List.of();
         }
-        BatchEncoding enc = pairs == null ? tokenizer.encode(texts, encodeOptions()) : tokenizer.encode(texts, pairs, encodeOptions());
+        Scored scored = run(texts, pairs, ScoreFunction.SOFTMAX, truncation, EncodeOptions.Side.RIGHT);
+        List<Prediction> out = new ArrayList<>(texts.size());
+        for (int s = 0; s < texts.size(); s++) {
+            out.add(new Prediction(Softmax.labelScores(scored.scores[s], labels, topK), scored.windows[s]));
+        }
+        return out;
+    }
+
+    /**
+     * Scores each text with per-call options (score function or raw logits, truncation on or off and
+     * its side, top_k), with logits, token counts and timings. A text too long for the model while
+     * truncation is off is an {@link InputTooLongException}.
+     */
+    @Override
+    public ClassifyResult classify(List<String> texts, List<String> textPairs, ClassifyOptions options) {
+        if (texts.isEmpty()) {
+            return new ClassifyResult(List.of(), 0, 0);
+        }
+        boolean cut = options.truncate() == null ? truncation : options.truncate();
+        Scored scored = run(texts, textPairs, options.function().resolve(labels.size(), multiLabel), cut, options.truncationSide());
+        List<Classification> out = new ArrayList<>(texts.size());
+        for (int s = 0; s < texts.size(); s++) {
+            out.add(new Classification(Softmax.labelScores(scored.scores[s], labels, options.topK()), scored.logits[s], scored.tokens[s]));
+        }
+        return new ClassifyResult(out, scored.tokenizationNanos, scored.inferenceNanos);
+    }
+
+    /** Per text: scores, mean logits, windows and tokens of one call, with its timings. */
+    private record Scored(double[][] scores, float[][] logits, int[] windows, int[] tokens, long tokenizationNanos,
+                          long inferenceNanos) {}
+
+    /** {@code pairs}: one second text per text, or null for single texts. */
+    private Scored run(List<String> texts, List<String> pairs, ScoreFunction function, boolean cut, EncodeOptions.Side side) {
+        if (pairs != null && longText == LongTextMode.WINDOWS) {
+            throw new BadInputException("long_text windows scores single texts; text pairs are truncated (longest_first) to max_length, "
+                    + "use LongTextMode.TRUNCATE for them");
+        }
+        long start = System.nanoTime();
+        EncodeOptions options = encodeOptions(cut, side);
+        BatchEncoding enc = pairs == null ? tokenizer.encode(texts, options) : tokenizer.encode(texts, pairs, options);
         int rows = enc.size();
         int[] sample = enc.overflowToSampleMapping();
         if (sample == null) {
@@ -173,26 +214,31 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
             Arrays.setAll(sample, i -> i);
         }
         checkLengths(enc, sample, texts);
-        double[][] rowProbabilities = score(enc);
+        long tokenized = System.nanoTime();
+        float[][] rowLogits = score(enc);
         int n = labels.size();
         double[][] sums = new double[texts.size()][n];
+        float[][] logitSums = new float[texts.size()][n];
         int[] windows = new int[texts.size()];
+        int[] tokens = new int[texts.size()];
+        int[][] ids = enc.inputIds();
         for (int r = 0; r < rows; r++) {
             int s = sample[r];
             windows[s]++;
+            tokens[s] += ids[r].length;
+            double[] p = function.apply(rowLogits[r], 0, n);
             for (int j = 0; j < n; j++) {
-                sums[s][j] += rowProbabilities[r][j];
+                sums[s][j] += p[j];
+                logitSums[s][j] += rowLogits[r][j];
             }
         }
-        List<Prediction> out = new ArrayList<>(texts.size());
         for (int s = 0; s < texts.size(); s++) {
-            double[] mean = sums[s];
             for (int j = 0; j < n; j++) {
-                mean[j] /= windows[s]; // mean of window probabilities: every window counts the same
+                sums[s][j] /= windows[s]; // mean of window scores: every window counts the same
+                logitSums[s][j] /= windows[s];
             }
-            out.add(new Prediction(Softmax.labelScores(mean, labels, topK), windows[s]));
         }
-        return out;
+        return new Scored(sums, logitSums, windows, tokens, tokenized - start, System.nanoTime() - tokenized);
     }
 
     /**
@@ -223,32 +269,36 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     }
 
     private EncodeOptions encodeOptions() {
-        EncodeOptions.Builder b = EncodeOptions.builder().returnAttentionMask(false).returnTokenTypeIds(true);
+        return encodeOptions(truncation, truncationSide);
+    }
+
+    private EncodeOptions encodeOptions(boolean cut, EncodeOptions.Side side) {
+        EncodeOptions.Builder b = EncodeOptions.builder().returnAttentionMask(false).returnTokenTypeIds(true)
+                .truncationSide(side != null ? side : truncationSide); // null: the side saved with the model
         if (longText == LongTextMode.WINDOWS) {
             return b.truncation(true).maxLength(maxLength).stride(stride).returnOverflowingTokens(true).build();
         }
-        return truncation ? b.truncation(true).maxLength(maxLength).truncationSide(truncationSide).build() : b.truncation(false).build();
+        return cut ? b.truncation(true).maxLength(maxLength).build() : b.truncation(false).build();
     }
 
     private void checkLengths(BatchEncoding enc, int[] sample, List<String> texts) {
         int[][] ids = enc.inputIds();
         for (int r = 0; r < ids.length; r++) {
             if (ids[r].length > maxLength) {
-                throw new BadInputException("text " + sample[r] + " has " + ids[r].length + " tokens but the model takes at most "
-                        + maxLength + "; turn truncation on or use LongTextMode.WINDOWS");
+                throw new InputTooLongException(sample[r], ids[r].length, maxLength, "turn truncation on or use LongTextMode.WINDOWS");
             }
         }
     }
 
-    /** Probabilities per encoded row, computed in length-sorted batches. */
-    private double[][] score(BatchEncoding enc) {
+    /** Logits per encoded row, computed in length-sorted batches. */
+    private float[][] score(BatchEncoding enc) {
         int[][] ids = enc.inputIds();
         int[][] types = enc.tokenTypeIds();
         int rows = ids.length;
         Integer[] order = new Integer[rows];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, Comparator.comparingInt(i -> ids[i].length));
-        double[][] out = new double[rows][];
+        float[][] out = new float[rows][];
         int n = labels.size();
         for (int from = 0; from < rows; from += batchSize) {
             int to = Math.min(rows, from + batchSize);
@@ -266,7 +316,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
             }
             float[] logits = runtime.logits(idData, maskData, typeData, b, width);
             for (int k = 0; k < b; k++) {
-                out[order[from + k]] = Softmax.of(logits, k * n, n);
+                out[order[from + k]] = Arrays.copyOfRange(logits, k * n, (k + 1) * n);
             }
         }
         return out;
@@ -357,6 +407,20 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         return requested;
     }
 
+    /** config.json's problem_type says multi_label_classification (any runtime's folder has config.json). */
+    private static boolean isMultiLabel(Path dir) {
+        Path config = dir == null ? null : dir.resolve("config.json");
+        if (config == null || !Files.isRegularFile(config)) {
+            return false;
+        }
+        try {
+            return "multi_label_classification".equals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile())
+                    .path("problem_type").asText(null));
+        } catch (java.io.IOException e) {
+            return false; // the model loader reports a broken config.json
+        }
+    }
+
     static int specialTokenCount(AutoTokenizer tokenizer) {
         BatchEncoding empty = tokenizer.encode("", EncodeOptions.builder().returnTokenTypeIds(false).returnAttentionMask(false).build());
         return empty.inputIds()[0].length;
@@ -380,6 +444,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         private Device device;
         private LongTextMode longText = LongTextMode.TRUNCATE;
         private int stride = 128;
+        /** Where config.json was found (set by build(); read for problem_type). */
+        private Path configDir;
 
         private Builder() {}
 
@@ -531,6 +597,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                     }
                     tok = AutoTokenizer.fromPretrained(dir);
                 }
+                configDir = adapterBase != null ? adapterBase : modelDir != null ? modelDir
+                        : m instanceof DjlRuntime djl ? djl.sourceDir() : null;
                 return new TextClassificationPipeline(this, m, tok);
             } catch (RuntimeException e) {
                 if (tokenizerInstance == null && tok != null) {

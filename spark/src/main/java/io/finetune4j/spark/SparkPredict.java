@@ -152,14 +152,39 @@ public final class SparkPredict {
         } catch (IOException e) {
             deleteQuietly(fs, staging);
             throw new java.io.UncheckedIOException("cannot write --output " + output + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's job failures are SparkExceptions: checked, though Scala does not declare them
+            awaitIdle(spark); // tasks of the failed job still running would write into the staging folder again
             deleteQuietly(fs, staging);
             BadInputException bad = badInputCause(e);
             if (bad != null) {
                 throw new BadInputException(bad.getMessage(), e);
             }
-            throw e;
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("the Spark job failed, nothing was written to " + output + ": " + firstLine(rootCause(e)), e);
         }
+    }
+
+    /** Waits (up to 60 s) until no stage of this application runs. */
+    private static void awaitIdle(SparkSession spark) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (spark.sparkContext().statusTracker().getActiveStageIds().length > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /** A BadInputException thrown on an executor reaches the driver wrapped in a SparkException. */

@@ -14,6 +14,7 @@ final class SparkTestSession {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/finetune4j-test-warehouse")
                 .getOrCreate();
     }
 }

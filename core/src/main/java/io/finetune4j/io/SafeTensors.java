@@ -20,7 +20,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
@@ -135,41 +134,11 @@ public final class SafeTensors {
     }
 
     /**
-     * Reads the weights of a HF checkpoint folder: {@code model.safetensors}, or the shards listed
-     * in {@code model.safetensors.index.json}.
+     * Reads the weights of a HF checkpoint folder in any format finetune4j reads (safetensors, sharded
+     * or not, and PyTorch's pytorch_model.bin): see {@link StateDictReader#read(Path)}.
      */
     public static Map<String, Tensor> readCheckpoint(Path dir) {
-        Path single = dir.resolve(SINGLE_FILE);
-        if (Files.isRegularFile(single)) {
-            return read(single);
-        }
-        Path index = dir.resolve(INDEX_FILE);
-        if (!Files.isRegularFile(index)) {
-            throw new BadInputException("no " + SINGLE_FILE + " or " + INDEX_FILE + " in " + dir
-                    + " (is this a Hugging Face checkpoint folder? .bin/.h5 weights are not supported)");
-        }
-        JsonNode weightMap;
-        try {
-            weightMap = JSON.readTree(index.toFile()).get("weight_map");
-        } catch (IOException e) {
-            throw new BadInputException("cannot parse " + index + ": " + e.getMessage());
-        }
-        if (weightMap == null || !weightMap.isObject()) {
-            throw new BadInputException(index + " has no weight_map object");
-        }
-        Map<String, Map<String, Tensor>> shards = new TreeMap<>();
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String shard = e.getValue().asText();
-            Map<String, Tensor> tensors = shards.computeIfAbsent(shard, s -> read(dir.resolve(s)));
-            Tensor t = tensors.get(e.getKey());
-            if (t == null) {
-                throw new BadInputException(index + " maps '" + e.getKey() + "' to " + shard + ", which does not contain it");
-            }
-            out.put(e.getKey(), t);
-        }
-        return out;
+        return StateDictReader.read(dir);
     }
 
     /** Writes tensors to one file atomically (temporary file, then rename). */

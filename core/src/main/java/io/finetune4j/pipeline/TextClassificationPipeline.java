@@ -14,6 +14,7 @@ import io.finetune4j.model.SequenceClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
+import io.finetune4j.tokenize.Padder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     private final boolean truncation;
     private final LongTextMode longText;
     private final int stride;
-    private final int padId;
+    private final Padder padder;
 
     private TextClassificationPipeline(Builder b, SequenceClassifier model, AutoTokenizer tokenizer) {
         this.model = model;
@@ -79,8 +80,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         this.truncation = b.truncation;
         this.longText = b.longText;
         this.stride = b.stride;
-        Integer pad = tokenizer.padTokenId();
-        this.padId = pad == null ? 0 : pad;
+        this.padder = tokenizer.padder();
         if (longText == LongTextMode.WINDOWS) {
             int room = maxLength - specialTokenCount(tokenizer);
             if (stride >= room) {
@@ -128,10 +128,42 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
 
     /** Scores and window counts; {@code topK <= 0} returns all labels. */
     public List<Prediction> predict(List<String> texts, int topK) {
+        return predict(texts, null, topK);
+    }
+
+    /** Scores each text pair with the pipeline's top_k (HF: {@code classifier({"text": a, "text_pair": b})}). */
+    public List<List<LabelScore>> classifyPairs(List<TextPair> pairs) {
+        return classifyPairs(pairs, topK);
+    }
+
+    /** Scores each text pair; {@code topK <= 0} returns all labels. Pairs are truncated longest_first to max_length. */
+    public List<List<LabelScore>> classifyPairs(List<TextPair> pairs, int topK) {
+        List<List<LabelScore>> out = new ArrayList<>(pairs.size());
+        for (Prediction p : predictPairs(pairs, topK)) {
+            out.add(p.scores());
+        }
+        return out;
+    }
+
+    /** Scores of each text pair (one window each); {@code topK <= 0} returns all labels. */
+    public List<Prediction> predictPairs(List<TextPair> pairs, int topK) {
+        if (longText == LongTextMode.WINDOWS) {
+            throw new BadInputException("long_text windows scores single texts; text pairs are truncated (longest_first) to max_length, "
+                    + "use LongTextMode.TRUNCATE for them");
+        }
+        return predict(pairs.stream().map(TextPair::text).toList(), pairs.stream().map(TextPair::textPair).toList(), topK);
+    }
+
+    /** The model inputs the pipeline builds for these pairs (the tokenizer's pair encoding, truncated as scoring does). */
+    public BatchEncoding encodePairs(List<TextPair> pairs) {
+        return tokenizer.encode(pairs.stream().map(TextPair::text).toList(), pairs.stream().map(TextPair::textPair).toList(), encodeOptions());
+    }
+
+    private List<Prediction> predict(List<String> texts, List<String> pairs, int topK) {
         if (texts.isEmpty()) {
             return List.of();
         }
-        BatchEncoding enc = tokenizer.encode(texts, encodeOptions());
+        BatchEncoding enc = pairs == null ? tokenizer.encode(texts, encodeOptions()) : tokenizer.encode(texts, pairs, encodeOptions());
         int rows = enc.size();
         int[] sample = enc.overflowToSampleMapping();
         if (sample == null) {
@@ -226,14 +258,9 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
             long[] idData = new long[b * width];
             long[] typeData = new long[b * width];
             long[] maskData = new long[b * width];
-            Arrays.fill(idData, padId);
             for (int k = 0; k < b; k++) {
                 int r = order[from + k];
-                for (int t = 0; t < ids[r].length; t++) {
-                    idData[k * width + t] = ids[r][t];
-                    typeData[k * width + t] = types[r][t];
-                    maskData[k * width + t] = 1;
-                }
+                padder.fillRow(idData, typeData, maskData, k, width, ids[r], types[r], null);
             }
             float[] logits;
             try (NDManager step = model.manager().newSubManager()) {

@@ -45,6 +45,7 @@ public final class AutoTokenizer implements AutoCloseable {
     private final int modelVocabSize;
     private final Map<String, String> specialTokens;
     private final int modelMaxLength;
+    private final Padder padder;
     private final AtomicBoolean warnedTooLong = new AtomicBoolean();
 
     private AutoTokenizer(TokenizerFolder folder, boolean prefixCut) {
@@ -70,6 +71,8 @@ public final class AutoTokenizer implements AutoCloseable {
         vocab.forEach((token, id) -> idToToken[id] = token);
         this.specialTokens = folder.specialTokens(vocab);
         this.modelMaxLength = folder.modelMaxLength();
+        Integer pad = padTokenId();
+        this.padder = new Padder(pad == null ? 0 : pad, json.path("padding").path("pad_type_id").asInt(0), folder.paddingSide());
     }
 
     /**
@@ -134,19 +137,14 @@ public final class AutoTokenizer implements AutoCloseable {
         int[] length = options.returnLength() ? new int[n] : null;
         int[] overflow = options.returnOverflowingTokens() ? new int[n] : null;
         List<String[]> tokens = new ArrayList<>(n);
-        boolean left = options.paddingSide() == EncodeOptions.Side.LEFT;
-        int padId = padTokenIdOrZero();
+        Padder p = padder.withSide(options.paddingSide());
         String padToken = padToken() == null ? "" : padToken();
         for (int r = 0; r < n; r++) {
             Encoder.Row row = rows.get(r);
-            ids[r] = pad(row.ids, target, padId, left);
-            if (types != null) types[r] = pad(row.typeIds, target, 0, left);
-            if (mask != null) mask[r] = pad(row.attention, target, 0, left);
-            if (special != null) special[r] = pad(row.special, target, 1, left);
-            if (offsets != null) offsets[r] = pairs(pad(row.offsets, target * 2, 0, left));
-            if (length != null) length[r] = ids[r].length;
+            padRow(p, row, target, r, ids, types, mask, special, length);
+            if (offsets != null) offsets[r] = pairs(p.offsets(row.offsets, target));
             if (overflow != null) overflow[r] = row.sample;
-            tokens.add(padTokens(row.tokens, target, padToken, left));
+            tokens.add(p.tokens(row.tokens, target, padToken));
         }
         seq.put(BatchEncoding.INPUT_IDS, ids);
         if (types != null) seq.put(BatchEncoding.TOKEN_TYPE_IDS, types);
@@ -201,31 +199,14 @@ public final class AutoTokenizer implements AutoCloseable {
         }
     }
 
-    static int[] pad(int[] values, int target, int value, boolean left) {
-        if (target < 0 || values.length >= target) {
-            return values;
-        }
-        int[] out = new int[target];
-        int fill = target - values.length;
-        if (left) {
-            Arrays.fill(out, 0, fill, value);
-            System.arraycopy(values, 0, out, fill, values.length);
-        } else {
-            System.arraycopy(values, 0, out, 0, values.length);
-            Arrays.fill(out, values.length, target, value);
-        }
-        return out;
-    }
-
-    private static String[] padTokens(String[] tokens, int target, String pad, boolean left) {
-        if (target < 0 || tokens.length >= target) {
-            return tokens;
-        }
-        String[] out = new String[target];
-        int fill = target - tokens.length;
-        Arrays.fill(out, pad);
-        System.arraycopy(tokens, 0, out, left ? fill : 0, tokens.length);
-        return out;
+    /** The padded fields of one row, through the tokenizer's {@link Padder} (the one place padding is decided). */
+    private static void padRow(Padder p, Encoder.Row row, int target, int r, int[][] ids, int[][] types, int[][] mask, int[][] special,
+            int[] length) {
+        ids[r] = p.inputIds(row.ids, target);
+        if (types != null) types[r] = p.tokenTypeIds(row.typeIds, target);
+        if (mask != null) mask[r] = p.attentionMask(row.attention, target);
+        if (special != null) special[r] = p.specialTokensMask(row.special, target);
+        if (length != null) length[r] = ids[r].length;
     }
 
     private static int[][] pairs(int[] flat) {
@@ -324,8 +305,7 @@ public final class AutoTokenizer implements AutoCloseable {
         }
         warnIfTooLong(rows);
         int target = padTarget(rows, options);
-        boolean left = options.paddingSide() == EncodeOptions.Side.LEFT;
-        int padId = padTokenIdOrZero();
+        Padder p = padder.withSide(options.paddingSide());
         int n = rows.size();
         int[][] ids = new int[n][];
         int[][] types = options.returnTokenTypeIds() ? new int[n][] : null;
@@ -333,12 +313,7 @@ public final class AutoTokenizer implements AutoCloseable {
         int[][] special = options.returnSpecialTokensMask() ? new int[n][] : null;
         int[] length = options.returnLength() ? new int[n] : null;
         for (int r = 0; r < n; r++) {
-            Encoder.Row row = rows.get(r);
-            ids[r] = pad(row.ids, target, padId, left);
-            if (types != null) types[r] = pad(row.typeIds, target, 0, left);
-            if (mask != null) mask[r] = pad(row.attention, target, 0, left);
-            if (special != null) special[r] = pad(row.special, target, 1, left);
-            if (length != null) length[r] = ids[r].length;
+            padRow(p, rows.get(r), target, r, ids, types, mask, special, length);
         }
         Map<String, Column> out = new LinkedHashMap<>();
         out.put(BatchEncoding.INPUT_IDS, new Column.IntLists(ids));
@@ -438,9 +413,13 @@ public final class AutoTokenizer implements AutoCloseable {
         return token == null ? null : vocab.get(token);
     }
 
-    private int padTokenIdOrZero() {
-        Integer id = padTokenId();
-        return id == null ? 0 : id;
+    /**
+     * How this tokenizer pads: the pad token's id (0 when it has none), pad_token_type_id and the
+     * padding_side of tokenizer_config.json (right unless it says left). The collator and the
+     * pipelines pad batches with it.
+     */
+    public Padder padder() {
+        return padder;
     }
 
     // ---- files -----------------------------------------------------------------------------

@@ -81,7 +81,7 @@ public record EncodeOptions(
     }
 
     public EncodeOptions {
-        if (truncation == null || padding == null || paddingSide == null || truncationSide == null) {
+        if (truncation == null || padding == null || truncationSide == null) {
             throw new BadInputException("encode options need truncation, padding and sides (use EncodeOptions.builder())");
         }
         if (maxLength != null && maxLength < 1) {
@@ -131,7 +131,7 @@ public record EncodeOptions(
                 + ",return_overflowing_tokens=" + returnOverflowingTokens + ",return_token_type_ids=" + returnTokenTypeIds
                 + ",return_attention_mask=" + returnAttentionMask + ",return_special_tokens_mask=" + returnSpecialTokensMask
                 + ",return_offsets_mapping=" + returnOffsetsMapping + ",return_length=" + returnLength
-                + ",padding_side=" + paddingSide.name().toLowerCase(Locale.ROOT)
+                + ",padding_side=" + (paddingSide == null ? "tokenizer" : paddingSide.name().toLowerCase(Locale.ROOT))
                 + ",truncation_side=" + truncationSide.name().toLowerCase(Locale.ROOT);
     }
 
@@ -148,7 +148,8 @@ public record EncodeOptions(
         private boolean returnSpecialTokensMask;
         private boolean returnOffsetsMapping;
         private boolean returnLength;
-        private Side paddingSide = Side.RIGHT;
+        /** Null: the tokenizer's padding_side (tokenizer_config.json), as HF does without a per-call padding_side. */
+        private Side paddingSide = null;
         private Side truncationSide = Side.RIGHT;
         private boolean truncationSet;
 

@@ -91,17 +91,64 @@ record TokenizerFolder(Path dir, byte[] tokenizerJson, byte[] tokenizerConfig, J
         return modelMaxLength(config, Integer.MAX_VALUE);
     }
 
-    /** Special token strings by HF attribute name (cls_token, ...), from the config, else BERT's defaults. */
+    /** HF's {@code padding_side}: tokenizer_config.json's, right by default. */
+    EncodeOptions.Side paddingSide() {
+        JsonNode side = config.get("padding_side");
+        if (side == null || side.isNull()) {
+            return EncodeOptions.Side.RIGHT;
+        }
+        try {
+            return EncodeOptions.Side.parse(side.asText());
+        } catch (BadInputException e) {
+            throw new BadInputException(dir.resolve(BertTokenizerFiles.TOKENIZER_CONFIG) + ": padding_side must be left or right, got '"
+                    + side.asText() + "'");
+        }
+    }
+
+    /** The special-token roles HF tokenizers have, with the conventional token of each (BERT's, then RoBERTa/SentencePiece's). */
+    private static final Map<String, java.util.List<String>> ROLES = roles();
+
+    private static Map<String, java.util.List<String>> roles() {
+        Map<String, java.util.List<String>> m = new LinkedHashMap<>();
+        m.put("cls_token", java.util.List.of("[CLS]", "<s>"));
+        m.put("mask_token", java.util.List.of("[MASK]", "<mask>"));
+        m.put("pad_token", java.util.List.of("[PAD]", "<pad>"));
+        m.put("sep_token", java.util.List.of("[SEP]", "</s>"));
+        m.put("unk_token", java.util.List.of("[UNK]", "<unk>"));
+        m.put("bos_token", java.util.List.of());
+        m.put("eos_token", java.util.List.of());
+        return m;
+    }
+
+    /**
+     * Special token strings by HF attribute name (cls_token, ...): tokenizer_config.json's, else
+     * special_tokens_map.json's, else tokenizer.json's (its padding's pad_token, its model's
+     * unk_token), else the conventional token of the role when the vocabulary has it.
+     */
     Map<String, String> specialTokens(Map<String, Integer> vocab) {
         JsonNode map = readConfig(dir.resolve(BertTokenizerFiles.SPECIAL_TOKENS_MAP));
+        JsonNode json;
+        try {
+            json = JSON.readTree(tokenizerJson);
+        } catch (IOException e) {
+            json = JSON.createObjectNode();
+        }
         Map<String, String> out = new LinkedHashMap<>();
-        for (var e : BertTokenizerFiles.SPECIAL_TOKENS.entrySet()) {
+        for (var e : ROLES.entrySet()) {
             String value = tokenText(config.get(e.getKey()));
             if (value == null) {
                 value = tokenText(map.get(e.getKey()));
             }
-            if (value == null && vocab.containsKey(e.getValue())) {
-                value = e.getValue();
+            if (value == null && e.getKey().equals("pad_token")) {
+                value = tokenText(json.path("padding").get("pad_token"));
+            }
+            if (value == null && e.getKey().equals("unk_token")) {
+                value = tokenText(json.path("model").get("unk_token"));
+            }
+            for (String conventional : e.getValue()) {
+                if (value == null && vocab.containsKey(conventional)) {
+                    value = conventional;
+                }
             }
             if (value != null) {
                 out.put(e.getKey(), value);

@@ -21,11 +21,22 @@ public final class ClassificationData {
     private ClassificationData() {}
 
     /** How texts become token ids. */
+    /** How texts become token ids; {@code textPairColumn} (may be null) makes each row a text pair. */
     public record Preprocessing(String textColumn, String labelColumn, int maxLength, boolean padToMaxLength, String truncationSide,
-            Integer numWorkers, boolean overwriteCache) {
+            Integer numWorkers, boolean overwriteCache, String textPairColumn) {
+        public Preprocessing(String textColumn, String labelColumn, int maxLength, boolean padToMaxLength, String truncationSide,
+                Integer numWorkers, boolean overwriteCache) {
+            this(textColumn, labelColumn, maxLength, padToMaxLength, truncationSide, numWorkers, overwriteCache, null);
+        }
+
         public static Preprocessing of(DataArguments d) {
             return new Preprocessing(d.textColumnName(), d.labelColumnName(), d.maxSeqLength(), d.padToMaxLength(), d.truncationSide(),
-                    d.preprocessingNumWorkers(), d.overwriteCache());
+                    d.preprocessingNumWorkers(), d.overwriteCache(), d.textPairColumnName());
+        }
+
+        /** The text columns the tokenizer reads: one, or the two of a pair. */
+        public List<String> textColumns() {
+            return textPairColumn == null ? List.of(textColumn) : List.of(textColumn, textPairColumn);
         }
 
         EncodeOptions encodeOptions() {
@@ -69,18 +80,20 @@ public final class ClassificationData {
 
     /** Tokenizes a split (cached by fingerprint) into the Trainer's columns. */
     public static EncodedColumns encode(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc) {
-        if (!ds.columnNames().contains(p.textColumn())) {
-            throw new BadInputException("the data set has no text column '" + p.textColumn() + "'; its columns are " + ds.columnNames()
-                    + " (set text_column_name)");
+        for (String column : p.textColumns()) {
+            if (!ds.columnNames().contains(column)) {
+                throw new BadInputException("the data set has no text column '" + column + "'; its columns are " + ds.columnNames()
+                        + (p.textPairColumn() == null ? " (set text_column_name)" : " (set text_column_names)"));
+            }
         }
         MapOptions.Builder options = MapOptions.builder()
                 .desc(desc)
-                .removeColumns(p.textColumn())
+                .removeColumns(p.textColumns())
                 .loadFromCacheFile(!p.overwriteCache());
         if (p.numWorkers() != null) {
             options.numProc(p.numWorkers());
         }
-        Dataset tokenized = ds.map(tokenizer.mapFunction(p.textColumn(), p.encodeOptions()), options.build());
+        Dataset tokenized = ds.map(tokenizer.mapFunction(p.textColumn(), p.textPairColumn(), p.encodeOptions()), options.build());
         Column labels = tokenized.column(p.labelColumn());
         if (!(labels instanceof Column.Ints ints)) {
             throw new BadInputException("label column '" + p.labelColumn() + "' holds " + labels.typeName() + ", not integer class ids");

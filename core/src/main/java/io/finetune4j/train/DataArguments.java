@@ -13,6 +13,10 @@ public final class DataArguments {
     String validationSplitName = "test";
     @Arg(name = "text_column_name", help = "Column holding the text.")
     String textColumnName = "text";
+    @Arg(name = "text_column_names", help = "Comma-separated text columns; two (e.g. sentence1,sentence2 or premise,hypothesis) "
+            + "are encoded as a text pair as run_glue.py does ([CLS] a [SEP] b [SEP], token_type_ids 0/1, longest_first truncation), "
+            + "where run_classification.py would join them with a space. Overrides text_column_name.")
+    String textColumnNames = null;
     @Arg(name = "label_column_name", help = "Column holding the label.")
     String labelColumnName = "label";
     @Arg(name = "max_seq_length", help = "Tokens per text after truncation (the seed's max_length).")
@@ -41,6 +45,7 @@ public final class DataArguments {
         if (!truncationSide.equals("right") && !truncationSide.equals("left")) {
             throw new BadInputException("truncation_side must be left or right, got '" + truncationSide + "'");
         }
+        textColumns(); // checks text_column_names
         if (maxTrainSamples != null && maxTrainSamples < 1) {
             throw new BadInputException("max_train_samples must be >= 1, got " + maxTrainSamples);
         }
@@ -56,7 +61,26 @@ public final class DataArguments {
     public String datasetName() { return datasetName; }
     public String trainSplitName() { return trainSplitName; }
     public String validationSplitName() { return validationSplitName; }
-    public String textColumnName() { return textColumnName; }
+    public String textColumnName() { return textColumns().get(0); }
+
+    /** The text column, or the two columns of a text pair (text_column_names). */
+    public java.util.List<String> textColumns() {
+        if (textColumnNames == null || textColumnNames.isBlank()) {
+            return java.util.List.of(textColumnName);
+        }
+        java.util.List<String> names = java.util.Arrays.stream(textColumnNames.split(",")).map(String::strip).toList();
+        if (names.size() > 2 || names.stream().anyMatch(String::isEmpty)) {
+            throw new BadInputException("text_column_names takes one column or two comma-separated columns (a text pair, e.g. "
+                    + "sentence1,sentence2), got '" + textColumnNames + "'");
+        }
+        return names;
+    }
+
+    /** The second column of a text pair, or null. */
+    public String textPairColumnName() {
+        java.util.List<String> names = textColumns();
+        return names.size() == 2 ? names.get(1) : null;
+    }
     public String labelColumnName() { return labelColumnName; }
     public int maxSeqLength() { return maxSeqLength; }
     public boolean padToMaxLength() { return padToMaxLength; }

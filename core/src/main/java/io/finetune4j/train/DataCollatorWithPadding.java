@@ -4,10 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
+import io.finetune4j.tokenize.AutoTokenizer;
+import io.finetune4j.tokenize.Padder;
 
 /**
- * HF's DataCollatorWithPadding: gathers rows into int64 arrays {@code [batch, length]} padded with
- * the pad id (mask 0), to the longest row of the batch or to a fixed max_length.
+ * HF's DataCollatorWithPadding: gathers rows into int64 arrays {@code [batch, length]} padded as the
+ * tokenizer pads ({@link Padder}: its pad id, e.g. 1 for RoBERTa, and its padding side; mask 0), to
+ * the longest row of the batch or to a fixed max_length.
  */
 public final class DataCollatorWithPadding {
     public enum Padding { LONGEST, MAX_LENGTH }
@@ -19,26 +22,41 @@ public final class DataCollatorWithPadding {
         }
     }
 
-    private final int padTokenId;
+    private final Padder padder;
     private final Padding padding;
     private final int maxLength;
 
-    public DataCollatorWithPadding(int padTokenId, Padding padding, int maxLength) {
+    public DataCollatorWithPadding(Padder padder, Padding padding, int maxLength) {
         if (padding == Padding.MAX_LENGTH && maxLength <= 0) {
             throw new BadInputException("padding max_length needs max_length > 0, got " + maxLength);
         }
-        this.padTokenId = padTokenId;
+        this.padder = padder;
         this.padding = padding;
         this.maxLength = maxLength;
     }
 
-    /** Pads to the longest row with pad id 0 (BERT's [PAD]). */
+    /** Pads on the right with {@code padTokenId} (token type 0). */
+    public DataCollatorWithPadding(int padTokenId, Padding padding, int maxLength) {
+        this(new Padder(padTokenId, 0, io.finetune4j.tokenize.EncodeOptions.Side.RIGHT), padding, maxLength);
+    }
+
+    /** HF's {@code DataCollatorWithPadding(tokenizer)}: pads as the tokenizer does. */
+    public static DataCollatorWithPadding of(AutoTokenizer tokenizer, Padding padding, int maxLength) {
+        return new DataCollatorWithPadding(tokenizer.padder(), padding, maxLength);
+    }
+
+    /** Pads to the longest row with pad id 0 (BERT's [PAD]); use {@link #of} for other tokenizers. */
     public static DataCollatorWithPadding longest() {
-        return new DataCollatorWithPadding(0, Padding.LONGEST, 0);
+        return new DataCollatorWithPadding(Padder.BERT, Padding.LONGEST, 0);
     }
 
     public static DataCollatorWithPadding maxLength(int maxLength) {
-        return new DataCollatorWithPadding(0, Padding.MAX_LENGTH, maxLength);
+        return new DataCollatorWithPadding(Padder.BERT, Padding.MAX_LENGTH, maxLength);
+    }
+
+    /** The padding rule of this collator. */
+    public Padder padder() {
+        return padder;
     }
 
     /** A padded batch still on the Java heap: what a data-loader thread prepares ahead of the training step. */
@@ -76,20 +94,9 @@ public final class DataCollatorWithPadding {
         long tokens = 0;
         for (int b = 0; b < rows.length; b++) {
             int r = rows[b];
-            int[] row = ids[r];
             int[] types = columns.tokenTypeIds() == null ? null : columns.tokenTypeIds().values()[r];
             int[] m = columns.attentionMask() == null ? null : columns.attentionMask().values()[r];
-            int base = b * width;
-            for (int j = 0; j < width; j++) {
-                if (j < row.length) {
-                    inputIds[base + j] = row[j];
-                    typeIds[base + j] = types == null ? 0 : types[j];
-                    mask[base + j] = m == null ? 1 : m[j];
-                } else {
-                    inputIds[base + j] = padTokenId;
-                }
-                tokens += mask[base + j];
-            }
+            tokens += padder.fillRow(inputIds, typeIds, mask, b, width, ids[r], types, m);
         }
         long[] labels = null;
         int[] labelIds = null;

@@ -42,7 +42,8 @@ public final class ModelEvaluation {
             EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing(), "Running tokenizer on " + o.split());
             TrainingArguments args = TrainingArguments.builder()
                     .perDeviceEvalBatchSize(o.batchSize()).set("use_cpu", o.useCpu()).set("disable_tqdm", true).build();
-            Trainer trainer = Trainer.builder().model(model).args(args).computeMetrics(ComputeMetrics.classification()).build();
+            Trainer trainer = Trainer.builder().model(model).args(args).computeMetrics(ComputeMetrics.classification())
+                    .dataCollator(DataCollatorWithPadding.of(tokenizer, DataCollatorWithPadding.Padding.LONGEST, 0)).build();
             PredictionOutput out = trainer.predict(columns);
             int[] predicted = new EvalPrediction(out.predictions(), out.labelIds()).predictedLabels();
             long[][] confusion = Metrics.confusionMatrix(predicted, out.labelIds(), model.numLabels());

@@ -104,7 +104,8 @@ public final class TextClassificationJob {
                         .model(trained).args(t)
                         .trainColumns(trainColumns).evalColumns(evalColumns)
                         .computeMetrics(ComputeMetrics.classification())
-                        .dataCollator(d.padToMaxLength() ? DataCollatorWithPadding.maxLength(d.maxSeqLength()) : DataCollatorWithPadding.longest())
+                        .dataCollator(DataCollatorWithPadding.of(tokenizer, d.padToMaxLength()
+                                ? DataCollatorWithPadding.Padding.MAX_LENGTH : DataCollatorWithPadding.Padding.LONGEST, d.maxSeqLength()))
                         .callbacks(all)
                         .build();
                 TrainOutput output = trainer.train();

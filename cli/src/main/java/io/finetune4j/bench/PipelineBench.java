@@ -1,5 +1,13 @@
 package io.finetune4j.bench;
 
+import io.finetune4j.BadInputException;
+import io.finetune4j.io.AtomicFiles;
+import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.onnx.OnnxExporter;
+import io.finetune4j.onnx.OnnxRuntimeModel;
+import io.finetune4j.onnx.Quantization;
+import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.util.Timing;
 import io.finetune4j.util.Gemm;
 
@@ -7,36 +15,106 @@ import ai.djl.Device;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.Datasets;
 import io.finetune4j.pipeline.TextClassificationPipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Text-classification pipeline throughput on IMDB test reviews (tokenize + forward + softmax), reviews/s. */
+/**
+ * Text-classification pipeline throughput on IMDB test reviews (tokenize + forward + softmax), reviews/s,
+ * on one or more runtimes over the same texts: {@code djl} (libtorch), {@code onnx} (ONNX Runtime,
+ * float32) and {@code onnx-int8} (ONNX Runtime, dynamic int8), each with its ratio to djl when djl ran.
+ * A checkpoint folder is exported to ONNX into a temporary folder first (and cut to
+ * {@code numHiddenLayers} when given), so every runtime runs the same weights.
+ */
 public final class PipelineBench {
+    public static final List<String> RUNTIMES = List.of("djl", "onnx", "onnx-int8");
+
     private PipelineBench() {}
 
     public static BenchResult run(String model, String dataset, int texts, int batchSize, int maxLength, Device device, int warmup,
             int repeat) throws Exception {
+        return run(model, null, List.of("djl"), dataset, texts, batchSize, maxLength, device, warmup, repeat).get(0);
+    }
+
+    public static List<BenchResult> run(String model, Integer numHiddenLayers, List<String> runtimes, String dataset, int texts, int batchSize,
+            int maxLength, Device device, int warmup, int repeat) throws Exception {
+        for (String r : runtimes) {
+            if (!RUNTIMES.contains(r)) {
+                throw new BadInputException("--runtime " + r + " is not one of " + RUNTIMES);
+            }
+        }
         Dataset test = Datasets.load(dataset).get("test").shuffle(42);
         int n = Math.min(texts, test.numRows());
         List<String> reviews = Arrays.asList(test.select(0, n).strings("text"));
-        try (TextClassificationPipeline pipeline = TextClassificationPipeline.builder()
-                .model(model).batchSize(batchSize).maxLength(maxLength).device(device).build()) {
-            Timing t = Timing.measure(warmup, repeat, () -> pipeline.classify(reviews));
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("model", model);
-            params.put("texts", n);
-            params.put("batch_size", batchSize);
-            params.put("max_length", maxLength);
-            params.put("warmup", warmup);
-            params.put("repeat", repeat);
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("reviews_per_s", Gemm.round(n / t.median()));
-            metrics.put("reviews_per_s_min", Gemm.round(n / t.max()));
-            metrics.put("reviews_per_s_max", Gemm.round(n / t.min()));
-            metrics.put("s_median", Gemm.round(t.median()));
-            return new BenchResult("pipeline", params, metrics, MachineLine.describe(device.toString()), java.time.Instant.now().toString());
+        Path dir = PretrainedModels.resolve(model);
+        boolean onnx = runtimes.stream().anyMatch(r -> r.startsWith("onnx"));
+        boolean int8 = runtimes.contains("onnx-int8");
+        Path work = null;
+        try {
+            Path checkpoint = dir;
+            Path exported = dir;
+            boolean exportedAlready = Files.isRegularFile(dir.resolve(OnnxExporter.ONNX_DIR).resolve(OnnxExporter.MODEL_FILE))
+                    && (!int8 || Files.isRegularFile(dir.resolve(OnnxExporter.ONNX_DIR).resolve(OnnxExporter.QUANTIZED_FILE)));
+            if (numHiddenLayers != null || (onnx && !exportedAlready)) {
+                work = Files.createTempDirectory("finetune4j-bench-pipeline-");
+                checkpoint = work.resolve("checkpoint");
+                BenchModel m = BenchModel.pretrained(model, dir, numHiddenLayers);
+                try (BertForSequenceClassification cut = m.open(device); AutoTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
+                    cut.savePretrained(checkpoint);
+                    tok.savePretrained(checkpoint);
+                }
+                if (onnx) {
+                    exported = work.resolve("exported");
+                    OnnxExporter.export(checkpoint, exported, OnnxExporter.Options.defaults().withQuantization(int8 ? Quantization.INT8 : Quantization.NONE));
+                }
+            }
+            List<BenchResult> out = new ArrayList<>();
+            Double djlRate = null;
+            for (String runtime : runtimes) {
+                TextClassificationPipeline.Builder b = TextClassificationPipeline.builder().batchSize(batchSize).maxLength(maxLength);
+                if (runtime.equals("djl")) {
+                    b.model(checkpoint).device(device);
+                } else {
+                    b.model(exported).runtime(OnnxRuntimeModel.NAME).quantized(runtime.equals("onnx-int8"));
+                }
+                try (TextClassificationPipeline pipeline = b.build()) {
+                    Timing t = Timing.measure(warmup, repeat, () -> pipeline.classify(reviews));
+                    double rate = n / t.median();
+                    if (runtime.equals("djl")) {
+                        djlRate = rate;
+                    }
+                    Map<String, Object> params = new LinkedHashMap<>();
+                    params.put("model", model);
+                    if (numHiddenLayers != null) {
+                        params.put("num_hidden_layers", numHiddenLayers);
+                    }
+                    params.put("runtime", runtime);
+                    params.put("texts", n);
+                    params.put("batch_size", batchSize);
+                    params.put("max_length", maxLength);
+                    params.put("warmup", warmup);
+                    params.put("repeat", repeat);
+                    Map<String, Object> metrics = new LinkedHashMap<>();
+                    metrics.put("reviews_per_s", Gemm.round(rate));
+                    metrics.put("reviews_per_s_min", Gemm.round(n / t.max()));
+                    metrics.put("reviews_per_s_max", Gemm.round(n / t.min()));
+                    metrics.put("s_median", Gemm.round(t.median()));
+                    if (djlRate != null && !runtime.equals("djl")) {
+                        metrics.put("ratio_to_djl", Gemm.round(rate / djlRate));
+                    }
+                    String where = runtime.equals("djl") ? device.toString() : "cpu (ONNX Runtime, " + Runtime.getRuntime().availableProcessors() + " threads)";
+                    out.add(new BenchResult("pipeline", params, metrics, MachineLine.describe(where), java.time.Instant.now().toString()));
+                }
+            }
+            return out;
+        } finally {
+            if (work != null) {
+                AtomicFiles.deleteRecursively(work);
+            }
         }
     }
 }

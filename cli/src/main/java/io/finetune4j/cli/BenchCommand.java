@@ -83,6 +83,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "imdb", description = "tokenize and pipeline: the data set (default ${DEFAULT-VALUE}).")
     String dataset;
 
+    @Option(names = "--runtime", split = ",", defaultValue = "djl", paramLabel = "djl|onnx|onnx-int8",
+            description = "pipeline: runtimes to compare on the same texts, comma-separated (default ${DEFAULT-VALUE}); onnx ones export the model to a temporary folder first.")
+    List<String> runtimes;
+
     @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
     boolean useCpu;
 
@@ -136,8 +140,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             case "tokenize" -> results.add(TokenizeBench.run(model != null ? model : "bert-base-uncased", dataset, texts, maxLength,
                     warmup, repeat));
-            case "pipeline" -> results.add(PipelineBench.run(model != null ? model : "bert-base-uncased", dataset, texts > 0 ? texts : 512,
-                    batch(64), maxLength, device, warmup, repeat));
+            case "pipeline" -> results.addAll(PipelineBench.run(model != null ? model : "bert-base-uncased", numHiddenLayers, runtimes, dataset,
+                    texts > 0 ? texts : 512, batch(64), maxLength, device, warmup, repeat));
             case "memory" -> {
                 BenchModel m = benchModel("tiny");
                 results.add(MemoryBench.run(device, m, batch(16), seqLen(m), steps));

@@ -52,6 +52,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
     boolean useCpu;
 
+    @Option(names = "--runtime", paramLabel = "djl|onnx", defaultValue = "djl",
+            description = "djl: the safetensors checkpoint on libtorch; onnx: a folder from `export onnx` on ONNX Runtime (default: ${DEFAULT-VALUE}).")
+    String runtime;
+
+    @Option(names = "--quantized", description = "With --runtime onnx: score onnx/model_quantized.onnx (int8).")
+    boolean quantized;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -71,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(check.textColumnName(), labelColumn, maxLength, false,
                 truncationSide, null, false, check.textPairColumnName());
         ModelEvaluation.Result r = ModelEvaluation.run(new ModelEvaluation.Options(model, dataset, split, maxSamples, seed, batchSize,
-                prep, useCpu));
+                prep, useCpu, runtime, quantized));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

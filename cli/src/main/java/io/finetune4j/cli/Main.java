@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
             PredictCommand.class,
             ServeCommand.class,
             SparkCommand.class,
+            ExportCommand.class,
             FillMaskCommand.class,
             CommandLine.HelpCommand.class,
         })

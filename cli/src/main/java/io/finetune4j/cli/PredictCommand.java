@@ -71,6 +71,13 @@ final class PredictCommand implements Callable<Integer> {
             + "give one per TEXT, in order: each TEXT is scored with its pair as [CLS] TEXT [SEP] PAIR [SEP].")
     List<String> textPairs;
 
+    @Option(names = "--runtime", paramLabel = "djl|onnx", defaultValue = "djl",
+            description = "djl: the safetensors checkpoint on libtorch; onnx: a folder from `export onnx` on ONNX Runtime (default: ${DEFAULT-VALUE}).")
+    String runtime;
+
+    @Option(names = "--quantized", description = "With --runtime onnx: run onnx/model_quantized.onnx (int8).")
+    boolean quantized;
+
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to classify.")
     List<String> texts;
 
@@ -82,7 +89,7 @@ final class PredictCommand implements Callable<Integer> {
         List<String> inputs = readInputs();
         String format = output == null ? null : outputFormat(output);
         TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model).tokenizer(tokenizer)
-                .labels(labels).topK(topK).batchSize(batchSize).maxLength(maxLength);
+                .labels(labels).topK(topK).batchSize(batchSize).maxLength(maxLength).runtime(runtime).quantized(quantized);
         if (stride != null) {
             builder.longText(LongTextMode.WINDOWS, stride);
         }

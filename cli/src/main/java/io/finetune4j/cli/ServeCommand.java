@@ -1,6 +1,5 @@
 package io.finetune4j.cli;
 
-import ai.djl.nn.Parameter;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.serve.ClassificationServer;
@@ -32,6 +31,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max_length", description = "Tokens per text (default: the model's maximum).")
     Integer maxLength;
 
+    @Option(names = "--runtime", paramLabel = "djl|onnx", defaultValue = "djl",
+            description = "djl: the safetensors checkpoint on libtorch; onnx: a folder from `export onnx` on ONNX Runtime (default: ${DEFAULT-VALUE}).")
+    String runtime;
+
+    @Option(names = "--quantized", description = "With --runtime onnx: serve onnx/model_quantized.onnx (int8).")
+    boolean quantized;
+
     @Unmatched
     List<String> flags = new ArrayList<>();
 
@@ -41,7 +47,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServeOptions options = ServeOptions.fromMap(ConfigSources.parseFlags(flags), "flags");
-        TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model).batchSize(options.maxBatchSize());
+        TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model).batchSize(options.maxBatchSize())
+                .runtime(runtime).quantized(quantized);
         if (labels != null) {
             builder.labels(labels);
         }
@@ -50,15 +57,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (TextClassificationPipeline pipeline = builder.build()) {
-            long parameters = 0;
-            for (Parameter p : pipeline.model().namedParameters().values()) {
-                parameters += p.getArray().getShape().size();
-            }
+            long parameters = pipeline.runtime().numParameters();
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("model", model);
             info.put("labels", pipeline.labels());
             info.put("max_length", pipeline.maxLength());
             info.put("parameters", parameters);
+            info.put("runtime", pipeline.runtime().name() + (quantized ? " int8" : ""));
             ClassificationServer server = ClassificationServer.builder()
                     .classifier(pipeline).modelInfo(info).options(options).build();
             server.closeOnShutdown(); // SIGTERM drains queued requests, then stops

@@ -17,6 +17,14 @@ public final class Pipelines {
         return TextClassificationPipeline.builder().model(modelPathOrName).build();
     }
 
+    /**
+     * The same on another runtime: {@code textClassification("./exported", "onnx")} runs a folder
+     * written by {@code export onnx} on ONNX Runtime (finetune4j-onnx on the class path).
+     */
+    public static TextClassificationPipeline textClassification(String modelPathOrName, String runtime) {
+        return TextClassificationPipeline.builder().model(modelPathOrName).runtime(runtime).build();
+    }
+
     /** {@code pipeline("fill-mask", model=modelPathOrName)}: top_k 5, the default device. */
     public static FillMaskPipeline fillMask(String modelPathOrName) {
         return FillMaskPipeline.fromPretrained(modelPathOrName, FillMaskPipeline.DEFAULT_TOP_K, null);

@@ -1,15 +1,8 @@
 package io.finetune4j.pipeline;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.PretrainedModels;
-import io.finetune4j.peft.LoraConfig;
-import io.finetune4j.peft.LoraModel;
-import io.finetune4j.model.BertForSequenceClassification;
-import io.finetune4j.model.BertPreTrainedModel;
-import io.finetune4j.model.LoadOptions;
 import io.finetune4j.model.SequenceClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
@@ -41,6 +34,12 @@ import java.util.Map;
  * NDManager that is closed after the batch; results come back in input order. The model runs
  * in eval mode (no dropout), so results do not depend on batching. {@link #classify} may be
  * called from several threads.
+ *
+ * <p>The model part is a {@link ModelRuntime}: DJL (libtorch) by default, or another runtime by name,
+ * e.g. {@code .runtime("onnx")} on a folder written by {@code finetune4j export onnx} (needs the
+ * {@code finetune4j-onnx} module on the class path; {@code .quantized(true)} picks its int8 model).
+ * Everything else (tokenizing, batching, windows, labels, top_k, truncation) is this class's and
+ * the same for every runtime.
  */
 public final class TextClassificationPipeline implements TextClassifier, AutoCloseable {
     /** Scores of one text and how many windows were scored for it (1 unless {@link LongTextMode#WINDOWS}). */
@@ -55,7 +54,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         }
     }
 
-    private final SequenceClassifier model;
+    private final ModelRuntime runtime;
     private final AutoTokenizer tokenizer;
     private final boolean ownsModel;
     private final boolean ownsTokenizer;
@@ -68,10 +67,10 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     private final int stride;
     private final Padder padder;
 
-    private TextClassificationPipeline(Builder b, SequenceClassifier model, AutoTokenizer tokenizer) {
-        this.model = model;
+    private TextClassificationPipeline(Builder b, ModelRuntime model, AutoTokenizer tokenizer) {
+        this.runtime = model;
         this.tokenizer = tokenizer;
-        this.ownsModel = b.modelInstance == null;
+        this.ownsModel = b.modelInstance == null && b.runtimeInstance == null;
         this.ownsTokenizer = b.tokenizerInstance == null;
         this.labels = resolveLabels(model, b.labels);
         this.topK = b.topK;
@@ -262,14 +261,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                 int r = order[from + k];
                 padder.fillRow(idData, typeData, maskData, k, width, ids[r], types[r], null);
             }
-            float[] logits;
-            try (NDManager step = model.manager().newSubManager()) {
-                ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(b, width);
-                NDArray inputIds = step.create(idData, shape);
-                NDArray tokenTypeIds = step.create(typeData, shape);
-                NDArray attentionMask = step.create(maskData, shape);
-                logits = model.logits(inputIds, tokenTypeIds, attentionMask, false).toFloatArray();
-            }
+            float[] logits = runtime.logits(idData, maskData, typeData, b, width);
             for (int k = 0; k < b; k++) {
                 out[order[from + k]] = Softmax.of(logits, k * n, n);
             }
@@ -279,8 +271,17 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
 
     // ---- settings --------------------------------------------------------------------------------
 
+    /** The DJL model behind this pipeline; other runtimes have none (use {@link #runtime()}). */
     public SequenceClassifier model() {
-        return model;
+        if (runtime instanceof DjlRuntime djl) {
+            return djl.model();
+        }
+        throw new IllegalStateException("this pipeline runs on the " + runtime.name() + " runtime, which has no DJL model; use runtime()");
+    }
+
+    /** The runtime that computes the logits. */
+    public ModelRuntime runtime() {
+        return runtime;
     }
 
     public AutoTokenizer tokenizer() {
@@ -312,7 +313,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     @Override
     public void close() {
         if (ownsModel) {
-            model.close();
+            runtime.close();
         }
         if (ownsTokenizer) {
             tokenizer.close();
@@ -321,7 +322,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
 
     // ---- construction ----------------------------------------------------------------------------
 
-    private static List<String> resolveLabels(SequenceClassifier model, List<String> override) {
+    private static List<String> resolveLabels(ModelRuntime model, List<String> override) {
         int numLabels = model.numLabels();
         if (override != null) {
             if (override.size() != numLabels) {
@@ -339,11 +340,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     }
 
     /** HF truncates to the tokenizer's model_max_length; a model with fewer positions caps it further. */
-    private static int resolveMaxLength(SequenceClassifier model, AutoTokenizer tokenizer, Integer requested) {
-        int limit = tokenizer.modelMaxLength();
-        if (model instanceof BertPreTrainedModel bert) {
-            limit = Math.min(limit, bert.config().maxPositionEmbeddings());
-        }
+    private static int resolveMaxLength(ModelRuntime model, AutoTokenizer tokenizer, Integer requested) {
+        int limit = Math.min(tokenizer.modelMaxLength(), model.maxPositions());
         if (requested == null) {
             if (limit == Integer.MAX_VALUE) {
                 throw new BadInputException("neither the tokenizer (model_max_length) nor the model says how long inputs may be; set max_length");
@@ -365,6 +363,9 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     public static final class Builder {
         private String modelName;
         private SequenceClassifier modelInstance;
+        private ModelRuntime runtimeInstance;
+        private String runtimeName = ModelRuntimes.DJL;
+        private boolean quantized;
         private Path tokenizerDir;
         private AutoTokenizer tokenizerInstance;
         private List<String> labels;
@@ -382,6 +383,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         public Builder model(String pathOrName) {
             this.modelName = pathOrName;
             this.modelInstance = null;
+            this.runtimeInstance = null;
             return this;
         }
 
@@ -393,6 +395,30 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         public Builder model(SequenceClassifier model) {
             this.modelInstance = model;
             this.modelName = null;
+            this.runtimeInstance = null;
+            return this;
+        }
+
+        /**
+         * Which runtime loads {@link #model(String)}: {@code djl} (default: the safetensors checkpoint on
+         * libtorch) or {@code onnx} (a folder written by {@code export onnx}, on ONNX Runtime).
+         */
+        public Builder runtime(String name) {
+            this.runtimeName = name == null ? ModelRuntimes.DJL : name;
+            return this;
+        }
+
+        /** A runtime already open (e.g. one ONNX session shared by several pipelines); the pipeline does not close it. */
+        public Builder runtime(ModelRuntime runtime) {
+            this.runtimeInstance = runtime;
+            this.modelInstance = null;
+            this.modelName = null;
+            return this;
+        }
+
+        /** With {@code runtime("onnx")}: run the int8 model {@code onnx/model_quantized.onnx}. Default false. */
+        public Builder quantized(boolean on) {
+            this.quantized = on;
             return this;
         }
 
@@ -469,52 +495,42 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         }
 
         public TextClassificationPipeline build() {
-            if (modelName == null && modelInstance == null) {
+            if (modelName == null && modelInstance == null && runtimeInstance == null) {
                 throw new BadInputException("no model given: pass a checkpoint folder, a model name or a loaded model");
             }
-            Path modelDir = modelInstance == null ? PretrainedModels.resolve(modelName) : null;
+            Path modelDir = modelName != null ? PretrainedModels.resolve(modelName) : null;
             // A PEFT adapter folder (adapter_config.json) runs on top of the base model it names.
-            Path adapterBase = modelDir != null && Files.isRegularFile(modelDir.resolve(LoraConfig.CONFIG_FILE)) ? adapterBase(modelDir) : null;
+            Path adapterBase = DjlRuntime.isAdapter(modelDir) ? DjlRuntime.adapterBase(modelDir) : null;
             AutoTokenizer tok = tokenizerInstance;
-            SequenceClassifier m = modelInstance;
+            ModelRuntime m = runtimeInstance != null ? runtimeInstance : modelInstance != null ? DjlRuntime.of(modelInstance) : null;
             try {
+                if (m == null) {
+                    m = ModelRuntimes.open(runtimeName, modelDir, new RuntimeOptions(device, quantized));
+                }
                 if (tok == null) {
                     Path dir = tokenizerDir != null ? tokenizerDir : modelDir;
                     if (adapterBase != null && !Files.isRegularFile(modelDir.resolve("tokenizer.json"))
                             && !Files.isRegularFile(modelDir.resolve("vocab.txt"))) {
                         dir = adapterBase;
                     }
-                    if (dir == null && m instanceof BertPreTrainedModel bert) {
-                        dir = bert.sourceDir();
+                    if (dir == null && m instanceof DjlRuntime djl) {
+                        dir = djl.sourceDir();
                     }
                     if (dir == null) {
                         throw new BadInputException("no tokenizer given: a model passed as an object needs tokenizer(...)");
                     }
                     tok = AutoTokenizer.fromPretrained(dir);
                 }
-                if (m == null) {
-                    m = adapterBase != null ? LoraModel.load(adapterBase, modelDir)
-                            : BertForSequenceClassification.fromPretrained(modelDir, LoadOptions.builder().device(device).build());
-                }
                 return new TextClassificationPipeline(this, m, tok);
             } catch (RuntimeException e) {
                 if (tokenizerInstance == null && tok != null) {
                     tok.close();
                 }
-                if (modelInstance == null && m != null) {
+                if (modelInstance == null && runtimeInstance == null && m != null) {
                     m.close();
                 }
                 throw e;
             }
-        }
-
-        private static Path adapterBase(Path adapterDir) {
-            String base = LoraConfig.baseModelNameOrPath(adapterDir);
-            if (base == null || base.isBlank()) {
-                throw new BadInputException(adapterDir + " is a PEFT adapter folder without base_model_name_or_path in "
-                        + LoraConfig.CONFIG_FILE + "; set it to the base model's folder or name");
-            }
-            return PretrainedModels.resolve(base);
         }
     }
 }

@@ -40,9 +40,6 @@ public final class SharedPipelines {
     }
 
     private static TextClassificationPipeline load(ScoringOptions options) {
-        if (options.runtime().equals(ScoringOptions.ONNX)) {
-            throw new BadInputException("runtime onnx is not available in this build yet; use --runtime djl");
-        }
         if (options.truncationSide().equals("left")) {
             throw new BadInputException("truncation side left is not supported by the pipeline yet; use right");
         }
@@ -50,6 +47,7 @@ public final class SharedPipelines {
         long start = System.nanoTime();
         TextClassificationPipeline pipeline = TextClassificationPipeline.builder()
                 .model(dir)
+                .runtime(options.runtime()) // onnx: a folder from `export onnx`, finetune4j-onnx on the class path
                 .batchSize(options.batchSize())
                 .maxLength(options.maxLength())
                 .topK(0)

@@ -1,6 +1,7 @@
 package io.finetune4j.spark;
 
 import io.finetune4j.BadInputException;
+import io.finetune4j.pipeline.ModelRuntimes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -212,8 +213,9 @@ public final class TextClassifierTransformer extends Transformer implements Defa
     Dataset<Row> transformCounting(Dataset<?> dataset, LongAccumulator scored, LongAccumulator skipped) {
         StructType out = transformSchema(dataset.schema());
         ScoringOptions options = scoringOptions(dataset.sparkSession());
-        if (options.runtime().equals(ScoringOptions.ONNX)) {
-            throw new BadInputException("runtime onnx is not available in this build yet; use runtime djl");
+        if (!ModelRuntimes.available().contains(options.runtime())) {
+            throw new BadInputException("runtime " + options.runtime() + " is not on the class path (available: "
+                    + String.join(", ", ModelRuntimes.available()) + "); add finetune4j-onnx to the job's jars");
         }
         if (options.truncationSide().equals("left")) {
             throw new BadInputException("truncation side left is not supported by the pipeline yet; use right");

@@ -111,6 +111,23 @@ class TextClassifierTransformerTest {
     }
 
     @Test
+    void onnxRuntimeScoresAsTheSingleJvmOnnxPipeline() {
+        Path onnx = tmp.resolve("onnx-export");
+        io.finetune4j.onnx.OnnxExporter.export(model, onnx, io.finetune4j.onnx.OnnxExporter.Options.defaults());
+        List<String> some = texts.subList(0, 60);
+        List<List<LabelScore>> want;
+        try (TextClassificationPipeline single = TextClassificationPipeline.builder().model(onnx).runtime("onnx").build()) {
+            want = single.classify(some, 1);
+        }
+        List<Row> out = classifier().setModelPath(onnx.toString()).setRuntime("onnx").transform(table(some, 2)).orderBy("id").collectAsList();
+        for (int i = 0; i < some.size(); i++) {
+            assertEquals(want.get(i).get(0).label(), out.get(i).getString(2), "row " + i);
+            assertEquals(want.get(i).get(0).score(), out.get(i).getDouble(3), 1e-6, "row " + i);
+            assertEquals(expected.get(i).get(0).score(), out.get(i).getDouble(3), 1e-4, "ONNX vs DJL, row " + i);
+        }
+    }
+
+    @Test
     void outputPrefixNamesTheColumns() {
         Dataset<Row> out = classifier().setOutputCol("predicted_").transform(table(texts.subList(0, 5), 1));
         assertEquals(List.of("id", "text", "predicted_label", "predicted_score"), Arrays.asList(out.columns()));

@@ -1,0 +1,34 @@
+package io.finetune4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** bench pipeline --runtime djl,onnx,onnx-int8: one result per runtime on the same texts, ratios to djl (no timing asserts). */
+class BenchPipelineRuntimesTest {
+    @Test
+    void comparesRuntimesOnTheSameTexts() throws Exception {
+        TrainCommandTest.tinyCheckpointAndData();
+        MainTest.Result r = MainTest.run("bench", "pipeline", "--model", TrainCommandTest.model.toString(), "--dataset", TrainCommandTest.data.toString(),
+                "--runtime", "djl,onnx,onnx-int8", "--num_hidden_layers", "1", "--texts", "24", "--batch_size", "8", "--max_length", "32",
+                "--warmup", "0", "--repeat", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        ObjectMapper json = new ObjectMapper();
+        List<String> runtimes = List.of("djl", "onnx", "onnx-int8");
+        for (int i = 0; i < 3; i++) {
+            JsonNode p = json.readTree(lines.get(i));
+            assertEquals(runtimes.get(i), p.get("params").get("runtime").asText());
+            assertEquals(24, p.get("params").get("texts").asInt());
+            assertTrue(p.get("metrics").get("reviews_per_s").asDouble() > 0);
+            assertEquals(i > 0, p.get("metrics").has("ratio_to_djl"), p.toString());
+        }
+        MainTest.Result bad = MainTest.run("bench", "pipeline", "--model", TrainCommandTest.model.toString(), "--runtime", "tvm");
+        assertEquals(2, bad.code(), bad.err());
+    }
+}

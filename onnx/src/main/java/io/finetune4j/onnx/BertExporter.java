@@ -1,0 +1,110 @@
+package io.finetune4j.onnx;
+
+import io.finetune4j.BadInputException;
+import java.util.List;
+
+/**
+ * HF's {@code BertForSequenceClassification} as an ONNX graph (opset ≥ 17): embeddings (word +
+ * absolute position + token type, LayerNorm), {@code num_hidden_layers} encoder layers
+ * (multi-head attention with the additive {@code (1 - mask)·finfo.min} mask, erf GELU feed-forward,
+ * post-LayerNorm residuals), the tanh pooler over the first token and the classifier. The same
+ * arithmetic, in the same order, as the DJL model in {@code io.finetune4j.model}.
+ */
+final class BertExporter implements FamilyExporter {
+    @Override
+    public List<String> modelTypes() {
+        return List.of("bert");
+    }
+
+    @Override
+    public List<String> inputs(ExportSource source) {
+        return List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
+    }
+
+    @Override
+    public void build(Layers l) {
+        OnnxGraph g = l.graph();
+        ExportSource s = l.source();
+        String act = s.stringField("hidden_act", "gelu");
+        if (!act.equals("gelu")) {
+            throw new BadInputException("hidden_act '" + act + "' in " + s.dir() + "/config.json has no ONNX export yet; BERT export supports 'gelu'");
+        }
+        String positions = s.stringField("position_embedding_type", "absolute");
+        if (!positions.equals("absolute")) {
+            throw new BadInputException("position_embedding_type '" + positions + "' has no ONNX export yet; BERT export supports 'absolute'");
+        }
+        int hidden = s.intField("hidden_size");
+        int layers = s.intField("num_hidden_layers");
+        int heads = s.intField("num_attention_heads");
+        int intermediate = s.intField("intermediate_size");
+        double eps = s.doubleField("layer_norm_eps", 1e-12);
+        int numLabels = Math.toIntExact(s.shape("classifier.weight")[0]);
+
+        String ids = g.input(INPUT_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
+        String mask = g.input(ATTENTION_MASK, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
+        String types = g.input(TOKEN_TYPE_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
+
+        String x = embeddings(l, "bert.embeddings", ids, types, hidden, eps);
+        String extendedMask = extendedMask(g, mask);
+        for (int i = 0; i < layers; i++) {
+            x = encoderLayer(l, "bert.encoder.layer." + i, x, extendedMask, hidden, heads, intermediate, eps);
+        }
+        String first = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));
+        String pooled = g.op("Tanh", l.linear(first, "bert.pooler.dense", hidden, hidden));
+        String logits = l.linear(pooled, "classifier", hidden, numLabels);
+        g.opInto("Identity", LOGITS, List.of(logits));
+        g.output(LOGITS, OnnxProto.TensorProto.FLOAT, BATCH, numLabels);
+    }
+
+    /** word + position (0..seq-1) + token type embeddings, then LayerNorm. */
+    static String embeddings(Layers l, String prefix, String ids, String types, int hidden, double eps) {
+        OnnxGraph g = l.graph();
+        ExportSource s = l.source();
+        String wordName = prefix + ".word_embeddings.weight";
+        long[] wordShape = s.shape(wordName);
+        String word = g.op("Gather", g.floats(wordName, s.floats(wordName, wordShape[0], hidden), wordShape[0], hidden), ids);
+        String posName = prefix + ".position_embeddings.weight";
+        long[] posShape = s.shape(posName);
+        String posTable = g.floats(posName, s.floats(posName, posShape[0], hidden), posShape[0], hidden);
+        String seqLen = g.op("Shape", ids, OnnxProto.attrInt("start", 1), OnnxProto.attrInt("end", 2));
+        String pos = g.op("Slice", List.of(posTable, g.longs1d(0), seqLen, g.longs1d(0)));
+        String sum = g.op("Add", word, pos);
+        if (types != null) {
+            String typeName = prefix + ".token_type_embeddings.weight";
+            long[] typeShape = s.shape(typeName);
+            String type = g.op("Gather", g.floats(typeName, s.floats(typeName, typeShape[0], hidden), typeShape[0], hidden), types);
+            sum = g.op("Add", sum, type);
+        }
+        return l.layerNorm(sum, prefix + ".LayerNorm", hidden, eps);
+    }
+
+    /** HF's get_extended_attention_mask: {@code (1 - mask) · finfo(float32).min} as {@code [batch, 1, 1, seq]}. */
+    static String extendedMask(OnnxGraph g, String mask) {
+        String m = g.op("Cast", mask, OnnxProto.attrInt("to", OnnxProto.TensorProto.FLOAT));
+        String inverted = g.op("Sub", g.scalar(1f), m);
+        String scaled = g.op("Mul", inverted, g.scalar(-Float.MAX_VALUE));
+        return g.op("Unsqueeze", scaled, g.longs1d(1, 2));
+    }
+
+    /** BertLayer: self-attention + output (residual, LayerNorm), intermediate (GELU), output (residual, LayerNorm). */
+    static String encoderLayer(Layers l, String p, String x, String mask, int hidden, int heads, int intermediate, double eps) {
+        OnnxGraph g = l.graph();
+        int headDim = hidden / heads;
+        String headsShape = g.longs1d(0, 0, heads, headDim);
+        String q = g.op("Mul", l.linear(x, p + ".attention.self.query", hidden, hidden), g.scalar((float) (1.0 / Math.sqrt(headDim))));
+        q = g.op("Transpose", g.op("Reshape", q, headsShape), OnnxProto.attrInts("perm", 0, 2, 1, 3));
+        String k = g.op("Reshape", l.linear(x, p + ".attention.self.key", hidden, hidden), headsShape);
+        k = g.op("Transpose", k, OnnxProto.attrInts("perm", 0, 2, 3, 1));
+        String v = g.op("Reshape", l.linear(x, p + ".attention.self.value", hidden, hidden), headsShape);
+        v = g.op("Transpose", v, OnnxProto.attrInts("perm", 0, 2, 1, 3));
+        String scores = g.op("Add", g.op("MatMul", q, k), mask);
+        String probs = g.op("Softmax", scores, OnnxProto.attrInt("axis", -1));
+        String context = g.op("Transpose", g.op("MatMul", probs, v), OnnxProto.attrInts("perm", 0, 2, 1, 3));
+        context = g.op("Reshape", context, g.longs1d(0, 0, hidden));
+        String attn = l.linear(context, p + ".attention.output.dense", hidden, hidden);
+        String h = l.layerNorm(g.op("Add", attn, x), p + ".attention.output.LayerNorm", hidden, eps);
+        String inner = l.gelu(l.linear(h, p + ".intermediate.dense", hidden, intermediate));
+        String out = l.linear(inner, p + ".output.dense", intermediate, hidden);
+        return l.layerNorm(g.op("Add", out, h), p + ".output.LayerNorm", hidden, eps);
+    }
+}

@@ -1,0 +1,25 @@
+package io.finetune4j.onnx;
+
+import java.util.List;
+
+/**
+ * Builds one model family's sequence-classification graph from its checkpoint: declares the graph
+ * inputs (int64 {@code [batch_size, sequence_length]}), emits the forward pass from the weights,
+ * and names the output {@code logits} ({@code [batch_size, num_labels]}).
+ */
+interface FamilyExporter {
+    /** config.json's model_type values this exporter handles. */
+    List<String> modelTypes();
+
+    /** The graph inputs in order ({@code input_ids}, {@code attention_mask}, maybe {@code token_type_ids}). */
+    List<String> inputs(ExportSource source);
+
+    void build(Layers layers);
+
+    String INPUT_IDS = "input_ids";
+    String ATTENTION_MASK = "attention_mask";
+    String TOKEN_TYPE_IDS = "token_type_ids";
+    String LOGITS = "logits";
+    String BATCH = "batch_size";
+    String SEQUENCE = "sequence_length";
+}

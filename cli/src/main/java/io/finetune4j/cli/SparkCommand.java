@@ -39,7 +39,7 @@ final class SparkCommand implements Runnable {
         @Option(names = {"--text_column_name", "--text-column-name"}, paramLabel = "NAME", defaultValue = "text", description = "Column holding the texts (default: ${DEFAULT-VALUE}).")
         String textColumn;
 
-        @Option(names = {"--text_pair_column_name", "--text-pair-column-name"}, paramLabel = "NAME", description = "Column holding the second text of each pair (not supported yet).")
+        @Option(names = {"--text_pair_column_name", "--text-pair-column-name"}, paramLabel = "NAME", description = "Column holding the second text of each pair (HF's text_pair); a null pair gets a null label.")
         String textPairColumn;
 
         @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder (Spark writes a folder of part files).")

@@ -133,6 +133,7 @@ class SparkPredictCommandTest {
             {"--input", csv.toString(), "--model", model.toString(), "--text_column_name", "id", "--input_format", "json"},
             {"--input", csv.toString(), "--model", tmp.resolve("no-model").toString()},
             {"--input", csv.toString(), "--model", model.toString(), "--input_format", "avro"},
+            {"--input", csv.toString(), "--model", model.toString(), "--text_pair_column_name", "hypothesis"},
         };
         String[] messages = {
             "does not exist; give a csv file or folder",
@@ -140,6 +141,7 @@ class SparkPredictCommandTest {
             "input has no column id (columns: _corrupt_record)",
             "no-model does not exist",
             "--input_format avro is not one of parquet, json, csv",
+            "input has no column hypothesis (columns: id, text, source); name the text pair column",
         };
         for (int c = 0; c < cases.length; c++) {
             List<String> args = new ArrayList<>(List.of("spark", "predict", "--output", out.toString()));

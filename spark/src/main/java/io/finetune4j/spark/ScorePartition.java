@@ -2,6 +2,7 @@ package io.finetune4j.spark;
 
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
+import io.finetune4j.pipeline.TextPair;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,13 +27,16 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
 
     private final ScoringOptions options;
     private final int textIndex;
+    private final int pairIndex;
     private final boolean includeScores;
     private final LongAccumulator scored;
     private final LongAccumulator skipped;
 
-    ScorePartition(ScoringOptions options, int textIndex, boolean includeScores, LongAccumulator scored, LongAccumulator skipped) {
+    /** {@code pairIndex < 0}: single texts. */
+    ScorePartition(ScoringOptions options, int textIndex, int pairIndex, boolean includeScores, LongAccumulator scored, LongAccumulator skipped) {
         this.options = options;
         this.textIndex = textIndex;
+        this.pairIndex = pairIndex;
         this.includeScores = includeScores;
         this.scored = scored;
         this.skipped = skipped;
@@ -74,17 +78,24 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
 
     private List<Row> score(List<Row> rows) {
         List<String> texts = new ArrayList<>();
+        List<TextPair> pairs = new ArrayList<>();
         int[] slot = new int[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
-            String text = rows.get(i).isNullAt(textIndex) ? null : rows.get(i).getString(textIndex);
-            if (text == null || text.isBlank()) {
+            Row row = rows.get(i);
+            String text = row.isNullAt(textIndex) ? null : row.getString(textIndex);
+            String pair = pairIndex < 0 || row.isNullAt(pairIndex) ? null : row.getString(pairIndex);
+            if (text == null || text.isBlank() || (pairIndex >= 0 && pair == null)) {
                 slot[i] = -1;
             } else {
                 slot[i] = texts.size();
                 texts.add(text);
+                if (pairIndex >= 0) {
+                    pairs.add(new TextPair(text, pair));
+                }
             }
         }
-        List<List<LabelScore>> scores = texts.isEmpty() ? List.of() : pipeline().classify(texts, 0);
+        List<List<LabelScore>> scores = texts.isEmpty() ? List.of()
+                : pairIndex >= 0 ? pipeline().classifyPairs(pairs, 0) : pipeline().classify(texts, 0);
         if (scored != null) {
             scored.add(texts.size());
         }

@@ -18,6 +18,7 @@ public final class SharedPipelines {
     private static final Logger LOG = LoggerFactory.getLogger(SharedPipelines.class);
     private static final Map<ScoringOptions, TextClassificationPipeline> PIPELINES = new ConcurrentHashMap<>();
     private static final AtomicInteger LOADS = new AtomicInteger();
+    private static final Map<ScoringOptions, AtomicInteger> LOADS_BY_OPTIONS = new ConcurrentHashMap<>();
 
     private SharedPipelines() {}
 
@@ -32,11 +33,18 @@ public final class SharedPipelines {
         return LOADS.get();
     }
 
+    /** How many times this JVM has built the pipeline for these options (1 once it is in use; never more while it lives). */
+    public static int loads(ScoringOptions options) {
+        AtomicInteger n = LOADS_BY_OPTIONS.get(options);
+        return n == null ? 0 : n.get();
+    }
+
     /** Closes every pipeline of this JVM (tests, and the CLI when its job is done). */
     public static synchronized void closeAll() {
         PIPELINES.values().forEach(TextClassificationPipeline::close);
         PIPELINES.clear();
         LOADS.set(0);
+        LOADS_BY_OPTIONS.clear();
     }
 
     private static TextClassificationPipeline load(ScoringOptions options) {
@@ -53,6 +61,7 @@ public final class SharedPipelines {
                 .topK(0)
                 .build();
         LOADS.incrementAndGet();
+        LOADS_BY_OPTIONS.computeIfAbsent(options, o -> new AtomicInteger()).incrementAndGet();
         LOG.info("loaded model {} ({}) in {} ms", options.modelPath(), dir, (System.nanoTime() - start) / 1_000_000);
         return pipeline;
     }

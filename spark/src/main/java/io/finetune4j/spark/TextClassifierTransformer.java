@@ -43,7 +43,9 @@ import scala.Tuple2;
  *
  * <p>Output: every input column, then {@code <prefix>label} (string), {@code <prefix>score} (double: the top
  * label's probability) and, with {@link #setIncludeScores}, {@code <prefix>scores} (map label → probability).
- * A null or blank text gets null in all three; the job does not fail.
+ * A null or blank text gets null in all three; the job does not fail. With {@link #setTextPairCol} (or
+ * {@code setInputCols(text, pair)}) each row is scored as a text pair (HF's {@code {"text", "text_pair"}}),
+ * truncated longest_first to maxLength; a null pair gets a null label too (an empty pair is scored).
  *
  * <p>Each executor JVM loads the model once ({@link SharedPipelines}) and every task slot of it shares that
  * instance. Rows are scored in chunks of {@code 8 × batchSize} texts, sorted by length within a chunk and run
@@ -155,11 +157,9 @@ public final class TextClassifierTransformer extends Transformer implements Defa
      */
     @Override
     public StructType transformSchema(StructType schema) {
-        requireStringColumn(schema, getInputCol(), "text");
+        requireStringColumn(schema, getInputCol(), "text", "setInputCol / --text_column_name");
         if (getTextPairCol() != null) {
-            requireStringColumn(schema, getTextPairCol(), "text pair");
-            throw new BadInputException("text pairs (textPairCol " + getTextPairCol()
-                    + ") are not supported yet: the pipeline has no text-pair API in this build; score one text column");
+            requireStringColumn(schema, getTextPairCol(), "text pair", "setTextPairCol / --text_pair_column_name");
         }
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
         List<String> outputs = new ArrayList<>(List.of(labelCol(), scoreCol()));
@@ -179,10 +179,10 @@ public final class TextClassifierTransformer extends Transformer implements Defa
         return DataTypes.createStructType(fields);
     }
 
-    private static void requireStringColumn(StructType schema, String column, String what) {
+    private static void requireStringColumn(StructType schema, String column, String what, String how) {
         if (!Arrays.asList(schema.fieldNames()).contains(column)) {
             throw new BadInputException("input has no column " + column + " (columns: " + String.join(", ", schema.fieldNames())
-                    + "); name the " + what + " column with setInputCol / --text_column_name");
+                    + "); name the " + what + " column with " + how);
         }
         DataType type = schema.apply(column).dataType();
         if (!type.equals(DataTypes.StringType)) {
@@ -222,7 +222,8 @@ public final class TextClassifierTransformer extends Transformer implements Defa
         }
         ModelLocation.checkReadable(options.modelPath(), options.hadoopConf());
         int textIndex = dataset.schema().fieldIndex(getInputCol());
-        ScorePartition fn = new ScorePartition(options, textIndex, getIncludeScores(), scored, skipped);
+        int pairIndex = getTextPairCol() == null ? -1 : dataset.schema().fieldIndex(getTextPairCol());
+        ScorePartition fn = new ScorePartition(options, textIndex, pairIndex, getIncludeScores(), scored, skipped);
         return dataset.toDF().mapPartitions(fn, Encoders.row(out));
     }
 

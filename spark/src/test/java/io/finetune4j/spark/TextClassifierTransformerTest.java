@@ -9,6 +9,7 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.pipeline.SparkTinyModels;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
+import io.finetune4j.pipeline.TextPair;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,9 +93,10 @@ class TextClassifierTransformerTest {
             }
         }
         // Six partitions ran on two task threads of one executor JVM (local mode): one load, seen from the tasks too.
-        assertEquals(1, SharedPipelines.loads());
-        List<Integer> seen = table(texts, 6).mapPartitions((MapPartitionsFunction<Row, Integer>) it -> List.of(SharedPipelines.loads()).iterator(),
-                Encoders.INT()).collectAsList();
+        ScoringOptions options = classifier().scoringOptions(spark);
+        assertEquals(1, SharedPipelines.loads(options));
+        List<Integer> seen = table(texts, 6).mapPartitions(
+                (MapPartitionsFunction<Row, Integer>) it -> List.of(SharedPipelines.loads(options)).iterator(), Encoders.INT()).collectAsList();
         assertEquals(List.of(1, 1, 1, 1, 1, 1), seen);
     }
 
@@ -128,6 +130,35 @@ class TextClassifierTransformerTest {
     }
 
     @Test
+    void textPairsMatchThePipelinesPairScores() {
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("id", DataTypes.IntegerType, false),
+                DataTypes.createStructField("premise", DataTypes.StringType, true),
+                DataTypes.createStructField("hypothesis", DataTypes.StringType, true)));
+        List<Row> rows = new ArrayList<>();
+        List<TextPair> pairs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String a = texts.get(i);
+            String b = texts.get(239 - i);
+            rows.add(RowFactory.create(i, a, b));
+            pairs.add(new TextPair(a, b));
+        }
+        rows.add(RowFactory.create(200, texts.get(0), null)); // no pair: null label
+        List<List<LabelScore>> want;
+        try (TextClassificationPipeline single = TextClassificationPipeline.builder().model(model).maxLength(48).build()) {
+            want = single.classifyPairs(pairs, 0);
+        }
+        List<Row> out = classifier().setInputCols("premise", "hypothesis").setMaxLength(48)
+                .transform(spark.createDataFrame(rows, schema).repartition(3)).orderBy("id").collectAsList();
+        assertEquals(201, out.size());
+        for (int i = 0; i < 200; i++) {
+            assertEquals(want.get(i).get(0).label(), out.get(i).getString(3), "pair " + i);
+            assertEquals(want.get(i).get(0).score(), out.get(i).getDouble(4), 1e-6, "pair " + i);
+        }
+        assertTrue(out.get(200).isNullAt(3));
+    }
+
+    @Test
     void outputPrefixNamesTheColumns() {
         Dataset<Row> out = classifier().setOutputCol("predicted_").transform(table(texts.subList(0, 5), 1));
         assertEquals(List.of("id", "text", "predicted_label", "predicted_score"), Arrays.asList(out.columns()));
@@ -145,8 +176,8 @@ class TextClassifierTransformerTest {
         assertTrue(noModel.getMessage().contains("does not exist"), noModel.getMessage());
         BadInputException clash = assertThrows(BadInputException.class, () -> classifier().setOutputCol("").transform(t.withColumnRenamed("id", "label")));
         assertTrue(clash.getMessage().contains("output column label already exists"), clash.getMessage());
-        BadInputException pairs = assertThrows(BadInputException.class, () -> classifier().setTextPairCol("text").transform(t));
-        assertTrue(pairs.getMessage().contains("not supported yet"), pairs.getMessage());
+        BadInputException pairs = assertThrows(BadInputException.class, () -> classifier().setTextPairCol("hypothesis").transform(t));
+        assertTrue(pairs.getMessage().startsWith("input has no column hypothesis"), pairs.getMessage());
         for (BadInputException e : List.of(missing, notString, noModel, clash, pairs)) {
             assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
         }

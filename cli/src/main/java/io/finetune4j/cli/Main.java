@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
             TokenizeCommand.class,
             PredictCommand.class,
             ServeCommand.class,
+            SparkCommand.class,
             ExportCommand.class,
             FillMaskCommand.class,
             CommandLine.HelpCommand.class,

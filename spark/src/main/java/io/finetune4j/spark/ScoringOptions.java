@@ -1,0 +1,47 @@
+package io.finetune4j.spark;
+
+import io.finetune4j.BadInputException;
+import java.io.Serializable;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What an executor needs to build its pipeline: the model location and the pipeline options. Equal
+ * options share one loaded pipeline per JVM ({@link SharedPipelines}); it travels to the executors
+ * inside the partition function, so it holds only plain values.
+ *
+ * @param modelPath   a local folder, a Hadoop FileSystem URI (hdfs:, s3a:, ...) or the name of a
+ *                    folder shipped with {@code --files}/{@code --archives} (resolved by SparkFiles)
+ * @param batchSize   texts per forward pass
+ * @param maxLength   tokens per input (special tokens included); null: the model's limit
+ * @param runtime     "djl" (libtorch) or "onnx" (ONNX Runtime)
+ * @param truncationSide "right" (HF's default) or "left"
+ * @param hadoopConf  the driver's Hadoop settings an executor needs to read {@code modelPath} (spark.hadoop.*)
+ */
+public record ScoringOptions(String modelPath, int batchSize, Integer maxLength, String runtime, String truncationSide,
+                             Map<String, String> hadoopConf) implements Serializable {
+    public static final String DJL = "djl";
+    public static final String ONNX = "onnx";
+
+    public ScoringOptions {
+        if (modelPath == null || modelPath.isBlank()) {
+            throw new BadInputException("no model path set: call setModelPath(DIR) (or give --model DIR)");
+        }
+        if (batchSize < 1) {
+            throw new BadInputException("batch_size must be at least 1, got " + batchSize);
+        }
+        if (maxLength != null && maxLength < 1) {
+            throw new BadInputException("max_length must be at least 1, got " + maxLength);
+        }
+        runtime = runtime == null ? DJL : runtime.toLowerCase(Locale.ROOT);
+        if (!runtime.equals(DJL) && !runtime.equals(ONNX)) {
+            throw new BadInputException("unknown runtime '" + runtime + "'; use djl or onnx");
+        }
+        truncationSide = truncationSide == null ? "right" : truncationSide.toLowerCase(Locale.ROOT);
+        if (!truncationSide.equals("right") && !truncationSide.equals("left")) {
+            throw new BadInputException("unknown truncation side '" + truncationSide + "'; use right or left");
+        }
+        hadoopConf = hadoopConf == null ? Map.of() : Map.copyOf(new TreeMap<>(hadoopConf));
+    }
+}

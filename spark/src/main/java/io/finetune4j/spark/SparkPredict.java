@@ -1,0 +1,219 @@
+package io.finetune4j.spark;
+
+import io.finetune4j.BadInputException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkException;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code finetune4j spark predict}: reads a table with Spark's own readers, appends label and score with
+ * {@link TextClassifierTransformer} and writes it with Spark's commit protocol. Everything the driver can
+ * check is checked before a job runs; the table is written to a hidden sibling folder and renamed into
+ * place when the job has succeeded, so a failed job leaves no partial output (and, with overwrite, the old
+ * output stays until the new one is complete).
+ */
+public final class SparkPredict {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkPredict.class);
+    public static final List<String> FORMATS = List.of("parquet", "json", "csv");
+
+    /** What was asked; null format: from the path's extension (parquet when none). */
+    public record Request(String model, String input, String inputFormat, String textColumn, String textPairColumn,
+                          String output, String outputFormat, String runtime, int batchSize, Integer maxLength,
+                          String outputPrefix, boolean includeScores, boolean overwrite) {}
+
+    /** What was done. */
+    public record Summary(long rows, long scored, long skipped, String output, String format, double seconds) {
+        public double rowsPerSecond() {
+            return seconds > 0 ? rows / seconds : 0;
+        }
+    }
+
+    private SparkPredict() {}
+
+    public static Summary run(SparkSession spark, Request r) {
+        long start = System.nanoTime();
+        String inFormat = format(r.inputFormat(), r.input(), "--input_format");
+        String outFormat = r.outputFormat() != null ? format(r.outputFormat(), r.output(), "--output_format") : inFormat;
+        if (r.includeScores() && outFormat.equals("csv")) {
+            throw new BadInputException("csv cannot hold the scores map; write parquet or json, or leave scores out");
+        }
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Path inputPath = new Path(r.input());
+        Path outputPath = new Path(r.output());
+        try {
+            FileSystem inFs = inputPath.getFileSystem(hadoop);
+            if (!inFs.exists(inputPath)) {
+                throw new BadInputException("--input " + r.input() + " does not exist; give a " + inFormat + " file or folder");
+            }
+            FileSystem outFs = outputPath.getFileSystem(hadoop);
+            if (outFs.exists(outputPath) && !r.overwrite()) {
+                throw new BadInputException("--output " + r.output() + " already exists; remove it or pass --overwrite");
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot check --input/--output paths: " + e.getMessage(), e);
+        }
+
+        TextClassifierTransformer classifier = new TextClassifierTransformer()
+                .setModelPath(r.model())
+                .setInputCol(r.textColumn())
+                .setOutputCol(r.outputPrefix() == null ? "" : r.outputPrefix())
+                .setIncludeScores(r.includeScores())
+                .setBatchSize(r.batchSize())
+                .setRuntime(r.runtime() == null ? ScoringOptions.DJL : r.runtime().toLowerCase(Locale.ROOT));
+        if (r.textPairColumn() != null) {
+            classifier.setTextPairCol(r.textPairColumn());
+        }
+        if (r.maxLength() != null) {
+            classifier.setMaxLength(r.maxLength());
+        }
+        Dataset<Row> table = read(spark, inFormat, r.input());
+        LongAccumulator scored = spark.sparkContext().longAccumulator("finetune4j.scored");
+        LongAccumulator skipped = spark.sparkContext().longAccumulator("finetune4j.skipped");
+        Dataset<Row> labelled = classifier.transformCounting(table, scored, skipped); // checks columns, types and the model
+
+        write(spark, labelled, outFormat, outputPath, r.overwrite());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long rows = scored.value() + skipped.value();
+        return new Summary(rows, scored.value(), skipped.value(), r.output(), outFormat, seconds);
+    }
+
+    static String format(String given, String path, String flag) {
+        if (given != null) {
+            String f = given.toLowerCase(Locale.ROOT);
+            if (!FORMATS.contains(f)) {
+                throw new BadInputException(flag + " " + given + " is not one of " + String.join(", ", FORMATS));
+            }
+            return f;
+        }
+        String name = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+        if (name.endsWith(".json") || name.endsWith(".jsonl")) {
+            return "json";
+        }
+        if (name.endsWith(".csv")) {
+            return "csv";
+        }
+        return "parquet";
+    }
+
+    /** Spark's reader; CSV as RFC 4180 (header row, quotes doubled, quoted newlines). */
+    static Dataset<Row> read(SparkSession spark, String format, String path) {
+        DataFrameReader reader = spark.read().format(format);
+        if (format.equals("csv")) {
+            reader = reader.option("header", "true").option("multiLine", "true").option("escape", "\"");
+        }
+        try {
+            return reader.load(path);
+        } catch (RuntimeException e) {
+            throw new BadInputException("cannot read --input " + path + " as " + format + ": " + firstLine(e), e);
+        }
+    }
+
+    /**
+     * Writes into a hidden sibling folder with Spark's commit protocol, then renames it into place: readers of
+     * the output never see a partial table. A failed job deletes the sibling and leaves the output as it was.
+     */
+    static void write(SparkSession spark, Dataset<Row> table, String format, Path output, boolean overwrite) {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Path staging = new Path(output.getParent(), "." + output.getName() + ".finetune4j-" + UUID.randomUUID());
+        FileSystem fs;
+        try {
+            fs = output.getFileSystem(hadoop);
+        } catch (IOException e) {
+            throw new BadInputException("cannot open --output " + output + ": " + e.getMessage(), e);
+        }
+        DataFrameWriter<Row> writer = table.write().format(format).mode("errorifexists");
+        if (format.equals("csv")) {
+            writer = writer.option("header", "true").option("escape", "\"");
+        }
+        try {
+            writer.save(staging.toString());
+            if (fs.exists(output)) {
+                if (!overwrite) {
+                    throw new BadInputException("--output " + output + " appeared while the job ran; the result is in " + staging);
+                }
+                fs.delete(output, true);
+            }
+            if (!fs.rename(staging, output)) {
+                throw new IOException("rename " + staging + " -> " + output + " failed");
+            }
+        } catch (IOException e) {
+            deleteQuietly(fs, staging);
+            throw new java.io.UncheckedIOException("cannot write --output " + output + ": " + e.getMessage(), e);
+        } catch (Exception e) { // Spark's job failures are SparkExceptions: checked, though Scala does not declare them
+            awaitIdle(spark); // tasks of the failed job still running would write into the staging folder again
+            deleteQuietly(fs, staging);
+            BadInputException bad = badInputCause(e);
+            if (bad != null) {
+                throw new BadInputException(bad.getMessage(), e);
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("the Spark job failed, nothing was written to " + output + ": " + firstLine(rootCause(e)), e);
+        }
+    }
+
+    /** Waits (up to 60 s) until no stage of this application runs. */
+    private static void awaitIdle(SparkSession spark) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (spark.sparkContext().statusTracker().getActiveStageIds().length > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** A BadInputException thrown on an executor reaches the driver wrapped in a SparkException. */
+    static BadInputException badInputCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BadInputException b) {
+                return b;
+            }
+            if (t instanceof SparkException && t.getMessage() != null && t.getMessage().contains(BadInputException.class.getName() + ": ")) {
+                String m = t.getMessage();
+                String rest = m.substring(m.indexOf(BadInputException.class.getName() + ": ") + BadInputException.class.getName().length() + 2);
+                int end = rest.indexOf('\n');
+                return new BadInputException(end < 0 ? rest : rest.substring(0, end));
+            }
+        }
+        return null;
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path p) {
+        try {
+            fs.delete(p, true);
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", p, e.getMessage());
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

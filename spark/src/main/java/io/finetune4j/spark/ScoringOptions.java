@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * @param batchSize   texts per forward pass
  * @param maxLength   tokens per input (special tokens included); null: the model's limit
  * @param runtime     "djl" (libtorch) or "onnx" (ONNX Runtime)
- * @param truncationSide "right" (HF's default) or "left"
+ * @param truncationSide "right", "left", or null: the side saved with the model (else right, HF's default)
  * @param hadoopConf  the driver's Hadoop settings an executor needs to read {@code modelPath} (spark.hadoop.*)
  */
 public record ScoringOptions(String modelPath, int batchSize, Integer maxLength, String runtime, String truncationSide,
@@ -38,8 +38,9 @@ public record ScoringOptions(String modelPath, int batchSize, Integer maxLength,
         if (!runtime.equals(DJL) && !runtime.equals(ONNX)) {
             throw new BadInputException("unknown runtime '" + runtime + "'; use djl or onnx");
         }
-        truncationSide = truncationSide == null ? "right" : truncationSide.toLowerCase(Locale.ROOT);
-        if (!truncationSide.equals("right") && !truncationSide.equals("left")) {
+        // null or empty: the side saved with the model (tokenizer_config.json's truncation_side), as predict does.
+        truncationSide = truncationSide == null || truncationSide.isBlank() ? null : truncationSide.toLowerCase(Locale.ROOT);
+        if (truncationSide != null && !truncationSide.equals("right") && !truncationSide.equals("left")) {
             throw new BadInputException("unknown truncation side '" + truncationSide + "'; use right or left");
         }
         hadoopConf = hadoopConf == null ? Map.of() : Map.copyOf(new TreeMap<>(hadoopConf));

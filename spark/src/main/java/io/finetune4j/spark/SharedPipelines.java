@@ -48,9 +48,6 @@ public final class SharedPipelines {
     }
 
     private static TextClassificationPipeline load(ScoringOptions options) {
-        if (options.truncationSide().equals("left")) {
-            throw new BadInputException("truncation side left is not supported by the pipeline yet; use right");
-        }
         Path dir = ModelLocation.localFolder(options.modelPath(), options.hadoopConf());
         long start = System.nanoTime();
         TextClassificationPipeline pipeline = TextClassificationPipeline.builder()
@@ -58,6 +55,7 @@ public final class SharedPipelines {
                 .runtime(options.runtime()) // onnx: a folder from `export onnx`, finetune4j-onnx on the class path
                 .batchSize(options.batchSize())
                 .maxLength(options.maxLength())
+                .truncationSide(options.truncationSide() == null ? null : io.finetune4j.tokenize.EncodeOptions.Side.parse(options.truncationSide()))
                 .topK(0)
                 .build();
         LOADS.incrementAndGet();

@@ -83,14 +83,15 @@ public final class TextClassifierTransformer extends Transformer implements Defa
         maxLength = new IntParam(this, "maxLength", "tokens per input, special tokens included (default: the model's limit)", ParamValidators.gtEq(1));
         runtime = new Param<>(this, "runtime", "inference runtime: djl (libtorch) or onnx (ONNX Runtime)",
                 ParamValidators.inArray(List.of(ScoringOptions.DJL, ScoringOptions.ONNX)));
-        truncationSide = new Param<>(this, "truncationSide", "where long texts are cut: right (default) or left",
-                ParamValidators.inArray(List.of("right", "left")));
+        truncationSide = new Param<>(this, "truncationSide",
+                "where long texts are cut: right or left; empty (the default) is the side saved with the model (tokenizer_config.json), else right",
+                ParamValidators.inArray(List.of("", "right", "left")));
         setDefault(inputCol, "text");
         setDefault(outputCol, "");
         setDefault(includeScores, false);
         setDefault(batchSize, 64);
         setDefault(runtime, ScoringOptions.DJL);
-        setDefault(truncationSide, "right");
+        setDefault(truncationSide, "");
     }
 
     // ---- params (public no-argument methods returning Param: Spark's reflection finds them) -----------------
@@ -216,9 +217,6 @@ public final class TextClassifierTransformer extends Transformer implements Defa
         if (!ModelRuntimes.available().contains(options.runtime())) {
             throw new BadInputException("runtime " + options.runtime() + " is not on the class path (available: "
                     + String.join(", ", ModelRuntimes.available()) + "); add finetune4j-onnx to the job's jars");
-        }
-        if (options.truncationSide().equals("left")) {
-            throw new BadInputException("truncation side left is not supported by the pipeline yet; use right");
         }
         ModelLocation.checkReadable(options.modelPath(), options.hadoopConf());
         int textIndex = dataset.schema().fieldIndex(getInputCol());

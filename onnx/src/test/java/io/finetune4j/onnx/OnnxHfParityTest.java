@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exported graph computes what Hugging Face's own BertForSequenceClassification computes: HF's
- * logits for 8 texts (tests/fixtures/hf/tiny-hf-logits.json, made by transformers 5.17) within 1e-4
+ * logits for 8 texts (tests/fixtures/tiny-hf-logits.json, made by transformers 5.17) within 1e-4
  * on ONNX Runtime, float32.
  */
 class OnnxHfParityTest {
@@ -21,8 +21,8 @@ class OnnxHfParityTest {
     @Test
     void exportedTinyHfModelGivesHfLogits() throws Exception {
         Path out = tmp.resolve("tiny-hf-onnx");
-        OnnxExporter.export(Path.of("tests/fixtures/hf/tiny-hf"), out, OnnxExporter.Options.defaults());
-        JsonNode fixture = new ObjectMapper().readTree(Path.of("tests/fixtures/hf/tiny-hf-logits.json").toFile());
+        OnnxExporter.export(Path.of("tests/fixtures/tiny-hf"), out, OnnxExporter.Options.defaults());
+        JsonNode fixture = new ObjectMapper().readTree(Path.of("tests/fixtures/tiny-hf-logits.json").toFile());
         try (OnnxRuntimeModel m = OnnxRuntimeModel.open(out, RuntimeOptions.defaults())) {
             for (int r = 0; r < fixture.get("input_ids").size(); r++) {
                 JsonNode row = fixture.get("input_ids").get(r);

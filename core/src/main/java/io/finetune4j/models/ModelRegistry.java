@@ -2,6 +2,8 @@ package io.finetune4j.models;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.bert.BertFamily;
+import io.finetune4j.models.debertav2.DebertaV2Family;
+import io.finetune4j.models.modernbert.ModernBertFamily;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,8 @@ public final class ModelRegistry {
 
     static {
         register(BertFamily.FAMILY);
+        register(DebertaV2Family.FAMILY);
+        register(ModernBertFamily.FAMILY);
     }
 
     private ModelRegistry() {}

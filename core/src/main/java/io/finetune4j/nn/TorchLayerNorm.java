@@ -32,7 +32,10 @@ public final class TorchLayerNorm extends Module {
             beta = bias.getArray();
         } else {
             if (zeroBias == null) {
-                zeroBias = weight.getArray().zerosLike(); // libtorch's layer_norm takes no null bias; a constant, not a parameter
+                // libtorch's layer_norm takes no null bias: a constant zero (no parameter) that lives as long as the weight,
+                // so it is taken out of any NDScope the first forward runs in.
+                zeroBias = weight.getArray().zerosLike();
+                ai.djl.ndarray.NDScope.unregister(zeroBias);
             }
             beta = zeroBias;
         }

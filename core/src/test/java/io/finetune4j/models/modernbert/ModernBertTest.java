@@ -203,6 +203,21 @@ class ModernBertTest {
     }
 
     @Test
+    void repeatedForwardsInsideScopesKeepWorking() {
+        // Bias-free norms use a zero bias made on the first forward, inside the layer's NDScope; it must outlive it.
+        ModernBertConfig c = config(BASE_STYLE);
+        long[][] ids = randomIds(2, 8, c.vocabSize(), 3);
+        try (ModernBertForSequenceClassification model = scramble(ModernBertForSequenceClassification.random(c, 2, CPU), 2)) {
+            float[] first = classifierLogits(model, ids, null, null);
+            try (ai.djl.ndarray.NDScope outer = new ai.djl.ndarray.NDScope()) {
+                outer.suppressNotUsedWarning();
+                assertArrayEquals(first, classifierLogits(model, ids, null, null), 0f);
+            }
+            assertArrayEquals(first, classifierLogits(model, ids, null, null), 0f);
+        }
+    }
+
+    @Test
     void paddingDoesNotChangeTheLogits() {
         ModernBertConfig c = config(BIASED_MEAN);
         try (ModernBertForSequenceClassification model = scramble(ModernBertForSequenceClassification.random(c, 2, CPU), 2)) {

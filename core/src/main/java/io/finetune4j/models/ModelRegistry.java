@@ -4,6 +4,7 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.models.bert.BertFamily;
 import io.finetune4j.models.debertav2.DebertaV2Family;
 import io.finetune4j.models.modernbert.ModernBertFamily;
+import io.finetune4j.models.roberta.RobertaFamily;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ public final class ModelRegistry {
 
     static {
         register(BertFamily.FAMILY);
+        register(RobertaFamily.ROBERTA);
+        register(RobertaFamily.XLM_ROBERTA);
         register(DebertaV2Family.FAMILY);
         register(ModernBertFamily.FAMILY);
     }

@@ -13,6 +13,8 @@ var out = Path.of(System.getProperty("out", "/tmp/finetune4j-families"));
 var shape = "\"vocab_size\": 30522, \"hidden_size\": 256, \"num_hidden_layers\": 4, \"num_attention_heads\": 4, \"intermediate_size\": 1024, \"max_position_embeddings\": 512";
 var configs = new java.util.LinkedHashMap<String, String>();
 configs.put("bert", "{\"model_type\": \"bert\", " + shape + "}");
+// RoBERTa reserves padding_idx + 1 positions: 514 for 512 tokens.
+configs.put("roberta", "{\"model_type\": \"roberta\", " + shape.replace("512", "514") + ", \"pad_token_id\": 1, \"type_vocab_size\": 1}");
 // DeBERTa-v3's settings (microsoft/deberta-v3-base): 256 log buckets, shared keys, LayerNorm'd relative embeddings, no absolute positions.
 configs.put("deberta-v2", "{\"model_type\": \"deberta-v2\", " + shape + ", \"relative_attention\": true, \"position_buckets\": 256,"
         + " \"pos_att_type\": \"p2c|c2p\", \"share_att_key\": true, \"norm_rel_ebd\": \"layer_norm\", \"position_biased_input\": false,"

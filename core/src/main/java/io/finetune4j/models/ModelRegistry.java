@@ -2,6 +2,7 @@ package io.finetune4j.models;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.bert.BertFamily;
+import io.finetune4j.models.distilbert.DistilBertFamily;
 import io.finetune4j.models.roberta.RobertaFamily;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ public final class ModelRegistry {
         register(BertFamily.FAMILY);
         register(RobertaFamily.ROBERTA);
         register(RobertaFamily.XLM_ROBERTA);
+        register(DistilBertFamily.FAMILY);
     }
 
     private ModelRegistry() {}

@@ -3,6 +3,7 @@ package io.finetune4j.models;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.bert.BertFamily;
 import io.finetune4j.models.distilbert.DistilBertFamily;
+import io.finetune4j.models.electra.ElectraFamily;
 import io.finetune4j.models.roberta.RobertaFamily;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class ModelRegistry {
         register(RobertaFamily.ROBERTA);
         register(RobertaFamily.XLM_ROBERTA);
         register(DistilBertFamily.FAMILY);
+        register(ElectraFamily.FAMILY);
     }
 
     private ModelRegistry() {}

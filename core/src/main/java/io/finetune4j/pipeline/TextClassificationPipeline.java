@@ -246,8 +246,11 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                 NDArray attentionMask = step.create(maskData, shape);
                 logits = model.logits(inputIds, tokenTypeIds, attentionMask, false).toFloatArray();
             }
+            // HF's function_to_apply: sigmoid for multi_label_classification or a single output, softmax otherwise
+            String problem = model.problemType(true);
+            boolean sigmoid = problem.equals("multi_label_classification") || problem.equals("regression");
             for (int k = 0; k < b; k++) {
-                out[order[from + k]] = Softmax.of(logits, k * n, n);
+                out[order[from + k]] = sigmoid ? Softmax.sigmoid(logits, k * n, n) : Softmax.of(logits, k * n, n);
             }
         }
         return out;

@@ -1,6 +1,7 @@
 package io.finetune4j.models;
 
 import io.finetune4j.BadInputException;
+import io.finetune4j.models.albert.AlbertFamily;
 import io.finetune4j.models.bert.BertFamily;
 import io.finetune4j.models.distilbert.DistilBertFamily;
 import io.finetune4j.models.electra.ElectraFamily;
@@ -22,6 +23,7 @@ public final class ModelRegistry {
         register(RobertaFamily.XLM_ROBERTA);
         register(DistilBertFamily.FAMILY);
         register(ElectraFamily.FAMILY);
+        register(AlbertFamily.FAMILY);
     }
 
     private ModelRegistry() {}

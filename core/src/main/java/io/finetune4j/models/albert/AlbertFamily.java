@@ -9,7 +9,7 @@ import java.util.List;
  */
 public final class AlbertFamily {
     public static final ModelFamily FAMILY = new ModelFamily(AlbertConfig.MODEL_TYPE, AlbertConfig::fromJson, "albert", null,
-            List.of("query", "value"), AlbertForSequenceClassification.CLASS, null);
+            List.of("query", "value"), AlbertForSequenceClassification.CLASS, AlbertForMaskedLM.CLASS);
 
     private AlbertFamily() {}
 }

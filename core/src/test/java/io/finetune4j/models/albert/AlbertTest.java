@@ -30,6 +30,13 @@ class AlbertTest {
 
     /** ALBERT in plain Java: narrow embeddings, mapping in, layer i from group i / (layers / groups), pooler tanh, classifier. */
     static double[] referenceLogits(ReferenceMath r, AlbertConfig c, long[] ids, long[] mask) {
+        int h = c.hiddenSize();
+        double[][] x = hidden(r, c, ids, mask);
+        double[][] pooled = ReferenceMath.map(r.linear(new double[][] {x[0]}, "albert.pooler", h, h), Math::tanh);
+        return r.linear(pooled, "classifier", h, c.numLabels())[0];
+    }
+
+    static double[][] hidden(ReferenceMath r, AlbertConfig c, long[] ids, long[] mask) {
         int e = c.embeddingSize();
         int h = c.hiddenSize();
         long[] positions = new long[ids.length];
@@ -50,8 +57,7 @@ class AlbertTest {
                     p + "ffn_output", c.intermediateSize(), h);
             x = r.layerNorm(ReferenceMath.add(ffn, a), p + "full_layer_layer_norm", 1e-12);
         }
-        double[][] pooled = ReferenceMath.map(r.linear(new double[][] {x[0]}, "albert.pooler", h, h), Math::tanh);
-        return r.linear(pooled, "classifier", h, c.numLabels())[0];
+        return x;
     }
 
     @Test
@@ -90,6 +96,25 @@ class AlbertTest {
             FamilyTesting.gradientCheck(model, ids, mask(), m -> m.create(new long[] {1, 0}),
                     List.of("albert.encoder.embedding_hidden_mapping_in.weight", "albert.encoder.albert_layer_groups.0.albert_layers.0.attention.query.weight",
                             "albert.encoder.albert_layer_groups.1.albert_layers.0.ffn.bias", "albert.pooler.weight"));
+        }
+    }
+
+    @Test
+    void maskedLmHeadMatchesTheReferenceAndRoundTrips() {
+        AlbertConfig c = AlbertConfig.tiny(1);
+        long[][] ids = FamilyTesting.randomIds(2, 8, c.vocabSize(), 6, 1);
+        long[][] mask = mask();
+        try (AlbertForMaskedLM mlm = FamilyTesting.scramble(AlbertForMaskedLM.CLASS.fromConfig(c, 4, CPU), 9)) {
+            assertTrue(mlm.namedParameters().containsKey("predictions.bias"));
+            float[] scores = FamilyTesting.logits(mlm, ids, mask);
+            FamilyTesting.roundTrip(mlm, tmp.resolve("mlm"), ids, mask);
+            ReferenceMath r = new ReferenceMath(SafeTensors.readCheckpoint(tmp.resolve("mlm")));
+            double[][] x = hidden(r, c, ids[0], mask[0]);
+            double[][] t = r.layerNorm(ReferenceMath.map(r.linear(x, "predictions.dense", 32, 16), ReferenceMath::geluNew), "predictions.LayerNorm", 1e-12);
+            double[][] out = r.linear(t, "albert.embeddings.word_embeddings.weight", "predictions.bias", 16, c.vocabSize());
+            for (int v = 0; v < c.vocabSize(); v += 7) {
+                assertEquals(out[2][v], scores[2 * c.vocabSize() + v], 1e-4, "score of token " + v);
+            }
         }
     }
 }

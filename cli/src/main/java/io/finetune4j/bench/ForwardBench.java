@@ -38,7 +38,7 @@ public final class ForwardBench {
             metrics.put("ms_per_batch_max", Gemm.round(t.max() * 1e3));
             metrics.put("achieved_gflops", Gemm.round(achieved / 1e9));
             metrics.put("gemm_best_gflops", Gemm.round(gemm.bestGflops()));
-            metrics.put("mfu_pct", Gemm.round(100 * Flops.mfu(achieved, gemm.bestGflops() * 1e9)));
+            metrics.put("mfu_pct", Gemm.round(100 * new io.finetune4j.train.MfuCeiling(gemm.bestGflops() * 1e9, "same-run gemm").mfu(achieved)));
             DeviceMemory.put(metrics, device);
             return new BenchResult("forward", params, metrics, MachineLine.describe(device.toString()), java.time.Instant.now().toString());
         }

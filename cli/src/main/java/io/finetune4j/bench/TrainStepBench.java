@@ -1,15 +1,14 @@
 package io.finetune4j.bench;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.models.SequenceClassificationModel;
-import io.finetune4j.models.SequenceClassifierOutput;
-import io.finetune4j.nn.Autocast;
-import io.finetune4j.nn.Scalars;
 import io.finetune4j.train.AdamW;
+import io.finetune4j.train.DataCollatorWithPadding;
+import io.finetune4j.train.GradScaler;
+import io.finetune4j.train.LrSchedule;
+import io.finetune4j.train.TrainingArguments;
+import io.finetune4j.train.TrainingStep;
 import io.finetune4j.util.Flops;
 import io.finetune4j.util.Gemm;
 import io.finetune4j.util.MachineInfo;
@@ -18,17 +17,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
- * One optimizer step as the Trainer does it: forward with cross-entropy, backward, AdamW, zero grad,
- * on random full-length batches, in float32 or as fp16=true trains (float16 matmuls under
- * {@link Autocast}, loss scaled by 65536 and unscaled before AdamW). Reports samples/s, the
- * forward/backward/optimizer split, achieved GFLOP/s with MFU against a matmul of the same dtype
- * measured in the same run, and memory.
+ * One optimizer step exactly as the Trainer runs it: {@link TrainingStep} (the Trainer's own step: the
+ * per-step generator seed, forward with token_type_ids and the Trainer's loss, backward, fp16 loss scaling
+ * with torch's GradScaler, clipping to max_grad_norm, AdamW at the linear schedule's learning rate, zero
+ * grad), with the seed's arguments (learning_rate 2e-5, weight_decay 0.01, HF's other defaults), on random
+ * full-length batches. Reports samples/s, the forward/backward/optimizer split, achieved GFLOP/s with MFU
+ * against a matmul of the same dtype measured in the same run, and memory.
  */
 public final class TrainStepBench {
-    private static final double FP16_LOSS_SCALE = 65536;
-
     private TrainStepBench() {}
 
     public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat) throws Exception {
@@ -39,45 +38,30 @@ public final class TrainStepBench {
     public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat, boolean fp16)
             throws Exception {
         spec.checkShape(batch, seqLen);
-        DataType compute = fp16 ? DataType.FLOAT16 : null;
         Gemm.Result gemm = Gemm.run(device, fp16 ? DataType.FLOAT16 : DataType.FLOAT32, 2560, 768, 3072, 1, 5);
         long rssBefore = MachineInfo.rssBytes();
+        int steps = warmup + repeat;
+        TrainingArguments args = TrainingArguments.builder().outputDir(System.getProperty("java.io.tmpdir"))
+                .learningRate(2e-5).weightDecay(0.01).maxSteps(steps).set("fp16", fp16).build();
         try (SequenceClassificationModel model = spec.open(device);
-                AdamW optimizer = new AdamW(model.namedParameters(), 0.9, 0.999, 1e-8, 0.0)) {
+                AdamW optimizer = AdamW.of(model.namedParameters(), args)) {
             // What the model and the optimizer state hold before the first step, for telling them from activations.
             long rssModelAndOptimizer = MachineInfo.rssBytes() - rssBefore;
-            NDManager manager = model.manager();
-            List<double[]> splits = new ArrayList<>(); // forward, backward, optimizer seconds per timed step
-            float[] lastLoss = new float[1];
-            Timing t = Timing.measure(warmup, repeat, () -> {
-                long t0 = System.nanoTime();
-                long t1;
-                long t2;
-                try (NDManager step = manager.newSubManager();
-                        GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector();
-                        Autocast ignored = Autocast.enable(compute)) {
-                    BenchModel.Batch b = spec.batch(step, batch, seqLen);
-                    SequenceClassifierOutput out = model.forward(b.inputIds(), null, b.attentionMask(), b.labels(), true);
-                    lastLoss[0] = out.loss().getFloat(); // waits for the forward on a GPU
-                    t1 = System.nanoTime();
-                    collector.backward(fp16 ? Scalars.mul(out.loss(), FP16_LOSS_SCALE) : out.loss());
-                }
-                if (fp16) {
-                    optimizer.scaleGradients(1 / FP16_LOSS_SCALE);
-                }
-                t2 = System.nanoTime();
-                optimizer.step(2e-5);
-                optimizer.zeroGrad();
-                long t3 = System.nanoTime();
-                splits.add(new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9});
-            });
-            List<double[]> timed = splits.subList(splits.size() - repeat, splits.size());
+            LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.warmupSteps(steps), steps);
+            TrainingStep step = new TrainingStep(model, optimizer, schedule, fp16 ? new GradScaler() : null, args);
+            Random rng = new Random(42);
+            int vocab = spec.config().vocabSize();
+            List<TrainingStep.Result> results = new ArrayList<>();
+            optimizer.zeroGrad();
+            Timing t = Timing.measure(warmup, repeat, () -> results.add(step.run(List.of(randomBatch(rng, vocab, batch, seqLen)), results.size())));
+            List<TrainingStep.Result> timed = results.subList(results.size() - repeat, results.size());
             double flopsPerSeq = spec.trainFlopsPerSequence(model, seqLen);
             double achieved = flopsPerSeq * batch / t.median();
 
             Map<String, Object> params = spec.params(batch, seqLen);
             params.put("dtype", fp16 ? "float16" : "float32");
             params.put("optimizer", "adamw");
+            params.put("step", "Trainer (TrainingStep)");
             params.put("warmup", warmup);
             params.put("repeat", repeat);
             Map<String, Object> metrics = new LinkedHashMap<>();
@@ -85,21 +69,40 @@ public final class TrainStepBench {
             metrics.put("ms_per_step_median", Gemm.round(t.median() * 1e3));
             metrics.put("ms_per_step_min", Gemm.round(t.min() * 1e3));
             metrics.put("ms_per_step_max", Gemm.round(t.max() * 1e3));
-            metrics.put("ms_forward", Gemm.round(median(timed, 0) * 1e3));
-            metrics.put("ms_backward", Gemm.round(median(timed, 1) * 1e3));
-            metrics.put("ms_optimizer", Gemm.round(median(timed, 2) * 1e3));
+            metrics.put("ms_forward", Gemm.round(median(timed, TrainingStep.Result::forwardSeconds) * 1e3));
+            metrics.put("ms_backward", Gemm.round(median(timed, TrainingStep.Result::backwardSeconds) * 1e3));
+            metrics.put("ms_optimizer", Gemm.round(median(timed, TrainingStep.Result::optimizerSeconds) * 1e3));
             metrics.put("achieved_gflops", Gemm.round(achieved / 1e9));
             metrics.put("gemm_best_gflops", Gemm.round(gemm.bestGflops()));
-            metrics.put("mfu_pct", Gemm.round(100 * Flops.mfu(achieved, gemm.bestGflops() * 1e9)));
-            metrics.put("loss", Gemm.round(lastLoss[0]));
+            metrics.put("mfu_pct", Gemm.round(100 * new io.finetune4j.train.MfuCeiling(gemm.bestGflops() * 1e9, "same-run gemm").mfu(achieved)));
+            metrics.put("loss", Gemm.round(results.get(results.size() - 1).loss()));
             metrics.put("rss_model_and_optimizer_mib", rssModelAndOptimizer >> 20);
             DeviceMemory.put(metrics, device);
             return new BenchResult("train-step", params, metrics, MachineLine.describe(device.toString()), java.time.Instant.now().toString());
         }
     }
 
-    static double median(List<double[]> rows, int column) {
-        double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+    /** Random full-length rows: ids in [1, vocab), token type 0, mask 1, binary labels; as the collator lays them out. */
+    static DataCollatorWithPadding.HostBatch randomBatch(Random rng, int vocab, int batch, int seqLen) {
+        long[] ids = new long[batch * seqLen];
+        long[] mask = new long[batch * seqLen];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 1 + rng.nextInt(vocab - 1);
+            mask[i] = 1;
+        }
+        long[] labels = new long[batch];
+        int[] labelIds = new int[batch];
+        int[] rows = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            labelIds[b] = rng.nextInt(2);
+            labels[b] = labelIds[b];
+            rows[b] = b;
+        }
+        return new DataCollatorWithPadding.HostBatch(ids, new long[batch * seqLen], mask, labels, labelIds, rows, seqLen, (long) batch * seqLen);
+    }
+
+    static double median(List<TrainingStep.Result> rows, java.util.function.ToDoubleFunction<TrainingStep.Result> column) {
+        double[] v = rows.stream().mapToDouble(column).sorted().toArray();
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }

@@ -31,10 +31,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of that sample (default ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = "--max_length", defaultValue = "512", description = "Tokens per text (default ${DEFAULT-VALUE}).")
-    int maxLength;
+    @Option(names = "--max_length", description = "Tokens per text (default: the model_max_length saved with the model, else 512).")
+    Integer maxLength;
 
-    @Option(names = "--truncation_side", defaultValue = "right", description = "right keeps the beginning, left the end (default ${DEFAULT-VALUE}).")
+    @Option(names = "--truncation_side", description = "right keeps the beginning, left the end (default: as saved with the model, else right).")
     String truncationSide;
 
     @Option(names = "--batch_size", defaultValue = "64", description = "Evaluation batch size (default ${DEFAULT-VALUE}).")
@@ -58,7 +58,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         io.finetune4j.train.DataArguments check = new io.finetune4j.train.DataArguments();
-        io.finetune4j.config.ArgumentBinder.bind(check, Map.of("max_seq_length", maxLength, "truncation_side", truncationSide), "flags");
+        Map<String, Object> given = new java.util.LinkedHashMap<>();
+        if (maxLength != null) {
+            given.put("max_seq_length", maxLength);
+        }
+        if (truncationSide != null) {
+            given.put("truncation_side", truncationSide);
+        }
+        io.finetune4j.config.ArgumentBinder.bind(check, given, "flags");
         check.validate();
         ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(textColumn, labelColumn, maxLength, false,
                 truncationSide, null, false);

@@ -14,6 +14,8 @@ import java.util.Map;
  *   datasets/NAME/      data sets as parquet, one file per split
  *   map/FINGERPRINT/    results of Dataset.map, keyed by a fingerprint of input, function and options
  *   downloads/          raw artifacts as the package clients fetched them
+ *   machine/            facts measured once per machine (the matmul ceiling MFU divides by)
+ *   features/KEY/       frozen-encoder features (cache_frozen_features), keyed by model, data and tokenization
  * </pre>
  */
 public final class Cache {
@@ -60,6 +62,14 @@ public final class Cache {
 
     public Path mapCache() {
         return root.resolve("map");
+    }
+
+    public Path machine() {
+        return root.resolve("machine");
+    }
+
+    public Path features() {
+        return root.resolve("features");
     }
 
     public Path downloads() {

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PEFT's {@code get_peft_model(model, LoraConfig)} for a sequence classifier of any family: every targeted
@@ -43,6 +45,7 @@ import java.util.Set;
  * {@code PeftModel.from_pretrained} loads what {@link #savePretrained} writes and vice versa.
  */
 public final class LoraModel implements SequenceClassifier {
+    private static final Logger LOG = LoggerFactory.getLogger(LoraModel.class);
     static final String PREFIX = "base_model.model.";
     private static final String ADAPTER = "default";
 
@@ -82,8 +85,10 @@ public final class LoraModel implements SequenceClassifier {
                     found = true;
                 }
             }
-            if (!found && config.modulesToSave() != null && config.modulesToSave().contains(wanted)) {
-                throw new BadInputException("modules_to_save '" + wanted + "' matches no module of the model; its modules are " + String.join(", ", topLevel(modules)));
+            if (!found) {
+                // PEFT's rule (_set_trainable): names match module names by suffix, and a name that matches
+                // nothing is ignored; PEFT's own SEQ_CLS adapters list both "classifier" and "score".
+                LOG.debug("modules_to_save '{}' matches no module of {}; ignored, as PEFT does", wanted, base.getClass().getSimpleName());
             }
         }
         for (Map.Entry<String, Parameter> e : base.namedParameters().entrySet()) {

@@ -63,6 +63,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     private final int batchSize;
     private final int maxLength;
     private final boolean truncation;
+    private final EncodeOptions.Side truncationSide;
     private final LongTextMode longText;
     private final int stride;
     private final int padId;
@@ -77,6 +78,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         this.batchSize = b.batchSize;
         this.maxLength = resolveMaxLength(model, tokenizer, b.maxLength);
         this.truncation = b.truncation;
+        // The side the model was trained with (tokenizer_config.json's truncation_side) unless one is given.
+        this.truncationSide = b.truncationSide != null ? b.truncationSide : tokenizer.truncationSide();
         this.longText = b.longText;
         this.stride = b.stride;
         Integer pad = tokenizer.padTokenId();
@@ -193,7 +196,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         if (longText == LongTextMode.WINDOWS) {
             return b.truncation(true).maxLength(maxLength).stride(stride).returnOverflowingTokens(true).build();
         }
-        return truncation ? b.truncation(true).maxLength(maxLength).build() : b.truncation(false).build();
+        return truncation ? b.truncation(true).maxLength(maxLength).truncationSide(truncationSide).build() : b.truncation(false).build();
     }
 
     private void checkLengths(BatchEncoding enc, int[] sample, List<String> texts) {
@@ -243,8 +246,11 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                 NDArray attentionMask = step.create(maskData, shape);
                 logits = model.logits(inputIds, tokenTypeIds, attentionMask, false).toFloatArray();
             }
+            // HF's function_to_apply: sigmoid for multi_label_classification or a single output, softmax otherwise
+            String problem = model.problemType(true);
+            boolean sigmoid = problem.equals("multi_label_classification") || problem.equals("regression");
             for (int k = 0; k < b; k++) {
-                out[order[from + k]] = Softmax.of(logits, k * n, n);
+                out[order[from + k]] = sigmoid ? Softmax.sigmoid(logits, k * n, n) : Softmax.of(logits, k * n, n);
             }
         }
         return out;
@@ -345,6 +351,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         private int batchSize = 64;
         private Integer maxLength;
         private boolean truncation = true;
+        private EncodeOptions.Side truncationSide;
         private Device device;
         private LongTextMode longText = LongTextMode.TRUNCATE;
         private int stride = 128;
@@ -413,6 +420,12 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         /** Cut texts at max_length (default true, as HF's pipeline). Off, a too-long text is an error. */
         public Builder truncation(boolean on) {
             this.truncation = on;
+            return this;
+        }
+
+        /** Which end of a long text to cut; null (default): the tokenizer's truncation_side, as saved with the model. */
+        public Builder truncationSide(EncodeOptions.Side side) {
+            this.truncationSide = side;
             return this;
         }
 

@@ -44,7 +44,8 @@ public final class AutoTokenizer implements AutoCloseable {
     private final String[] idToToken;
     private final int modelVocabSize;
     private final Map<String, String> specialTokens;
-    private final int modelMaxLength;
+    private volatile int modelMaxLength;
+    private volatile EncodeOptions.Side truncationSide;
     private final AtomicBoolean warnedTooLong = new AtomicBoolean();
 
     private AutoTokenizer(TokenizerFolder folder, boolean prefixCut) {
@@ -70,6 +71,7 @@ public final class AutoTokenizer implements AutoCloseable {
         vocab.forEach((token, id) -> idToToken[id] = token);
         this.specialTokens = folder.specialTokens(vocab);
         this.modelMaxLength = folder.modelMaxLength();
+        this.truncationSide = folder.truncationSide();
     }
 
     /**
@@ -417,6 +419,30 @@ public final class AutoTokenizer implements AutoCloseable {
         return modelMaxLength;
     }
 
+    /**
+     * HF's {@code tokenizer.model_max_length = n}: what {@link #savePretrained} writes, and the default length of
+     * pipelines that load the saved folder (the Trainer sets it to the max_seq_length the model was trained with).
+     */
+    public void setModelMaxLength(int n) {
+        if (n < 1) {
+            throw new BadInputException("model_max_length must be at least 1, got " + n);
+        }
+        this.modelMaxLength = n;
+    }
+
+    /**
+     * HF's {@code truncation_side} (tokenizer_config.json; right unless the files say otherwise): the side that
+     * pipelines, predict, serve and evaluate cut when no truncation side is given explicitly.
+     */
+    public EncodeOptions.Side truncationSide() {
+        return truncationSide;
+    }
+
+    /** HF's {@code tokenizer.truncation_side = "left"}: saved into tokenizer_config.json by {@link #savePretrained}. */
+    public void setTruncationSide(EncodeOptions.Side side) {
+        this.truncationSide = java.util.Objects.requireNonNull(side);
+    }
+
     /** Special token strings by HF attribute name (cls_token, mask_token, pad_token, sep_token, unk_token). */
     public Map<String, String> specialTokensMap() {
         return Map.copyOf(specialTokens);
@@ -450,11 +476,26 @@ public final class AutoTokenizer implements AutoCloseable {
         return folder.dir();
     }
 
-    /** {@code save_pretrained(dir)}: tokenizer.json, tokenizer_config.json, special_tokens_map.json (and vocab.txt when there is one). */
+    /**
+     * {@code save_pretrained(dir)}: tokenizer.json, tokenizer_config.json (with the current truncation_side and
+     * model_max_length, as HF writes them), special_tokens_map.json (and vocab.txt when there is one).
+     */
     public void savePretrained(Path dir) {
         Path src = folder.dir();
         AtomicFiles.writeFile(dir.resolve(BertTokenizerFiles.TOKENIZER_JSON), p -> Files.write(p, folder.tokenizerJson()));
-        for (String name : List.of(BertTokenizerFiles.TOKENIZER_CONFIG, BertTokenizerFiles.SPECIAL_TOKENS_MAP, BertTokenizerFiles.VOCAB)) {
+        List<String> copied = new ArrayList<>(List.of(BertTokenizerFiles.SPECIAL_TOKENS_MAP, BertTokenizerFiles.VOCAB));
+        if (truncationSide == folder.truncationSide() && modelMaxLength == folder.modelMaxLength()) {
+            copied.add(0, BertTokenizerFiles.TOKENIZER_CONFIG); // unchanged: the same bytes (and fingerprint)
+        } else {
+            Map<String, Object> changes = new LinkedHashMap<>();
+            changes.put("truncation_side", truncationSide.name().toLowerCase(java.util.Locale.ROOT));
+            if (modelMaxLength != Integer.MAX_VALUE) {
+                changes.put("model_max_length", modelMaxLength);
+            }
+            byte[] config = folder.configWith(changes);
+            AtomicFiles.writeFile(dir.resolve(BertTokenizerFiles.TOKENIZER_CONFIG), p -> Files.write(p, config));
+        }
+        for (String name : copied) {
             Path file = src.resolve(name);
             if (Files.isRegularFile(file) && !file.toAbsolutePath().normalize().equals(dir.resolve(name).toAbsolutePath().normalize())) {
                 AtomicFiles.writeFile(dir.resolve(name), p -> Files.copy(file, p));

@@ -68,8 +68,15 @@ final class Encoder {
             return encodeWithPrefixes(handle, texts, maxLength, special, fields);
         }
         long[] encodings = batch(handle, texts, pairs, special);
+        boolean[] hfSplit = pairs != null && maxLength != null && special && options.truncation() == EncodeOptions.Truncation.LONGEST_FIRST
+                && !options.returnOverflowingTokens() ? bothOverBudget(texts, pairs, maxLength - specialCount(true)) : null;
         List<Row> rows = new ArrayList<>(texts.length);
         for (int i = 0; i < encodings.length; i++) {
+            if (hfSplit != null && hfSplit[i]) {
+                rows.add(hfLongestFirst(texts[i], pairs[i], i, maxLength - specialCount(true), options.truncationSide(), fields));
+                TokenizersLibrary.LIB.deleteEncoding(encodings[i]);
+                continue;
+            }
             rows.add(read(encodings[i], i, fields));
             if (options.returnOverflowingTokens()) {
                 for (long overflow : TokenizersLibrary.LIB.getOverflowing(encodings[i])) {
@@ -218,6 +225,97 @@ final class Encoder {
             }
         }
         return text.length();
+    }
+
+    /**
+     * Pairs whose texts both exceed the budget (max_length minus special tokens) while the first is the longer:
+     * there the tokenizers library gives the odd token to the first text, HF's tokenizer (transformers 5.17,
+     * tests/fixtures/tokenizer_parity.json) to the second.
+     */
+    private boolean[] bothOverBudget(String[] texts, String[] pairs, int budget) {
+        if (budget % 2 == 0) {
+            return null; // an even budget splits evenly either way
+        }
+        long[] plain = TokenizersLibrary.LIB.batchEncodePair(handles.plain(), texts, pairs, false);
+        boolean[] out = new boolean[texts.length];
+        boolean any = false;
+        for (int i = 0; i < plain.length; i++) {
+            long[] seq = TokenizersLibrary.LIB.getSequenceIds(plain[i]);
+            int first = 0;
+            for (long v : seq) {
+                if (v == 0) first++;
+            }
+            int second = seq.length - first;
+            out[i] = Math.min(first, second) > budget && first > second;
+            any |= out[i];
+            TokenizersLibrary.LIB.deleteEncoding(plain[i]);
+        }
+        return any ? out : null;
+    }
+
+    /** HF's longest_first split for such a pair: budget/2 tokens of the first text, the rest of the second. */
+    private Row hfLongestFirst(String text, String pair, int sample, int budget, EncodeOptions.Side side, Fields fields) {
+        long enc = TokenizersLibrary.LIB.batchEncodePair(handles.plain(), new String[] {text}, new String[] {pair}, true)[0];
+        try {
+            Row full = read(enc, sample, fields);
+            long[] seq = TokenizersLibrary.LIB.getSequenceIds(enc);
+            long[] special = TokenizersLibrary.LIB.getSpecialTokenMask(enc);
+            int[] count = new int[2];
+            for (int t = 0; t < seq.length; t++) {
+                if (special[t] == 0 && seq[t] >= 0 && seq[t] <= 1) {
+                    count[(int) seq[t]]++;
+                }
+            }
+            int[] keep = {budget / 2, budget - budget / 2};
+            int[] seen = new int[2];
+            List<Integer> kept = new ArrayList<>();
+            for (int t = 0; t < seq.length; t++) {
+                if (special[t] != 0 || seq[t] < 0 || seq[t] > 1) {
+                    kept.add(t);
+                    continue;
+                }
+                int s = (int) seq[t];
+                int k = seen[s]++;
+                boolean in = side == EncodeOptions.Side.RIGHT ? k < keep[s] : k >= count[s] - keep[s];
+                if (in) {
+                    kept.add(t);
+                }
+            }
+            return select(full, kept);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(enc);
+        }
+    }
+
+    private static Row select(Row full, List<Integer> kept) {
+        Row r = new Row();
+        r.sample = full.sample;
+        r.ids = pick(full.ids, kept);
+        r.typeIds = full.typeIds == null ? null : pick(full.typeIds, kept);
+        r.attention = full.attention == null ? null : pick(full.attention, kept);
+        r.special = full.special == null ? null : pick(full.special, kept);
+        if (full.offsets != null) {
+            r.offsets = new int[kept.size() * 2];
+            for (int i = 0; i < kept.size(); i++) {
+                r.offsets[2 * i] = full.offsets[2 * kept.get(i)];
+                r.offsets[2 * i + 1] = full.offsets[2 * kept.get(i) + 1];
+            }
+        }
+        if (full.tokens != null) {
+            r.tokens = new String[kept.size()];
+            for (int i = 0; i < kept.size(); i++) {
+                r.tokens[i] = full.tokens[kept.get(i)];
+            }
+        }
+        return r;
+    }
+
+    private static int[] pick(int[] a, List<Integer> kept) {
+        int[] out = new int[kept.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a[kept.get(i)];
+        }
+        return out;
     }
 
     private static long[] batch(long handle, String[] texts, String[] pairs, boolean special) {

@@ -91,6 +91,24 @@ record TokenizerFolder(Path dir, byte[] tokenizerJson, byte[] tokenizerConfig, J
         return modelMaxLength(config, Integer.MAX_VALUE);
     }
 
+    /** tokenizer_config.json's truncation_side (HF's default: right). */
+    EncodeOptions.Side truncationSide() {
+        JsonNode n = config.get("truncation_side");
+        return n == null || !n.isTextual() ? EncodeOptions.Side.RIGHT : EncodeOptions.Side.parse(n.asText());
+    }
+
+    /** tokenizer_config.json with {@code changes} applied, as saved by save_pretrained. */
+    byte[] configWith(Map<String, Object> changes) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode out = config.isObject()
+                    ? ((com.fasterxml.jackson.databind.node.ObjectNode) config).deepCopy() : JSON.createObjectNode();
+            changes.forEach((k, v) -> out.set(k, JSON.valueToTree(v)));
+            return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Special token strings by HF attribute name (cls_token, ...), from the config, else BERT's defaults. */
     Map<String, String> specialTokens(Map<String, Integer> vocab) {
         JsonNode map = readConfig(dir.resolve(BertTokenizerFiles.SPECIAL_TOKENS_MAP));

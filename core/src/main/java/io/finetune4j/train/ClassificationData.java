@@ -20,12 +20,23 @@ import java.util.List;
 public final class ClassificationData {
     private ClassificationData() {}
 
-    /** How texts become token ids. */
-    public record Preprocessing(String textColumn, String labelColumn, int maxLength, boolean padToMaxLength, String truncationSide,
+    /**
+     * How texts become token ids. {@code maxLength} and {@code truncationSide} may be null for "as the model was
+     * trained" (tokenizer_config.json's model_max_length and truncation_side): see {@link #forTokenizer}.
+     */
+    public record Preprocessing(String textColumn, String labelColumn, Integer maxLength, boolean padToMaxLength, String truncationSide,
             Integer numWorkers, boolean overwriteCache) {
         public static Preprocessing of(DataArguments d) {
             return new Preprocessing(d.textColumnName(), d.labelColumnName(), d.maxSeqLength(), d.padToMaxLength(), d.truncationSide(),
                     d.preprocessingNumWorkers(), d.overwriteCache());
+        }
+
+        /** Fills what was left null from the tokenizer saved with the model; explicit values win. */
+        public Preprocessing forTokenizer(AutoTokenizer tokenizer) {
+            int saved = tokenizer.modelMaxLength() == Integer.MAX_VALUE ? 512 : tokenizer.modelMaxLength();
+            return new Preprocessing(textColumn, labelColumn, maxLength != null ? maxLength : saved, padToMaxLength,
+                    truncationSide != null ? truncationSide : tokenizer.truncationSide().name().toLowerCase(java.util.Locale.ROOT),
+                    numWorkers, overwriteCache);
         }
 
         EncodeOptions encodeOptions() {

@@ -40,7 +40,9 @@ public final class ModelEvaluation {
                 throw new io.finetune4j.BadInputException("the model at " + dir + " has " + model.numLabels() + " labels but "
                         + o.dataset() + " has " + classLabel.numClasses() + " classes " + classLabel.names());
             }
-            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing(), "Running tokenizer on " + o.split());
+            // max length and truncation side as the model was trained (saved with its tokenizer) unless given
+            ClassificationData.Preprocessing prep = o.preprocessing().forTokenizer(tokenizer);
+            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, prep, "Running tokenizer on " + o.split());
             TrainingArguments args = TrainingArguments.builder()
                     .perDeviceEvalBatchSize(o.batchSize()).set("use_cpu", o.useCpu()).set("disable_tqdm", true).build();
             Trainer trainer = Trainer.builder().model(model).args(args).computeMetrics(ComputeMetrics.classification()).build();

@@ -1,22 +1,103 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDManager;
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.finetune4j.io.AtomicFiles;
+import io.finetune4j.io.Cache;
 import io.finetune4j.util.Gemm;
+import io.finetune4j.util.MachineInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The MFU denominator by default: the device's measured float32 matmul rate at BERT-base's
- * feed-forward shape (2560×768×3072, what `bench gemm` reports), after a warm-up, best of five.
+ * The MFU denominator by default: the device's best float32 matmul rate over several shapes that BERT
+ * training runs (feed-forward up and down at 16 × 160 tokens, the attention projections, a square
+ * 2048 gemm), each after a warm-up, fastest of ten runs. It is measured once per machine and kept in
+ * the cache ({@code machine/peak-flops-KEY.json}, the key made of device, CPU model, thread count and
+ * libtorch version), so every run on the machine divides by the same number. {@link MfuCeiling} raises
+ * it when training goes faster still.
  */
 public final class PeakFlops {
+    private static final Logger LOG = LoggerFactory.getLogger(PeakFlops.class);
+    /** M×K×N shapes; the first is what {@code bench gemm} measures by default. */
+    static final List<int[]> SHAPES = List.of(new int[] {2560, 768, 3072}, new int[] {2560, 3072, 768},
+            new int[] {2560, 768, 768}, new int[] {2048, 2048, 2048});
+    static final int WARMUP = 3;
+    static final int REPEAT = 10;
+
     private PeakFlops() {}
 
-    public static double measure(NDManager modelManager) {
+    /** The cached ceiling for this machine, measuring (and caching) it the first time. */
+    public static MfuCeiling ceiling(Device device) {
+        return ceiling(device, Cache.standard());
+    }
+
+    static MfuCeiling ceiling(Device device, Cache cache) {
+        Path file = cache.machine().resolve("peak-flops-" + machineKey(device) + ".json");
+        Double cached = read(file);
+        if (cached != null) {
+            return new MfuCeiling(cached, "cached in " + file);
+        }
+        LOG.info("measuring this machine's matmul ceiling for MFU (once; cached in {})", file);
+        double peak = measure(device);
         try {
-            // Enough warm-up that libtorch's first-call costs do not lower the ceiling (which would inflate MFU).
-            Gemm.Result r = Gemm.run(modelManager.getDevice(), 2560, 768, 3072, 3, 5);
-            return 2.0 * 2560 * 768 * 3072 / r.timing().min();
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("peak_flops", peak);
+            json.put("device", device.toString());
+            json.put("cpu_model", MachineInfo.cpuModel());
+            json.put("threads", threads());
+            json.put("libtorch", Engine.getInstance().getVersion());
+            json.put("shapes", SHAPES);
+            AtomicFiles.writeString(file, Checkpoints.JSON.writeValueAsString(json) + "\n");
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not cache the matmul ceiling in {}: {}", file, e.toString());
+        }
+        return new MfuCeiling(peak, "measured now");
+    }
+
+    /** Best FLOP/s over {@link #SHAPES}, no cache. */
+    public static double measure(Device device) {
+        try {
+            double best = 0;
+            for (int[] s : SHAPES) {
+                Gemm.Result r = Gemm.run(device, s[0], s[1], s[2], WARMUP, REPEAT);
+                best = Math.max(best, 2.0 * s[0] * s[1] * s[2] / r.timing().min());
+            }
+            return best;
         } catch (Exception e) {
             throw new IllegalStateException("could not measure the matmul ceiling: " + e.getMessage(), e);
+        }
+    }
+
+    /** Device, CPU model, intra-op threads and libtorch version, as a file-name-safe string. */
+    static String machineKey(Device device) {
+        String raw = device + "-" + MachineInfo.cpuModel() + "-" + threads() + "t-libtorch" + Engine.getInstance().getVersion();
+        return raw.replaceAll("[^A-Za-z0-9._-]+", "_");
+    }
+
+    private static int threads() {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (omp != null && omp.matches("\\d+")) {
+            return Integer.parseInt(omp);
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static Double read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            Object v = Checkpoints.readMap(file).get("peak_flops");
+            return v instanceof Number n && n.doubleValue() > 0 ? n.doubleValue() : null;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 }

@@ -101,8 +101,11 @@ public final class TextClassificationJob {
                 if (early != null) {
                     all.add(early);
                 }
+                // saved with the model: pipelines, predict, serve and evaluate cut texts as they were cut in training
+                tokenizer.setTruncationSide(io.finetune4j.tokenize.EncodeOptions.Side.parse(d.truncationSide()));
+                tokenizer.setModelMaxLength(d.maxSeqLength());
                 Trainer trainer = Trainer.builder()
-                        .model(trained).args(t)
+                        .model(trained).args(t).tokenizer(tokenizer)
                         .trainColumns(trainColumns).evalColumns(evalColumns)
                         .computeMetrics(ComputeMetrics.classification())
                         .dataCollator(d.padToMaxLength() ? DataCollatorWithPadding.maxLength(d.maxSeqLength()) : DataCollatorWithPadding.longest())

@@ -1,18 +1,15 @@
 package io.finetune4j.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.BadInputException;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.nn.Autocast;
-import io.finetune4j.nn.Scalars;
+import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.train.TrainingArguments.IntervalStrategy;
 import io.finetune4j.train.TrainingArguments.SaveStrategy;
 import io.finetune4j.util.Flops;
@@ -44,11 +41,16 @@ public final class Trainer {
     private final DataCollatorWithPadding collator;
     private final List<TrainerCallback> callbacks;
     private final Double peakFlops;
+    private final AutoTokenizer tokenizer;
+    private final io.finetune4j.io.Cache cache;
     private final Path outputDir;
     private TrainerState state = new TrainerState();
     private final GradScaler initialScaler;
     private GradScaler scaler; // fp16 only
     private final TrainerControl control = new TrainerControl();
+    /** cache_frozen_features while training: the train and eval rows' features (null: off). */
+    private FrozenFeatures trainFeatures;
+    private FrozenFeatures evalFeatures;
 
     private Trainer(Builder b) {
         if (b.model == null || b.args == null) {
@@ -62,6 +64,8 @@ public final class Trainer {
         this.collator = b.dataCollator != null ? b.dataCollator : DataCollatorWithPadding.longest();
         this.callbacks = new ArrayList<>(b.callbacks);
         this.peakFlops = b.peakFlops;
+        this.tokenizer = b.tokenizer;
+        this.cache = b.cache != null ? b.cache : io.finetune4j.io.Cache.standard();
         this.initialScaler = b.gradScaler;
         this.outputDir = Path.of(args.outputDir());
     }
@@ -80,227 +84,261 @@ public final class Trainer {
 
     // ------------------------------------------------------------------ training
 
+    /** The loop, nanoGPT style: plan, restore, then epoch → optimizer step → log / evaluate / save. */
     public TrainOutput train() {
-        if (trainColumns == null) {
-            throw new BadInputException("no training data: pass trainColumns to Trainer.builder()");
-        }
+        Plan plan = plan();
         Path resumeFrom = resolveResume();
         checkOutputDir(resumeFrom);
-        trainColumns.checkLabels(model.numLabels());
-        if (evalColumns != null && args.evalStrategy() != IntervalStrategy.NO) {
-            evalColumns.checkLabels(model.numLabels());
-        }
-        Map<String, Parameter> trainable = trainableParameters();
-
-        // --- how long: batches per epoch → optimizer steps per epoch → total steps
-        int batchSize = args.perDeviceTrainBatchSize();
-        int accumulation = args.gradientAccumulationSteps();
-        int[] lengths = args.groupByLength() ? lengths(trainColumns) : null;
-        BatchOrder order = new BatchOrder(trainColumns.size(), batchSize, args.dataSeed(), args.dataloaderDropLast(), lengths);
-        int batchesPerEpoch = order.batchesPerEpoch();
-        if (batchesPerEpoch == 0) {
-            throw new BadInputException("the training set has " + trainColumns.size() + " rows, fewer than one batch of "
-                    + batchSize + " with dataloader_drop_last; lower per_device_train_batch_size");
-        }
-        int stepsPerEpoch = (batchesPerEpoch + accumulation - 1) / accumulation;
-        int maxSteps = args.maxSteps() > 0 ? args.maxSteps() : (int) Math.ceil(args.numTrainEpochs() * stepsPerEpoch);
-        int numEpochs = (maxSteps + stepsPerEpoch - 1) / stepsPerEpoch;
-
-        // --- optimizer, schedule, state (restored when resuming)
-        // All parameters: AdamW keeps state for the trainable ones and picks up those a callback unfreezes later.
-        try (AdamW optimizer = AdamW.of(model.namedParameters(), args);
+        try (AdamW optimizer = AdamW.of(model.namedParameters(), args); // all: callbacks may unfreeze more later
              BatchPrefetcher loader = new BatchPrefetcher(collator, trainColumns, args.dataloaderNumWorkers())) {
-            LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.warmupSteps(maxSteps), maxSteps);
-            state = new TrainerState();
+            LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.warmupSteps(plan.maxSteps), plan.maxSteps);
             scaler = !args.fp16() ? null : initialScaler != null ? initialScaler : new GradScaler();
-            if (resumeFrom != null) {
-                restore(resumeFrom, optimizer, schedule);
-            }
-            state.maxSteps = maxSteps;
-            state.numTrainEpochs = numEpochs;
-            state.loggingSteps = args.loggingSteps();
-            state.evalSteps = args.evalSteps();
-            state.saveSteps = args.saveSteps();
-            state.trainBatchSize = batchSize;
-            Engine.getInstance().setRandomSeed(args.seed() + state.globalStep);
+            begin(plan, resumeFrom, optimizer, schedule);
+            TrainingStep step = new TrainingStep(model, optimizer, schedule, scaler, args);
+            cacheFrozenFeatures(step);
             List<TrainerCallback> all = withReporting();
-            // HF's total_flos: 6 × non-embedding parameters × input positions (padding included).
-            // MFU counts the matmul work the step really does: frozen layers below the lowest trainable
-            // one need no backward at all, frozen weights no weight gradient (Flops.trainPerToken).
-            Map<String, Long> sizes = nonEmbeddingSizes(model.namedParameters());
-            double flopsPerToken = 6.0 * sizes.values().stream().mapToLong(Long::longValue).sum();
-            double trainedFlopsPerToken = Flops.trainPerToken(sizes, trainable.keySet());
-            if (args.fp16() && !model.manager().getDevice().isGpu()) {
-                LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (0.91 GFLOP/s vs 169 in float32 on a 2-core EPYC); "
-                        + "fp16 is meant for GPUs");
-            }
-            double peak = peakFlops != null ? peakFlops : PeakFlops.measure(model.manager());
-            LOG.info("training {} rows, {} epochs, {} steps ({} per epoch), batch {} x {} accumulation, {} trainable parameters",
-                    trainColumns.size(), numEpochs, maxSteps, stepsPerEpoch, batchSize, accumulation, count(trainable));
+            FlopCount flops = new FlopCount(model.namedParameters());
+            long start = System.nanoTime();
+            LogWindow window = new LogWindow(peakFlops != null ? new MfuCeiling(peakFlops, "given") : PeakFlops.ceiling(model.manager().getDevice()), start);
+            Run run = new Run(state.globalStep);
 
             optimizer.zeroGrad();
             all.forEach(c -> c.onTrainBegin(args, state, control));
             if (args.evalOnStart() && state.globalStep == 0 && evalColumns != null) {
                 evaluateDuringTraining(all);
             }
-
-            long start = System.nanoTime();
-            int startStep = state.globalStep;
-            double totalLoss = 0;
-            double lossSinceLog = 0;
-            int stepsSinceLog = 0;
-            long rowsSinceLog = 0;
-            long rowsSeen = 0;
-            double flosSinceLog = 0;
-            long lastLogTime = start;
-            control.shouldTrainingStop = false;
-
-            // --- the loop: epoch → optimizer step → micro-batches
-            int firstEpoch = state.globalStep / stepsPerEpoch;
-            int skipSteps = state.globalStep % stepsPerEpoch;
-            for (int epoch = firstEpoch; epoch < numEpochs && state.globalStep < maxSteps && !control.shouldTrainingStop; epoch++) {
-                List<int[]> batches = order.batches(epoch);
-                List<List<int[]>> windows = new ArrayList<>();
-                for (int k = skipSteps; k < stepsPerEpoch; k++) {
-                    windows.add(batches.subList(k * accumulation, Math.min(batches.size(), (k + 1) * accumulation)));
-                }
-                loader.startEpoch(windows);
+            int skip = state.globalStep % plan.stepsPerEpoch;
+            for (int epoch = state.globalStep / plan.stepsPerEpoch; epoch < plan.numEpochs && !done(plan); epoch++, skip = 0) {
+                loader.startEpoch(plan.windows(epoch, skip));
                 all.forEach(c -> c.onEpochBegin(args, state, control));
-                trainedFlopsPerToken = Flops.trainPerToken(sizes, trainableParameters().keySet()); // callbacks may unfreeze
-                for (int stepInEpoch = skipSteps; stepInEpoch < stepsPerEpoch && state.globalStep < maxSteps; stepInEpoch++) {
-                    StepResult r = forwardBackward(loader.next());
-                    if (!Double.isFinite(r.loss)) {
-                        Path last = Checkpoints.latestCheckpoint(outputDir);
-                        throw new TrainingDivergedException("the training loss became " + r.loss + " at step " + (state.globalStep + 1)
-                                + "; nothing was saved for this step" + (last != null ? ", the last good checkpoint is " + last : "")
-                                + "; lower learning_rate or check the inputs", state.globalStep + 1);
-                    }
-                    double gradNorm;
-                    boolean gradientsFinite = scaler == null || scaler.unscale(optimizer);
-                    if (gradientsFinite) {
-                        gradNorm = optimizer.clipGradNorm(args.maxGradNorm());
-                        optimizer.step(schedule.currentLr());
-                        schedule.step();
-                    } else {
-                        // fp16 gradients overflowed: skip the update (and, as HF, the schedule), try a smaller scale.
-                        gradNorm = Double.NaN;
-                        LOG.warn("step {}: fp16 gradients overflowed; step skipped, loss scale {} -> {}", state.globalStep + 1,
-                                scaler.scale(), scaler.scale() * GradScaler.BACKOFF_FACTOR);
-                    }
-                    if (scaler != null) {
-                        scaler.update(gradientsFinite);
-                    }
-                    optimizer.zeroGrad();
-
+                checkFrozenFeatures(step);
+                flops.trainable(trainableParameters().keySet(), trainFeatures); // callbacks may unfreeze
+                for (int k = skip; k < plan.stepsPerEpoch && state.globalStep < plan.maxSteps; k++) {
+                    TrainingStep.Result r = step.run(loader.next(), state.globalStep);
+                    checkFinite(r);
                     state.globalStep++;
-                    state.epoch = epoch + (stepInEpoch + 1) / (double) stepsPerEpoch;
-                    state.numInputTokensSeen += r.tokens;
-                    state.totalFlos += flopsPerToken * r.positions;
-                    flosSinceLog += trainedFlopsPerToken * r.positions;
-                    totalLoss += r.loss;
-                    lossSinceLog += r.loss;
-                    stepsSinceLog++;
-                    rowsSinceLog += r.rows;
-                    rowsSeen += r.rows;
+                    state.epoch = epoch + (k + 1) / (double) plan.stepsPerEpoch;
+                    state.numInputTokensSeen += r.tokens();
+                    state.totalFlos += flops.perTokenHf() * r.positions();
+                    window.add(r.loss(), r.rows(), flops.perTokenTrained() * r.positions());
+                    run.add(r);
                     all.forEach(c -> c.onStepEnd(args, state, control));
 
-                    boolean epochEnd = stepInEpoch == stepsPerEpoch - 1 || state.globalStep >= maxSteps;
+                    boolean epochEnd = k == plan.stepsPerEpoch - 1 || state.globalStep >= plan.maxSteps;
                     if (shouldLog(epochEnd) || control.shouldLog) {
-                        long now = System.nanoTime();
-                        double seconds = Math.max(1e-9, (now - lastLogTime) / 1e9);
-                        state.samplesPerSecond = rowsSinceLog / seconds;
-                        state.mfu = flosSinceLog / seconds / peak;
-                        Map<String, Object> logs = new LinkedHashMap<>();
-                        logs.put("loss", round(lossSinceLog / stepsSinceLog, 4));
-                        logs.put("grad_norm", gradNorm);
-                        logs.put("learning_rate", schedule.currentLr());
-                        logs.put("epoch", state.epoch);
-                        log(all, logs);
-                        LOG.info("step {}: loss {}, {} samples/s, MFU {}%", state.globalStep, logs.get("loss"),
-                                String.format("%.1f", state.samplesPerSecond), String.format("%.2f", 100 * state.mfu));
-                        lossSinceLog = 0;
-                        stepsSinceLog = 0;
-                        rowsSinceLog = 0;
-                        flosSinceLog = 0;
-                        lastLogTime = now;
-                        control.shouldLog = false;
+                        logTrainingWindow(all, window.close(System.nanoTime()), r.gradNorm(), schedule);
                     }
-                    boolean newBest = false;
-                    if (shouldEvaluate(epochEnd) || control.shouldEvaluate) {
-                        newBest = evaluateDuringTraining(all);
-                        control.shouldEvaluate = false;
-                    }
+                    boolean newBest = (shouldEvaluate(epochEnd) || control.shouldEvaluate) && evaluateDuringTraining(all);
                     if (shouldSave(epochEnd, newBest) || control.shouldSave) {
-                        saveCheckpoint(optimizer, schedule, epoch, stepInEpoch + 1, newBest, all);
-                        control.shouldSave = false;
+                        saveCheckpoint(optimizer, schedule, epoch, k + 1, newBest, all);
                     }
+                    control.shouldEvaluate = control.shouldSave = false;
                     if (control.shouldTrainingStop || control.shouldEpochStop) {
                         break;
                     }
                 }
                 control.shouldEpochStop = false;
-                skipSteps = 0;
             }
-
-            // --- the end: best model, final model, summary
-            double runtime = (System.nanoTime() - start) / 1e9;
-            if (args.loadBestModelAtEnd() && state.bestModelCheckpoint != null && Files.isDirectory(Path.of(state.bestModelCheckpoint))) {
-                LOG.info("loading the best model from {} ({} = {})", state.bestModelCheckpoint, args.metricForBestModel(), state.bestMetric);
-                model.loadCheckpoint(Path.of(state.bestModelCheckpoint));
-            }
-            int stepsRun = state.globalStep - startStep;
-            double trainLoss = stepsRun > 0 ? totalLoss / stepsRun : 0;
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            metrics.put("train_runtime", round(runtime, 4));
-            metrics.put("train_samples_per_second", round(rowsSeen / Math.max(runtime, 1e-9), 3));
-            metrics.put("train_steps_per_second", round(stepsRun / Math.max(runtime, 1e-9), 3));
-            metrics.put("total_flos", state.totalFlos);
-            metrics.put("train_loss", trainLoss);
-            metrics.put("epoch", state.epoch);
-            log(all, new LinkedHashMap<>(metrics));
-            saveModel(outputDir);
-            state.save(outputDir.resolve(TrainerState.FILE));
-            all.forEach(c -> c.onTrainEnd(args, state, control));
-            return new TrainOutput(state.globalStep, trainLoss, metrics);
+            return finish(all, run, (System.nanoTime() - start) / 1e9);
+        } finally {
+            trainFeatures = evalFeatures = null;
         }
     }
-
-    private record StepResult(double loss, long tokens, long positions, int rows) {}
 
     /**
-     * Forward and backward over the micro-batches of one optimizer step. Each micro-batch's mean
-     * loss is weighted by its share of the window's rows, so the summed gradients equal those of
-     * one big batch (2 × 4 rows == 8 rows). Gradients accumulate in the parameters until zeroGrad.
+     * cache_frozen_features: one eval-mode pass computes what enters the lowest trainable module for the
+     * train and eval rows (FrozenFeatures); the steps and the evaluations during training then run only the
+     * trainable top. Off, with a line saying why, when nothing below the trainable part is frozen.
      */
-    private StepResult forwardBackward(List<DataCollatorWithPadding.HostBatch> window) {
-        int rows = 0;
-        for (DataCollatorWithPadding.HostBatch b : window) {
-            rows += b.rows().length;
+    private void cacheFrozenFeatures(TrainingStep step) {
+        if (!args.cacheFrozenFeatures()) {
+            return;
         }
-        double loss = 0;
-        long tokens = 0;
-        long positions = 0;
-        double lossScale = scaler == null ? 1.0 : scaler.scale();
-        try (NDManager step = model.manager().newSubManager();
-             GradientCollector collector = Engine.getInstance().newGradientCollector();
-             Autocast ignored = Autocast.enable(computeType())) {
-            for (DataCollatorWithPadding.HostBatch host : window) {
-                DataCollatorWithPadding.Batch batch = host.toDevice(step);
-                NDArray logits = model.logits(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(), true);
-                NDArray mean = Losses.crossEntropy(logits, batch.labels(), args.labelSmoothingFactor()).mean();
-                double weight = (double) batch.size() / rows;
-                collector.backward(Scalars.mul(mean, weight * lossScale));
-                loss += mean.getFloat() * weight;
-                tokens += batch.tokens();
-                positions += batch.inputIds().getShape().size();
-            }
+        String why = FrozenFeatures.whyNot(model);
+        if (why != null) {
+            LOG.info("cache_frozen_features is off: {}", why);
+            return;
         }
-        return new StepResult(loss, tokens, positions, rows);
+        int batch = args.perDeviceEvalBatchSize();
+        trainFeatures = FrozenFeatures.prepare(model, trainColumns, cache, "train", collator, batch, !args.disableTqdm());
+        if (evalColumns != null && args.evalStrategy() != IntervalStrategy.NO) {
+            evalFeatures = FrozenFeatures.prepare(model, evalColumns, cache, "eval", collator, batch, !args.disableTqdm());
+        }
+        step.forward(trainFeatures.forward());
+        LOG.info("cache_frozen_features: training from level {} of {} (the modules below it run once, above)", trainFeatures.level(),
+                ((io.finetune4j.models.FrozenPrefix) model).numHiddenLayers());
     }
 
-    /** Matmul precision under autocast: float16 with fp16, else none (float32 throughout). */
-    private DataType computeType() {
-        return args.fp16() ? DataType.FLOAT16 : null;
+    /** A callback that unfroze a module below the cached level turns the cache off. */
+    private void checkFrozenFeatures(TrainingStep step) {
+        if (trainFeatures != null && ((io.finetune4j.models.FrozenPrefix) model).lowestTrainableLevel() < trainFeatures.level()) {
+            LOG.warn("cache_frozen_features: a module below the cached level now trains; running the whole model from here on");
+            trainFeatures = evalFeatures = null;
+            step.forward(BatchForward.of(model));
+        }
+    }
+
+    /**
+     * How long: batches per epoch → optimizer steps per epoch → total steps. Each epoch's batch order is a
+     * function of data_seed and the epoch, so a resumed run sees the same windows.
+     */
+    private record Plan(BatchOrder order, int accumulation, int stepsPerEpoch, int maxSteps, int numEpochs) {
+        /** The micro-batch windows (one per optimizer step) of an epoch, from step {@code skip} on. */
+        List<List<int[]>> windows(int epoch, int skip) {
+            List<int[]> batches = order.batches(epoch);
+            List<List<int[]>> out = new ArrayList<>();
+            for (int k = skip; k < stepsPerEpoch; k++) {
+                out.add(batches.subList(k * accumulation, Math.min(batches.size(), (k + 1) * accumulation)));
+            }
+            return out;
+        }
+    }
+
+    private Plan plan() {
+        if (trainColumns == null) {
+            throw new BadInputException("no training data: pass trainColumns to Trainer.builder()");
+        }
+        trainColumns.checkLabels(model.numLabels());
+        if (evalColumns != null && args.evalStrategy() != IntervalStrategy.NO) {
+            evalColumns.checkLabels(model.numLabels());
+        }
+        trainableParameters(); // fails early when everything is frozen
+        int batchSize = args.perDeviceTrainBatchSize();
+        int accumulation = args.gradientAccumulationSteps();
+        int[] lengths = args.groupByLength() ? lengths(trainColumns) : null;
+        BatchOrder order = new BatchOrder(trainColumns.size(), batchSize, args.dataSeed(), args.dataloaderDropLast(), lengths);
+        if (order.batchesPerEpoch() == 0) {
+            throw new BadInputException("the training set has " + trainColumns.size() + " rows, fewer than one batch of "
+                    + batchSize + " with dataloader_drop_last; lower per_device_train_batch_size");
+        }
+        int stepsPerEpoch = (order.batchesPerEpoch() + accumulation - 1) / accumulation;
+        int maxSteps = args.maxSteps() > 0 ? args.maxSteps() : (int) Math.ceil(args.numTrainEpochs() * stepsPerEpoch);
+        return new Plan(order, accumulation, stepsPerEpoch, maxSteps, (maxSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+    }
+
+    /** Fresh or restored state, with this run's plan. */
+    private void begin(Plan plan, Path resumeFrom, AdamW optimizer, LrSchedule schedule) {
+        state = new TrainerState();
+        if (resumeFrom != null) {
+            restore(resumeFrom, optimizer, schedule);
+        }
+        state.maxSteps = plan.maxSteps;
+        state.numTrainEpochs = plan.numEpochs;
+        state.loggingSteps = args.loggingSteps();
+        state.evalSteps = args.evalSteps();
+        state.saveSteps = args.saveSteps();
+        state.trainBatchSize = args.perDeviceTrainBatchSize();
+        control.shouldTrainingStop = false;
+        if (args.fp16() && !model.manager().getDevice().isGpu()) {
+            LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (0.91 GFLOP/s vs 169 in float32 on a 2-core EPYC); "
+                    + "fp16 is meant for GPUs");
+        }
+        LOG.info("training {} rows, {} epochs, {} steps ({} per epoch), batch {} x {} accumulation, {} trainable parameters",
+                trainColumns.size(), plan.numEpochs, plan.maxSteps, plan.stepsPerEpoch, args.perDeviceTrainBatchSize(),
+                plan.accumulation, count(trainableParameters()));
+    }
+
+    private boolean done(Plan plan) {
+        return state.globalStep >= plan.maxSteps || control.shouldTrainingStop;
+    }
+
+    /** A non-finite loss stops training before anything of this step is saved. */
+    private void checkFinite(TrainingStep.Result r) {
+        if (!r.lossFinite()) {
+            Path last = Checkpoints.latestCheckpoint(outputDir);
+            throw new TrainingDivergedException("the training loss became " + r.loss() + " at step " + (state.globalStep + 1)
+                    + "; nothing was saved for this step" + (last != null ? ", the last good checkpoint is " + last : "")
+                    + "; lower learning_rate or check the inputs", state.globalStep + 1);
+        }
+    }
+
+    private void logTrainingWindow(List<TrainerCallback> all, LogWindow.Summary w, double gradNorm, LrSchedule schedule) {
+        state.samplesPerSecond = w.samplesPerSecond();
+        state.mfu = w.mfu();
+        Map<String, Object> logs = new LinkedHashMap<>();
+        logs.put("loss", round(w.loss(), 4));
+        logs.put("grad_norm", gradNorm);
+        logs.put("learning_rate", schedule.currentLr());
+        logs.put("epoch", state.epoch);
+        log(all, logs);
+        LOG.info("step {}: loss {}, {} samples/s, MFU {}%", state.globalStep, logs.get("loss"),
+                String.format("%.1f", state.samplesPerSecond), String.format("%.2f", 100 * state.mfu));
+        control.shouldLog = false;
+    }
+
+    /** Totals of this run (since start or resume) for train_loss and train_samples_per_second. */
+    private static final class Run {
+        final int startStep;
+        double lossSum;
+        long rows;
+
+        Run(int startStep) {
+            this.startStep = startStep;
+        }
+
+        void add(TrainingStep.Result r) {
+            lossSum += r.loss();
+            rows += r.rows();
+        }
+    }
+
+    /** The end: best model, final model, HF's train metrics. */
+    private TrainOutput finish(List<TrainerCallback> all, Run run, double runtime) {
+        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint != null && Files.isDirectory(Path.of(state.bestModelCheckpoint))) {
+            LOG.info("loading the best model from {} ({} = {})", state.bestModelCheckpoint, args.metricForBestModel(), state.bestMetric);
+            model.loadCheckpoint(Path.of(state.bestModelCheckpoint));
+        }
+        int stepsRun = state.globalStep - run.startStep;
+        double trainLoss = stepsRun > 0 ? run.lossSum / stepsRun : 0;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("train_runtime", round(runtime, 4));
+        metrics.put("train_samples_per_second", round(run.rows / Math.max(runtime, 1e-9), 3));
+        metrics.put("train_steps_per_second", round(stepsRun / Math.max(runtime, 1e-9), 3));
+        metrics.put("total_flos", state.totalFlos);
+        metrics.put("train_loss", trainLoss);
+        metrics.put("epoch", state.epoch);
+        log(all, new LinkedHashMap<>(metrics));
+        saveModel(outputDir);
+        state.save(outputDir.resolve(TrainerState.FILE));
+        all.forEach(c -> c.onTrainEnd(args, state, control));
+        return new TrainOutput(state.globalStep, trainLoss, metrics);
+    }
+
+    /**
+     * FLOPs per input position. HF's total_flos: 6 × non-embedding parameters. MFU counts the matmul work
+     * the step really does: frozen layers below the lowest trainable one need no backward at all, frozen
+     * weights no weight gradient ({@link Flops#trainPerToken}).
+     */
+    private static final class FlopCount {
+        private final Map<String, Long> sizes;
+        private final double hf;
+        private double trained;
+
+        FlopCount(Map<String, Parameter> params) {
+            sizes = nonEmbeddingSizes(params);
+            hf = 6.0 * sizes.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        void trainable(java.util.Set<String> names, FrozenFeatures cached) {
+            Map<String, Long> run = sizes;
+            if (cached != null) { // the modules below the cached level do not run at all
+                run = new LinkedHashMap<>();
+                for (Map.Entry<String, Long> e : sizes.entrySet()) {
+                    if (!cached.isBelow(e.getKey())) {
+                        run.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
+            trained = Flops.trainPerToken(run, names);
+        }
+
+        double perTokenHf() {
+            return hf;
+        }
+
+        double perTokenTrained() {
+            return trained;
+        }
     }
 
     private boolean shouldLog(boolean epochEnd) {
@@ -370,6 +408,9 @@ public final class Trainer {
         }
         Checkpoints.write(outputDir, state.globalStep, dir -> {
             model.savePretrained(dir);
+            if (tokenizer != null) {
+                tokenizer.savePretrained(dir);
+            }
             if (!args.saveOnlyModel()) {
                 optimizer.save(dir.resolve(Checkpoints.OPTIMIZER_FILE));
                 if (scaler != null) {
@@ -453,6 +494,9 @@ public final class Trainer {
             throw new UncheckedIOException(e);
         }
         model.savePretrained(dir);
+        if (tokenizer != null) {
+            tokenizer.savePretrained(dir); // HF saves the processing_class with the model
+        }
         Checkpoints.writeJson(dir.resolve(Checkpoints.ARGS_FILE), args.toMap());
     }
 
@@ -513,16 +557,16 @@ public final class Trainer {
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = from + i;
             }
-            try (NDManager step = model.manager().newSubManager(); Autocast ignored = Autocast.enable(computeType())) {
+            try (NDManager step = model.manager().newSubManager(); Autocast ignored = Autocast.enable(TrainingStep.computeType(args))) {
                 DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, step);
-                NDArray out = model.logits(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(), false);
+                NDArray out = forwardFor(columns).logits(batch, false);
                 float[] flat = out.toFloatArray();
                 int k = (int) out.getShape().get(1);
                 for (int i = 0; i < rows.length; i++) {
                     logits[from + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
                 }
                 if (batch.labels() != null) {
-                    lossSum += Losses.crossEntropy(out, batch.labels(), args.labelSmoothingFactor()).sum().getFloat();
+                    lossSum += TrainingStep.loss(model, (b, t) -> out, batch, args.labelSmoothingFactor(), false).getFloat() * rows.length;
                 }
             }
             batches++;
@@ -531,6 +575,11 @@ public final class Trainer {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The cached top for the eval rows during training with cache_frozen_features, else the whole model. */
+    private BatchForward forwardFor(EncodedColumns columns) {
+        return evalFeatures != null && columns == evalColumns ? evalFeatures.forward() : BatchForward.of(model);
+    }
 
     private Map<String, Parameter> trainableParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
@@ -612,6 +661,8 @@ public final class Trainer {
         private final List<TrainerCallback> callbacks = new ArrayList<>();
         private Double peakFlops;
         private GradScaler gradScaler;
+        private AutoTokenizer tokenizer;
+        private io.finetune4j.io.Cache cache;
 
         public Builder model(SequenceClassifier v) { this.model = v; return this; }
         public Builder args(TrainingArguments v) { this.args = v; return this; }
@@ -621,6 +672,13 @@ public final class Trainer {
         public Builder dataCollator(DataCollatorWithPadding v) { this.dataCollator = v; return this; }
         public Builder callback(TrainerCallback v) { this.callbacks.add(v); return this; }
         public Builder callbacks(List<? extends TrainerCallback> v) { this.callbacks.addAll(v); return this; }
+        /**
+         * HF's processing_class: saved with the model and every checkpoint (tokenizer_config.json then carries the
+         * truncation_side and model_max_length it was trained with; set them on the tokenizer first).
+         */
+        public Builder tokenizer(AutoTokenizer v) { this.tokenizer = v; return this; }
+        /** Where cache_frozen_features keeps its files (default: the standard cache folder). */
+        public Builder cache(io.finetune4j.io.Cache v) { this.cache = v; return this; }
         /** Peak FLOP/s of the device for the MFU figure (default: a quick matmul measurement). */
         public Builder peakFlops(double v) { this.peakFlops = v; return this; }
         /** fp16 only: a scaler with another initial scale (tests force overflows with a huge one). */

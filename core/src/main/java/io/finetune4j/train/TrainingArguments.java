@@ -98,6 +98,8 @@ public final class TrainingArguments {
     Integer dataSeed = null;
     @Arg(name = "group_by_length", help = "Batch rows of similar length together (less padding) while keeping randomness.")
     boolean groupByLength = false;
+    @Arg(name = "cache_frozen_features", help = "finetune4j's own (HF has none): when everything below some module is frozen (head-only, top-k layers), compute what enters the lowest trainable module once per train and eval row (eval mode, so without the dropout HF applies in frozen layers), keep it under the cache folder and train only the top from it. Off, with a log line, for LoRA or a trainable embedding.")
+    boolean cacheFrozenFeatures = false;
     @Arg(name = "dataloader_drop_last", help = "Drop the last incomplete training batch.")
     boolean dataloaderDropLast = false;
     @Arg(name = "dataloader_num_workers", help = "Threads preparing batches ahead of the training step (0 = on the training thread).")
@@ -270,6 +272,7 @@ public final class TrainingArguments {
     public int seed() { return seed; }
     public int dataSeed() { return dataSeed != null ? dataSeed : seed; }
     public boolean groupByLength() { return groupByLength; }
+    public boolean cacheFrozenFeatures() { return cacheFrozenFeatures; }
     public boolean dataloaderDropLast() { return dataloaderDropLast; }
     public int dataloaderNumWorkers() { return dataloaderNumWorkers; }
     public double labelSmoothingFactor() { return labelSmoothingFactor; }

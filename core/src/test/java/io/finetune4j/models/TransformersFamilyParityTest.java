@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parity with Python transformers, one tiny random model per family and head, made by
- * {@code tests/fixtures/make_model_fixtures.py --families} (it needs torch + transformers, which this machine lacks).
+ * {@code tests/fixtures/make_family_fixtures.py} (it needs torch + transformers, which this machine lacks).
  * Each folder is loaded through the registry (AutoModelForSequenceClassification / AutoModelForMaskedLM), must load
  * every tensor, and must give HF's logits within 1e-4 (masked-LM logits at real tokens only: HF's unpadded
  * ModernBERT returns zeros at padding) and HF's loss. A folder that is absent is skipped with a message saying how
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TransformersFamilyParityTest {
     static final Path ROOT = Path.of("tests/fixtures/families");
-    static final String HOW = "; run `python tests/fixtures/make_model_fixtures.py --families` where torch + transformers are installed";
+    static final String HOW = "; run `python tests/fixtures/make_family_fixtures.py` where torch + transformers are installed";
 
     static Stream<Arguments> fixtures() {
         return Stream.of("bert", "roberta", "xlm-roberta", "distilbert", "electra", "albert", "deberta-v2", "modernbert")

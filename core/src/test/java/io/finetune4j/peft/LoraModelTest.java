@@ -274,7 +274,11 @@ class LoraModelTest {
                     () -> LoraModel.wrap(bert, LoraConfig.builder().targetModules(List.of("q_proj")).build(), 1));
             assertTrue(e.getMessage().contains("q_proj"));
             assertThrows(BadInputException.class, () -> LoraModel.wrap(bert, LoraConfig.builder().targetModules(List.of("attention")).build(), 1));
-            assertThrows(BadInputException.class, () -> LoraModel.wrap(bert, LoraConfig.builder().modulesToSave(List.of("scorer")).build(), 1));
+        }
+        // PEFT's rule: a modules_to_save name that matches no module is ignored (PEFT's own adapters list "score")
+        try (LoraModel lora = LoraModel.wrap(tinyBert(1), LoraConfig.builder().modulesToSave(List.of("scorer", "pooler.dense")).build(), 1)) {
+            assertTrue(lora.stateDict().containsKey("base_model.model.bert.pooler.dense.weight"), "matched by suffix");
+            assertTrue(lora.stateDict().containsKey("base_model.model.classifier.weight"));
         }
         assertThrows(BadInputException.class, () -> LoraConfig.builder().bias("some").build());
         assertThrows(BadInputException.class, () -> LoraConfig.builder().r(0).build());

@@ -16,9 +16,14 @@ public final class BertEncoder extends Module {
     }
 
     public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training) {
+        return forward(hidden, additiveMask, training, 0, layer.size());
+    }
+
+    /** Layers {@code from} (inclusive) to {@code to} (exclusive) only. */
+    public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training, int from, int to) {
         NDArray x = hidden;
-        for (BertLayer l : layer.items()) {
-            x = l.forward(x, additiveMask, training);
+        for (int i = from; i < to; i++) {
+            x = layer.items().get(i).forward(x, additiveMask, training);
         }
         return x;
     }

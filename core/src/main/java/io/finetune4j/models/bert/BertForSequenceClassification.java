@@ -3,6 +3,7 @@ package io.finetune4j.models.bert;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.finetune4j.models.FrozenPrefix;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -13,7 +14,7 @@ import io.finetune4j.nn.TorchLinear;
 import java.nio.file.Path;
 
 /** HF's {@code BertForSequenceClassification}: BERT with pooler, dropout and a linear classifier. */
-public final class BertForSequenceClassification extends SequenceClassificationModel {
+public final class BertForSequenceClassification extends SequenceClassificationModel implements FrozenPrefix {
     public static final ModelClass<BertForSequenceClassification> CLASS = new ModelClass<>("BertForSequenceClassification",
             BertForSequenceClassification::new, setOf("bert.embeddings.position_ids"));
 
@@ -60,6 +61,57 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     @Override
     public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
         NDArray pooled = bert.forward(inputIds, tokenTypeIds, attentionMask, training).pooledOutput();
+        return classifier.forward(dropout.forward(pooled, training));
+    }
+
+    // ---- FrozenPrefix (cache_frozen_features): levels 0..L-1 encoder layers, L the pooler, L+1 the classifier; -1 the embeddings
+
+    @Override
+    public int numHiddenLayers() {
+        return config().numHiddenLayers();
+    }
+
+    @Override
+    public int lowestTrainableLevel() {
+        int lowest = Integer.MAX_VALUE;
+        for (java.util.Map.Entry<String, ai.djl.nn.Parameter> e : namedParameters().entrySet()) {
+            if (e.getValue().requiresGradient()) {
+                lowest = Math.min(lowest, level(e.getKey()));
+            }
+        }
+        return lowest;
+    }
+
+    private int level(String name) {
+        String layerPrefix = "bert.encoder.layer.";
+        if (name.startsWith(layerPrefix)) {
+            return Integer.parseInt(name.substring(layerPrefix.length(), name.indexOf('.', layerPrefix.length())));
+        }
+        if (name.startsWith("bert.pooler.")) {
+            return numHiddenLayers();
+        }
+        if (name.startsWith("classifier.")) {
+            return numHiddenLayers() + 1;
+        }
+        return -1; // embeddings
+    }
+
+    @Override
+    public NDArray featuresAt(int level, NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask) {
+        int layers = numHiddenLayers();
+        if (level <= layers) {
+            NDArray hidden = bert.hiddenBefore(Math.min(level, layers), inputIds, tokenTypeIds, attentionMask, false);
+            // the pooler reads the first position only
+            return level == layers ? hidden.get(":, 0:1, :") : hidden;
+        }
+        return bert.forward(inputIds, tokenTypeIds, attentionMask, false).pooledOutput();
+    }
+
+    @Override
+    public NDArray logitsFrom(int level, NDArray features, NDArray attentionMask, boolean training) {
+        NDArray pooled = level <= numHiddenLayers()
+                ? bert.forwardFrom(level, features, level == numHiddenLayers() ? null : attentionMask, training).pooledOutput()
+                : features;
         return classifier.forward(dropout.forward(pooled, training));
     }
 

@@ -36,6 +36,18 @@ public final class BertModel extends Module {
         return new Output(sequence, pooler != null ? pooler.forward(sequence) : null);
     }
 
+    /** The hidden states entering encoder layer {@code layer} (0: the embeddings' output). */
+    public NDArray hiddenBefore(int layer, NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
+        NDArray hidden = embeddings.forward(inputIds, tokenTypeIds, training);
+        return encoder.forward(hidden, extendedAttentionMask(attentionMask), training, 0, layer);
+    }
+
+    /** The rest of {@link #forward} from encoder layer {@code layer} on, given what enters it. */
+    public Output forwardFrom(int layer, NDArray hidden, NDArray attentionMask, boolean training) {
+        NDArray sequence = encoder.forward(hidden, extendedAttentionMask(attentionMask), training, layer, encoder.numLayers());
+        return new Output(sequence, pooler != null ? pooler.forward(sequence) : null);
+    }
+
     static NDArray extendedAttentionMask(NDArray attentionMask) {
         return Attention.extendedAttentionMask(attentionMask);
     }

@@ -1,0 +1,17 @@
+package io.finetune4j.train;
+
+import ai.djl.ndarray.NDArray;
+import io.finetune4j.models.SequenceClassifier;
+
+/**
+ * Logits of one collated batch: the whole model by default, or only its trainable top from cached frozen
+ * features ({@link FrozenFeatures}).
+ */
+@FunctionalInterface
+interface BatchForward {
+    NDArray logits(DataCollatorWithPadding.Batch batch, boolean training);
+
+    static BatchForward of(SequenceClassifier model) {
+        return (b, training) -> model.logits(b.inputIds(), b.tokenTypeIds(), b.attentionMask(), training);
+    }
+}

@@ -1,0 +1,152 @@
+package io.finetune4j.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import io.finetune4j.nn.Autocast;
+import io.finetune4j.nn.Scalars;
+import io.finetune4j.models.SequenceClassifier;
+import io.finetune4j.nn.Losses;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One optimizer step, the way {@link Trainer#train()} runs it and {@code bench train-step} times it:
+ * <ol>
+ *   <li>reseed the generator from (seed, global step), so dropout masks do not depend on where a run was resumed;</li>
+ *   <li>forward + backward over the micro-batches of the step (gradient accumulation), each loss weighted by its
+ *       share of the step's rows and multiplied by the fp16 loss scale;</li>
+ *   <li>unscale (fp16), clip to max_grad_norm, AdamW step at the schedule's learning rate, schedule step;</li>
+ *   <li>zero the gradients.</li>
+ * </ol>
+ * A step whose loss is not finite changes nothing (gradients are zeroed, no update) and says so in its result.
+ */
+public final class TrainingStep {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingStep.class);
+
+    private final SequenceClassifier model;
+    private final AdamW optimizer;
+    private final LrSchedule schedule;
+    private final GradScaler scaler;
+    private final TrainingArguments args;
+    private BatchForward forward;
+
+    /**
+     * What one step did. {@code gradNorm} is NaN when fp16 gradients overflowed (update skipped); the
+     * seconds split the step into forward, backward and optimizer (update + zero grad).
+     */
+    public record Result(double loss, double gradNorm, boolean applied, long tokens, long positions, int rows,
+            double forwardSeconds, double backwardSeconds, double optimizerSeconds) {
+        public boolean lossFinite() {
+            return Double.isFinite(loss);
+        }
+
+        public double seconds() {
+            return forwardSeconds + backwardSeconds + optimizerSeconds;
+        }
+    }
+
+    /** {@code scaler} is null unless fp16. */
+    public TrainingStep(SequenceClassifier model, AdamW optimizer, LrSchedule schedule, GradScaler scaler, TrainingArguments args) {
+        this.model = Objects.requireNonNull(model);
+        this.optimizer = Objects.requireNonNull(optimizer);
+        this.schedule = Objects.requireNonNull(schedule);
+        this.scaler = scaler;
+        this.args = Objects.requireNonNull(args);
+        this.forward = BatchForward.of(model);
+    }
+
+    /** Runs the model from cached frozen features instead of from the token ids (cache_frozen_features). */
+    void forward(BatchForward f) {
+        this.forward = Objects.requireNonNull(f);
+    }
+
+    /**
+     * Exact resume with dropout: the generator state of step {@code globalStep} is derived from (seed, step)
+     * instead of being saved in the checkpoint (HF saves rng_state.pth). DJL exposes no way to read or
+     * restore libtorch's generator state, and a derived seed needs nothing saved at all: a run resumed from
+     * any checkpoint (or from a crash) draws the same dropout masks for step k as the uninterrupted run.
+     * The data order is derived the same way, from data_seed and the epoch ({@link BatchOrder}).
+     */
+    public static int stepSeed(long seed, long globalStep) {
+        long z = (seed << 32) ^ globalStep;
+        z += 0x9E3779B97F4A7C15L; // SplitMix64's finalizer: neighbouring steps get unrelated seeds
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (int) (z ^ (z >>> 32));
+    }
+
+    /** Runs optimizer step number {@code globalStep + 1} (0-based {@code globalStep}) over {@code window}'s micro-batches. */
+    public Result run(List<DataCollatorWithPadding.HostBatch> window, int globalStep) {
+        Engine.getInstance().setRandomSeed(stepSeed(args.seed(), globalStep));
+        int rows = 0;
+        for (DataCollatorWithPadding.HostBatch b : window) {
+            rows += b.rows().length;
+        }
+        double loss = 0;
+        long tokens = 0;
+        long positions = 0;
+        long forwardNanos = 0;
+        long t0 = System.nanoTime();
+        double lossScale = scaler == null ? 1.0 : scaler.scale();
+        try (NDManager step = model.manager().newSubManager();
+             GradientCollector collector = Engine.getInstance().newGradientCollector();
+             Autocast ignored = Autocast.enable(computeType(args))) {
+            for (DataCollatorWithPadding.HostBatch host : window) {
+                long f0 = System.nanoTime();
+                DataCollatorWithPadding.Batch batch = host.toDevice(step);
+                NDArray mean = loss(model, forward, batch, args.labelSmoothingFactor(), true);
+                double weight = (double) batch.size() / rows;
+                loss += mean.getFloat() * weight; // reading the loss waits for the forward (a device sync on a GPU)
+                forwardNanos += System.nanoTime() - f0;
+                collector.backward(Scalars.mul(mean, weight * lossScale));
+                tokens += batch.tokens();
+                positions += batch.inputIds().getShape().size();
+            }
+        }
+        long t1 = System.nanoTime();
+        double gradNorm = Double.NaN;
+        boolean applied = false;
+        if (Double.isFinite(loss)) {
+            boolean gradientsFinite = scaler == null || scaler.unscale(optimizer);
+            if (gradientsFinite) {
+                gradNorm = optimizer.clipGradNorm(args.maxGradNorm());
+                optimizer.step(schedule.currentLr());
+                schedule.step();
+                applied = true;
+            } else {
+                // fp16 gradients overflowed: skip the update (and, as HF, the schedule), try a smaller scale.
+                LOG.warn("step {}: fp16 gradients overflowed; step skipped, loss scale {} -> {}", globalStep + 1,
+                        scaler.scale(), scaler.scale() * GradScaler.BACKOFF_FACTOR);
+            }
+            if (scaler != null) {
+                scaler.update(gradientsFinite);
+            }
+        }
+        optimizer.zeroGrad();
+        long t2 = System.nanoTime();
+        return new Result(loss, gradNorm, applied, tokens, positions, rows,
+                forwardNanos / 1e9, (t1 - t0 - forwardNanos) / 1e9, (t2 - t1) / 1e9);
+    }
+
+    /**
+     * HF's compute_loss: the mean training loss of one batch. The loss is the model's own (its problem_type:
+     * cross-entropy, BCE or MSE, as HF's {@code forward(labels)}); with label_smoothing_factor HF's Trainer uses
+     * its LabelSmoother (smoothed cross-entropy) instead, and so does this.
+     */
+    static NDArray loss(SequenceClassifier model, BatchForward forward, DataCollatorWithPadding.Batch batch, double labelSmoothing,
+            boolean training) {
+        NDArray logits = forward.logits(batch, training);
+        return labelSmoothing > 0 ? Losses.crossEntropy(logits, batch.labels(), (float) labelSmoothing) : model.loss(logits, batch.labels());
+    }
+
+    /** Matmul precision under autocast: float16 with fp16, else none (float32 throughout). */
+    static DataType computeType(TrainingArguments args) {
+        return args.fp16() ? DataType.FLOAT16 : null;
+    }
+}

@@ -1,0 +1,49 @@
+package io.finetune4j.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Device;
+import io.finetune4j.io.Cache;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MfuCeilingTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void mfuNeverExceedsOneHundredPercent_theCeilingRisesToTheAchievedRate() {
+        MfuCeiling c = new MfuCeiling(100e9, "test");
+        assertEquals(0.5, c.mfu(50e9), 1e-12);
+        assertEquals(1.0, c.mfu(150e9), 1e-12, "above the ceiling: 100%, not 150%");
+        assertEquals(150e9, c.peakFlops(), 1e-3, "the ceiling is now the achieved rate");
+        assertEquals(0.5, c.mfu(75e9), 1e-12);
+        assertTrue(Double.isNaN(new MfuCeiling(0, "none").mfu(1e9)));
+    }
+
+    @Test
+    void theLogWindowReportsThroughTheCeiling() {
+        MfuCeiling c = new MfuCeiling(1e9, "test");
+        LogWindow w = new LogWindow(c, 0);
+        w.add(0.5, 8, 4e9); // 4 GFLOP in 1 s: faster than the 1 GFLOP/s ceiling
+        w.add(0.3, 8, 4e9);
+        LogWindow.Summary s = w.close(2_000_000_000L);
+        assertEquals(0.4, s.loss(), 1e-12);
+        assertEquals(8.0, s.samplesPerSecond(), 1e-9);
+        assertEquals(1.0, s.mfu(), 1e-12);
+        assertEquals(2, s.steps());
+        w.add(0.1, 8, 2e9); // the next window starts at the close
+        assertEquals(0.5, w.close(3_000_000_000L).mfu(), 1e-12, "2 GFLOP/s of the raised 4 GFLOP/s ceiling");
+    }
+
+    @Test
+    void theCeilingIsMeasuredOncePerMachineAndCached() throws Exception {
+        Cache cache = new Cache(tmp);
+        Path file = cache.machine().resolve("peak-flops-" + PeakFlops.machineKey(Device.cpu()) + ".json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"peak_flops\": 1.25e11}\n");
+        assertEquals(1.25e11, PeakFlops.ceiling(Device.cpu(), cache).peakFlops(), "read from the cache, not measured");
+    }
+}

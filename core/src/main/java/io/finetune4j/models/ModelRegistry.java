@@ -1,7 +1,12 @@
 package io.finetune4j.models;
 
 import io.finetune4j.BadInputException;
+import io.finetune4j.models.albert.AlbertFamily;
 import io.finetune4j.models.bert.BertFamily;
+import io.finetune4j.models.debertav2.DebertaV2Family;
+import io.finetune4j.models.distilbert.DistilBertFamily;
+import io.finetune4j.models.electra.ElectraFamily;
+import io.finetune4j.models.modernbert.ModernBertFamily;
 import io.finetune4j.models.roberta.RobertaFamily;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +23,11 @@ public final class ModelRegistry {
         register(BertFamily.FAMILY);
         register(RobertaFamily.ROBERTA);
         register(RobertaFamily.XLM_ROBERTA);
+        register(DistilBertFamily.FAMILY);
+        register(ElectraFamily.FAMILY);
+        register(AlbertFamily.FAMILY);
+        register(DebertaV2Family.FAMILY);
+        register(ModernBertFamily.FAMILY);
     }
 
     private ModelRegistry() {}

@@ -8,6 +8,9 @@
  * {@link io.finetune4j.models.SequenceClassificationModel} HF's {@code forward(labels)} with the loss by
  * problem_type; {@link io.finetune4j.models.MaskedLMModel} the masked-LM loss.
  *
+ * <p>Families: {@code bert}, {@code roberta} and {@code xlm-roberta} ({@code models.roberta}), {@code distilbert},
+ * {@code electra}, {@code albert}.
+ *
  * <p>A family lives in its own package {@code io.finetune4j.models.<family>}, mirroring HF's
  * {@code modeling_<family>.py} class by class and name by name, and is added by one
  * {@link io.finetune4j.models.ModelFamily} entry: its config parser, base prefix, layer names (for cutting and

@@ -86,6 +86,28 @@ public final class ParameterFactory {
         return create(name, shape, init, type, -1);
     }
 
+    /** A parameter whose initial value (when the checkpoint lacks it) is {@code initial} (e.g. sinusoidal positions). */
+    public Parameter create(String name, Shape shape, float[] initial, Parameter.Type type) {
+        String full = prefix + name;
+        Parameter p = Parameter.builder().setName(full).setType(type).build();
+        if (state.manager == null) {
+            p.setShape(shape);
+            return p;
+        }
+        ByteBuffer values = checkpointValues(full, shape);
+        if (values == null) {
+            if (state.checkpoint != null) {
+                state.missing.add(full);
+            }
+            values = direct(shape.size());
+            values.asFloatBuffer().put(initial);
+        }
+        NDArray array = state.manager.create(values, shape, DataType.FLOAT32);
+        p.setArray(array);
+        array.setRequiresGradient(true);
+        return p;
+    }
+
     /** {@code zeroRow} >= 0 zeroes that row after a random init (Embedding's padding_idx, as HF does). */
     public Parameter create(String name, Shape shape, Init init, Parameter.Type type, int zeroRow) {
         String full = prefix + name;

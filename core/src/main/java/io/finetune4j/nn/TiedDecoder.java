@@ -7,7 +7,7 @@ import ai.djl.nn.Parameter;
 
 /**
  * The MLM decoder: a Linear whose weight IS the word-embedding matrix (HF ties them) and whose bias is
- * {@code cls.predictions.bias}. It owns no parameters, so nothing is saved twice.
+ * {@code cls.predictions.bias}. It owns no weight, so nothing is saved twice.
  */
 public final class TiedDecoder extends Module {
     private final TorchEmbedding wordEmbeddings;
@@ -20,6 +20,14 @@ public final class TiedDecoder extends Module {
         this.bias = bias;
         this.hiddenSize = hiddenSize;
         this.vocabSize = vocabSize;
+    }
+
+    /** Makes {@code bias} this module's own parameter {@code bias} (DistilBERT's {@code vocab_projector.bias}); the weight stays tied. */
+    public void registerBias(Parameter bias) {
+        if (bias != this.bias) {
+            throw new IllegalArgumentException("registerBias takes the bias this decoder was built with");
+        }
+        register("bias", bias);
     }
 
     public NDArray forward(NDArray hidden) {

@@ -21,6 +21,18 @@ public final class TorchEmbedding extends Module {
                 Parameter.Type.WEIGHT, paddingIdx == null ? -1 : paddingIdx));
     }
 
+    private TorchEmbedding(int numEmbeddings, int dim, Parameter weight) {
+        this.numEmbeddings = numEmbeddings;
+        this.dim = dim;
+        this.paddingIdx = null;
+        this.weight = register("weight", weight);
+    }
+
+    /** An embedding whose initial table (when the checkpoint lacks it) is {@code initial}, row-major {@code [num, dim]}. */
+    public static TorchEmbedding withInitialValues(ParameterFactory f, int numEmbeddings, int dim, float[] initial) {
+        return new TorchEmbedding(numEmbeddings, dim, f.create("weight", new Shape(numEmbeddings, dim), initial, Parameter.Type.WEIGHT));
+    }
+
     /** {@code ids} int64 of any shape → {@code [..., dim]}, in {@code ids}' manager. */
     public NDArray forward(NDArray ids) {
         return ids.getNDArrayInternal().embedding(ids, weight.getArray(), SparseFormat.DENSE).singletonOrThrow();

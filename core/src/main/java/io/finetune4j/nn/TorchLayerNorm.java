@@ -12,16 +12,34 @@ public final class TorchLayerNorm extends Module {
     private final double eps;
     private final Parameter weight;
     private final Parameter bias;
+    private NDArray zeroBias;
 
     public TorchLayerNorm(ParameterFactory f, int size, double eps) {
+        this(f, size, eps, true);
+    }
+
+    /** torch's {@code nn.LayerNorm(size, eps, bias=hasBias)}: without a bias there is no {@code bias} parameter (ModernBERT's norms). */
+    public TorchLayerNorm(ParameterFactory f, int size, double eps, boolean hasBias) {
         this.size = size;
         this.eps = eps;
         this.weight = register("weight", f.create("weight", new Shape(size), ParameterFactory.Init.ONES, Parameter.Type.GAMMA));
-        this.bias = register("bias", f.create("bias", new Shape(size), ParameterFactory.Init.ZEROS, Parameter.Type.BETA));
+        this.bias = hasBias ? register("bias", f.create("bias", new Shape(size), ParameterFactory.Init.ZEROS, Parameter.Type.BETA)) : null;
     }
 
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(size), weight.getArray(), bias.getArray(), (float) eps).singletonOrThrow();
+        NDArray beta;
+        if (bias != null) {
+            beta = bias.getArray();
+        } else {
+            if (zeroBias == null) {
+                // libtorch's layer_norm takes no null bias: a constant zero (no parameter) that lives as long as the weight,
+                // so it is taken out of any NDScope the first forward runs in.
+                zeroBias = weight.getArray().zerosLike();
+                ai.djl.ndarray.NDScope.unregister(zeroBias);
+            }
+            beta = zeroBias;
+        }
+        return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(size), weight.getArray(), beta, (float) eps).singletonOrThrow();
     }
 
     @Override

@@ -14,15 +14,20 @@ public final class TorchLinear extends Module {
     private LinearAdapter adapter;
 
     public TorchLinear(ParameterFactory f, int inFeatures, int outFeatures) {
+        this(f, inFeatures, outFeatures, true);
+    }
+
+    /** torch's {@code nn.Linear(in, out, bias=hasBias)}: without a bias there is no {@code bias} parameter ({@link #bias()} is null). */
+    public TorchLinear(ParameterFactory f, int inFeatures, int outFeatures, boolean hasBias) {
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
         this.weight = register("weight", f.create("weight", new Shape(outFeatures, inFeatures), ParameterFactory.Init.NORMAL, Parameter.Type.WEIGHT));
-        this.bias = register("bias", f.create("bias", new Shape(outFeatures), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
+        this.bias = hasBias ? register("bias", f.create("bias", new Shape(outFeatures), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)) : null;
     }
 
     /** The result belongs to {@code x}'s manager. */
     public NDArray forward(NDArray x) {
-        NDArray y = Autocast.linear(x, weight.getArray(), bias.getArray());
+        NDArray y = Autocast.linear(x, weight.getArray(), bias == null ? null : bias.getArray());
         return adapter == null ? y : y.add(adapter.delta(x));
     }
 
@@ -69,6 +74,6 @@ public final class TorchLinear extends Module {
 
     @Override
     protected String extraRepr() {
-        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=True";
+        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + (bias != null ? "True" : "False");
     }
 }

@@ -106,7 +106,8 @@ public final class LoraModel implements SequenceClassifier {
             if (full || bias) {
                 saved.put(peftName, p);
             }
-            if (lora != null && leaf.equals("bias")) { // after the base layer, as PEFT registers lora_A/lora_B
+            // After the base layer (its bias, or its weight when it has none: ModernBERT's Wqkv), as PEFT registers lora_A/lora_B.
+            if (lora != null && (leaf.equals("bias") || (leaf.equals("weight") && lora.base().bias() == null))) {
                 named.put(PREFIX + module + ".lora_A." + ADAPTER + ".weight", lora.loraA());
                 named.put(PREFIX + module + ".lora_B." + ADAPTER + ".weight", lora.loraB());
                 saved.put(PREFIX + module + ".lora_A.weight", lora.loraA());

@@ -28,6 +28,15 @@ final class Softmax {
     }
 
     /** Indices of the {@code k} largest values, largest first; ties keep the lower index first. {@code k <= 0} means all. */
+    /** Elementwise sigmoid of {@code logits[from .. from+n)} (HF's pipeline for multi-label or one-output models). */
+    static double[] sigmoid(float[] logits, int from, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = 1 / (1 + Math.exp(-logits[from + i]));
+        }
+        return out;
+    }
+
     static int[] topK(double[] values, int k) {
         int n = values.length;
         int take = k <= 0 ? n : Math.min(k, n);

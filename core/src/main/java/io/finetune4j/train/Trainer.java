@@ -566,7 +566,7 @@ public final class Trainer {
                     logits[from + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
                 }
                 if (batch.labels() != null) {
-                    lossSum += Losses.crossEntropy(out, batch.labels(), args.labelSmoothingFactor()).sum().getFloat();
+                    lossSum += TrainingStep.loss(model, (b, t) -> out, batch, args.labelSmoothingFactor(), false).getFloat() * rows.length;
                 }
             }
             batches++;

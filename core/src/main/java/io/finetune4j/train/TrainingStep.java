@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.Scalars;
 import io.finetune4j.models.SequenceClassifier;
+import io.finetune4j.nn.Losses;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -99,7 +100,7 @@ public final class TrainingStep {
             for (DataCollatorWithPadding.HostBatch host : window) {
                 long f0 = System.nanoTime();
                 DataCollatorWithPadding.Batch batch = host.toDevice(step);
-                NDArray mean = loss(forward, batch, args.labelSmoothingFactor(), true);
+                NDArray mean = loss(model, forward, batch, args.labelSmoothingFactor(), true);
                 double weight = (double) batch.size() / rows;
                 loss += mean.getFloat() * weight; // reading the loss waits for the forward (a device sync on a GPU)
                 forwardNanos += System.nanoTime() - f0;
@@ -134,12 +135,14 @@ public final class TrainingStep {
     }
 
     /**
-     * HF's compute_loss: the mean training loss of one batch. The one place the Trainer asks the model
-     * for a loss (a model whose forward takes labels and returns the loss plugs in here).
+     * HF's compute_loss: the mean training loss of one batch. The loss is the model's own (its problem_type:
+     * cross-entropy, BCE or MSE, as HF's {@code forward(labels)}); with label_smoothing_factor HF's Trainer uses
+     * its LabelSmoother (smoothed cross-entropy) instead, and so does this.
      */
-    static NDArray loss(BatchForward forward, DataCollatorWithPadding.Batch batch, double labelSmoothing, boolean training) {
+    static NDArray loss(SequenceClassifier model, BatchForward forward, DataCollatorWithPadding.Batch batch, double labelSmoothing,
+            boolean training) {
         NDArray logits = forward.logits(batch, training);
-        return Losses.crossEntropy(logits, batch.labels(), labelSmoothing).mean();
+        return labelSmoothing > 0 ? Losses.crossEntropy(logits, batch.labels(), (float) labelSmoothing) : model.loss(logits, batch.labels());
     }
 
     /** Matmul precision under autocast: float16 with fp16, else none (float32 throughout). */

@@ -22,7 +22,7 @@ public final class BertEmbeddings extends Module {
     private final TorchLayerNorm layerNorm;
     private final TorchDropout dropout;
 
-    BertEmbeddings(BertConfig c, ParameterFactory f) {
+    public BertEmbeddings(BertConfig c, ParameterFactory f) {
         this.maxPositions = c.maxPositionEmbeddings();
         wordEmbeddings = register("word_embeddings", f, p -> new TorchEmbedding(p, c.vocabSize(), c.hiddenSize(), c.padTokenId()));
         positionEmbeddings = register("position_embeddings", f, p -> new TorchEmbedding(p, c.maxPositionEmbeddings(), c.hiddenSize(), null));

@@ -1,0 +1,35 @@
+package io.finetune4j.models.debertav2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.finetune4j.nn.Activation;
+import io.finetune4j.nn.Activations;
+import io.finetune4j.nn.Module;
+import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.nn.TorchLinear;
+
+/** HF's {@code DebertaV2Intermediate}: dense to intermediate_size, then hidden_act. */
+public final class DebertaV2Intermediate extends Module {
+    private final TorchLinear dense;
+    private final Activation intermediateActFn;
+
+    DebertaV2Intermediate(DebertaV2Config c, ParameterFactory f) {
+        dense = register("dense", f, p -> new TorchLinear(p, c.hiddenSize(), c.intermediateSize()));
+        intermediateActFn = register("intermediate_act_fn", Activations.get(c.hiddenAct()));
+    }
+
+    public NDArray forward(NDArray hidden) {
+        return intermediateActFn.forward(dense.forward(hidden));
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.head()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return dense.getOutputShapes(inputShapes);
+    }
+}

@@ -1,0 +1,37 @@
+package io.finetune4j.models.debertav2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Module;
+import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.nn.TiedDecoder;
+import io.finetune4j.nn.TorchEmbedding;
+
+/** HF's {@code LegacyDebertaV2LMPredictionHead}: transform, then the decoder tied to the word embeddings with its own bias. */
+public final class LegacyDebertaV2LMPredictionHead extends Module {
+    private final Parameter bias;
+    private final LegacyDebertaV2PredictionHeadTransform transform;
+    private final TiedDecoder decoder;
+
+    LegacyDebertaV2LMPredictionHead(DebertaV2Config c, ParameterFactory f, TorchEmbedding wordEmbeddings) {
+        bias = register("bias", f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
+        transform = register("transform", f, p -> new LegacyDebertaV2PredictionHeadTransform(c, p));
+        decoder = register("decoder", new TiedDecoder(wordEmbeddings, bias, c.embeddingSize(), c.vocabSize()));
+    }
+
+    public NDArray forward(NDArray hidden) {
+        return decoder.forward(transform.forward(hidden));
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.head()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return decoder.getOutputShapes(inputShapes);
+    }
+}

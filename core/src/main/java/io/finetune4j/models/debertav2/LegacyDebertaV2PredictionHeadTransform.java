@@ -1,0 +1,38 @@
+package io.finetune4j.models.debertav2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.finetune4j.nn.Activation;
+import io.finetune4j.nn.Activations;
+import io.finetune4j.nn.Module;
+import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.nn.TorchLinear;
+
+/** HF's {@code LegacyDebertaV2PredictionHeadTransform}: dense to embedding_size, hidden_act, LayerNorm. */
+public final class LegacyDebertaV2PredictionHeadTransform extends Module {
+    private final TorchLinear dense;
+    private final Activation transformActFn;
+    private final TorchLayerNorm layerNorm;
+
+    LegacyDebertaV2PredictionHeadTransform(DebertaV2Config c, ParameterFactory f) {
+        dense = register("dense", f, p -> new TorchLinear(p, c.hiddenSize(), c.embeddingSize()));
+        transformActFn = register("transform_act_fn", Activations.get(c.hiddenAct()));
+        layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.embeddingSize(), c.layerNormEps()));
+    }
+
+    public NDArray forward(NDArray hidden) {
+        return layerNorm.forward(transformActFn.forward(dense.forward(hidden)));
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.head()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return dense.getOutputShapes(inputShapes);
+    }
+}

@@ -1,0 +1,121 @@
+package io.finetune4j.models.electra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.finetune4j.models.ConfigJson;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.bert.BertConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HF's {@code ElectraConfig}: BERT's fields with ELECTRA's defaults (hidden 256, 4 heads, intermediate 1024) plus
+ * {@code embedding_size} (128): embeddings that narrow are projected to hidden_size by {@code embeddings_project}.
+ *
+ * @param bert the BERT-shaped fields (embedding_size and summary_* stay in its extra keys, written back as read)
+ */
+public record ElectraConfig(BertConfig bert) implements PretrainedConfig {
+    public static final String MODEL_TYPE = "electra";
+
+    /** HF's ElectraConfig() defaults. */
+    public static ElectraConfig base() {
+        return new ElectraConfig(defaults());
+    }
+
+    private static BertConfig defaults() {
+        return new BertConfig(30522, 256, 12, 4, 1024, "gelu", 0.1, 0.1, 512, 2, 0.02, 1e-12, 0, "absolute", null,
+                ConfigJson.defaultLabels(2), null, null, null, Map.of());
+    }
+
+    /** A tiny ELECTRA for tests: embedding_size 16, hidden 32, 2 layers, 2 heads, intermediate 64, vocab 200. */
+    public static ElectraConfig tiny(int embeddingSize) {
+        BertConfig t = BertConfig.tiny();
+        ObjectNode json = t.toJson();
+        json.put("model_type", MODEL_TYPE);
+        json.put("embedding_size", embeddingSize);
+        return fromJson(json, "tiny");
+    }
+
+    public static ElectraConfig fromJson(ObjectNode root, String source) {
+        ObjectNode copy = root.deepCopy();
+        if (!copy.has("embedding_size")) {
+            copy.put("embedding_size", 128); // HF writes it; keep it explicit
+        }
+        return new ElectraConfig(BertConfig.parse(copy, source, defaults()));
+    }
+
+    public int embeddingSize() {
+        JsonNode n = bert.extra().get("embedding_size");
+        return n == null || n.isNull() ? 128 : n.asInt();
+    }
+
+    /** The shape the embeddings module is built with: BERT's embeddings at embedding_size wide. */
+    BertConfig embeddingShape() {
+        BertConfig b = bert;
+        return new BertConfig(b.vocabSize(), embeddingSize(), 0, 1, 1, "gelu", b.hiddenDropoutProb(), b.attentionProbsDropoutProb(),
+                b.maxPositionEmbeddings(), b.typeVocabSize(), b.initializerRange(), b.layerNormEps(), b.padTokenId(), "absolute",
+                null, b.id2label(), null, null, null, Map.of());
+    }
+
+    @Override
+    public String modelType() {
+        return MODEL_TYPE;
+    }
+
+    @Override
+    public int vocabSize() {
+        return bert.vocabSize();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return bert.hiddenSize();
+    }
+
+    @Override
+    public int numHiddenLayers() {
+        return bert.numHiddenLayers();
+    }
+
+    @Override
+    public int maxPositionEmbeddings() {
+        return bert.maxPositionEmbeddings();
+    }
+
+    @Override
+    public int padTokenId() {
+        return bert.padTokenId();
+    }
+
+    @Override
+    public double initializerRange() {
+        return bert.initializerRange();
+    }
+
+    @Override
+    public Map<Integer, String> id2label() {
+        return bert.id2label();
+    }
+
+    @Override
+    public String problemType() {
+        return bert.problemType();
+    }
+
+    @Override
+    public List<String> architectures() {
+        return bert.architectures();
+    }
+
+    @Override
+    public Map<String, JsonNode> extra() {
+        return bert.extra();
+    }
+
+    @Override
+    public ObjectNode toJson() {
+        ObjectNode j = bert.toJson();
+        j.put("model_type", MODEL_TYPE);
+        return j;
+    }
+}

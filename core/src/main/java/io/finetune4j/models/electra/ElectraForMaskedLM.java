@@ -1,0 +1,46 @@
+package io.finetune4j.models.electra;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.finetune4j.models.MaskedLMModel;
+import io.finetune4j.models.ModelClass;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.nn.TiedDecoder;
+
+/** HF's {@code ElectraForMaskedLM} (the generator): generator_predictions, then generator_lm_head tied to the word embeddings. */
+public final class ElectraForMaskedLM extends MaskedLMModel {
+    public static final ModelClass<ElectraForMaskedLM> CLASS = new ModelClass<>("ElectraForMaskedLM", ElectraForMaskedLM::new,
+            setOf("generator_lm_head.weight", "electra.embeddings.position_ids"));
+
+    private final ElectraModel electra;
+    private final ElectraGeneratorPredictions generatorPredictions;
+    private final TiedDecoder generatorLmHead;
+
+    ElectraForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) {
+        super(config, manager);
+        ElectraConfig c = configAs(ElectraConfig.class, config, "ElectraForMaskedLM");
+        electra = register("electra", f, p -> new ElectraModel(c, p));
+        generatorPredictions = register("generator_predictions", f, p -> new ElectraGeneratorPredictions(c, p));
+        Parameter bias = f.child("generator_lm_head").create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS);
+        generatorLmHead = register("generator_lm_head", new TiedDecoder(electra.embeddings().wordEmbeddings(), bias, c.embeddingSize(), c.vocabSize()));
+        generatorLmHead.registerBias(bias);
+    }
+
+    @Override
+    public ElectraConfig config() {
+        return (ElectraConfig) config;
+    }
+
+    @Override
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
+        return generatorLmHead.forward(generatorPredictions.forward(electra.forward(inputIds, tokenTypeIds, attentionMask, training)));
+    }
+
+    @Override
+    protected String headPattern() {
+        return "^generator_";
+    }
+}

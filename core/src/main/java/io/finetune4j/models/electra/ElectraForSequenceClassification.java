@@ -1,0 +1,39 @@
+package io.finetune4j.models.electra;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.finetune4j.models.ModelClass;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.nn.ParameterFactory;
+
+/** HF's {@code ElectraForSequenceClassification}: the discriminator's encoder, then {@link ElectraClassificationHead}. */
+public final class ElectraForSequenceClassification extends SequenceClassificationModel {
+    public static final ModelClass<ElectraForSequenceClassification> CLASS = new ModelClass<>("ElectraForSequenceClassification",
+            ElectraForSequenceClassification::new, setOf("electra.embeddings.position_ids"));
+
+    private final ElectraModel electra;
+    private final ElectraClassificationHead classifier;
+
+    ElectraForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
+        super(config, manager);
+        ElectraConfig c = configAs(ElectraConfig.class, config, "ElectraForSequenceClassification");
+        electra = register("electra", f, p -> new ElectraModel(c, p));
+        classifier = register("classifier", f, p -> new ElectraClassificationHead(c, p));
+    }
+
+    @Override
+    public ElectraConfig config() {
+        return (ElectraConfig) config;
+    }
+
+    @Override
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
+        return classifier.forward(electra.forward(inputIds, tokenTypeIds, attentionMask, training), training);
+    }
+
+    @Override
+    protected String headPattern() {
+        return "^classifier\\.";
+    }
+}

@@ -1,0 +1,37 @@
+package io.finetune4j.models.electra;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.finetune4j.nn.GELUActivation;
+import io.finetune4j.nn.Module;
+import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.nn.TorchLinear;
+
+/** HF's {@code ElectraGeneratorPredictions}: dense (hidden → embedding_size), GELU, LayerNorm. */
+public final class ElectraGeneratorPredictions extends Module {
+    private final GELUActivation activation;
+    private final TorchLayerNorm layerNorm;
+    private final TorchLinear dense;
+
+    ElectraGeneratorPredictions(ElectraConfig c, ParameterFactory f) {
+        activation = register("activation", new GELUActivation());
+        layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.embeddingSize(), c.bert().layerNormEps()));
+        dense = register("dense", f, p -> new TorchLinear(p, c.hiddenSize(), c.embeddingSize()));
+    }
+
+    public NDArray forward(NDArray hidden) {
+        return layerNorm.forward(activation.forward(dense.forward(hidden)));
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.head()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return dense.getOutputShapes(inputShapes);
+    }
+}

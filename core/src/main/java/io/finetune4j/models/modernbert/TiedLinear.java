@@ -1,0 +1,53 @@
+package io.finetune4j.models.modernbert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Autocast;
+import io.finetune4j.nn.Module;
+import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.nn.TorchEmbedding;
+
+/**
+ * ModernBertForMaskedLM's {@code decoder} when tie_word_embeddings: a Linear whose weight IS the token embedding
+ * matrix (so it is saved once, as HF does) and whose bias ({@code decoder.bias}, when decoder_bias) is its own.
+ */
+final class TiedLinear extends Module {
+    private final TorchEmbedding embeddings;
+    private final Parameter bias;
+    private final int in;
+    private final int out;
+
+    TiedLinear(ParameterFactory f, TorchEmbedding embeddings, int in, int out, boolean withBias) {
+        this.embeddings = embeddings;
+        this.in = in;
+        this.out = out;
+        bias = withBias ? register("bias", f.create("bias", new Shape(out), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)) : null;
+    }
+
+    NDArray forward(NDArray x) {
+        return Autocast.linear(x, embeddings.weight().getArray(), bias == null ? null : bias.getArray());
+    }
+
+    @Override
+    public NDList forward(NDList inputs, boolean training) {
+        return new NDList(forward(inputs.head()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {s.slice(0, s.dimension() - 1).add(out)};
+    }
+
+    @Override
+    protected String typeName() {
+        return "Linear";
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "in_features=" + in + ", out_features=" + out + ", bias=" + (bias != null ? "True" : "False");
+    }
+}

@@ -1,0 +1,168 @@
+package io.finetune4j.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import io.finetune4j.io.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.ToDoubleFunction;
+
+/** Test helpers shared by the family tests: scrambled weights, logits, and the gradient check against a reference. */
+public final class FamilyTests {
+    private FamilyTests() {}
+
+    /**
+     * Replaces every parameter with random values (LayerNorm/norm weights around 1), so a comparison exercises
+     * every weight rather than HF's 1/0 LayerNorm init and zero biases.
+     */
+    public static <M extends PreTrainedModel> M scramble(M model, long seed) {
+        Random r = new Random(seed);
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        model.namedParameters().forEach((name, p) -> {
+            float[] v = new float[(int) p.getShape().size()];
+            boolean norm = name.endsWith("LayerNorm.weight") || name.endsWith("norm.weight");
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (r.nextGaussian() * 0.3 + (norm ? 1 : 0));
+            }
+            w.put(name, Tensor.ofFloats(p.getShape().getShape(), v));
+        });
+        model.loadWeights(w);
+        return model;
+    }
+
+    /** Random ids in [1, vocab) of shape [batch][seq]. */
+    public static long[][] randomIds(int batch, int seq, int vocab, long seed) {
+        Random r = new Random(seed);
+        long[][] out = new long[batch][seq];
+        for (long[] row : out) {
+            for (int i = 0; i < seq; i++) {
+                row[i] = 1 + r.nextInt(vocab - 1);
+            }
+        }
+        return out;
+    }
+
+    /** A mask with the first {@code lengths[b]} positions of row b set. */
+    public static long[][] lengthsMask(int seq, int... lengths) {
+        long[][] m = new long[lengths.length][seq];
+        for (int b = 0; b < lengths.length; b++) {
+            for (int i = 0; i < lengths[b]; i++) {
+                m[b][i] = 1;
+            }
+        }
+        return m;
+    }
+
+    public static float[] classifierLogits(SequenceClassificationModel model, long[][] ids, long[][] types, long[][] mask) {
+        try (NDManager step = model.manager().newSubManager()) {
+            return model.logits(step.create(ids), types == null ? null : step.create(types), mask == null ? null : step.create(mask), false)
+                    .toFloatArray();
+        }
+    }
+
+    public static float[] maskedLmLogits(MaskedLMModel model, long[][] ids, long[][] types, long[][] mask) {
+        try (NDManager step = model.manager().newSubManager()) {
+            return model.logits(step.create(ids), types == null ? null : step.create(types), mask == null ? null : step.create(mask), false)
+                    .toFloatArray();
+        }
+    }
+
+    /** The largest |a - b| (a from the DJL model, b from the reference). */
+    public static double maxAbsDiff(float[] a, double[] b, int offset) {
+        double max = 0;
+        for (int i = 0; i < b.length; i++) {
+            max = Math.max(max, Math.abs(a[offset + i] - b[i]));
+        }
+        return max;
+    }
+
+    /** Mean cross-entropy of per-row logits against labels (double precision), the loss the gradient check differentiates. */
+    public static double crossEntropy(double[][] logits, long[] labels) {
+        double total = 0;
+        for (int b = 0; b < logits.length; b++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : logits[b]) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (double v : logits[b]) {
+                sum += Math.exp(v - max);
+            }
+            total += Math.log(sum) + max - logits[b][(int) labels[b]];
+        }
+        return total / logits.length;
+    }
+
+    /**
+     * The gradient check: the DJL model's autograd gradient of the mean cross-entropy (its own forward(labels)) agrees
+     * with a central finite difference of {@code referenceLoss} (a plain-Java double-precision forward over the same
+     * weights) at a few elements of each named parameter. The perturbation 2^-10 is exact in float32 for the
+     * magnitudes used, so the difference quotient sees exactly the weights it names. Every parameter must receive a
+     * finite, non-zero gradient.
+     */
+    public static void gradientCheck(SequenceClassificationModel model, long[][] ids, long[][] types, long[][] mask, long[] labels,
+            List<String> checked, ToDoubleFunction<Map<String, Tensor>> referenceLoss) {
+        Map<String, Tensor> weights = model.stateDict();
+        Map<String, float[]> grads = new LinkedHashMap<>();
+        try (NDManager step = model.manager().newSubManager()) {
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = model.forward(step.create(ids), types == null ? null : step.create(types),
+                        mask == null ? null : step.create(mask), step.create(labels), false).loss();
+                double refLoss = referenceLoss.applyAsDouble(weights);
+                assertEquals(refLoss, loss.getFloat(), 1e-4, "loss: DJL vs reference");
+                gc.backward(loss);
+            }
+            for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+                NDArray g = e.getValue().getArray().getGradient();
+                float[] v = g.toFloatArray();
+                double abs = 0;
+                for (float x : v) {
+                    assertTrue(Float.isFinite(x), e.getKey() + " has a non-finite gradient");
+                    abs += Math.abs(x);
+                }
+                assertTrue(abs > 0, e.getKey() + " received no gradient");
+                grads.put(e.getKey(), v);
+            }
+        } finally {
+            model.zeroGradients();
+        }
+        double eps = 1.0 / 1024;
+        Random r = new Random(17);
+        for (String name : checked) {
+            Tensor t = weights.get(name);
+            assertTrue(t != null, "no parameter " + name);
+            float[] g = grads.get(name);
+            // Three elements with a sizeable gradient, so the check is not comparing two near-zeros.
+            int checkedHere = 0;
+            for (int attempt = 0; attempt < 200 && checkedHere < 3; attempt++) {
+                int i = r.nextInt(g.length);
+                if (Math.abs(g[i]) < 1e-3) {
+                    continue;
+                }
+                double plus = referenceLoss.applyAsDouble(perturbed(weights, name, i, eps));
+                double minus = referenceLoss.applyAsDouble(perturbed(weights, name, i, -eps));
+                double fd = (plus - minus) / (2 * eps);
+                assertEquals(fd, g[i], 2e-3 + 2e-2 * Math.abs(fd), name + "[" + i + "]: autograd " + g[i] + " vs finite difference " + fd);
+                checkedHere++;
+            }
+            assertTrue(checkedHere > 0, name + ": no element with a gradient above 1e-3");
+        }
+    }
+
+    private static Map<String, Tensor> perturbed(Map<String, Tensor> weights, String name, int index, double eps) {
+        Map<String, Tensor> out = new LinkedHashMap<>(weights);
+        Tensor t = weights.get(name);
+        float[] v = t.toFloats();
+        v[index] = (float) (v[index] + eps);
+        out.put(name, Tensor.ofFloats(t.shape(), v));
+        return out;
+    }
+}

@@ -1,0 +1,108 @@
+package io.finetune4j.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Parity with Python transformers, one tiny random model per family and head, made by
+ * {@code tests/fixtures/make_family_fixtures.py} (it needs torch + transformers, which this machine lacks).
+ * Each folder is loaded through the registry (AutoModelForSequenceClassification / AutoModelForMaskedLM), must load
+ * every tensor, and must give HF's logits within 1e-4 (masked-LM logits at real tokens only: HF's unpadded
+ * ModernBERT returns zeros at padding) and HF's loss. A folder that is absent is skipped with a message saying how
+ * to make it.
+ */
+class TransformersFamilyParityTest {
+    static final Path ROOT = Path.of("tests/fixtures/families");
+    static final String HOW = "; run `python tests/fixtures/make_family_fixtures.py` where torch + transformers are installed";
+
+    static Stream<Arguments> fixtures() {
+        return Stream.of("bert", "roberta", "xlm-roberta", "distilbert", "electra", "albert", "deberta-v2", "modernbert")
+                .flatMap(t -> Stream.of(Arguments.of(t), Arguments.of(t + "-mlm")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void logitsAndLossMatchTransformers(String name) throws Exception {
+        Path dir = ROOT.resolve(name);
+        assumeTrue(Files.isRegularFile(dir.resolve("fixture.json")), "no transformers fixture at " + dir + HOW);
+        JsonNode f = new ObjectMapper().readTree(dir.resolve("fixture.json").toFile());
+        boolean mlm = name.endsWith("-mlm");
+        LoadOptions options = LoadOptions.builder().device(Device.cpu()).build();
+        try (PreTrainedModel model = mlm ? AutoModelForMaskedLM.fromPretrained(dir, options) : AutoModelForSequenceClassification.fromPretrained(dir, options);
+                NDManager step = model.manager().newSubManager()) {
+            assertEquals(f.get("model_class").asText(), model.architecture(), "the registry picked HF's class");
+            assertTrue(model.loadReport().missingKeys().isEmpty(), name + " missing: " + model.loadReport().missingKeys());
+            assertTrue(model.loadReport().unexpectedKeys().isEmpty(), name + " unexpected: " + model.loadReport().unexpectedKeys());
+            NDArray ids = step.create(longs(f.get("input_ids")));
+            NDArray types = f.get("token_type_ids").isNull() ? null : step.create(longs(f.get("token_type_ids")));
+            long[][] maskRows = longs(f.get("attention_mask"));
+            NDArray mask = step.create(maskRows);
+            NDArray logits;
+            NDArray loss;
+            if (mlm) {
+                MaskedLMOutput out = ((MaskedLMModel) model).forward(ids, types, mask, step.create(longs(f.get("labels"))), false);
+                logits = out.logits();
+                loss = out.loss();
+            } else {
+                SequenceClassifierOutput out = ((SequenceClassificationModel) model).forward(ids, types, mask,
+                        step.create(longs1(f.get("labels"))), false);
+                logits = out.logits();
+                loss = out.loss();
+            }
+            float[] got = logits.toFloatArray();
+            int k = 0;
+            int b = 0;
+            for (JsonNode row : f.get("logits")) {
+                if (mlm) {
+                    int pos = 0;
+                    for (JsonNode position : row) {
+                        for (JsonNode v : position) {
+                            if (maskRows[b][pos] == 1) {
+                                assertEquals(v.asDouble(), got[k], 1e-4, name + " logit " + k);
+                            }
+                            k++;
+                        }
+                        pos++;
+                    }
+                } else {
+                    for (JsonNode v : row) {
+                        assertEquals(v.asDouble(), got[k], 1e-4, name + " logit " + k);
+                        k++;
+                    }
+                }
+                b++;
+            }
+            assertEquals(got.length, k, "logit count");
+            assertEquals(f.get("loss").asDouble(), loss.getFloat(), 1e-4, name + " loss");
+        }
+    }
+
+    private static long[][] longs(JsonNode rows) {
+        long[][] out = new long[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            out[i] = longs1(rows.get(i));
+        }
+        return out;
+    }
+
+    private static long[] longs1(JsonNode row) {
+        long[] out = new long[row.size()];
+        for (int j = 0; j < row.size(); j++) {
+            out[j] = row.get(j).asLong();
+        }
+        return out;
+    }
+}

@@ -167,7 +167,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         if (texts.isEmpty()) {
             return List.of();
         }
-        Scored scored = run(texts, pairs, ScoreFunction.SOFTMAX, truncation, EncodeOptions.Side.RIGHT);
+        Scored scored = run(texts, pairs, ScoreFunction.DEFAULT.resolve(labels.size(), multiLabel), truncation, truncationSide);
         List<Prediction> out = new ArrayList<>(texts.size());
         for (int s = 0; s < texts.size(); s++) {
             out.add(new Prediction(Softmax.labelScores(scored.scores[s], labels, topK), scored.windows[s]));

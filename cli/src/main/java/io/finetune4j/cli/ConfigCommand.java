@@ -3,12 +3,12 @@ package io.finetune4j.cli;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.config.ArgumentBinder;
 import io.finetune4j.train.RunArguments;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
@@ -20,8 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "config", description = "Print the resolved arguments of a run from --config FILE and --flags.")
 final class ConfigCommand implements Callable<Integer>, Help.TakesArgumentFlags {
-    @Option(names = "--config", description = "YAML or JSON file of arguments (HF names).")
-    Path config;
+    @Mixin
+    RunArgumentOptions run = new RunArgumentOptions();
 
     @Option(names = "--json", description = "Print JSON instead of YAML.")
     boolean json;
@@ -34,7 +34,7 @@ final class ConfigCommand implements Callable<Integer>, Help.TakesArgumentFlags 
 
     @Override
     public Integer call() {
-        RunArguments args = RunArguments.fromConfigAndFlags(config, flags); // exactly what train would use
+        RunArguments args = run.resolve(flags); // exactly what train would use
         Map<String, Object> all = new java.util.LinkedHashMap<>();
         for (Object section : List.of(args.model(), args.data(), args.training(), args.callbacks(), args.unfreeze())) {
             all.putAll(ArgumentBinder.toMap(section));

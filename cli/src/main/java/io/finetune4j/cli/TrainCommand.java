@@ -9,13 +9,13 @@ import io.finetune4j.train.RunArguments;
 import io.finetune4j.train.TextClassificationJob;
 import io.finetune4j.train.TrainOutput;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,8 +24,8 @@ import picocli.CommandLine.Unmatched;
 /** {@code train --config FILE [--flag value ...]}: fine-tunes a classifier as the seed's notebook does. */
 @Command(name = "train", description = "Fine-tune a BERT classifier: --config FILE plus any --argument value (see docs/ARGUMENTS.md).")
 final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
-    @Option(names = "--config", description = "YAML or JSON file of arguments (HF names).")
-    Path config;
+    @Mixin
+    RunArgumentOptions run = new RunArgumentOptions();
 
     @Option(names = "--json", description = "Print the final result as one JSON object.")
     boolean json;
@@ -39,7 +39,7 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        RunArguments args = RunArguments.fromConfigAndFlags(config, flags);
+        RunArguments args = run.resolve(flags);
         TextClassificationJob.Listener listener = new TextClassificationJob.Listener() {
             @Override
             public void onData(DatasetDict raw, Dataset train, Dataset eval) {

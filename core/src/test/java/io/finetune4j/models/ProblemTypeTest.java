@@ -28,7 +28,7 @@ class ProblemTypeTest {
     @Test
     void multiLabelLossIsBceWithLogitsAndRegressionIsMseForEveryFamily() {
         List<PretrainedConfig> configs = List.of(BertConfig.tiny(), RobertaConfig.tiny("roberta"), DistilBertConfig.tiny(false));
-        long[][] ids = FamilyTesting.randomIds(2, 7, 200, 3, 3);
+        long[][] ids = FamilyTests.randomIds(2, 7, 200, 3, 3);
         for (PretrainedConfig base : configs) {
             PretrainedConfig multi = base.withId2label(Map.of(0, "a", 1, "b", 2, "c")).withProblemType("multi_label_classification");
             float[] targets = {1, 0, 1, 0, 0, 1};

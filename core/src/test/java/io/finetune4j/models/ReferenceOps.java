@@ -46,6 +46,18 @@ public final class ReferenceOps {
         return out;
     }
 
+    /** Rows of an embedding table {@code [num, dim]} by id. */
+    public double[][] embed(String name, long[] ids, int dim) {
+        float[] t = get(name);
+        double[][] out = new double[ids.length][dim];
+        for (int i = 0; i < ids.length; i++) {
+            for (int h = 0; h < dim; h++) {
+                out[i][h] = t[(int) ids[i] * dim + h];
+            }
+        }
+        return out;
+    }
+
     /** torch's Linear: {@code x W^T + b}, W stored [out, in]; the bias is used when {@code name.bias} exists. */
     public double[][] linear(double[][] x, String name) {
         float[] wt = get(name + ".weight");
@@ -67,6 +79,28 @@ public final class ReferenceOps {
             }
         }
         return y;
+    }
+
+    /** torch's Linear with explicit sizes and a required bias (when {@code biasName} is not null); {@code weightName} lets a tied weight be used. */
+    public double[][] linear(double[][] x, String weightName, String biasName, int in, int out) {
+        float[] wt = get(weightName);
+        float[] b = biasName == null ? null : get(biasName);
+        double[][] y = new double[x.length][out];
+        for (int i = 0; i < x.length; i++) {
+            for (int o = 0; o < out; o++) {
+                double acc = b == null ? 0 : b[o];
+                for (int j = 0; j < in; j++) {
+                    acc += wt[o * in + j] * x[i][j];
+                }
+                y[i][o] = acc;
+            }
+        }
+        return y;
+    }
+
+    /** torch's Linear with explicit sizes; {@code name.bias} must exist. */
+    public double[][] linear(double[][] x, String name, int in, int out) {
+        return linear(x, name + ".weight", name + ".bias", in, out);
     }
 
     /** {@code x M^T} for a [rows, in] matrix M stored by name (a tied decoder). */
@@ -124,6 +158,39 @@ public final class ReferenceOps {
         return y;
     }
 
+    /** Multi-head softmax(q kᵀ/√d + (1-mask)·finfo.min) v for one sequence; q, k, v {@code [seq, heads·d]}. */
+    public static double[][] attention(double[][] q, double[][] k, double[][] v, int heads, long[] mask) {
+        int s = q.length;
+        int hidden = q[0].length;
+        int d = hidden / heads;
+        double[][] ctx = new double[s][hidden];
+        for (int hd = 0; hd < heads; hd++) {
+            for (int i = 0; i < s; i++) {
+                double[] scores = new double[s];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < s; j++) {
+                    double dot = 0;
+                    for (int e = 0; e < d; e++) {
+                        dot += q[i][hd * d + e] * k[j][hd * d + e];
+                    }
+                    scores[j] = dot / Math.sqrt(d) + (mask == null ? 0 : (1 - mask[j]) * (double) -Float.MAX_VALUE);
+                    max = Math.max(max, scores[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < s; j++) {
+                    scores[j] = Math.exp(scores[j] - max);
+                    sum += scores[j];
+                }
+                for (int j = 0; j < s; j++) {
+                    for (int e = 0; e < d; e++) {
+                        ctx[i][hd * d + e] += scores[j] / sum * v[j][hd * d + e];
+                    }
+                }
+            }
+        }
+        return ctx;
+    }
+
     /** Softmax of one row of scores. */
     public static double[] softmax(double[] scores) {
         double max = Double.NEGATIVE_INFINITY;
@@ -154,13 +221,33 @@ public final class ReferenceOps {
 
     public static double act(double x, String name) {
         return switch (name) {
-            case "gelu" -> x * 0.5 * (1 + erf(x / Math.sqrt(2)));
-            case "gelu_new", "gelu_pytorch_tanh" -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            case "gelu" -> gelu(x);
+            case "gelu_new", "gelu_pytorch_tanh" -> geluNew(x);
             case "relu" -> Math.max(0, x);
             case "tanh" -> Math.tanh(x);
             case "silu", "swish" -> x / (1 + Math.exp(-x));
             default -> throw new IllegalArgumentException("reference: activation " + name);
         };
+    }
+
+    /** Applies {@code f} elementwise, in place; returns {@code x}. */
+    public static double[][] map(double[][] x, java.util.function.DoubleUnaryOperator f) {
+        for (double[] row : x) {
+            for (int h = 0; h < row.length; h++) {
+                row[h] = f.applyAsDouble(row[h]);
+            }
+        }
+        return x;
+    }
+
+    /** Exact GELU {@code x·Φ(x)}. */
+    public static double gelu(double x) {
+        return x * 0.5 * (1 + erf(x / Math.sqrt(2)));
+    }
+
+    /** HF's gelu_new (tanh approximation). */
+    public static double geluNew(double x) {
+        return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
     }
 
     /** erf via its Maclaurin series (|x| < 3) or erfc's continued fraction: accurate to ~1e-12 here. */
@@ -187,5 +274,16 @@ public final class ReferenceOps {
             r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
         }
         return x < 0 ? -r : r;
+    }
+
+    /** BERT's encoder layer {@code prefix} (attention.self.query … output.LayerNorm), post-LN, exact GELU. */
+    public double[][] bertLayer(double[][] x, String p, int hidden, int heads, int intermediate, long[] mask, double eps) {
+        double[][] q = linear(x, p + "attention.self.query", hidden, hidden);
+        double[][] k = linear(x, p + "attention.self.key", hidden, hidden);
+        double[][] v = linear(x, p + "attention.self.value", hidden, hidden);
+        double[][] ctx = attention(q, k, v, heads, mask);
+        double[][] attn = layerNorm(add(linear(ctx, p + "attention.output.dense", hidden, hidden), x), p + "attention.output.LayerNorm", eps);
+        double[][] inter = map(linear(attn, p + "intermediate.dense", hidden, intermediate), ReferenceOps::gelu);
+        return layerNorm(add(linear(inter, p + "output.dense", intermediate, hidden), attn), p + "output.LayerNorm", eps);
     }
 }

@@ -3,7 +3,7 @@ package io.finetune4j.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
-import io.finetune4j.models.FamilyTesting;
+import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.roberta.RobertaConfig;
 import io.finetune4j.models.roberta.RobertaForSequenceClassification;
 import io.finetune4j.pipeline.RuntimeOptions;
@@ -23,7 +23,7 @@ class RobertaDjlParityTest {
             RobertaConfig c = RobertaConfig.tiny(type);
             int batch = 2;
             int seq = 12;
-            long[][] ids = FamilyTesting.randomIds(batch, seq, 200, 5, 3);
+            long[][] ids = FamilyTests.randomIds(batch, seq, 200, 5, 3);
             long[][] mask = new long[batch][seq];
             for (int b = 0; b < batch; b++) {
                 for (int t = 0; t < seq; t++) {
@@ -34,8 +34,8 @@ class RobertaDjlParityTest {
             }
             Path dir = tmp.resolve(type);
             float[] djl;
-            try (RobertaForSequenceClassification model = FamilyTesting.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, Device.cpu()), 7)) {
-                djl = FamilyTesting.logits(model, ids, null, mask);
+            try (RobertaForSequenceClassification model = FamilyTests.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, Device.cpu()), 7)) {
+                djl = FamilyTests.classifierLogits(model, ids, null, mask);
                 model.savePretrained(dir);
             }
             TinyExports.writeTokenizer(dir); // the graph is fed ids directly; the export only carries these files

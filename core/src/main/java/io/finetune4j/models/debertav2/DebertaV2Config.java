@@ -130,11 +130,6 @@ public record DebertaV2Config(
         return MODEL_TYPE;
     }
 
-    @Override
-    public int numLabels() {
-        return id2label.size();
-    }
-
     /** HF's {@code attention_head_size} (hidden_size / num_attention_heads unless set). */
     public int attentionHeadSize() {
         return attentionHeadSizeRaw != null ? attentionHeadSizeRaw : hiddenSize / numAttentionHeads;

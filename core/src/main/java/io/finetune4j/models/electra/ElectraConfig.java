@@ -3,9 +3,8 @@ package io.finetune4j.models.electra;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.models.ConfigJson;
-import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.bert.BertBackedConfig;
 import io.finetune4j.models.bert.BertConfig;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +13,7 @@ import java.util.Map;
  *
  * @param bert the BERT-shaped fields (embedding_size and summary_* stay in its extra keys, written back as read)
  */
-public record ElectraConfig(BertConfig bert) implements PretrainedConfig {
+public record ElectraConfig(BertConfig bert) implements BertBackedConfig {
     public static final String MODEL_TYPE = "electra";
 
     /** HF's ElectraConfig() defaults. */
@@ -60,56 +59,6 @@ public record ElectraConfig(BertConfig bert) implements PretrainedConfig {
     @Override
     public String modelType() {
         return MODEL_TYPE;
-    }
-
-    @Override
-    public int vocabSize() {
-        return bert.vocabSize();
-    }
-
-    @Override
-    public int hiddenSize() {
-        return bert.hiddenSize();
-    }
-
-    @Override
-    public int numHiddenLayers() {
-        return bert.numHiddenLayers();
-    }
-
-    @Override
-    public int maxPositionEmbeddings() {
-        return bert.maxPositionEmbeddings();
-    }
-
-    @Override
-    public int padTokenId() {
-        return bert.padTokenId();
-    }
-
-    @Override
-    public double initializerRange() {
-        return bert.initializerRange();
-    }
-
-    @Override
-    public Map<Integer, String> id2label() {
-        return bert.id2label();
-    }
-
-    @Override
-    public String problemType() {
-        return bert.problemType();
-    }
-
-    @Override
-    public List<String> architectures() {
-        return bert.architectures();
-    }
-
-    @Override
-    public Map<String, JsonNode> extra() {
-        return bert.extra();
     }
 
     @Override

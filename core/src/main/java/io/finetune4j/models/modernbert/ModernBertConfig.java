@@ -145,11 +145,6 @@ public record ModernBertConfig(
         return MODEL_TYPE;
     }
 
-    @Override
-    public int numLabels() {
-        return id2label.size();
-    }
-
     public int headDim() {
         return hiddenSize / numAttentionHeads;
     }

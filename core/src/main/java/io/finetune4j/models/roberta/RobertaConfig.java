@@ -3,7 +3,7 @@ package io.finetune4j.models.roberta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
-import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.bert.BertBackedConfig;
 import io.finetune4j.models.bert.BertConfig;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.Map;
  * @param modelType {@code roberta} or {@code xlm-roberta}
  * @param bert the BERT-shaped fields (what the shared encoder modules read); bos/eos ids stay in its extra keys
  */
-public record RobertaConfig(String modelType, BertConfig bert) implements PretrainedConfig {
+public record RobertaConfig(String modelType, BertConfig bert) implements BertBackedConfig {
     public static final String MODEL_TYPE = "roberta";
     public static final String XLM_MODEL_TYPE = "xlm-roberta";
 
@@ -72,60 +72,10 @@ public record RobertaConfig(String modelType, BertConfig bert) implements Pretra
         return XLM_MODEL_TYPE.equals(modelType) ? "XLMRoberta" : "Roberta";
     }
 
-    @Override
-    public int vocabSize() {
-        return bert.vocabSize();
-    }
-
-    @Override
-    public int hiddenSize() {
-        return bert.hiddenSize();
-    }
-
-    @Override
-    public int numHiddenLayers() {
-        return bert.numHiddenLayers();
-    }
-
-    @Override
-    public int maxPositionEmbeddings() {
-        return bert.maxPositionEmbeddings();
-    }
-
     /** Positions start after padding_idx (HF's create_position_ids_from_input_ids): 514 positions hold 512 tokens. */
     @Override
     public int maxInputLength() {
         return bert.maxPositionEmbeddings() - bert.padTokenId() - 1;
-    }
-
-    @Override
-    public int padTokenId() {
-        return bert.padTokenId();
-    }
-
-    @Override
-    public double initializerRange() {
-        return bert.initializerRange();
-    }
-
-    @Override
-    public Map<Integer, String> id2label() {
-        return bert.id2label();
-    }
-
-    @Override
-    public String problemType() {
-        return bert.problemType();
-    }
-
-    @Override
-    public List<String> architectures() {
-        return bert.architectures();
-    }
-
-    @Override
-    public Map<String, JsonNode> extra() {
-        return bert.extra();
     }
 
     @Override

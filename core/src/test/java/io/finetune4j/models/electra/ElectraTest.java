@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.finetune4j.io.SafeTensors;
-import io.finetune4j.models.FamilyTesting;
-import io.finetune4j.models.ReferenceMath;
+import io.finetune4j.models.FamilyTests;
+import io.finetune4j.models.ReferenceOps;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,14 +27,14 @@ class ElectraTest {
         return m;
     }
 
-    static double[][] referenceHidden(ReferenceMath r, ElectraConfig c, long[] ids, long[] mask) {
+    static double[][] referenceHidden(ReferenceOps r, ElectraConfig c, long[] ids, long[] mask) {
         int e = c.embeddingSize();
         int h = c.hiddenSize();
         long[] positions = new long[ids.length];
         for (int t = 0; t < ids.length; t++) {
             positions[t] = t;
         }
-        double[][] x = ReferenceMath.add(ReferenceMath.add(r.embed("electra.embeddings.word_embeddings.weight", ids, e),
+        double[][] x = ReferenceOps.add(ReferenceOps.add(r.embed("electra.embeddings.word_embeddings.weight", ids, e),
                 r.embed("electra.embeddings.position_embeddings.weight", positions, e)),
                 r.embed("electra.embeddings.token_type_embeddings.weight", new long[ids.length], e));
         x = r.layerNorm(x, "electra.embeddings.LayerNorm", 1e-12);
@@ -51,17 +51,17 @@ class ElectraTest {
     void discriminatorClassifierMatchesAPlainJavaReferenceAndRoundTrips() {
         for (int embeddingSize : new int[] {16, 32}) {
             ElectraConfig c = ElectraConfig.tiny(embeddingSize);
-            long[][] ids = FamilyTesting.randomIds(2, 9, c.vocabSize(), 6, 1);
+            long[][] ids = FamilyTests.randomIds(2, 9, c.vocabSize(), 6, 1);
             long[][] mask = mask();
             Path dir = tmp.resolve("cls" + embeddingSize);
-            try (ElectraForSequenceClassification model = FamilyTesting.scramble(ElectraForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 7)) {
+            try (ElectraForSequenceClassification model = FamilyTests.scramble(ElectraForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 7)) {
                 assertEquals(embeddingSize != 32, model.namedParameters().containsKey("electra.embeddings_project.weight"));
-                float[] djl = FamilyTesting.logits(model, ids, null, mask);
-                FamilyTesting.roundTrip(model, dir, ids, mask);
-                ReferenceMath r = new ReferenceMath(SafeTensors.readCheckpoint(dir));
+                float[] djl = FamilyTests.classifierLogits(model, ids, null, mask);
+                FamilyTests.roundTrip(model, dir, ids, mask);
+                ReferenceOps r = new ReferenceOps(SafeTensors.readCheckpoint(dir));
                 for (int b = 0; b < 2; b++) {
                     double[][] x = referenceHidden(r, c, ids[b], mask[b]);
-                    double[][] d = ReferenceMath.map(r.linear(new double[][] {x[0]}, "classifier.dense", 32, 32), ReferenceMath::gelu);
+                    double[][] d = ReferenceOps.map(r.linear(new double[][] {x[0]}, "classifier.dense", 32, 32), ReferenceOps::gelu);
                     double[] expected = r.linear(d, "classifier.out_proj", 32, 2)[0];
                     for (int k = 0; k < 2; k++) {
                         assertEquals(expected[k], djl[b * 2 + k], 1e-4, "logit [" + b + "," + k + "]");
@@ -79,9 +79,9 @@ class ElectraTest {
     @Test
     void gradientsMatchFiniteDifferences() {
         ElectraConfig c = ElectraConfig.tiny(16);
-        long[][] ids = FamilyTesting.randomIds(2, 9, c.vocabSize(), 6, 1);
-        try (ElectraForSequenceClassification model = FamilyTesting.scramble(ElectraForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 8)) {
-            FamilyTesting.gradientCheck(model, ids, mask(), m -> m.create(new long[] {1, 0}),
+        long[][] ids = FamilyTests.randomIds(2, 9, c.vocabSize(), 6, 1);
+        try (ElectraForSequenceClassification model = FamilyTests.scramble(ElectraForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 8)) {
+            FamilyTests.gradientCheck(model, ids, mask(), m -> m.create(new long[] {1, 0}),
                     List.of("electra.embeddings_project.weight", "electra.embeddings.LayerNorm.bias",
                             "electra.encoder.layer.1.attention.self.value.weight", "classifier.dense.bias"));
         }
@@ -90,16 +90,16 @@ class ElectraTest {
     @Test
     void generatorMaskedLmMatchesTheReferenceAndRoundTrips() {
         ElectraConfig c = ElectraConfig.tiny(16);
-        long[][] ids = FamilyTesting.randomIds(2, 9, c.vocabSize(), 6, 1);
+        long[][] ids = FamilyTests.randomIds(2, 9, c.vocabSize(), 6, 1);
         long[][] mask = mask();
-        try (ElectraForMaskedLM mlm = FamilyTesting.scramble(ElectraForMaskedLM.CLASS.fromConfig(c, 4, CPU), 9)) {
+        try (ElectraForMaskedLM mlm = FamilyTests.scramble(ElectraForMaskedLM.CLASS.fromConfig(c, 4, CPU), 9)) {
             assertTrue(mlm.namedParameters().containsKey("generator_lm_head.bias"));
             assertFalse(mlm.namedParameters().containsKey("generator_lm_head.weight"), "tied to the word embeddings");
-            float[] scores = FamilyTesting.logits(mlm, ids, mask);
-            FamilyTesting.roundTrip(mlm, tmp.resolve("mlm"), ids, mask);
-            ReferenceMath r = new ReferenceMath(SafeTensors.readCheckpoint(tmp.resolve("mlm")));
+            float[] scores = FamilyTests.maskedLmLogits(mlm, ids, null, mask);
+            FamilyTests.roundTrip(mlm, tmp.resolve("mlm"), ids, mask);
+            ReferenceOps r = new ReferenceOps(SafeTensors.readCheckpoint(tmp.resolve("mlm")));
             double[][] x = referenceHidden(r, c, ids[0], mask[0]);
-            double[][] t = r.layerNorm(ReferenceMath.map(r.linear(x, "generator_predictions.dense", 32, 16), ReferenceMath::gelu),
+            double[][] t = r.layerNorm(ReferenceOps.map(r.linear(x, "generator_predictions.dense", 32, 16), ReferenceOps::gelu),
                     "generator_predictions.LayerNorm", 1e-12);
             double[][] out = r.linear(t, "electra.embeddings.word_embeddings.weight", "generator_lm_head.bias", 16, c.vocabSize());
             for (int v = 0; v < c.vocabSize(); v += 11) {

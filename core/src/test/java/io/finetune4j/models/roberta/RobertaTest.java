@@ -8,8 +8,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.AutoConfig;
-import io.finetune4j.models.FamilyTesting;
-import io.finetune4j.models.ReferenceMath;
+import io.finetune4j.models.FamilyTests;
+import io.finetune4j.models.ReferenceOps;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class RobertaTest {
 
     /** Two rows; the second right-padded with pad id 1 (its positions must not move). */
     static long[][] ids(RobertaConfig c) {
-        long[][] ids = FamilyTesting.randomIds(2, 11, c.vocabSize(), 5, 3);
+        long[][] ids = FamilyTests.randomIds(2, 11, c.vocabSize(), 5, 3);
         for (int t = 6; t < 11; t++) {
             ids[1][t] = c.padTokenId();
         }
@@ -40,7 +40,7 @@ class RobertaTest {
     }
 
     /** RoBERTa's forward in plain Java: positions from the ids, BERT's layers, the head on the first token. */
-    static double[] referenceLogits(ReferenceMath r, RobertaConfig c, long[] ids, long[] mask) {
+    static double[] referenceLogits(ReferenceOps r, RobertaConfig c, long[] ids, long[] mask) {
         int h = c.hiddenSize();
         int pad = c.padTokenId();
         long[] positions = new long[ids.length];
@@ -53,7 +53,7 @@ class RobertaTest {
                 positions[t] = pad;
             }
         }
-        double[][] x = ReferenceMath.add(ReferenceMath.add(r.embed("roberta.embeddings.word_embeddings.weight", ids, h),
+        double[][] x = ReferenceOps.add(ReferenceOps.add(r.embed("roberta.embeddings.word_embeddings.weight", ids, h),
                 r.embed("roberta.embeddings.position_embeddings.weight", positions, h)),
                 r.embed("roberta.embeddings.token_type_embeddings.weight", new long[ids.length], h));
         x = r.layerNorm(x, "roberta.embeddings.LayerNorm", c.bert().layerNormEps());
@@ -61,7 +61,7 @@ class RobertaTest {
             x = r.bertLayer(x, "roberta.encoder.layer." + l + ".", h, c.bert().numAttentionHeads(), c.bert().intermediateSize(), mask,
                     c.bert().layerNormEps());
         }
-        double[][] first = ReferenceMath.map(r.linear(new double[][] {x[0]}, "classifier.dense", h, h), Math::tanh);
+        double[][] first = ReferenceOps.map(r.linear(new double[][] {x[0]}, "classifier.dense", h, h), Math::tanh);
         return r.linear(first, "classifier.out_proj", h, c.numLabels())[0];
     }
 
@@ -81,10 +81,10 @@ class RobertaTest {
             long[][] ids = ids(c);
             long[][] mask = mask(ids, c.padTokenId());
             Path dir = tmp.resolve(type);
-            try (RobertaForSequenceClassification model = FamilyTesting.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 7)) {
-                float[] djl = FamilyTesting.logits(model, ids, null, mask);
-                FamilyTesting.roundTrip(model, dir, ids, mask);
-                ReferenceMath r = new ReferenceMath(SafeTensors.readCheckpoint(dir));
+            try (RobertaForSequenceClassification model = FamilyTests.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 7)) {
+                float[] djl = FamilyTests.classifierLogits(model, ids, null, mask);
+                FamilyTests.roundTrip(model, dir, ids, mask);
+                ReferenceOps r = new ReferenceOps(SafeTensors.readCheckpoint(dir));
                 for (int b = 0; b < 2; b++) {
                     double[] expected = referenceLogits(r, c, ids[b], mask[b]);
                     for (int k = 0; k < 2; k++) {
@@ -108,8 +108,8 @@ class RobertaTest {
     void gradientsMatchFiniteDifferences() {
         RobertaConfig c = RobertaConfig.tiny(RobertaConfig.MODEL_TYPE);
         long[][] ids = ids(c);
-        try (RobertaForSequenceClassification model = FamilyTesting.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 8)) {
-            FamilyTesting.gradientCheck(model, ids, mask(ids, 1), m -> m.create(new long[] {1, 0}),
+        try (RobertaForSequenceClassification model = FamilyTests.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 8)) {
+            FamilyTests.gradientCheck(model, ids, mask(ids, 1), m -> m.create(new long[] {1, 0}),
                     List.of("roberta.embeddings.position_embeddings.weight@" + (3 * 32 + 5), "roberta.encoder.layer.0.attention.self.query.weight",
                             "classifier.dense.weight", "classifier.out_proj.bias"));
         }
@@ -120,23 +120,23 @@ class RobertaTest {
         RobertaConfig c = RobertaConfig.tiny(RobertaConfig.MODEL_TYPE);
         long[][] ids = ids(c);
         long[][] mask = mask(ids, 1);
-        try (RobertaForMaskedLM mlm = FamilyTesting.scramble(RobertaForMaskedLM.CLASS.fromConfig(c, 4, CPU), 9)) {
+        try (RobertaForMaskedLM mlm = FamilyTests.scramble(RobertaForMaskedLM.CLASS.fromConfig(c, 4, CPU), 9)) {
             assertTrue(mlm.namedParameters().containsKey("lm_head.bias"));
             assertTrue(!mlm.namedParameters().containsKey("lm_head.decoder.weight"), "the decoder is tied to the word embeddings");
-            float[] scores = FamilyTesting.logits(mlm, ids, mask);
+            float[] scores = FamilyTests.maskedLmLogits(mlm, ids, null, mask);
             assertEquals(2L * 11 * c.vocabSize(), scores.length);
-            FamilyTesting.roundTrip(mlm, tmp.resolve("mlm"), ids, mask);
+            FamilyTests.roundTrip(mlm, tmp.resolve("mlm"), ids, mask);
             // reference for one position: transform of the last hidden state, decoder = word embeddings + lm_head.bias
-            ReferenceMath r = new ReferenceMath(SafeTensors.readCheckpoint(tmp.resolve("mlm")));
+            ReferenceOps r = new ReferenceOps(SafeTensors.readCheckpoint(tmp.resolve("mlm")));
             int h = c.hiddenSize();
-            double[][] x = ReferenceMath.add(ReferenceMath.add(r.embed("roberta.embeddings.word_embeddings.weight", ids[0], h),
+            double[][] x = ReferenceOps.add(ReferenceOps.add(r.embed("roberta.embeddings.word_embeddings.weight", ids[0], h),
                     r.embed("roberta.embeddings.position_embeddings.weight", new long[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, h)),
                     r.embed("roberta.embeddings.token_type_embeddings.weight", new long[11], h));
             x = r.layerNorm(x, "roberta.embeddings.LayerNorm", 1e-5);
             for (int l = 0; l < 2; l++) {
                 x = r.bertLayer(x, "roberta.encoder.layer." + l + ".", h, 2, 64, mask[0], 1e-5);
             }
-            double[][] t = r.layerNorm(ReferenceMath.map(r.linear(x, "lm_head.dense", h, h), ReferenceMath::gelu), "lm_head.layer_norm", 1e-5);
+            double[][] t = r.layerNorm(ReferenceOps.map(r.linear(x, "lm_head.dense", h, h), ReferenceOps::gelu), "lm_head.layer_norm", 1e-5);
             double[][] out = r.linear(t, "roberta.embeddings.word_embeddings.weight", "lm_head.bias", h, c.vocabSize());
             for (int v = 0; v < c.vocabSize(); v += 17) {
                 assertEquals(out[4][v], scores[4 * c.vocabSize() + v], 1e-4, "score of token " + v);

@@ -84,7 +84,8 @@ public final class ModelEvaluation {
                 throw new io.finetune4j.BadInputException("the model at " + dir + " has " + k + " labels but "
                         + o.dataset() + " has " + classLabel.numClasses() + " classes " + classLabel.names());
             }
-            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing(), "Running tokenizer on " + o.split());
+            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing().forTokenizer(tokenizer),
+                    "Running tokenizer on " + o.split());
             columns.checkLabels(k);
             int rows = columns.size();
             int[][] ids = columns.inputIds().values();

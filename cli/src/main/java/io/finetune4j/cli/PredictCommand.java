@@ -49,7 +49,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"--batch_size", "--batch-size"}, paramLabel = "N", defaultValue = "64", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = {"--max_length", "--max_seq_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model's limit, 512 for BERT).")
+    @Option(names = {"--max_length", "--max_seq_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model_max_length saved with the model, else the model's limit, 512 for BERT).")
     Integer maxLength;
 
     @Option(names = "--stride", paramLabel = "N", description = "Score long texts in overlapping windows sharing N tokens and average them (default: truncate).")

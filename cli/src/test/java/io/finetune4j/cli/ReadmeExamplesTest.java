@@ -93,6 +93,7 @@ class ReadmeExamplesTest {
         RULES.put("tokenize", "as written");
         RULES.put("model fetch", "as written (the tiny cache already holds bert-base-uncased)");
         RULES.put("model show", "as written");
+        RULES.put("spark predict", "as written (in-process local[*]); reviews.csv (a text column) written by the test, scored in the temporary folder");
         RULES.put("model convert", "as written; path/to/checkpoint holds tests/fixtures/pytorch/state-dict.bin (torch.save's own file) as pytorch_model.bin");
         RULES.put("bench", "TINY_BENCH appended; bench report reads what the bench --json lines printed");
         RULES.put("plot", "as written");
@@ -121,6 +122,7 @@ class ReadmeExamplesTest {
         System.setProperty(Cache.PROPERTY, TinyCache.create(tmp.resolve("cache")).toString());
         results = Files.createDirectories(tmp.resolve("results")).resolve("imdb-quick");
         Files.writeString(tmp.resolve("reviews.txt"), "I hate this movie\ni love this movie\nan average film\n");
+        Files.writeString(tmp.resolve("reviews.csv"), "id,text\n1,I hate this movie\n2,i love this movie\n3,an average film\n");
         Path local = Files.createDirectories(tmp.resolve("local-data"));
         Files.writeString(local.resolve("train.csv"), "text,label\ngreat film,1\nawful film,0\nlovely,1\n");
         Files.writeString(local.resolve("test.csv"), "text,label\ngood,1\nbad,0\n");
@@ -463,6 +465,8 @@ class ReadmeExamplesTest {
                 case "results/pairs" -> results.toString(); // any BERT folder takes a pair: [CLS] a [SEP] b [SEP]
                 case "results/imdb-quick-onnx" -> results.resolveSibling("imdb-quick-onnx").toString();
                 case "reviews.txt" -> tmp.resolve("reviews.txt").toString();
+                case "reviews.csv" -> tmp.resolve("reviews.csv").toString();
+                case "scored" -> tmp.resolve("scored").toString();
                 case "scores.jsonl" -> tmp.resolve("scores.jsonl").toString();
                 case "path/to/folder-or-file" -> tmp.resolve("local-data").toString();
                 case "path/to/checkpoint" -> tmp.resolve("checkpoint").toString();

@@ -1,6 +1,6 @@
 import ai.djl.Device;
-import io.finetune4j.model.BertConfig;
-import io.finetune4j.model.BertForSequenceClassification;
+import io.finetune4j.models.bert.BertConfig;
+import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.tokenize.BertTokenizerFiles;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;

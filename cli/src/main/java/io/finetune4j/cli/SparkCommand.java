@@ -85,6 +85,10 @@ final class SparkCommand implements Runnable {
             SparkSession.Builder builder = SparkSession.builder().appName("finetune4j spark predict").master(resolvedMaster)
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/finetune4j-spark-warehouse");
+            if (resolvedMaster.startsWith("local")) {
+                // In-process: the driver listens on loopback only (a --conf below may say otherwise).
+                builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+            }
             if (conf != null) {
                 for (String kv : conf) {
                     int eq = kv.indexOf('=');

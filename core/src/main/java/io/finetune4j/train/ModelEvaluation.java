@@ -30,12 +30,7 @@ public final class ModelEvaluation {
      * @param quantized with {@code onnx}: the int8 model
      */
     public record Options(String model, String dataset, String split, Integer maxSamples, int seed, int batchSize,
-            ClassificationData.Preprocessing preprocessing, boolean useCpu, String runtime, boolean quantized) {
-        public Options(String model, String dataset, String split, Integer maxSamples, int seed, int batchSize,
-                ClassificationData.Preprocessing preprocessing, boolean useCpu) {
-            this(model, dataset, split, maxSamples, seed, batchSize, preprocessing, useCpu, ModelRuntimes.DJL, false);
-        }
-    }
+            ClassificationData.Preprocessing preprocessing, boolean useCpu, String runtime, boolean quantized) {}
 
     public record Result(Map<String, Double> metrics, long[][] confusionMatrix, List<String> labels, int rows) {}
 

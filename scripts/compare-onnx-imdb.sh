@@ -14,7 +14,7 @@ if [ ! -f "$model/config.json" ]; then
 fi
 mkdir -p "$out"
 bin/finetune4j export onnx --model "$model" --output "$out/exported" --quantize int8
-common=(--dataset imdb --split test --max_samples 1000 --seed 42 --max_length 128 --truncation_side left --json)
+common=(--dataset_name imdb --split test --max_eval_samples 1000 --seed 42 --max_seq_length 128 --truncation_side left --json)
 bin/finetune4j evaluate --model "$model" "${common[@]}" > "$out/djl.json"
 bin/finetune4j evaluate --model "$out/exported" --runtime onnx "${common[@]}" > "$out/onnx.json"
 bin/finetune4j evaluate --model "$out/exported" --runtime onnx --quantized "${common[@]}" > "$out/onnx-int8.json"

@@ -13,6 +13,10 @@ import io.finetune4j.util.Gemm;
 import ai.djl.Device;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.Datasets;
+import ai.djl.pytorch.jni.JniUtils;
+import io.finetune4j.pipeline.ClassifyOptions;
+import io.finetune4j.pipeline.ClassifyResult;
+import io.finetune4j.pipeline.RuntimeOptions;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +40,16 @@ public final class PipelineBench {
 
     public static BenchResult run(String model, String dataset, int texts, int batchSize, int maxLength, Device device, int warmup,
             int repeat) throws Exception {
-        return run(model, null, List.of("djl"), dataset, texts, batchSize, maxLength, device, warmup, repeat).get(0);
+        return run(model, null, List.of("djl"), dataset, texts, batchSize, maxLength, device, warmup, repeat, null).get(0);
     }
 
+    /**
+     * With {@code profileDir}, each runtime also runs one more pass over the texts that says where its time goes:
+     * tokenization vs model (the pipeline's own timings) and the model's time by operator type, from the
+     * runtime's own profiler (libtorch's through DJL, ONNX Runtime's); the traces are kept in that folder.
+     */
     public static List<BenchResult> run(String model, Integer numHiddenLayers, List<String> runtimes, String dataset, int texts, int batchSize,
-            int maxLength, Device device, int warmup, int repeat) throws Exception {
+            int maxLength, Device device, int warmup, int repeat, Path profileDir) throws Exception {
         for (String r : runtimes) {
             if (!RUNTIMES.contains(r)) {
                 throw new BadInputException("--runtime " + r + " is not one of " + RUNTIMES);
@@ -75,12 +84,17 @@ public final class PipelineBench {
             Double djlRate = null;
             for (String runtime : runtimes) {
                 TextClassificationPipeline.Builder b = TextClassificationPipeline.builder().batchSize(batchSize).maxLength(maxLength);
+                OnnxRuntimeModel profiled = null;
                 if (runtime.equals("djl")) {
                     b.model(checkpoint).device(device);
+                } else if (profileDir != null) {
+                    Files.createDirectories(profileDir);
+                    profiled = OnnxRuntimeModel.open(exported, new RuntimeOptions(null, runtime.equals("onnx-int8")), profileDir.resolve(runtime));
+                    b.runtime(profiled).tokenizer(exported);
                 } else {
                     b.model(exported).runtime(OnnxRuntimeModel.NAME).quantized(runtime.equals("onnx-int8"));
                 }
-                try (TextClassificationPipeline pipeline = b.build()) {
+                try (OnnxRuntimeModel closeAfter = profiled; TextClassificationPipeline pipeline = b.build()) {
                     Timing t = Timing.measure(warmup, repeat, () -> pipeline.classify(reviews));
                     double rate = n / t.median();
                     if (runtime.equals("djl")) {
@@ -105,6 +119,9 @@ public final class PipelineBench {
                     if (djlRate != null && !runtime.equals("djl")) {
                         metrics.put("ratio_to_djl", Gemm.round(rate / djlRate));
                     }
+                    if (profileDir != null) {
+                        metrics.putAll(whereTheTimeGoes(pipeline, reviews, runtime, profiled, profileDir));
+                    }
                     String where = runtime.equals("djl") ? device.toString() : "cpu (ONNX Runtime, " + Runtime.getRuntime().availableProcessors() + " threads)";
                     out.add(new BenchResult("pipeline", params, metrics, MachineLine.describe(where), java.time.Instant.now().toString()));
                 }
@@ -115,5 +132,34 @@ public final class PipelineBench {
                 AtomicFiles.deleteRecursively(work);
             }
         }
+    }
+
+    /** One more pass: tokenize vs model shares, then the model's time by op type from the runtime's profiler. */
+    private static Map<String, Object> whereTheTimeGoes(TextClassificationPipeline pipeline, List<String> reviews, String runtime,
+            OnnxRuntimeModel profiled, Path profileDir) throws Exception {
+        Files.createDirectories(profileDir);
+        long start = System.nanoTime();
+        Path trace;
+        ClassifyResult r;
+        if (profiled == null) {
+            trace = profileDir.resolve(runtime + "-libtorch-trace.json");
+            JniUtils.startProfile(false, false, false);
+            try {
+                r = pipeline.classify(reviews, null, ClassifyOptions.defaults());
+            } finally {
+                JniUtils.stopProfile(trace.toString());
+            }
+        } else {
+            r = pipeline.classify(reviews, null, ClassifyOptions.defaults());
+            trace = profiled.endProfiling();
+        }
+        double wall = System.nanoTime() - start;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("profiled_pass_s", Gemm.round(wall / 1e9));
+        m.put("tokenize_pct", Gemm.round(100 * r.tokenizationNanos() / wall));
+        m.put("model_pct", Gemm.round(100 * r.inferenceNanos() / wall));
+        m.put("model_time_by_op_pct", OpProfile.shares(OpProfile.read(trace), 8));
+        m.put("profile_trace", trace.toString());
+        return m;
     }
 }

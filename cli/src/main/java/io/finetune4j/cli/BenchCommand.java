@@ -87,6 +87,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "pipeline: runtimes to compare on the same texts, comma-separated (default ${DEFAULT-VALUE}); onnx ones export the model to a temporary folder first.")
     List<String> runtimes;
 
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "pipeline: one more pass per runtime that says where the time goes (tokenize vs model, the model's time by op type from libtorch's or ONNX Runtime's profiler); traces kept in DIR.")
+    java.nio.file.Path profileDir;
+
     @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
     boolean useCpu;
 
@@ -141,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
             case "tokenize" -> results.add(TokenizeBench.run(model != null ? model : "bert-base-uncased", dataset, texts, maxLength,
                     warmup, repeat));
             case "pipeline" -> results.addAll(PipelineBench.run(model != null ? model : "bert-base-uncased", numHiddenLayers, runtimes, dataset,
-                    texts > 0 ? texts : 512, batch(64), maxLength, device, warmup, repeat));
+                    texts > 0 ? texts : 512, batch(64), maxLength, device, warmup, repeat, profileDir));
             case "memory" -> {
                 BenchModel m = benchModel("tiny");
                 results.add(MemoryBench.run(device, m, batch(16), seqLen(m), steps));

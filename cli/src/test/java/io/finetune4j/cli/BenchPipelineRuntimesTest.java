@@ -31,4 +31,35 @@ class BenchPipelineRuntimesTest {
         MainTest.Result bad = MainTest.run("bench", "pipeline", "--model", TrainCommandTest.model.toString(), "--runtime", "tvm");
         assertEquals(2, bad.code(), bad.err());
     }
+
+    /** --profile: libtorch's and ONNX Runtime's own profilers say where each runtime's model time goes. */
+    @Test
+    void profileSaysWhereTheTimeGoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        TrainCommandTest.tinyCheckpointAndData();
+        MainTest.Result r = MainTest.run("bench", "pipeline", "--model", TrainCommandTest.model.toString(), "--dataset", TrainCommandTest.data.toString(),
+                "--runtime", "djl,onnx-int8", "--num_hidden_layers", "1", "--texts", "16", "--batch_size", "8", "--max_length", "32",
+                "--warmup", "0", "--repeat", "1", "--profile", tmp.resolve("profiles").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        for (String line : lines) {
+            JsonNode m = json.readTree(line).get("metrics");
+            assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(m.get("profile_trace").asText())), m.toString());
+            JsonNode ops = m.get("model_time_by_op_pct");
+            assertTrue(ops.size() >= 2, m.toString());
+            double sum = 0;
+            for (JsonNode v : ops) {
+                sum += v.asDouble();
+            }
+            assertEquals(100, sum, 1.0, "shares of all op time: " + ops);
+            String top = ops.fieldNames().next();
+            boolean int8 = json.readTree(line).get("params").get("runtime").asText().equals("onnx-int8");
+            // the profilers name real ops: aten::* for libtorch, ONNX op types for ONNX Runtime
+            assertTrue(int8 ? !top.startsWith("aten::") : top.startsWith("aten::"), ops.toString());
+            double tok = m.get("tokenize_pct").asDouble();
+            double model = m.get("model_pct").asDouble();
+            assertTrue(tok > 0 && model > 0 && tok + model <= 100.5, m.toString());
+        }
+    }
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.finetune4j.io.AtomicFiles;
 import io.finetune4j.io.Cache;
+import io.finetune4j.util.CpuShare;
 import io.finetune4j.util.Gemm;
 import io.finetune4j.util.MachineInfo;
 import java.io.IOException;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * training runs (feed-forward up and down at 16 × 160 tokens, the attention projections, a square
  * 2048 gemm), each after a warm-up, fastest of ten runs. It is measured once per machine and kept in
  * the cache ({@code machine/peak-flops-KEY.json}, the key made of device, CPU model, thread count and
- * libtorch version), so every run on the machine divides by the same number. {@link MfuCeiling} raises
- * it when training goes faster still.
+ * libtorch version), so every run on the machine divides by the same number. A measurement during which
+ * other processes used more than {@link #BUSY_SHARE} of the CPUs ({@link CpuShare}) measured the sharing,
+ * not the machine: it serves that run but is not cached. {@link MfuCeiling} raises the ceiling when
+ * training goes faster still, and the raised value replaces the cached one.
  */
 public final class PeakFlops {
     private static final Logger LOG = LoggerFactory.getLogger(PeakFlops.class);
@@ -42,13 +45,35 @@ public final class PeakFlops {
         Path file = cache.machine().resolve("peak-flops-" + machineKey(device) + ".json");
         Double cached = read(file);
         if (cached != null) {
-            return new MfuCeiling(cached, "cached in " + file);
+            return new MfuCeiling(cached, "cached in " + file, raised -> store(file, device, raised, "raised to what training achieved"));
         }
         LOG.info("measuring this machine's matmul ceiling for MFU (once; cached in {})", file);
+        CpuShare before = CpuShare.sample();
         double peak = measure(device);
+        double others = CpuShare.othersSince(before, CpuShare.sample());
+        if (!keep(others)) {
+            LOG.info("other processes used {}% of the CPUs while the matmul ceiling was measured; it is used for this run only, not cached (the next run measures again)",
+                    String.format("%.0f", 100 * others));
+            return new MfuCeiling(peak, "measured now on a busy machine, not cached");
+        }
+        store(file, device, peak, "measured on an idle machine (other processes: " + (Double.isNaN(others) ? "unknown" : String.format("%.1f%%", 100 * others)) + " of the CPUs)");
+        return new MfuCeiling(peak, "measured now", raised -> store(file, device, raised, "raised to what training achieved"));
+    }
+
+    /** Share of the CPUs other processes may use during the measurement for it to be cached. */
+    static final double BUSY_SHARE = 0.10;
+
+    /** Whether a measurement during which others used {@code othersShare} of the CPUs is the machine's own. */
+    static boolean keep(double othersShare) {
+        return Double.isNaN(othersShare) || othersShare <= BUSY_SHARE;
+    }
+
+    /** Writes the cache file; a failure only costs a new measurement next time. */
+    static void store(Path file, Device device, double peak, String how) {
         try {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("peak_flops", peak);
+            json.put("how", how);
             json.put("device", device.toString());
             json.put("cpu_model", MachineInfo.cpuModel());
             json.put("threads", threads());
@@ -58,7 +83,6 @@ public final class PeakFlops {
         } catch (IOException | RuntimeException e) {
             LOG.debug("could not cache the matmul ceiling in {}: {}", file, e.toString());
         }
-        return new MfuCeiling(peak, "measured now");
     }
 
     /** Best FLOP/s over {@link #SHAPES}, no cache. */

@@ -3,16 +3,10 @@ package io.finetune4j.train;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.finetune4j.models.bert.BertForSequenceClassification;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,50 +76,8 @@ class ExactResumeTest {
     void killedFourTimesAndResumedEndsByteIdentical() throws Exception {
         Path reference = straight(42);
         Path run = tmp.resolve("crashed");
-        Random rng = new Random(System.nanoTime());
-        int kills = 0;
-        int launches = 0;
-        boolean finished = false;
-        while (!finished) {
-            assertTrue(++launches <= 12, "too many launches");
-            boolean resume = Checkpoints.latestCheckpoint(run) != null;
-            Process p = child(run, resume);
-            int killAt = kills < 4 ? 1 + rng.nextInt(8) : Integer.MAX_VALUE; // steps into this launch
-            int seen = 0;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("step ") && ++seen >= killAt) {
-                        Thread.sleep(rng.nextInt(40)); // lands in a step, an evaluation or a checkpoint write
-                        p.destroyForcibly(); // SIGKILL
-                        kills++;
-                        break;
-                    }
-                    finished |= line.equals("done");
-                }
-            }
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child did not end");
-            if (killAt == Integer.MAX_VALUE || (finished && p.exitValue() == 0)) {
-                assertEquals(0, p.exitValue(), "child failed; see " + run.resolveSibling("child.log"));
-                finished = true;
-            } else {
-                finished = false;
-            }
-            // Only complete checkpoints are listed; leftovers of a killed write are ".tmp-" folders.
-            for (Path c : Checkpoints.sorted(run)) {
-                for (String f : List.of("model.safetensors", "optimizer.safetensors", "scheduler.json", "rng_state.json", "trainer_state.json")) {
-                    assertTrue(Files.isRegularFile(c.resolve(f)), c + " lacks " + f);
-                }
-            }
-        }
+        int kills = ResumeRuns.killAndResume(run, tmp.resolve("child.log"), "tiny", 8, 120);
         assertTrue(kills >= 4, "killed " + kills + " times");
         assertArrayEquals(weights(reference), weights(run));
-    }
-
-    private Process child(Path out, boolean resume) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-Dai.djl.offline=true", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                ResumeRuns.class.getName(), out.toString(), Boolean.toString(resume));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(new File(tmp.resolve("child.log").toString()))).start();
     }
 }

@@ -46,4 +46,25 @@ class MfuCeilingTest {
         Files.writeString(file, "{\"peak_flops\": 1.25e11}\n");
         assertEquals(1.25e11, PeakFlops.ceiling(Device.cpu(), cache).peakFlops(), "read from the cache, not measured");
     }
+
+    @Test
+    void aRaiseByTrainingReplacesTheCachedCeiling() throws Exception {
+        Cache cache = new Cache(tmp);
+        Path file = cache.machine().resolve("peak-flops-" + PeakFlops.machineKey(Device.cpu()) + ".json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"peak_flops\": 1.0e9}\n");
+        MfuCeiling c = PeakFlops.ceiling(Device.cpu(), cache);
+        assertEquals(0.5, c.mfu(0.5e9), 1e-12);
+        assertEquals(1.0, c.mfu(3e9), 1e-12);
+        assertEquals(3e9, PeakFlops.ceiling(Device.cpu(), cache).peakFlops(), 1e-3, "the next run starts from the raised ceiling");
+        assertTrue(Files.readString(file).contains("raised to what training achieved"));
+    }
+
+    @Test
+    void aMeasurementWhileOthersUseTheCpusIsNotCached() {
+        assertTrue(PeakFlops.keep(0.0));
+        assertTrue(PeakFlops.keep(0.08));
+        assertFalse(PeakFlops.keep(0.5), "half the machine busy elsewhere: the figure is the sharing, not the machine");
+        assertTrue(PeakFlops.keep(Double.NaN), "no /proc: nothing to judge by");
+    }
 }

@@ -88,9 +88,17 @@ public final class OnnxRuntimeModel implements ModelRuntime {
 
     /** Opens the exported folder {@code dir}. */
     public static OnnxRuntimeModel open(Path dir, RuntimeOptions options) {
+        return open(dir, options, null);
+    }
+
+    /**
+     * As {@link #open(Path, RuntimeOptions)}, with ONNX Runtime's profiler on when {@code profilePrefix} is
+     * given: every run is recorded until {@link #endProfiling()} writes the trace ({@code PREFIX_DATE.json}).
+     */
+    public static OnnxRuntimeModel open(Path dir, RuntimeOptions options, Path profilePrefix) {
         Path file = modelFile(dir, options.quantized());
         JsonNode config = readConfig(dir);
-        OrtSession session = openSession(file);
+        OrtSession session = openSession(file, profilePrefix);
         try {
             List<String> inputs = checkInputs(session, file);
             int numLabels = outputWidth(session, file);
@@ -117,8 +125,24 @@ public final class OnnxRuntimeModel implements ModelRuntime {
         }
     }
 
+    /** Stops the profiler of a model opened with a profile prefix and returns the trace file it wrote. */
+    public Path endProfiling() {
+        try {
+            return Path.of(session.endProfiling());
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not write its profile: " + e.getMessage(), e);
+        }
+    }
+
     private static OrtSession openSession(Path file) {
+        return openSession(file, null);
+    }
+
+    private static OrtSession openSession(Path file, Path profilePrefix) {
         try (OrtSession.SessionOptions o = sessionOptions()) {
+            if (profilePrefix != null) {
+                o.enableProfiling(profilePrefix.toString());
+            }
             return environment().createSession(file.toString(), o);
         } catch (OrtException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");

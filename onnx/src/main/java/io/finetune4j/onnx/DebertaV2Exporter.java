@@ -124,23 +124,23 @@ final class DebertaV2Exporter implements FamilyExporter {
         for (int i = 0; i < c.numHiddenLayers(); i++) {
             String lp = "deberta.encoder.layer." + i;
             String sp = lp + ".attention.self";
-            String q = g.op("Transpose", g.op("Reshape", l.linear(x, sp + ".query_proj", hidden, all), headsShape), OnnxProto.attrInts("perm", 0, 2, 1, 3));
-            String k = g.op("Transpose", g.op("Reshape", l.linear(x, sp + ".key_proj", hidden, all), headsShape), OnnxProto.attrInts("perm", 0, 2, 1, 3));
-            String v = g.op("Transpose", g.op("Reshape", l.linear(x, sp + ".value_proj", hidden, all), headsShape), OnnxProto.attrInts("perm", 0, 2, 1, 3));
+            String q = heads(g, l.linear(x, sp + ".query_proj", hidden, all), headsShape, 0, 2, 1, 3); // [batch, heads, seq, d]
+            String k = heads(g, l.linear(x, sp + ".key_proj", hidden, all), headsShape, 0, 2, 1, 3);
+            String v = heads(g, l.linear(x, sp + ".value_proj", hidden, all), headsShape, 0, 2, 1, 3);
             String qk = g.op("MatMul", q, g.op("Transpose", k, OnnxProto.attrInts("perm", 0, 1, 3, 2)));
             String scores = g.op("Mul", qk, invScale);
             if (rel != null) {
                 String full = g.op("Shape", qk); // [batch, heads, seq, seq]
                 if (c.c2p()) {
                     String proj = c.shareAttKey() ? sp + ".key_proj" : sp + ".pos_key_proj";
-                    String posKey = g.op("Transpose", g.op("Reshape", l.linear(rel, proj, hidden, all), posHeadsShape), OnnxProto.attrInts("perm", 0, 2, 3, 1));
+                    String posKey = heads(g, l.linear(rel, proj, hidden, all), posHeadsShape, 0, 2, 3, 1); // [1, heads, d, 2 span]
                     String c2p = g.op("MatMul", q, posKey); // [batch, heads, seq, 2 span]
                     String gathered = g.op("GatherElements", List.of(c2p, g.op("Expand", c2pIndex, full)), OnnxProto.attrInt("axis", 3));
                     scores = g.op("Add", scores, g.op("Mul", gathered, invScale));
                 }
                 if (c.p2c()) {
                     String proj = c.shareAttKey() ? sp + ".query_proj" : sp + ".pos_query_proj";
-                    String posQuery = g.op("Transpose", g.op("Reshape", l.linear(rel, proj, hidden, all), posHeadsShape), OnnxProto.attrInts("perm", 0, 2, 3, 1));
+                    String posQuery = heads(g, l.linear(rel, proj, hidden, all), posHeadsShape, 0, 2, 3, 1);
                     String p2c = g.op("MatMul", k, posQuery); // [batch, heads, seq (key), 2 span]
                     String gathered = g.op("GatherElements", List.of(p2c, g.op("Expand", p2cIndex, full)), OnnxProto.attrInt("axis", 3));
                     gathered = g.op("Transpose", gathered, OnnxProto.attrInts("perm", 0, 1, 3, 2));
@@ -149,17 +149,23 @@ final class DebertaV2Exporter implements FamilyExporter {
             }
             scores = g.op("Add", g.op("Mul", scores, pair), pairFill);
             String probs = g.op("Softmax", scores, OnnxProto.attrInt("axis", -1));
-            String context = g.op("Reshape", g.op("Transpose", g.op("MatMul", probs, v), OnnxProto.attrInts("perm", 0, 2, 1, 3)), g.longs1d(0, 0, all));
+            String context = g.op("Transpose", g.op("MatMul", probs, v), OnnxProto.attrInts("perm", 0, 2, 1, 3));
+            context = g.op("Reshape", context, g.longs1d(0, 0, all));
             String attended = l.layerNorm(g.op("Add", l.linear(context, lp + ".attention.output.dense", hidden, hidden), x),
                     lp + ".attention.output.LayerNorm", hidden, eps);
             String inner = l.activation(l.linear(attended, lp + ".intermediate.dense", hidden, c.intermediateSize()), act);
-            x = l.layerNorm(g.op("Add", l.linear(inner, lp + ".output.dense", c.intermediateSize(), hidden), attended), lp + ".output.LayerNorm",
-                    hidden, eps);
+            String out = l.linear(inner, lp + ".output.dense", c.intermediateSize(), hidden);
+            x = l.layerNorm(g.op("Add", out, attended), lp + ".output.LayerNorm", hidden, eps);
         }
         String first = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));
         String pooled = l.activation(l.linear(first, "pooler.dense", poolerSize, poolerSize), poolerAct);
         String logits = l.linear(pooled, "classifier", Math.toIntExact(classifierShape[1]), numLabels);
         g.opInto("Identity", LOGITS, List.of(logits));
         g.output(LOGITS, OnnxProto.TensorProto.FLOAT, BATCH, numLabels);
+    }
+
+    /** {@code x} reshaped to {@code shape} ({@code [.., .., heads, d]}) and transposed by {@code perm}. */
+    private static String heads(OnnxGraph g, String x, String shape, long... perm) {
+        return g.op("Transpose", g.op("Reshape", x, shape), OnnxProto.attrInts("perm", perm));
     }
 }

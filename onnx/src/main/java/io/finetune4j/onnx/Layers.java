@@ -171,7 +171,8 @@ final class Layers {
             case "relu" -> g.op("Relu", x);
             case "tanh" -> g.op("Tanh", x);
             case "gelu_new", "gelu_pytorch_tanh" -> geluTanh(x);
-            default -> throw new BadInputException("activation '" + name + "' has no ONNX export yet; the export supports " + String.join(", ", ACTIVATIONS));
+            default -> throw new BadInputException("activation '" + name + "' has no ONNX export yet; the export supports "
+                    + String.join(", ", ACTIVATIONS));
         };
     }
 

@@ -91,7 +91,8 @@ final class ModernBertExporter implements FamilyExporter {
         String classifierAct = Layers.activationName(s, "classifier_activation", "gelu");
         String pooling = s.stringField("classifier_pooling", "cls");
         if (!pooling.equals("cls") && !pooling.equals("mean")) {
-            throw new BadInputException("classifier_pooling '" + pooling + "' in " + s.dir().resolve("config.json") + " is not 'cls' or 'mean'; fix config.json");
+            throw new BadInputException("classifier_pooling '" + pooling + "' in " + s.dir().resolve("config.json")
+                    + " is not 'cls' or 'mean'; fix config.json");
         }
         if (s.config().hasNonNull("rope_scaling")) {
             throw new BadInputException("rope_scaling in " + s.dir().resolve("config.json") + " has no ONNX export; remove it");
@@ -135,7 +136,8 @@ final class ModernBertExporter implements FamilyExporter {
             pooled = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));
         } else {
             String m = g.op("Cast", mask, OnnxProto.attrInt("to", OnnxProto.TensorProto.FLOAT));
-            String summed = g.op("ReduceSum", List.of(g.op("Mul", x, g.op("Unsqueeze", m, g.longs1d(-1))), g.longs1d(1)), OnnxProto.attrInt("keepdims", 0));
+            String masked = g.op("Mul", x, g.op("Unsqueeze", m, g.longs1d(-1)));
+            String summed = g.op("ReduceSum", List.of(masked, g.longs1d(1)), OnnxProto.attrInt("keepdims", 0));
             String count = g.op("ReduceSum", List.of(m, g.longs1d(1)), OnnxProto.attrInt("keepdims", 1));
             pooled = g.op("Div", summed, count);
         }

@@ -120,6 +120,16 @@ class FamilyExportParityTest {
         }
     }
 
+    /** The ops the DeBERTa and ModernBERT graphs add (GatherElements, Range, Where, Squeeze, ReduceSum …) at the newest opset. */
+    @Test
+    void newestOpset() throws Exception {
+        check("deberta-v3-opset" + OnnxExporter.MAX_OPSET, DebertaV2ForSequenceClassification.CLASS, DebertaV2Config.tiny(), 0, false,
+                List.of("input_ids", "attention_mask"), OnnxExporter.MAX_OPSET);
+        check("modernbert-mean-opset" + OnnxExporter.MAX_OPSET, ModernBertForSequenceClassification.CLASS,
+                ModernBertConfig.tiny().edit(j -> j.put("classifier_pooling", "mean")), 0, false, List.of("input_ids", "attention_mask"),
+                OnnxExporter.MAX_OPSET);
+    }
+
     @Test
     void unsupportedFamilyIsOneLineNamingTheSupportedOnes() throws Exception {
         Path dir = TinyExports.classifier(tmp, "bert", TinyExports.config(2, 1), 3);
@@ -148,6 +158,11 @@ class FamilyExportParityTest {
 
     private <M extends SequenceClassificationModel> void check(String name, ModelClass<M> cls, PretrainedConfig config, long pad, boolean tokenTypes,
             List<String> inputs) throws Exception {
+        check(name, cls, config, pad, tokenTypes, inputs, OnnxExporter.DEFAULT_OPSET);
+    }
+
+    private <M extends SequenceClassificationModel> void check(String name, ModelClass<M> cls, PretrainedConfig config, long pad, boolean tokenTypes,
+            List<String> inputs, int opset) throws Exception {
         int vocab = Math.toIntExact(config.toJson().get("vocab_size").asLong());
         long[][] ids = FamilyTests.randomIds(BATCH, SEQ, vocab, 5, 1);
         long[][] mask = new long[BATCH][SEQ];
@@ -171,7 +186,7 @@ class FamilyExportParityTest {
         }
         TinyExports.writeTokenizer(dir); // the graph is fed ids directly; the export only carries these files
         Path out = tmp.resolve(name + "-onnx");
-        OnnxExporter.export(dir, out, OnnxExporter.Options.defaults().withQuantization(Quantization.INT8));
+        OnnxExporter.export(dir, out, OnnxExporter.Options.defaults().withQuantization(Quantization.INT8).withOpset(opset));
         long[] flatIds = flat(ids);
         long[] flatMask = flat(mask);
         long[] flatTypes = flat(types);

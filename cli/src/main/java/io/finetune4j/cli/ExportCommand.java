@@ -25,7 +25,8 @@ final class ExportCommand implements Runnable {
 
     @Command(name = "onnx", description = {"Write OUT/config.json, the tokenizer files and OUT/onnx/model.onnx (float32; with --quantize int8 also "
             + "OUT/onnx/model_quantized.onnx), the layout transformers.js and HF Hub ONNX repos use.",
-            "Inputs input_ids, attention_mask, token_type_ids (int64, batch_size x sequence_length); output logits."})
+            "Families (config.json model_type): bert, roberta, xlm-roberta, distilbert, electra, albert, deberta-v2, modernbert.",
+            "Inputs input_ids, attention_mask and token_type_ids where the family has them (int64, batch_size x sequence_length); output logits."})
     static final class Onnx implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "DIR|NAME", description = "Checkpoint folder (config.json, model.safetensors, tokenizer files).")
         String model;

@@ -109,6 +109,15 @@ class ExportOnnxCommandTest {
     }
 
     @Test
+    void helpListsEveryExportedFamily() {
+        String[] r = run("export", "onnx", "--help");
+        assertEquals("0", r[0], r[2]);
+        for (String type : io.finetune4j.onnx.OnnxExporter.supportedModelTypes()) {
+            assertTrue(r[1].contains(type), type + " missing from export onnx --help:\n" + r[1]);
+        }
+    }
+
+    @Test
     void badInputIsOneLineExit2AndLeavesNoFolder() throws Exception {
         Path noWeights = Files.createDirectories(tmp.resolve("no-weights"));
         Files.copy(classifier.resolve("config.json"), noWeights.resolve("config.json"));

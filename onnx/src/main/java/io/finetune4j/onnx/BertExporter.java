@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * HF's {@code BertForSequenceClassification} as an ONNX graph (opset ≥ 17): embeddings (word +
  * absolute position + token type, LayerNorm), {@code num_hidden_layers} encoder layers
- * (multi-head attention with the additive {@code (1 - mask)·finfo.min} mask, erf GELU feed-forward,
+ * (multi-head attention with the additive {@code (1 - mask)·finfo.min} mask, a hidden_act feed-forward,
  * post-LayerNorm residuals), the tanh pooler over the first token and the classifier. The same
  * arithmetic, in the same order, as the DJL model in {@code io.finetune4j.models.bert}.
  */
@@ -21,23 +21,25 @@ final class BertExporter implements FamilyExporter {
         return List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
     }
 
-    /** hidden_act 'gelu' (erf) and absolute positions: what the encoder graph implements. */
-    static void checkEncoderConfig(ExportSource s, String key) {
-        String act = s.stringField(key, "gelu");
-        if (!act.equals("gelu")) {
-            throw new BadInputException(key + " '" + act + "' in " + s.dir() + "/config.json has no ONNX export yet; the export supports 'gelu'");
-        }
+    /**
+     * Absolute positions and an activation the graph implements ({@link Layers#ACTIVATIONS}); returns the
+     * activation ({@code key}, HF's default {@code fallback}).
+     */
+    static String checkEncoderConfig(ExportSource s, String key, String fallback) {
+        String act = Layers.activationName(s, key, fallback);
         String positions = s.stringField("position_embedding_type", "absolute");
         if (!positions.equals("absolute")) {
-            throw new BadInputException("position_embedding_type '" + positions + "' has no ONNX export yet; the export supports 'absolute'");
+            throw new BadInputException("position_embedding_type '" + positions + "' in " + s.dir().resolve("config.json")
+                    + " has no ONNX export yet; the export supports 'absolute'");
         }
+        return act;
     }
 
     @Override
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        checkEncoderConfig(s, "hidden_act");
+        String act = checkEncoderConfig(s, "hidden_act", "gelu");
         int hidden = s.intField("hidden_size");
         int layers = s.intField("num_hidden_layers");
         int heads = s.intField("num_attention_heads");
@@ -52,7 +54,7 @@ final class BertExporter implements FamilyExporter {
         String x = embeddings(l, "bert.embeddings", ids, types, hidden, eps);
         String extendedMask = extendedMask(g, mask);
         for (int i = 0; i < layers; i++) {
-            x = encoderLayer(l, "bert.encoder.layer." + i, x, extendedMask, hidden, heads, intermediate, eps);
+            x = encoderLayer(l, LayerNames.bert("bert.encoder.layer." + i), x, extendedMask, hidden, heads, intermediate, eps, act);
         }
         String first = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));
         String pooled = g.op("Tanh", l.linear(first, "bert.pooler.dense", hidden, hidden));
@@ -65,9 +67,7 @@ final class BertExporter implements FamilyExporter {
     static String embeddings(Layers l, String prefix, String ids, String types, int hidden, double eps) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        String wordName = prefix + ".word_embeddings.weight";
-        long[] wordShape = s.shape(wordName);
-        String word = g.op("Gather", g.floats(wordName, s.floats(wordName, wordShape[0], hidden), wordShape[0], hidden), ids);
+        String word = l.embedding(prefix + ".word_embeddings.weight", ids, hidden);
         String posName = prefix + ".position_embeddings.weight";
         long[] posShape = s.shape(posName);
         String posTable = g.floats(posName, s.floats(posName, posShape[0], hidden), posShape[0], hidden);
@@ -75,10 +75,7 @@ final class BertExporter implements FamilyExporter {
         String pos = g.op("Slice", List.of(posTable, g.longs1d(0), seqLen, g.longs1d(0)));
         String sum = g.op("Add", word, pos);
         if (types != null) {
-            String typeName = prefix + ".token_type_embeddings.weight";
-            long[] typeShape = s.shape(typeName);
-            String type = g.op("Gather", g.floats(typeName, s.floats(typeName, typeShape[0], hidden), typeShape[0], hidden), types);
-            sum = g.op("Add", sum, type);
+            sum = g.op("Add", sum, l.embedding(prefix + ".token_type_embeddings.weight", types, hidden));
         }
         return l.layerNorm(sum, prefix + ".LayerNorm", hidden, eps);
     }
@@ -91,25 +88,42 @@ final class BertExporter implements FamilyExporter {
         return g.op("Unsqueeze", scaled, g.longs1d(1, 2));
     }
 
-    /** BertLayer: self-attention + output (residual, LayerNorm), intermediate (GELU), output (residual, LayerNorm). */
-    static String encoderLayer(Layers l, String p, String x, String mask, int hidden, int heads, int intermediate, double eps) {
+    /**
+     * The checkpoint names of one post-LayerNorm encoder layer: the attention's query, key, value and output
+     * projections and its LayerNorm, the feed-forward's two linears and the output LayerNorm.
+     */
+    record LayerNames(String query, String key, String value, String attentionOutput, String attentionNorm, String ffnIn, String ffnOut,
+            String outputNorm) {
+        /** BertLayer's names (also RoBERTa's and ELECTRA's). */
+        static LayerNames bert(String p) {
+            return new LayerNames(p + ".attention.self.query", p + ".attention.self.key", p + ".attention.self.value",
+                    p + ".attention.output.dense", p + ".attention.output.LayerNorm", p + ".intermediate.dense", p + ".output.dense",
+                    p + ".output.LayerNorm");
+        }
+    }
+
+    /**
+     * BertLayer (and the post-LN layers built the same way: DistilBERT's TransformerBlock, AlbertLayer):
+     * self-attention + output (residual, LayerNorm), feed-forward with {@code act}, output (residual, LayerNorm).
+     */
+    static String encoderLayer(Layers l, LayerNames n, String x, String mask, int hidden, int heads, int intermediate, double eps, String act) {
         OnnxGraph g = l.graph();
         int headDim = hidden / heads;
         String headsShape = g.longs1d(0, 0, heads, headDim);
-        String q = g.op("Mul", l.linear(x, p + ".attention.self.query", hidden, hidden), g.scalar((float) (1.0 / Math.sqrt(headDim))));
+        String q = g.op("Mul", l.linear(x, n.query(), hidden, hidden), g.scalar((float) (1.0 / Math.sqrt(headDim))));
         q = g.op("Transpose", g.op("Reshape", q, headsShape), OnnxProto.attrInts("perm", 0, 2, 1, 3));
-        String k = g.op("Reshape", l.linear(x, p + ".attention.self.key", hidden, hidden), headsShape);
+        String k = g.op("Reshape", l.linear(x, n.key(), hidden, hidden), headsShape);
         k = g.op("Transpose", k, OnnxProto.attrInts("perm", 0, 2, 3, 1));
-        String v = g.op("Reshape", l.linear(x, p + ".attention.self.value", hidden, hidden), headsShape);
+        String v = g.op("Reshape", l.linear(x, n.value(), hidden, hidden), headsShape);
         v = g.op("Transpose", v, OnnxProto.attrInts("perm", 0, 2, 1, 3));
         String scores = g.op("Add", g.op("MatMul", q, k), mask);
         String probs = g.op("Softmax", scores, OnnxProto.attrInt("axis", -1));
         String context = g.op("Transpose", g.op("MatMul", probs, v), OnnxProto.attrInts("perm", 0, 2, 1, 3));
         context = g.op("Reshape", context, g.longs1d(0, 0, hidden));
-        String attn = l.linear(context, p + ".attention.output.dense", hidden, hidden);
-        String h = l.layerNorm(g.op("Add", attn, x), p + ".attention.output.LayerNorm", hidden, eps);
-        String inner = l.gelu(l.linear(h, p + ".intermediate.dense", hidden, intermediate));
-        String out = l.linear(inner, p + ".output.dense", intermediate, hidden);
-        return l.layerNorm(g.op("Add", out, h), p + ".output.LayerNorm", hidden, eps);
+        String attn = l.linear(context, n.attentionOutput(), hidden, hidden);
+        String h = l.layerNorm(g.op("Add", attn, x), n.attentionNorm(), hidden, eps);
+        String inner = l.activation(l.linear(h, n.ffnIn(), hidden, intermediate), act);
+        String out = l.linear(inner, n.ffnOut(), intermediate, hidden);
+        return l.layerNorm(g.op("Add", out, h), n.outputNorm(), hidden, eps);
     }
 }

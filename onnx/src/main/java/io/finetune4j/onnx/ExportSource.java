@@ -72,6 +72,11 @@ public record ExportSource(Path dir, JsonNode config, Map<String, Tensor> weight
         return v == null || !v.isNumber() ? fallback : v.asDouble();
     }
 
+    public boolean boolField(String key, boolean fallback) {
+        JsonNode v = config.get(key);
+        return v == null || !v.isBoolean() ? fallback : v.asBoolean();
+    }
+
     public String stringField(String key, String fallback) {
         JsonNode v = config.get(key);
         return v == null || v.isNull() ? fallback : v.asText();

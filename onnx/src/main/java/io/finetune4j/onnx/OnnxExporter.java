@@ -44,7 +44,8 @@ public final class OnnxExporter {
     /** Above this many bytes of weights a model keeps them in external data (protobuf caps a message at 2 GB). */
     public static final long EXTERNAL_DATA_THRESHOLD = (2L << 30) - (64L << 20);
     private static final Logger LOG = LoggerFactory.getLogger(OnnxExporter.class);
-    private static final List<FamilyExporter> FAMILIES = List.of(new BertExporter(), new RobertaExporter());
+    private static final List<FamilyExporter> FAMILIES = List.of(new BertExporter(), new RobertaExporter(), new DistilBertExporter(),
+            new ElectraExporter(), new AlbertExporter(), new DebertaV2Exporter(), new ModernBertExporter());
 
     private OnnxExporter() {}
 

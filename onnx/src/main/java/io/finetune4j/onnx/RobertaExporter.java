@@ -30,7 +30,7 @@ final class RobertaExporter implements FamilyExporter {
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        BertExporter.checkEncoderConfig(s, "hidden_act");
+        String act = BertExporter.checkEncoderConfig(s, "hidden_act", "gelu");
         int hidden = s.intField("hidden_size");
         int layers = s.intField("num_hidden_layers");
         int heads = s.intField("num_attention_heads");
@@ -62,7 +62,8 @@ final class RobertaExporter implements FamilyExporter {
 
         String extendedMask = BertExporter.extendedMask(g, mask);
         for (int i = 0; i < layers; i++) {
-            x = BertExporter.encoderLayer(l, "roberta.encoder.layer." + i, x, extendedMask, hidden, heads, intermediate, eps);
+            x = BertExporter.encoderLayer(l, BertExporter.LayerNames.bert("roberta.encoder.layer." + i), x, extendedMask, hidden, heads, intermediate,
+                    eps, act);
         }
         String first = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));
         String dense = g.op("Tanh", l.linear(first, "classifier.dense", hidden, hidden));

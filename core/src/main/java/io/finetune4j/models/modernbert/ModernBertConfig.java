@@ -149,9 +149,13 @@ public record ModernBertConfig(
         return hiddenSize / numAttentionHeads;
     }
 
-    /** HF's ModernBertAttention: a layer is local (sliding window) when {@code layer_id % global_attn_every_n_layers != 0}. */
+    /**
+     * A layer is local (sliding window) when its {@code layer_types} entry says sliding_attention, as in HF's
+     * current ModernBERT; without layer_types in config.json they are derived from
+     * {@code layer_id % global_attn_every_n_layers != 0} (the older rule), so both kinds of config agree.
+     */
     public boolean isLocal(int layer) {
-        return layer % globalAttnEveryNLayers != 0;
+        return SLIDING_ATTENTION.equals(layerTypes.get(layer));
     }
 
     /** The rotary base for a layer: rope_parameters[layer_type].rope_theta, else global/local_rope_theta. */

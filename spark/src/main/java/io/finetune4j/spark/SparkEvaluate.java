@@ -84,6 +84,7 @@ public final class SparkEvaluate {
             throw new BadInputException("column " + r.labelColumn() + " is " + type.simpleString()
                     + "; gold labels must be label ids (integers) or label names (strings)");
         }
+        classifier.transformSchema(table.schema());
         ScoringOptions options = classifier.scoringOptions(spark);
         ModelLocation.checkReadable(options.modelPath(), options.hadoopConf());
         List<String> labels = labels(options);

@@ -76,6 +76,7 @@ public final class SparkPredict {
 
         TextClassifierTransformer classifier = classifier(r);
         Dataset<Row> table = read(spark, inFormat, r.input());
+        classifier.transformSchema(table.schema()); // the columns first: asking a broken input for its partitions fails less clearly
         int partitions = scoringPartitions(spark, table, r.partitions());
         table = spread(table, r.partitions(), partitions);
         LongAccumulator scored = spark.sparkContext().longAccumulator("finetune4j.scored");

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param truncationSide "right", "left", or null: the side saved with the model (else right, HF's default)
  * @param intraOpThreads threads one forward pass may use (libtorch / ONNX Runtime intra-op); 0: the runtime's
  *                    default (every core of the machine). {@link TaskThreads#perTask} gives one per task CPU.
- * @param hadoopConf  the driver's Hadoop settings an executor needs to read {@code modelPath} (spark.hadoop.*)
+ * @param hadoopConf  the driver's Hadoop settings an executor needs to read {@code modelPath} (spark.hadoop.*); kept
+ *                    only for a Hadoop URI (empty for a local or shipped folder)
  */
 public record ScoringOptions(String modelPath, int batchSize, Integer maxLength, String runtime, String truncationSide,
                              int intraOpThreads, Map<String, String> hadoopConf) implements Serializable {
@@ -48,6 +49,8 @@ public record ScoringOptions(String modelPath, int batchSize, Integer maxLength,
         if (intraOpThreads < 0) {
             throw new BadInputException("intra-op threads must be >= 0 (0: the runtime's default), got " + intraOpThreads);
         }
-        hadoopConf = hadoopConf == null ? Map.of() : Map.copyOf(new TreeMap<>(hadoopConf));
+        // Only a Hadoop URI is read with these settings; a local folder's options do not depend on them (Spark adds
+        // spark.hadoop.* defaults of its own when a context starts, which would make equal jobs look different).
+        hadoopConf = hadoopConf == null || !ModelLocation.isRemote(modelPath) ? Map.of() : Map.copyOf(new TreeMap<>(hadoopConf));
     }
 }

@@ -154,11 +154,17 @@ public final class SparkPredict {
      * Starts loading the request's pipeline into this JVM's {@link SharedPipelines} on a daemon thread, for a
      * local master, where this JVM runs the tasks: the load overlaps Spark's start instead of following it, and
      * the first task finds the model ready (or waits for the same load). {@code conf} is the SparkConf the
-     * session will be built from, so the options equal the job's. The future never fails: any error (a bad
+     * session will be built from, so the options equal the job's. A model on a Hadoop URI is not preloaded. The future never fails: any error (a bad
      * model folder, say) is left to the job's own checks, which report it.
      */
     public static CompletableFuture<Void> preload(SparkConf conf, Request r) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (r.model() == null || ModelLocation.isRemote(r.model())) {
+            // A Hadoop URI's options carry spark.hadoop.* settings that the starting context adds to: they would not
+            // match the job's, and the model would load twice.
+            done.complete(null);
+            return done;
+        }
         ScoringOptions options;
         try {
             options = classifier(r).scoringOptions(conf);

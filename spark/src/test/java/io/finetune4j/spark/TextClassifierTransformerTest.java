@@ -171,7 +171,8 @@ class TextClassifierTransformerTest {
         Files.writeString(in, sb.toString());
         SparkPredict.Request r = new SparkPredict.Request(model.toString(), in.toString(), null, "text", null, tmp.resolve("preload-out").toString(),
                 "json", "djl", 16, null, "p_", false, false, null);
-        SparkPredict.preload(spark.sparkContext().getConf(), r).join();
+        // The CLI preloads from the SparkConf it builds the session from, before the context adds settings of its own.
+        SparkPredict.preload(new org.apache.spark.SparkConf(false).setMaster("local[2]"), r).join();
         ScoringOptions options = SparkPredict.classifier(r).scoringOptions(spark);
         assertEquals(1, SharedPipelines.loads(options), "loaded ahead of the job, with the job's options");
         SparkPredict.Summary s = SparkPredict.run(spark, r);

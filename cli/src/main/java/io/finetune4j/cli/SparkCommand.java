@@ -2,13 +2,14 @@ package io.finetune4j.cli;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.spark.SharedPipelines;
+import io.finetune4j.spark.SparkEvaluate;
 import io.finetune4j.spark.SparkPredict;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code finetune4j spark ...}: scoring at scale on Apache Spark (logic in the spark module). */
 @Command(name = "spark", description = "Score tables on Apache Spark (in-process local[*], or on a cluster through spark-submit).",
-        subcommands = {SparkCommand.Predict.class})
+        subcommands = {SparkCommand.Predict.class, SparkCommand.Evaluate.class})
 final class SparkCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -69,6 +70,12 @@ final class SparkCommand implements Runnable {
         @Option(names = {"--max_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model's limit, 512 for BERT).")
         Integer maxLength;
 
+        @Option(names = "--partitions", paramLabel = "N", description = {"Spread the rows round-robin over N scoring tasks first "
+                + "(default: as many as the input has, at least one per task slot, so that one big file or a parquet file with one "
+                + "row group does not leave cores idle); 0 keeps the input's partitioning as read (no shuffle, each part file "
+                + "in input order)."})
+        Integer partitions;
+
         @Option(names = "--overwrite", description = "Replace --output if it exists (the old output stays until the new one is complete).")
         boolean overwrite;
 
@@ -80,57 +87,147 @@ final class SparkCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String resolvedMaster = master != null ? master : System.getProperty("spark.master", "local[*]");
-            limitTorchThreads(resolvedMaster);
-            SparkSession.Builder builder = SparkSession.builder().appName("finetune4j spark predict").master(resolvedMaster)
-                    .config("spark.ui.enabled", "false")
-                    .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/finetune4j-spark-warehouse");
-            if (resolvedMaster.startsWith("local")) {
-                // In-process: the driver listens on loopback only (a --conf below may say otherwise).
-                builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
-            }
-            if (conf != null) {
-                for (String kv : conf) {
-                    int eq = kv.indexOf('=');
-                    if (eq < 1) {
-                        throw new BadInputException("--conf " + kv + " is not KEY=VALUE");
-                    }
-                    builder.config(kv.substring(0, eq), kv.substring(eq + 1));
-                }
-            }
+            SparkConf sparkConf = sparkConf("finetune4j spark predict", master, conf);
             SparkPredict.Request request = new SparkPredict.Request(model, input, inputFormat, textColumn, textPairColumn, output,
-                    outputFormat, runtime, batchSize, maxLength, outputPrefix, includeScores, overwrite);
+                    outputFormat, runtime, batchSize, maxLength, outputPrefix, includeScores, overwrite, partitions);
             PrintWriter out = spec.commandLine().getOut();
-            // A session already running in this JVM (an embedding application, the tests) is used and left running.
-            scala.Option<SparkSession> running = SparkSession.getDefaultSession();
-            boolean own = running.isEmpty();
-            SparkSession spark = own ? builder.getOrCreate() : running.get();
-            try {
+            withSession(sparkConf, request, (spark, sessionSeconds) -> {
                 SparkPredict.Summary s = SparkPredict.run(spark, request);
-                out.printf(Locale.ROOT, "wrote %d rows (%d scored, %d with a null or blank text) to %s (%s) in %.1f s, %.1f rows/s%n",
-                        s.rows(), s.scored(), s.skipped(), s.output(), s.format(), s.seconds(), s.rowsPerSecond());
-            } finally {
-                if (own) {
-                    spark.stop();
-                    SharedPipelines.closeAll();
-                }
-            }
+                // The job's time (read, score, write) apart from the fixed cost of starting Spark.
+                out.printf(Locale.ROOT, "wrote %d rows (%d scored, %d with a null or blank text) to %s (%s) in %.1f s, %.1f rows/s; "
+                                + "%d partitions; Spark session start %.1f s%n",
+                        s.rows(), s.scored(), s.skipped(), s.output(), s.format(), s.seconds(), s.rowsPerSecond(), s.partitions(), sessionSeconds);
+            });
             out.flush();
             return Main.OK;
         }
+    }
 
-        /**
-         * One libtorch intra-op thread per core per task slot, so that the tasks of a local[N] run do not
-         * oversubscribe the cores; a value set with -Dai.djl.pytorch.num_threads wins.
-         */
-        static void limitTorchThreads(String master) {
-            if (System.getProperty("ai.djl.pytorch.num_threads") != null) {
-                return;
+    /** The session's settings: the spark.* system properties (spark-submit's), then ours, then --conf KEY=VALUE. */
+    static SparkConf sparkConf(String appName, String master, List<String> conf) {
+        String resolvedMaster = master != null ? master : System.getProperty("spark.master", "local[*]");
+        SparkConf sparkConf = new SparkConf().setAppName(appName).setMaster(resolvedMaster)
+                .set("spark.ui.enabled", "false")
+                .set("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/finetune4j-spark-warehouse");
+        if (resolvedMaster.startsWith("local")) {
+            // In-process: the driver listens on loopback only (a --conf below may say otherwise).
+            sparkConf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        }
+        if (conf != null) {
+            for (String kv : conf) {
+                int eq = kv.indexOf('=');
+                if (eq < 1) {
+                    throw new BadInputException("--conf " + kv + " is not KEY=VALUE");
+                }
+                sparkConf.set(kv.substring(0, eq), kv.substring(eq + 1));
             }
-            int cores = Runtime.getRuntime().availableProcessors();
-            Matcher m = Pattern.compile("local\\[(\\d+|\\*)(?:,\\d+)?]").matcher(master);
-            int slots = m.matches() ? (m.group(1).equals("*") ? cores : Integer.parseInt(m.group(1))) : master.equals("local") ? 1 : cores;
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(Math.max(1, cores / Math.max(1, slots))));
+        }
+        return sparkConf;
+    }
+
+    interface Job {
+        void run(SparkSession spark, double sessionSeconds) throws Exception;
+    }
+
+    /**
+     * Runs {@code job} on the session already running in this JVM (an embedding application, the tests), left
+     * running, or on a new one, stopped afterwards with this JVM's pipelines. A new local session is this JVM's
+     * executor: the request's model loads while Spark starts (both mostly one thread), not after.
+     */
+    static void withSession(SparkConf sparkConf, SparkPredict.Request scoring, Job job) throws Exception {
+        scala.Option<SparkSession> running = SparkSession.getDefaultSession();
+        boolean own = running.isEmpty();
+        CompletableFuture<Void> preload = own && sparkConf.get("spark.master").startsWith("local") ? SparkPredict.preload(sparkConf, scoring)
+                : CompletableFuture.completedFuture(null);
+        long start = System.nanoTime();
+        SparkSession spark;
+        try {
+            spark = own ? SparkSession.builder().config(sparkConf).getOrCreate() : running.get();
+        } catch (RuntimeException e) {
+            preload.join();
+            SharedPipelines.closeAll();
+            throw e;
+        }
+        double sessionSeconds = (System.nanoTime() - start) / 1e9;
+        try {
+            job.run(spark, sessionSeconds);
+        } finally {
+            if (own) {
+                spark.stop();
+                preload.join(); // never fails: a failed preload leaves the load (and its error) to the job
+                SharedPipelines.closeAll();
+            }
+        }
+    }
+
+    @Command(name = "evaluate", description = {"Accuracy, precision, recall and F1 of a model on a labelled table, computed with Spark.",
+            "Gold labels: ids (an integer column) or the model's label names (a string column). Two labels: the scores of label 1; "
+                    + "more: macro averages. Rows with a null or blank text or a null label are counted and left out."})
+    static final class Evaluate implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder every executor can read: a local path, an hdfs:/s3a: URI, or a folder name shipped with --archives.")
+        String model;
+
+        @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input file or folder (any Hadoop FileSystem path).")
+        String input;
+
+        @Option(names = {"--text_column_name", "--text-column-name"}, paramLabel = "NAME", defaultValue = "text", description = "Column holding the texts (default: ${DEFAULT-VALUE}).")
+        String textColumn;
+
+        @Option(names = {"--text_pair_column_name", "--text-pair-column-name"}, paramLabel = "NAME", description = "Column holding the second text of each pair.")
+        String textPairColumn;
+
+        @Option(names = {"--label_column_name", "--label-column-name"}, paramLabel = "NAME", defaultValue = "label", description = "Column holding the gold label: id or name (default: ${DEFAULT-VALUE}).")
+        String labelColumn;
+
+        @Option(names = {"--input_format", "--input-format"}, paramLabel = "FORMAT", description = "parquet, json (JSON lines) or csv (with a header row) (default: from --input's extension, else parquet).")
+        String inputFormat;
+
+        @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
+        String master;
+
+        @Option(names = "--runtime", paramLabel = "NAME", defaultValue = "djl", description = "djl (libtorch) or onnx (ONNX Runtime) (default: ${DEFAULT-VALUE}).")
+        String runtime;
+
+        @Option(names = {"--batch_size", "--batch-size"}, paramLabel = "N", defaultValue = "64", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = {"--max_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model's limit, 512 for BERT).")
+        Integer maxLength;
+
+        @Option(names = "--partitions", paramLabel = "N", description = "Scoring tasks, as spark predict's (default: as many as the input has, at least one per task slot; 0: the input's partitioning).")
+        Integer partitions;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, as spark-submit's --conf (repeatable).")
+        List<String> conf;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SparkConf sparkConf = sparkConf("finetune4j spark evaluate", master, conf);
+            SparkEvaluate.Request request = new SparkEvaluate.Request(model, input, inputFormat, textColumn, textPairColumn, labelColumn,
+                    runtime, batchSize, maxLength, partitions);
+            PrintWriter out = spec.commandLine().getOut();
+            withSession(sparkConf, SparkEvaluate.scoring(request), (spark, sessionSeconds) -> {
+                SparkEvaluate.Result r = SparkEvaluate.run(spark, request);
+                if (json) {
+                    out.println(io.finetune4j.config.ConfigSources.toJson(r.toMap()));
+                    return;
+                }
+                out.printf(Locale.ROOT, "accuracy %.4f  precision %.4f  recall %.4f  f1 %.4f (%s%s) on %d rows (%d left out: no text or label) in %.1f s%n",
+                        r.accuracy(), r.precision(), r.recall(), r.f1(), r.average(), r.average().equals("binary") ? ", positive label " + r.labels().get(1) : "",
+                        r.evaluated(), r.skipped(), r.seconds());
+                out.println("confusion matrix (rows: gold, columns: predicted) " + r.labels());
+                for (int i = 0; i < r.confusion().length; i++) {
+                    out.println("  " + r.labels().get(i) + ": " + java.util.Arrays.toString(r.confusion()[i]));
+                }
+            });
+            out.flush();
+            return Main.OK;
         }
     }
 }

@@ -134,6 +134,7 @@ class SparkPredictCommandTest {
             {"--input", csv.toString(), "--model", tmp.resolve("no-model").toString()},
             {"--input", csv.toString(), "--model", model.toString(), "--input_format", "avro"},
             {"--input", csv.toString(), "--model", model.toString(), "--text_pair_column_name", "hypothesis"},
+            {"--input", csv.toString(), "--model", model.toString(), "--partitions", "-1"},
         };
         String[] messages = {
             "does not exist; give a csv file or folder",
@@ -142,6 +143,7 @@ class SparkPredictCommandTest {
             "no-model does not exist",
             "--input_format avro is not one of parquet, json, csv",
             "input has no column hypothesis (columns: id, text, source); name the text pair column",
+            "--partitions must be >= 0 (0: keep the input's partitioning), got -1",
         };
         for (int c = 0; c < cases.length; c++) {
             List<String> args = new ArrayList<>(List.of("spark", "predict", "--output", out.toString()));
@@ -152,6 +154,96 @@ class SparkPredictCommandTest {
             assertTrue(r[2].contains(messages[c]), r[2]);
             assertFalse(Files.exists(out));
         }
+    }
+
+    /** Rows of each non-empty part file of a JSON-lines output folder, by file. */
+    private static List<List<JsonNode>> partsOf(Path folder) throws Exception {
+        List<List<JsonNode>> parts = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                List<JsonNode> rows = new ArrayList<>();
+                for (String line : Files.readAllLines(part, StandardCharsets.UTF_8)) {
+                    rows.add(JSON.readTree(line));
+                }
+                if (!rows.isEmpty()) {
+                    parts.add(rows);
+                }
+            }
+        }
+        return parts;
+    }
+
+    @Test
+    void aOnePartitionInputIsSpreadOverTheTaskSlotsUnlessPartitionsIsZero() throws Exception {
+        // One small CSV file is one partition as read: scored as is, one of local[2]'s two task slots would idle.
+        assertEquals(1, readCsv(csv).rdd().getNumPartitions());
+        Path spread = tmp.resolve("spread");
+        String[] r = run("spark", "predict", "--model", model.toString(), "--input", csv.toString(), "--output", spread.toString(),
+                "--output_format", "json", "--batch_size", "16");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("; 2 partitions; Spark session start "), r[1]);
+        List<List<JsonNode>> parts = partsOf(spread);
+        assertEquals(2, parts.size(), "two scoring tasks, each wrote rows");
+        int total = parts.stream().mapToInt(List::size).sum();
+        assertEquals(211, total);
+        for (List<JsonNode> part : parts) {
+            assertTrue(Math.abs(part.size() - total / 2.0) <= 1, "round-robin: " + part.size() + " of " + total);
+        }
+        List<JsonNode> rows = readJsonLines(spread);
+        for (int i = 0; i < texts.size(); i++) {
+            assertEquals(expected.get(i).get(0).score(), rows.get(i).get("score").asDouble(), 1e-6, "row " + i);
+        }
+
+        Path kept = tmp.resolve("kept");
+        String[] k = run("spark", "predict", "--model", model.toString(), "--input", csv.toString(), "--output", kept.toString(),
+                "--output_format", "json", "--partitions", "0");
+        assertEquals("0", k[0], k[2]);
+        assertTrue(k[1].contains("; 1 partitions;"), k[1]);
+        List<List<JsonNode>> one = partsOf(kept);
+        assertEquals(1, one.size());
+        for (int i = 0; i < one.get(0).size(); i++) {
+            assertEquals(i, one.get(0).get(i).get("id").asInt(), "no shuffle: the input's order");
+        }
+    }
+
+    private static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> readCsv(Path file) {
+        return spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(file.toString());
+    }
+
+    @Test
+    void sparkEvaluatePrintsTheSingleJvmPipelinesAccuracyAndF1() throws Exception {
+        List<String> labels;
+        try (TextClassificationPipeline single = TextClassificationPipeline.builder().model(model).build()) {
+            labels = single.labels();
+        }
+        int n = 120;
+        int[] gold = new int[n];
+        int[] predicted = new int[n];
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            gold[i] = (i / 2) % 2;
+            predicted[i] = labels.indexOf(expected.get(i).get(0).label());
+            sb.append("{\"review\":").append(JSON.writeValueAsString(texts.get(i))).append(",\"sentiment\":").append(gold[i]).append("}\n");
+        }
+        Path in = Files.writeString(tmp.resolve("labelled.jsonl"), sb.toString());
+        String[] r = run("spark", "evaluate", "--model", model.toString(), "--input", in.toString(), "--text_column_name", "review",
+                "--label_column_name", "sentiment", "--batch_size", "16", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode m = JSON.readTree(r[1]);
+        io.finetune4j.metrics.Metrics.PrecisionRecallF1 want = io.finetune4j.metrics.Metrics.binary(predicted, gold, 1);
+        assertEquals(io.finetune4j.metrics.Metrics.accuracy(predicted, gold), m.get("accuracy").asDouble(), 1e-12);
+        assertEquals(want.f1(), m.get("f1").asDouble(), 1e-12);
+        assertEquals("binary", m.get("average").asText());
+        assertEquals(n, m.get("evaluated").asLong());
+
+        String[] plain = run("spark", "evaluate", "--model", model.toString(), "--input", in.toString(), "--text_column_name", "review",
+                "--label_column_name", "sentiment");
+        assertEquals("0", plain[0], plain[2]);
+        assertTrue(plain[1].startsWith("accuracy "), plain[1]);
+        String[] missing = run("spark", "evaluate", "--model", model.toString(), "--input", in.toString(), "--text_column_name", "review");
+        assertEquals("2", missing[0]);
+        assertEquals("error: input has no column label (columns: review, sentiment); name the gold label column with --label_column_name",
+                missing[2].strip());
     }
 
     @Test

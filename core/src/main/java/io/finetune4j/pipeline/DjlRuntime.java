@@ -34,8 +34,15 @@ public final class DjlRuntime implements ModelRuntime {
         return new DjlRuntime(model, false);
     }
 
+    /** DJL's setting for libtorch's intra-op pool, read once when the PyTorch engine starts. */
+    static final String NUM_THREADS = "ai.djl.pytorch.num_threads";
+
     /** Loads a checkpoint folder, or a PEFT adapter folder on top of the base model it names. */
     public static DjlRuntime open(Path dir, RuntimeOptions options) {
+        if (options.intraOpThreads() > 0 && System.getProperty(NUM_THREADS) == null) {
+            // One pool per process: effective when this load starts libtorch (a -D setting wins).
+            System.setProperty(NUM_THREADS, String.valueOf(options.intraOpThreads()));
+        }
         Path base = isAdapter(dir) ? adapterBase(dir) : null;
         SequenceClassifier m = base != null ? LoraModel.load(base, dir)
                 : AutoModelForSequenceClassification.fromPretrained(dir, LoadOptions.builder().device(options.device()).build());

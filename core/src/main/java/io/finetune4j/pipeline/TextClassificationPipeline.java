@@ -433,6 +433,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         private ModelRuntime runtimeInstance;
         private String runtimeName = ModelRuntimes.DJL;
         private boolean quantized;
+        private int intraOpThreads;
         private Path tokenizerDir;
         private AutoTokenizer tokenizerInstance;
         private List<String> labels;
@@ -489,6 +490,19 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         /** With {@code runtime("onnx")}: run the int8 model {@code onnx/model_quantized.onnx}. Default false. */
         public Builder quantized(boolean on) {
             this.quantized = on;
+            return this;
+        }
+
+        /**
+         * Threads one forward pass may use; 0 (default): the runtime's own (every core). Callers that run
+         * several pipelines' batches at once on one machine (Spark's task slots) set 1 per slot.
+         * See {@link RuntimeOptions#intraOpThreads()}.
+         */
+        public Builder intraOpThreads(int threads) {
+            if (threads < 0) {
+                throw new BadInputException("intra-op threads must be >= 0 (0: the runtime's default), got " + threads);
+            }
+            this.intraOpThreads = threads;
             return this;
         }
 
@@ -581,7 +595,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
             ModelRuntime m = runtimeInstance != null ? runtimeInstance : modelInstance != null ? DjlRuntime.of(modelInstance) : null;
             try {
                 if (m == null) {
-                    m = ModelRuntimes.open(runtimeName, modelDir, new RuntimeOptions(device, quantized));
+                    m = ModelRuntimes.open(runtimeName, modelDir, new RuntimeOptions(device, quantized, intraOpThreads));
                 }
                 if (tok == null) {
                     Path dir = tokenizerDir != null ? tokenizerDir : modelDir;

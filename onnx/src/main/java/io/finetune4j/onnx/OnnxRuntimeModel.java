@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * ONNX Runtime as the pipeline's model: one {@link OrtSession} on {@code onnx/model.onnx} (or
  * {@code model_quantized.onnx}) of an exported folder, labels and position limit from its
  * config.json. Sessions run with all graph optimizations and as many intra-op threads as the JVM
- * sees cores, in the JVM's single {@link OrtEnvironment}. {@code OrtSession.run} is thread-safe.
+ * sees cores (or {@link RuntimeOptions#intraOpThreads()}), in the JVM's single {@link OrtEnvironment}. {@code OrtSession.run} is thread-safe.
  */
 public final class OnnxRuntimeModel implements ModelRuntime {
     public static final String NAME = "onnx";
@@ -59,11 +59,11 @@ public final class OnnxRuntimeModel implements ModelRuntime {
         return OrtEnvironment.getEnvironment();
     }
 
-    /** Graph optimizations on (ORT_ENABLE_ALL), intra-op threads = cores. */
-    static OrtSession.SessionOptions sessionOptions() throws OrtException {
+    /** Graph optimizations on (ORT_ENABLE_ALL), intra-op threads = {@code threads}, or the cores when 0. */
+    static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        o.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+        o.setIntraOpNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         return o;
     }
 
@@ -98,7 +98,7 @@ public final class OnnxRuntimeModel implements ModelRuntime {
     public static OnnxRuntimeModel open(Path dir, RuntimeOptions options, Path profilePrefix) {
         Path file = modelFile(dir, options.quantized());
         JsonNode config = readConfig(dir);
-        OrtSession session = openSession(file, profilePrefix);
+        OrtSession session = openSession(file, options.intraOpThreads(), profilePrefix);
         try {
             List<String> inputs = checkInputs(session, file);
             int numLabels = outputWidth(session, file);
@@ -113,7 +113,7 @@ public final class OnnxRuntimeModel implements ModelRuntime {
 
     /** Loads {@code file} once and checks its inputs (the exporter's check before it moves a folder into place). */
     static void check(Path file, List<String> expectedInputs) {
-        OrtSession session = openSession(file);
+        OrtSession session = openSession(file, 0, null);
         try {
             List<String> inputs = checkInputs(session, file);
             if (!inputs.equals(expectedInputs)) {
@@ -134,12 +134,8 @@ public final class OnnxRuntimeModel implements ModelRuntime {
         }
     }
 
-    private static OrtSession openSession(Path file) {
-        return openSession(file, null);
-    }
-
-    private static OrtSession openSession(Path file, Path profilePrefix) {
-        try (OrtSession.SessionOptions o = sessionOptions()) {
+    private static OrtSession openSession(Path file, int threads, Path profilePrefix) {
+        try (OrtSession.SessionOptions o = sessionOptions(threads)) {
             if (profilePrefix != null) {
                 o.enableProfiling(profilePrefix.toString());
             }

@@ -17,10 +17,13 @@ import java.util.TreeMap;
  * @param maxLength   tokens per input (special tokens included); null: the model's limit
  * @param runtime     "djl" (libtorch) or "onnx" (ONNX Runtime)
  * @param truncationSide "right", "left", or null: the side saved with the model (else right, HF's default)
- * @param hadoopConf  the driver's Hadoop settings an executor needs to read {@code modelPath} (spark.hadoop.*)
+ * @param intraOpThreads threads one forward pass may use (libtorch / ONNX Runtime intra-op); 0: the runtime's
+ *                    default (every core of the machine). {@link TaskThreads#perTask} gives one per task CPU.
+ * @param hadoopConf  the driver's Hadoop settings an executor needs to read {@code modelPath} (spark.hadoop.*); kept
+ *                    only for a Hadoop URI (empty for a local or shipped folder)
  */
 public record ScoringOptions(String modelPath, int batchSize, Integer maxLength, String runtime, String truncationSide,
-                             Map<String, String> hadoopConf) implements Serializable {
+                             int intraOpThreads, Map<String, String> hadoopConf) implements Serializable {
     public static final String DJL = "djl";
     public static final String ONNX = "onnx";
 
@@ -43,6 +46,11 @@ public record ScoringOptions(String modelPath, int batchSize, Integer maxLength,
         if (truncationSide != null && !truncationSide.equals("right") && !truncationSide.equals("left")) {
             throw new BadInputException("unknown truncation side '" + truncationSide + "'; use right or left");
         }
-        hadoopConf = hadoopConf == null ? Map.of() : Map.copyOf(new TreeMap<>(hadoopConf));
+        if (intraOpThreads < 0) {
+            throw new BadInputException("intra-op threads must be >= 0 (0: the runtime's default), got " + intraOpThreads);
+        }
+        // Only a Hadoop URI is read with these settings; a local folder's options do not depend on them (Spark adds
+        // spark.hadoop.* defaults of its own when a context starts, which would make equal jobs look different).
+        hadoopConf = hadoopConf == null || !ModelLocation.isRemote(modelPath) ? Map.of() : Map.copyOf(new TreeMap<>(hadoopConf));
     }
 }

@@ -57,10 +57,12 @@ public final class SharedPipelines {
                 .maxLength(options.maxLength())
                 .truncationSide(options.truncationSide() == null ? null : io.finetune4j.tokenize.EncodeOptions.Side.parse(options.truncationSide()))
                 .topK(0)
+                .intraOpThreads(options.intraOpThreads())
                 .build();
         LOADS.incrementAndGet();
         LOADS_BY_OPTIONS.computeIfAbsent(options, o -> new AtomicInteger()).incrementAndGet();
-        LOG.info("loaded model {} ({}) in {} ms", options.modelPath(), dir, (System.nanoTime() - start) / 1_000_000);
+        LOG.info("loaded model {} ({}, {} runtime, {} intra-op threads per task) in {} ms", options.modelPath(), dir, options.runtime(),
+                options.intraOpThreads() == 0 ? "default" : options.intraOpThreads(), (System.nanoTime() - start) / 1_000_000);
         return pipeline;
     }
 }

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
@@ -29,13 +31,23 @@ public final class SparkPredict {
     private static final Logger LOG = LoggerFactory.getLogger(SparkPredict.class);
     public static final List<String> FORMATS = List.of("parquet", "json", "csv");
 
-    /** What was asked; null format: from the path's extension (parquet when none). */
+    /**
+     * What was asked; null format: from the path's extension (parquet when none). {@code partitions}: how many
+     * partitions the rows are spread over (round-robin) before scoring; null: {@link #partitions(int, int) as
+     * many as the input has, and at least one per task slot}; 0: the input's partitioning as read (no shuffle).
+     */
     public record Request(String model, String input, String inputFormat, String textColumn, String textPairColumn,
                           String output, String outputFormat, String runtime, int batchSize, Integer maxLength,
-                          String outputPrefix, boolean includeScores, boolean overwrite) {}
+                          String outputPrefix, boolean includeScores, boolean overwrite, Integer partitions) {
+        public Request {
+            if (partitions != null && partitions < 0) {
+                throw new BadInputException("--partitions must be >= 0 (0: keep the input's partitioning), got " + partitions);
+            }
+        }
+    }
 
-    /** What was done. */
-    public record Summary(long rows, long scored, long skipped, String output, String format, double seconds) {
+    /** What was done: {@code partitions} scoring tasks, {@code seconds} from the first check to the renamed output. */
+    public record Summary(long rows, long scored, long skipped, String output, String format, int partitions, double seconds) {
         public double rowsPerSecond() {
             return seconds > 0 ? rows / seconds : 0;
         }
@@ -50,22 +62,78 @@ public final class SparkPredict {
         if (r.includeScores() && outFormat.equals("csv")) {
             throw new BadInputException("csv cannot hold the scores map; write parquet or json, or leave scores out");
         }
+        requireInput(spark, r.input(), inFormat);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        Path inputPath = new Path(r.input());
         Path outputPath = new Path(r.output());
         try {
-            FileSystem inFs = inputPath.getFileSystem(hadoop);
-            if (!inFs.exists(inputPath)) {
-                throw new BadInputException("--input " + r.input() + " does not exist; give a " + inFormat + " file or folder");
-            }
             FileSystem outFs = outputPath.getFileSystem(hadoop);
             if (outFs.exists(outputPath) && !r.overwrite()) {
                 throw new BadInputException("--output " + r.output() + " already exists; remove it or pass --overwrite");
             }
         } catch (IOException e) {
-            throw new BadInputException("cannot check --input/--output paths: " + e.getMessage(), e);
+            throw new BadInputException("cannot check --output " + r.output() + ": " + e.getMessage(), e);
         }
 
+        TextClassifierTransformer classifier = classifier(r);
+        Dataset<Row> table = read(spark, inFormat, r.input());
+        classifier.transformSchema(table.schema()); // the columns first: asking a broken input for its partitions fails less clearly
+        int partitions = scoringPartitions(spark, table, r.partitions());
+        table = spread(table, r.partitions(), partitions);
+        LongAccumulator scored = spark.sparkContext().longAccumulator("finetune4j.scored");
+        LongAccumulator skipped = spark.sparkContext().longAccumulator("finetune4j.skipped");
+        Dataset<Row> labelled = classifier.transformCounting(table, scored, skipped); // checks columns, types and the model
+
+        write(spark, labelled, outFormat, outputPath, r.overwrite());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long rows = scored.value() + skipped.value();
+        return new Summary(rows, scored.value(), skipped.value(), r.output(), outFormat, partitions, seconds);
+    }
+
+    /** BadInputException unless {@code input} exists (any Hadoop FileSystem). */
+    static void requireInput(SparkSession spark, String input, String format) {
+        Path inputPath = new Path(input);
+        try {
+            if (!inputPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(inputPath)) {
+                throw new BadInputException("--input " + input + " does not exist; give a " + format + " file or folder");
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot check --input " + input + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How many tasks score the table: {@code requested} when positive, the input's partitions as read when 0,
+     * else {@link #partitions(int, int)}. Asks the unshuffled input only (its RDD is a plan, no job).
+     */
+    static int scoringPartitions(SparkSession spark, Dataset<Row> input, Integer requested) {
+        if (requested != null && requested > 0) {
+            return requested;
+        }
+        int in = input.rdd().getNumPartitions();
+        return requested != null ? in : partitions(in, spark.sparkContext().defaultParallelism());
+    }
+
+    /**
+     * The rows spread round-robin over {@code partitions} partitions, or the table as it is when {@code requested}
+     * is 0: every task gets its share of rows, whatever the input's files and row groups look like.
+     */
+    static Dataset<Row> spread(Dataset<Row> table, Integer requested, int partitions) {
+        return requested != null && requested == 0 ? table : table.repartition(partitions);
+    }
+
+    /**
+     * The default spread: the input's partition count, and at least the job's task slots (its default
+     * parallelism). Spark's file splits do not promise work for every task: a parquet file with one row group
+     * (DuckDB's and pandas' default up to ~100k rows) is read by one task whatever its splits, which with a
+     * small model halves the speed of local[2]. A round-robin shuffle of the input costs far less than the
+     * forward passes it spreads.
+     */
+    static int partitions(int inputPartitions, int taskSlots) {
+        return Math.max(1, Math.max(inputPartitions, taskSlots));
+    }
+
+    /** The transformer a request runs. */
+    static TextClassifierTransformer classifier(Request r) {
         TextClassifierTransformer classifier = new TextClassifierTransformer()
                 .setModelPath(r.model())
                 .setInputCol(r.textColumn())
@@ -79,15 +147,43 @@ public final class SparkPredict {
         if (r.maxLength() != null) {
             classifier.setMaxLength(r.maxLength());
         }
-        Dataset<Row> table = read(spark, inFormat, r.input());
-        LongAccumulator scored = spark.sparkContext().longAccumulator("finetune4j.scored");
-        LongAccumulator skipped = spark.sparkContext().longAccumulator("finetune4j.skipped");
-        Dataset<Row> labelled = classifier.transformCounting(table, scored, skipped); // checks columns, types and the model
+        return classifier;
+    }
 
-        write(spark, labelled, outFormat, outputPath, r.overwrite());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long rows = scored.value() + skipped.value();
-        return new Summary(rows, scored.value(), skipped.value(), r.output(), outFormat, seconds);
+    /**
+     * Starts loading the request's pipeline into this JVM's {@link SharedPipelines} on a daemon thread, for a
+     * local master, where this JVM runs the tasks: the load overlaps Spark's start instead of following it, and
+     * the first task finds the model ready (or waits for the same load). {@code conf} is the SparkConf the
+     * session will be built from, so the options equal the job's. A model on a Hadoop URI is not preloaded. The future never fails: any error (a bad
+     * model folder, say) is left to the job's own checks, which report it.
+     */
+    public static CompletableFuture<Void> preload(SparkConf conf, Request r) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (r.model() == null || ModelLocation.isRemote(r.model())) {
+            // A Hadoop URI's options carry spark.hadoop.* settings that the starting context adds to: they would not
+            // match the job's, and the model would load twice.
+            done.complete(null);
+            return done;
+        }
+        ScoringOptions options;
+        try {
+            options = classifier(r).scoringOptions(conf);
+        } catch (RuntimeException e) {
+            done.complete(null);
+            return done;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                SharedPipelines.get(options);
+            } catch (RuntimeException | Error e) {
+                LOG.debug("preloading the model failed; the job will report it: {}", e.toString());
+            } finally {
+                done.complete(null);
+            }
+        }, "finetune4j-preload");
+        t.setDaemon(true);
+        t.start();
+        return done;
     }
 
     static String format(String given, String path, String flag) {

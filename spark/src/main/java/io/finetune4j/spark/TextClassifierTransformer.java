@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.SparkConf;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
@@ -48,8 +49,15 @@ import scala.Tuple2;
  * truncated longest_first to maxLength; a null pair gets a null label too (an empty pair is scored).
  *
  * <p>Each executor JVM loads the model once ({@link SharedPipelines}) and every task slot of it shares that
- * instance. Rows are scored in chunks of {@code 8 × batchSize} texts, sorted by length within a chunk and run
- * in forward passes of {@code batchSize}.
+ * instance; each task's forward passes use {@code spark.task.cpus} intra-op threads (in {@code local[N]}: the
+ * cores divided among the N task threads; {@link #setIntraOpThreads} to choose), so concurrent tasks do not
+ * oversubscribe the cores. Rows are scored in chunks of {@code 8 × batchSize} texts, sorted by length within a
+ * chunk and run in forward passes of {@code batchSize}.
+ *
+ * <p>One task scores one partition: give the input at least as many partitions as the job has task slots
+ * ({@code dataset.repartition(n)}), or cores stay idle. A single small file is often one partition, and a
+ * parquet file with one row group always feeds one task whatever its splits; {@code spark predict} spreads
+ * its input over the task slots itself ({@code --partitions}).
  *
  * <p>Saved with {@code write().save(path)} and read back with {@link #load(String)}, alone or inside a
  * {@code Pipeline}/{@code PipelineModel}: only the parameters are saved, the model stays where modelPath says.
@@ -67,6 +75,7 @@ public final class TextClassifierTransformer extends Transformer implements Defa
     private final IntParam maxLength;
     private final Param<String> runtime;
     private final Param<String> truncationSide;
+    private final IntParam intraOpThreads;
 
     public TextClassifierTransformer() {
         this(Identifiable$.MODULE$.randomUID("finetune4jTextClassifier"));
@@ -86,12 +95,16 @@ public final class TextClassifierTransformer extends Transformer implements Defa
         truncationSide = new Param<>(this, "truncationSide",
                 "where long texts are cut: right or left; empty (the default) is the side saved with the model (tokenizer_config.json), else right",
                 ParamValidators.inArray(List.of("", "right", "left")));
+        intraOpThreads = new IntParam(this, "intraOpThreads",
+                "threads one task's forward pass uses (libtorch / ONNX Runtime intra-op); 0 (the default): spark.task.cpus, "
+                        + "or in local[N] the cores divided among the N task threads", ParamValidators.gtEq(0));
         setDefault(inputCol, "text");
         setDefault(outputCol, "");
         setDefault(includeScores, false);
         setDefault(batchSize, 64);
         setDefault(runtime, ScoringOptions.DJL);
         setDefault(truncationSide, "");
+        setDefault(intraOpThreads, 0);
     }
 
     // ---- params (public no-argument methods returning Param: Spark's reflection finds them) -----------------
@@ -105,6 +118,7 @@ public final class TextClassifierTransformer extends Transformer implements Defa
     public IntParam maxLength() { return maxLength; }
     public Param<String> runtime() { return runtime; }
     public Param<String> truncationSide() { return truncationSide; }
+    public IntParam intraOpThreads() { return intraOpThreads; }
 
     public TextClassifierTransformer setModelPath(String value) { set(modelPath, value); return this; }
     public TextClassifierTransformer setInputCol(String value) { set(inputCol, value); return this; }
@@ -130,6 +144,7 @@ public final class TextClassifierTransformer extends Transformer implements Defa
     public TextClassifierTransformer setMaxLength(int value) { set(maxLength, value); return this; }
     public TextClassifierTransformer setRuntime(String value) { set(runtime, value); return this; }
     public TextClassifierTransformer setTruncationSide(String value) { set(truncationSide, value); return this; }
+    public TextClassifierTransformer setIntraOpThreads(int value) { set(intraOpThreads, value); return this; }
 
     public String getModelPath() { return isDefined(modelPath) ? $(modelPath) : null; }
     public String getInputCol() { return $(inputCol); }
@@ -140,6 +155,7 @@ public final class TextClassifierTransformer extends Transformer implements Defa
     public Integer getMaxLength() { return isDefined(maxLength) ? (Integer) $(maxLength) : null; }
     public String getRuntime() { return $(runtime); }
     public String getTruncationSide() { return $(truncationSide); }
+    public int getIntraOpThreads() { return (Integer) $(intraOpThreads); }
 
     public String labelCol() { return getOutputCol() + "label"; }
     public String scoreCol() { return getOutputCol() + "score"; }
@@ -192,13 +208,20 @@ public final class TextClassifierTransformer extends Transformer implements Defa
         }
     }
 
-    /** The options an executor builds its pipeline from; checks the model folder from the driver. */
+    /** The options an executor builds its pipeline from, for this session's settings. */
     public ScoringOptions scoringOptions(SparkSession spark) {
+        return scoringOptions(spark.sparkContext().getConf());
+    }
+
+    /** The options an executor builds its pipeline from, for these Spark settings (spark.hadoop.*, master, task CPUs). */
+    public ScoringOptions scoringOptions(SparkConf conf) {
         Map<String, String> hadoop = new TreeMap<>();
-        for (Tuple2<String, String> kv : spark.sparkContext().getConf().getAllWithPrefix("spark.hadoop.")) {
+        for (Tuple2<String, String> kv : conf.getAllWithPrefix("spark.hadoop.")) {
             hadoop.put(kv._1(), kv._2());
         }
-        return new ScoringOptions(getModelPath(), getBatchSize(), getMaxLength(), getRuntime(), getTruncationSide(), hadoop);
+        int threads = getIntraOpThreads() > 0 ? getIntraOpThreads()
+                : TaskThreads.perTask(conf, Runtime.getRuntime().availableProcessors());
+        return new ScoringOptions(getModelPath(), getBatchSize(), getMaxLength(), getRuntime(), getTruncationSide(), threads, hadoop);
     }
 
     /**

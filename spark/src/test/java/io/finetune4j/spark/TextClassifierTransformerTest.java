@@ -94,6 +94,8 @@ class TextClassifierTransformerTest {
         }
         // Six partitions ran on two task threads of one executor JVM (local mode): one load, seen from the tasks too.
         ScoringOptions options = classifier().scoringOptions(spark);
+        assertEquals(TaskThreads.perTask("local[2]", 1, Runtime.getRuntime().availableProcessors()), options.intraOpThreads(),
+                "one intra-op thread per task CPU: the two task threads do not oversubscribe the cores");
         assertEquals(1, SharedPipelines.loads(options));
         List<Integer> seen = table(texts, 6).mapPartitions(
                 (MapPartitionsFunction<Row, Integer>) it -> List.of(SharedPipelines.loads(options)).iterator(), Encoders.INT()).collectAsList();
@@ -159,6 +161,93 @@ class TextClassifierTransformerTest {
     }
 
     @Test
+    void sparkPredictsPreloadIsTheJobsOneLoadAndABadModelLeavesTheErrorToTheJob() throws Exception {
+        SharedPipelines.closeAll();
+        Path in = tmp.resolve("preload-in.jsonl");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            sb.append("{\"id\":").append(i).append(",\"text\":").append(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(texts.get(i))).append("}\n");
+        }
+        Files.writeString(in, sb.toString());
+        SparkPredict.Request r = new SparkPredict.Request(model.toString(), in.toString(), null, "text", null, tmp.resolve("preload-out").toString(),
+                "json", "djl", 16, null, "p_", false, false, null);
+        // The CLI preloads from the SparkConf it builds the session from, before the context adds settings of its own.
+        SparkPredict.preload(new org.apache.spark.SparkConf(false).setMaster("local[2]"), r).join();
+        ScoringOptions options = SparkPredict.classifier(r).scoringOptions(spark);
+        assertEquals(1, SharedPipelines.loads(options), "loaded ahead of the job, with the job's options");
+        SparkPredict.Summary s = SparkPredict.run(spark, r);
+        assertEquals(40, s.scored());
+        assertEquals(2, s.partitions(), "one small file, spread over local[2]'s two task slots");
+        assertEquals(1, SharedPipelines.loads(options), "the job used the preloaded pipeline");
+        assertEquals(1, SharedPipelines.loads());
+        List<Row> out = spark.read().json(tmp.resolve("preload-out").toString()).orderBy("id").collectAsList();
+        for (Row row : out) {
+            int id = (int) row.getLong(row.fieldIndex("id"));
+            assertEquals(expected.get(id).get(0).score(), row.getDouble(row.fieldIndex("p_score")), 1e-6, "row " + id);
+        }
+
+        SparkPredict.Request bad = new SparkPredict.Request(tmp.resolve("no-such-model").toString(), in.toString(), null, "text", null,
+                tmp.resolve("never").toString(), "json", "djl", 16, null, "", false, false, null);
+        SparkPredict.preload(spark.sparkContext().getConf(), bad).join(); // completes: the job's own check reports the folder
+        BadInputException e = assertThrows(BadInputException.class, () -> SparkPredict.run(spark, bad));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        assertEquals(1, SharedPipelines.loads());
+    }
+
+    @Test
+    void sparkEvaluateGivesTheSingleJvmPipelinesMetricsFromIdsOrNames() throws Exception {
+        List<String> labels;
+        try (TextClassificationPipeline single = TextClassificationPipeline.builder().model(model).build()) {
+            labels = single.labels();
+        }
+        int n = 90;
+        int[] gold = new int[n];
+        int[] predicted = new int[n];
+        StringBuilder ids = new StringBuilder();
+        StringBuilder names = new StringBuilder();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int i = 0; i < n; i++) {
+            gold[i] = (i * 7) % 3;
+            predicted[i] = labels.indexOf(expected.get(i).get(0).label());
+            String text = json.writeValueAsString(texts.get(i));
+            ids.append("{\"text\":").append(text).append(",\"label\":").append(gold[i]).append("}\n");
+            names.append("{\"text\":").append(text).append(",\"gold\":\"").append(labels.get(gold[i])).append("\"}\n");
+        }
+        ids.append("{\"text\":\"no label\"}\n{\"label\":1}\n"); // left out: a null label, a null text
+        Path byId = Files.writeString(tmp.resolve("eval-ids.jsonl"), ids.toString());
+        Path byName = Files.writeString(tmp.resolve("eval-names.jsonl"), names.toString());
+
+        SparkEvaluate.Result r = SparkEvaluate.run(spark, new SparkEvaluate.Request(model.toString(), byId.toString(), null, "text", null,
+                "label", "djl", 16, null, null));
+        io.finetune4j.metrics.Metrics.PrecisionRecallF1 want = io.finetune4j.metrics.Metrics.macro(predicted, gold, 3);
+        assertEquals(n + 2, r.rows());
+        assertEquals(n, r.evaluated());
+        assertEquals(2, r.skipped());
+        assertEquals(labels, r.labels());
+        assertEquals("macro", r.average());
+        assertEquals(io.finetune4j.metrics.Metrics.accuracy(predicted, gold), r.accuracy(), 1e-12);
+        assertEquals(want.precision(), r.precision(), 1e-12);
+        assertEquals(want.recall(), r.recall(), 1e-12);
+        assertEquals(want.f1(), r.f1(), 1e-12);
+        assertTrue(Arrays.deepEquals(io.finetune4j.metrics.Metrics.confusionMatrix(predicted, gold, 3), r.confusion()),
+                Arrays.deepToString(r.confusion()));
+
+        SparkEvaluate.Result byNames = SparkEvaluate.run(spark, new SparkEvaluate.Request(model.toString(), byName.toString(), null, "text",
+                null, "gold", "djl", 16, null, null));
+        assertEquals(r.accuracy(), byNames.accuracy(), 1e-12);
+        assertEquals(r.f1(), byNames.f1(), 1e-12);
+        assertEquals(n, byNames.evaluated());
+
+        Path bad = Files.writeString(tmp.resolve("eval-bad.jsonl"), "{\"text\":\"a\",\"label\":7}\n");
+        BadInputException e = assertThrows(BadInputException.class, () -> SparkEvaluate.run(spark, new SparkEvaluate.Request(model.toString(),
+                bad.toString(), null, "text", null, "label", "djl", 16, null, null)));
+        assertTrue(e.getMessage().startsWith("column label holds label id 7, outside the model's 0..2"), e.getMessage());
+        BadInputException missing = assertThrows(BadInputException.class, () -> SparkEvaluate.run(spark, new SparkEvaluate.Request(
+                model.toString(), byName.toString(), null, "text", null, "label", "djl", 16, null, null)));
+        assertTrue(missing.getMessage().startsWith("input has no column label (columns: gold, text)"), missing.getMessage());
+    }
+
+    @Test
     void outputPrefixNamesTheColumns() {
         Dataset<Row> out = classifier().setOutputCol("predicted_").transform(table(texts.subList(0, 5), 1));
         assertEquals(List.of("id", "text", "predicted_label", "predicted_score"), Arrays.asList(out.columns()));
@@ -194,7 +283,7 @@ class TextClassifierTransformerTest {
 
     @Test
     void savedAloneAndInsideAPipelineAndLoadedBack() throws Exception {
-        TextClassifierTransformer c = classifier().setOutputCol("p_").setMaxLength(32).setIncludeScores(true);
+        TextClassifierTransformer c = classifier().setOutputCol("p_").setMaxLength(32).setIncludeScores(true).setIntraOpThreads(3);
         String alone = tmp.resolve("transformer").toString();
         c.write().overwrite().save(alone);
         TextClassifierTransformer back = TextClassifierTransformer.load(alone);
@@ -204,6 +293,8 @@ class TextClassifierTransformerTest {
         assertEquals(32, back.getMaxLength());
         assertEquals(16, back.getBatchSize());
         assertTrue(back.getIncludeScores());
+        assertEquals(3, back.getIntraOpThreads());
+        assertEquals(3, back.scoringOptions(spark).intraOpThreads());
 
         Dataset<Row> t = table(texts.subList(0, 20), 2);
         PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {classifier().setOutputCol("p_")}).fit(t);

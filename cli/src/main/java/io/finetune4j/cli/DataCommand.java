@@ -104,6 +104,7 @@ final class DataCommand implements Runnable {
 
         private static Object describe(Feature f) {
             if (f instanceof ClassLabel c) return Map.of("_type", "ClassLabel", "names", c.names());
+            if (f instanceof Feature.Sequence s) return Map.of("_type", "Sequence", "feature", describe(s.feature()));
             return Map.of("_type", "Value", "dtype", f.typeName());
         }
 

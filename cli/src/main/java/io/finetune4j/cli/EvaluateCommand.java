@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code evaluate --model DIR --dataset_name imdb --split test}: accuracy, precision, recall, F1 and the confusion matrix.
+ * {@code evaluate --model DIR --dataset_name imdb --split test}: accuracy, precision, recall, F1 and the confusion matrix
+ * (multi-label: micro averages at sigmoid 0.5; regression: mse, mae, pearson), by the model's problem_type.
  * Its flags carry train's HF names (DataArguments / TrainingArguments) for the same things; the older short
  * spellings stay as aliases.
  */
@@ -59,6 +60,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--label_column_name", defaultValue = "label", description = "Column holding the label (default ${DEFAULT-VALUE}).")
     String labelColumn;
+
+    @Option(names = "--label_delimiter", paramLabel = "SEP",
+            description = "Splits a text label into several (multi-label CSV, e.g. '|' for \"sports|politics\"), as in training.")
+    String labelDelimiter;
 
     @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
     boolean useCpu;
@@ -123,6 +128,9 @@ final class EvaluateCommand implements Callable<Integer> {
             flags.put("text_column_names", textColumnNames);
         }
         flags.put("label_column_name", labelColumn);
+        if (labelDelimiter != null) {
+            flags.put("label_delimiter", labelDelimiter);
+        }
         if (maxLength != null) {
             flags.put("max_seq_length", maxLength);
         }
@@ -142,18 +150,23 @@ final class EvaluateCommand implements Callable<Integer> {
         ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(data.textColumnName(), data.labelColumnName(),
                 maxLength, false, truncationSide, null, false, data.textPairColumnName());
         ModelEvaluation.Result r = ModelEvaluation.run(new ModelEvaluation.Options(model, data.datasetName(), data.validationSplitName(),
-                data.maxEvalSamples(), data.shuffleSeed(), batchSize, prep, useCpu, runtime, quantized));
+                data.maxEvalSamples(), data.shuffleSeed(), batchSize, prep, useCpu, runtime, quantized, data.labelDelimiter()));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rows", r.rows());
             m.put("metrics", r.metrics());
+            m.put("problem_type", r.problemType());
             m.put("labels", r.labels());
-            m.put("confusion_matrix", r.confusionMatrix());
+            if (r.confusionMatrix() != null) {
+                m.put("confusion_matrix", r.confusionMatrix());
+            }
             out.println(ConfigSources.toJson(m));
         } else {
-            out.printf(Locale.ROOT, "%s on %s %s (%d rows)%n", model, dataset, split, r.rows());
+            out.printf(Locale.ROOT, "%s on %s %s (%d rows, %s)%n", model, dataset, split, r.rows(), r.problemType());
             r.metrics().forEach((k, v) -> out.printf(Locale.ROOT, "  %-28s %.4f%n", k, v));
+        }
+        if (!json && r.confusionMatrix() != null) {
             out.println("  confusion matrix (rows: true label, columns: predicted)");
             StringBuilder head = new StringBuilder(String.format("  %12s", ""));
             r.labels().forEach(l -> head.append(String.format(" %10s", l)));

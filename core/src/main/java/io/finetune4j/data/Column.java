@@ -4,7 +4,7 @@ package io.finetune4j.data;
  * One column of a {@link Dataset}, held as a primitive array (no boxed lists): 50k tokenized rows
  * of 160 ids are 32 MB of int[], not a million Integer objects.
  */
-public sealed interface Column permits Column.Strings, Column.Ints, Column.IntLists, Column.Floats {
+public sealed interface Column permits Column.Strings, Column.Ints, Column.IntLists, Column.Floats, Column.FloatLists {
     /** Number of rows. */
     int size();
 
@@ -17,7 +17,7 @@ public sealed interface Column permits Column.Strings, Column.Ints, Column.IntLi
     /** Rows at the given indices, in that order. */
     Column take(int[] indices);
 
-    /** The value at a row as a plain Java object (String, Integer, int[] or Float) for row views. */
+    /** The value at a row as a plain Java object (String, Integer, int[], Float or float[]) for row views. */
     Object get(int row);
 
     record Strings(String[] values) implements Column {
@@ -65,6 +65,19 @@ public sealed interface Column permits Column.Strings, Column.Ints, Column.IntLi
             float[] out = new float[idx.length];
             for (int i = 0; i < idx.length; i++) out[i] = values[idx[i]];
             return new Floats(out);
+        }
+        public Object get(int row) { return values[row]; }
+    }
+
+    /** A list of floats per row: multi-hot label vectors (HF's {@code Sequence(float32)}, what BCE-with-logits takes). */
+    record FloatLists(float[][] values) implements Column {
+        public int size() { return values.length; }
+        public String typeName() { return "Sequence(float32)"; }
+        public Column slice(int from, int to) { return new FloatLists(java.util.Arrays.copyOfRange(values, from, to)); }
+        public Column take(int[] idx) {
+            float[][] out = new float[idx.length][];
+            for (int i = 0; i < idx.length; i++) out[i] = values[idx[i]];
+            return new FloatLists(out);
         }
         public Object get(int row) { return values[row]; }
     }

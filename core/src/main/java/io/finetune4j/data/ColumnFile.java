@@ -24,11 +24,12 @@ import java.util.Map;
  *   int32     features JSON length N, then N bytes UTF-8 (HF dataset_info "features" shape)
  *   int32     numRows, int32 numColumns
  *   per column:
- *     int32 name length + UTF-8 name, int8 kind (0 strings, 1 ints, 2 int lists, 3 floats)
+ *     int32 name length + UTF-8 name, int8 kind (0 strings, 1 ints, 2 int lists, 3 floats, 4 float lists)
  *     strings:   int32[numRows] byte lengths (-1 = null), then the UTF-8 bytes back to back
  *     ints:      int32[numRows]
  *     int lists: int32[numRows] lengths (-1 = null), then all ints back to back
  *     floats:    float32[numRows]
+ *     float lists: int32[numRows] lengths (-1 = null), then all float32 back to back
  *   8 bytes   trailer "F4JEND01"
  * </pre>
  *
@@ -74,6 +75,10 @@ final class ColumnFile {
                 } else if (column instanceof Column.Floats s) {
                     out.writeByte(3);
                     for (float v : s.values()) out.writeInt(Float.floatToRawIntBits(v));
+                } else if (column instanceof Column.FloatLists s) {
+                    out.writeByte(4);
+                    for (float[] row : s.values()) out.writeInt(row == null ? -1 : row.length);
+                    for (float[] row : s.values()) if (row != null) for (float v : row) out.writeInt(Float.floatToRawIntBits(v));
                 }
             }
             out.write(TRAILER);
@@ -112,6 +117,7 @@ final class ColumnFile {
                         buf.position(buf.position() + 4 * rows);
                         yield new Column.Floats(v);
                     }
+                    case 4 -> readFloatLists(buf, rows, file);
                     default -> throw new BadInputException(file + ": unknown column kind " + kind + "; the file is corrupt, delete it");
                 });
             }
@@ -151,6 +157,22 @@ final class ColumnFile {
         }
         buf.position((int) (buf.position() + 4 * total));
         return new Column.IntLists(out);
+    }
+
+    private static Column readFloatLists(ByteBuffer buf, int rows, Path file) {
+        int[] lengths = readInts(buf, rows);
+        var floats = buf.asFloatBuffer();
+        float[][] out = new float[rows][];
+        long total = 0;
+        for (int i = 0; i < rows; i++) {
+            if (lengths[i] < 0) continue;
+            checkLen(lengths[i] * 4, buf, file);
+            out[i] = new float[lengths[i]];
+            floats.get(out[i]);
+            total += lengths[i];
+        }
+        buf.position((int) (buf.position() + 4 * total));
+        return new Column.FloatLists(out);
     }
 
     private static int[] readInts(ByteBuffer buf, int n) {

@@ -36,6 +36,10 @@ final class Columns {
                 int[][] out = new int[total][];
                 for (Column c : parts) { int[][] v = ((Column.IntLists) c).values(); System.arraycopy(v, 0, out, at, v.length); at += v.length; }
                 return new Column.IntLists(out);
+        } else if (first instanceof Column.FloatLists) {
+                float[][] out = new float[total][];
+                for (Column c : parts) { float[][] v = ((Column.FloatLists) c).values(); System.arraycopy(v, 0, out, at, v.length); at += v.length; }
+                return new Column.FloatLists(out);
         } else {
                 float[] out = new float[total];
                 for (Column c : parts) { float[] v = ((Column.Floats) c).values(); System.arraycopy(v, 0, out, at, v.length); at += v.length; }
@@ -64,6 +68,11 @@ final class Columns {
                 }
         } else if (column instanceof Column.Floats s) {
             for (float v : s.values()) putInt(md, buf, Float.floatToIntBits(v));
+        } else if (column instanceof Column.FloatLists s) {
+                for (float[] row : s.values()) {
+                    putInt(md, buf, row == null ? -1 : row.length);
+                    if (row != null) for (float v : row) putInt(md, buf, Float.floatToIntBits(v));
+                }
         }
         flush(md, buf);
     }

@@ -406,6 +406,7 @@ public final class Dataset {
             cols.put(name, joined);
             Feature old = features.get(name);
             feats.put(name, old != null && old.typeName().equals(joined.typeName()) || old instanceof ClassLabel && joined instanceof Column.Ints
+                    || old instanceof Feature.Sequence && joined instanceof Column.IntLists
                     ? old : Feature.of(joined));
         }
         return new Dataset(cols, new Features(feats));

@@ -108,14 +108,38 @@ final class DuckDbFiles {
                 Array a = rs.getArray(c);
                 if (a == null) return null;
                 Object[] items = (Object[]) a.getArray();
-                int[] ints = new int[items.length];
-                for (int i = 0; i < items.length; i++) ints[i] = ((Number) items[i]).intValue();
-                return ints;
+                return listValue(items);
             }
             default -> {
                 return rs.getString(c);
             }
         }
+    }
+
+    /**
+     * A list cell: {@code String[]} when it holds text (label names), {@code float[]} when it holds non-integer
+     * numbers (HF's Sequence(float32)), else {@code int[]} (token ids, label ids). Null items become "" / 0.
+     */
+    static Object listValue(Object[] items) {
+        boolean strings = false;
+        boolean floats = false;
+        for (Object o : items) {
+            if (o instanceof String) strings = true;
+            else if (o instanceof Double || o instanceof Float || o instanceof java.math.BigDecimal) floats = true;
+        }
+        if (strings) {
+            String[] out = new String[items.length];
+            for (int i = 0; i < items.length; i++) out[i] = items[i] == null ? "" : items[i].toString();
+            return out;
+        }
+        if (floats) {
+            float[] out = new float[items.length];
+            for (int i = 0; i < items.length; i++) out[i] = items[i] == null ? 0f : ((Number) items[i]).floatValue();
+            return out;
+        }
+        int[] ints = new int[items.length];
+        for (int i = 0; i < items.length; i++) ints[i] = items[i] == null ? 0 : ((Number) items[i]).intValue();
+        return ints;
     }
 
     /** Features HF stored in the parquet footer ("huggingface" key), or null. */
@@ -153,6 +177,7 @@ final class DuckDbFiles {
                             else if (c instanceof Column.Ints s) app.append(s.values()[r]);
                             else if (c instanceof Column.IntLists s) app.append(s.values()[r]);
                             else if (c instanceof Column.Floats s) app.append(s.values()[r]);
+                            else if (c instanceof Column.FloatLists s) app.append(s.values()[r]);
                         }
                         app.endRow();
                     }
@@ -171,6 +196,7 @@ final class DuckDbFiles {
         if (c instanceof Column.Strings) return "VARCHAR";
         if (c instanceof Column.Ints) return "INTEGER";
         if (c instanceof Column.IntLists) return "INTEGER[]";
+        if (c instanceof Column.FloatLists) return "FLOAT[]";
         return "FLOAT";
     }
 

@@ -23,6 +23,18 @@ public final class Features {
         return features.get(column) instanceof ClassLabel c ? c : null;
     }
 
+    /**
+     * The classes of a label column: its ClassLabel, or the ClassLabel inside a {@code Sequence(ClassLabel)}
+     * (multi-label); null otherwise.
+     */
+    public ClassLabel labelClasses(String column) {
+        Feature f = features.get(column);
+        if (f instanceof Feature.Sequence s && s.feature() instanceof ClassLabel c) {
+            return c;
+        }
+        return f instanceof ClassLabel c ? c : null;
+    }
+
     public List<String> names() {
         return new ArrayList<>(features.keySet());
     }

@@ -18,19 +18,26 @@ final class FeaturesJson {
     static ObjectNode toJson(Features features) {
         ObjectNode root = JSON.createObjectNode();
         for (Map.Entry<String, Feature> e : features.asMap().entrySet()) {
-            ObjectNode node = root.putObject(e.getKey());
-            if (e.getValue() instanceof ClassLabel c) {
-                c.names().forEach(node.putArray("names")::add);
-                node.put("_type", "ClassLabel");
-            } else if (e.getValue().typeName().startsWith("Sequence")) {
-                node.putObject("feature").put("dtype", "int32").put("_type", "Value");
-                node.put("_type", "Sequence");
-            } else {
-                node.put("dtype", e.getValue().typeName());
-                node.put("_type", "Value");
-            }
+            write(root.putObject(e.getKey()), e.getValue());
         }
         return root;
+    }
+
+    private static void write(ObjectNode node, Feature f) {
+        if (f instanceof ClassLabel c) {
+            c.names().forEach(node.putArray("names")::add);
+            node.put("_type", "ClassLabel");
+        } else if (f instanceof Feature.Sequence s) {
+            write(node.putObject("feature"), s.feature());
+            node.put("_type", "Sequence");
+        } else if (f.typeName().startsWith("Sequence(")) {
+            String dtype = f.typeName().substring("Sequence(".length(), f.typeName().length() - 1);
+            node.putObject("feature").put("dtype", dtype).put("_type", "Value");
+            node.put("_type", "Sequence");
+        } else {
+            node.put("dtype", f.typeName());
+            node.put("_type", "Value");
+        }
     }
 
     static Features fromJson(JsonNode root) {
@@ -50,7 +57,12 @@ final class FeaturesJson {
             return new ClassLabel(names);
         }
         if (type.equals("Sequence") || type.equals("List")) {
-            return new Feature.Value("Sequence(int32)");
+            JsonNode item = node.path("feature");
+            if (item.path("_type").asText("").equals("ClassLabel")) {
+                return new Feature.Sequence(featureOf(item));
+            }
+            String dtype = item.path("dtype").asText("int32");
+            return new Feature.Value(dtype.startsWith("float") ? "Sequence(float32)" : "Sequence(int32)");
         }
         return new Feature.Value(node.path("dtype").asText("string"));
     }

@@ -90,6 +90,17 @@ public final class FormattedDataset {
                     out.put(e.getKey(), manager.create(f.values()));
                 } else if (c instanceof Column.IntLists l) {
                     out.put(e.getKey(), rectangular(e.getKey(), l.values(), manager));
+                } else if (c instanceof Column.FloatLists l) {
+                    int width = l.size() == 0 ? 0 : l.values()[0].length;
+                    float[] flat = new float[l.size() * width];
+                    for (int r = 0; r < l.size(); r++) {
+                        if (l.values()[r].length != width) {
+                            throw new IllegalStateException("column '" + e.getKey() + "' has rows of length " + width + " and "
+                                    + l.values()[r].length + " in one batch");
+                        }
+                        System.arraycopy(l.values()[r], 0, flat, r * width, width);
+                    }
+                    out.put(e.getKey(), manager.create(flat, new Shape(l.size(), width)));
                 }
             }
             return out;

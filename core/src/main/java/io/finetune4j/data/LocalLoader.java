@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,11 +48,12 @@ final class LocalLoader {
         boolean skip = options.onBadRows() == LoadOptions.BadRows.SKIP;
         Map<String, List<DuckDbFiles.RawTable>> raw = new LinkedHashMap<>();
         files.forEach((split, list) -> raw.put(split, list.stream().map(f -> DuckDbFiles.read(f, skip)).toList()));
-        ClassLabel labels = classLabel(raw, options);
+        LabelKind kind = labelKind(raw, options);
+        ClassLabel labels = classLabel(raw, options, kind);
         Map<String, Dataset> splits = new LinkedHashMap<>();
         Map<String, Integer> skipped = new LinkedHashMap<>();
         raw.forEach((split, tables) -> {
-            RowChecker checker = new RowChecker(options, labels);
+            RowChecker checker = new RowChecker(options, labels, kind);
             List<Dataset> parts = new ArrayList<>();
             for (DuckDbFiles.RawTable t : tables) parts.add(checker.convert(t));
             Dataset d = parts.size() == 1 ? parts.get(0) : Datasets.concatenate(parts.toArray(Dataset[]::new));
@@ -118,23 +120,54 @@ final class LocalLoader {
         return out;
     }
 
+    /**
+     * What the label column holds, over all splits, as HF's run_classification.py tells them apart: lists of labels
+     * (multi-label; also strings split on label_delimiter), floats (regression), or class names / ids.
+     */
+    enum LabelKind { CLASS, FLOAT, LIST }
+
+    static LabelKind labelKind(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options) {
+        if (options.labelColumn() == null) return LabelKind.CLASS;
+        boolean floats = false;
+        for (List<DuckDbFiles.RawTable> tables : raw.values()) {
+            for (DuckDbFiles.RawTable t : tables) {
+                if (t.hfFeatures() != null && t.hfFeatures().get(options.labelColumn()) instanceof Feature.Sequence) return LabelKind.LIST;
+                Object[] values = t.columns().get(options.labelColumn());
+                if (values == null) continue;
+                for (Object v : values) {
+                    if (v instanceof int[] || v instanceof String[] || v instanceof float[]) return LabelKind.LIST;
+                    if (v instanceof String && options.labelDelimiter() != null) return LabelKind.LIST;
+                    if (v instanceof Double) floats = true;
+                }
+            }
+        }
+        return floats && options.labelNames() == null ? LabelKind.FLOAT : LabelKind.CLASS;
+    }
+
     /** The label classes: given names, else HF metadata, else the sorted distinct string labels of all splits. */
-    private static ClassLabel classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options) {
-        if (options.labelColumn() == null) return null;
+    private static ClassLabel classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options, LabelKind kind) {
+        if (options.labelColumn() == null || kind == LabelKind.FLOAT) return null;
         if (options.labelNames() != null) return new ClassLabel(options.labelNames());
         TreeSet<String> names = new TreeSet<>();
         boolean sawStrings = false;
         for (List<DuckDbFiles.RawTable> tables : raw.values()) {
             for (DuckDbFiles.RawTable t : tables) {
-                if (t.hfFeatures() != null && t.hfFeatures().classLabel(options.labelColumn()) != null) {
-                    return t.hfFeatures().classLabel(options.labelColumn());
+                if (t.hfFeatures() != null && t.hfFeatures().labelClasses(options.labelColumn()) != null) {
+                    return t.hfFeatures().labelClasses(options.labelColumn());
                 }
                 Object[] values = t.columns().get(options.labelColumn());
                 if (values == null) continue;
                 for (Object v : values) {
                     if (v instanceof String s) {
                         sawStrings = true;
-                        if (!s.isBlank()) names.add(s);
+                        if (kind == LabelKind.LIST) {
+                            names.addAll(split(s, options.labelDelimiter()));
+                        } else if (!s.isBlank()) {
+                            names.add(s);
+                        }
+                    } else if (v instanceof String[] list) {
+                        sawStrings = true;
+                        for (String s : list) if (!s.isBlank()) names.add(s);
                     }
                 }
             }
@@ -142,16 +175,35 @@ final class LocalLoader {
         return sawStrings && !names.isEmpty() ? new ClassLabel(new ArrayList<>(names)) : null;
     }
 
+    /** The label names of a "a|b" cell (label_delimiter), stripped, empty parts dropped. */
+    static List<String> split(String cell, String delimiter) {
+        List<String> out = new ArrayList<>();
+        if (delimiter == null) {
+            if (!cell.isBlank()) out.add(cell.strip());
+            return out;
+        }
+        for (String part : cell.split(java.util.regex.Pattern.quote(delimiter), -1)) {
+            if (!part.isBlank()) out.add(part.strip());
+        }
+        return out;
+    }
+
     /** Turns raw rows into typed columns, checking text and label per row. */
     static final class RowChecker {
         private final LoadOptions options;
         private final ClassLabel labels;
         private final Map<String, Integer> labelIndex;
+        private final LabelKind kind;
         private int skipped;
 
         RowChecker(LoadOptions options, ClassLabel labels) {
+            this(options, labels, LabelKind.CLASS);
+        }
+
+        RowChecker(LoadOptions options, ClassLabel labels, LabelKind kind) {
             this.options = options;
             this.labels = labels;
+            this.kind = kind;
             this.labelIndex = labels == null ? Map.of() : labels.index();
         }
 
@@ -174,6 +226,9 @@ final class LocalLoader {
             int[] keep = new int[t.numRows()];
             int kept = 0;
             int[] labelIds = new int[t.numRows()];
+            float[] floatLabels = kind == LabelKind.FLOAT ? new float[t.numRows()] : null;
+            int[][] listLabels = kind == LabelKind.LIST ? new int[t.numRows()][] : null;
+            float[][] vectorLabels = kind == LabelKind.LIST ? new float[t.numRows()][] : null;
             for (int r = 0; r < t.numRows(); r++) {
                 String problem = null;
                 if (text != null) {
@@ -184,6 +239,11 @@ final class LocalLoader {
                     Object v = t.columns().get(label)[r];
                     if (v == null) {
                         problem = "missing label in column '" + label + "'";
+                    } else if (kind == LabelKind.FLOAT) {
+                        if (v instanceof Number n) floatLabels[r] = n.floatValue();
+                        else problem = "label " + describe(v) + " is not a number, but the column holds floats (regression)";
+                    } else if (kind == LabelKind.LIST) {
+                        problem = listLabel(v, r, listLabels, vectorLabels);
                     } else if (v instanceof String s) {
                         Integer id = labelIndex.get(s);
                         if (id == null) problem = "label '" + s + "' is not a class of " + labels;
@@ -196,7 +256,7 @@ final class LocalLoader {
                             labelIds[r] = (int) id;
                         }
                     } else {
-                        problem = "label " + v + " is neither a class name nor a class id";
+                        problem = "label " + describe(v) + " is neither a class name nor a class id";
                     }
                 }
                 if (problem == null) {
@@ -212,11 +272,79 @@ final class LocalLoader {
             Map<String, Feature> feats = new LinkedHashMap<>();
             for (Map.Entry<String, Object[]> e : t.columns().entrySet()) {
                 String name = e.getKey();
-                Column c = name.equals(label) ? labelColumn(labelIds, keep, kept) : column(name, e.getValue(), keep, kept, t);
+                Column c = !name.equals(label) ? column(name, e.getValue(), keep, kept, t)
+                        : kind == LabelKind.FLOAT ? new Column.Floats(floatLabels).take(Arrays.copyOf(keep, kept))
+                        : kind == LabelKind.LIST ? listColumn(listLabels, vectorLabels, keep, kept)
+                        : labelColumn(labelIds, keep, kept);
                 cols.put(name, c);
-                if (name.equals(label) && labels != null) feats.put(name, labels);
+                if (name.equals(label) && labels != null) feats.put(name, kind == LabelKind.LIST ? new Feature.Sequence(labels) : labels);
             }
             return new Dataset(cols, new Features(feats));
+        }
+
+        /**
+         * One multi-label cell: names (a list, or a string split on label_delimiter) or ids become the row's label ids;
+         * a list of floats is taken as the row's multi-hot vector. Returns the problem, or null.
+         */
+        private String listLabel(Object v, int r, int[][] ids, float[][] vectors) {
+            if (v instanceof float[] f) {
+                vectors[r] = f;
+                return null;
+            }
+            List<String> names = v instanceof String[] a ? Arrays.asList(a)
+                    : v instanceof String s && options.labelDelimiter() != null ? split(s, options.labelDelimiter()) : null;
+            if (names != null) {
+                int[] out = new int[names.size()];
+                for (int i = 0; i < out.length; i++) {
+                    Integer id = labelIndex.get(names.get(i).strip());
+                    if (id == null) return "label '" + names.get(i) + "' is not a class of " + labels;
+                    out[i] = id;
+                }
+                ids[r] = out;
+                return null;
+            }
+            if (v instanceof int[] a) {
+                for (int id : a) {
+                    if (id < 0 || (labels != null && id >= labels.numClasses())) {
+                        return "label id " + id + " is not a class of " + (labels != null ? labels : "label ids 0, 1, ...");
+                    }
+                }
+                ids[r] = a;
+                return null;
+            }
+            return "label " + describe(v) + " is not a list of labels, but other rows of column '" + options.labelColumn()
+                    + "' hold lists (multi-label); give every row a list" + (options.labelDelimiter() == null && v instanceof String
+                    ? " or set label_delimiter to split names such as \"a|b\"" : "");
+        }
+
+        /** Label ids per row (Sequence(ClassLabel)), or multi-hot float vectors when the file holds those. */
+        private static Column listColumn(int[][] ids, float[][] vectors, int[] keep, int kept) {
+            boolean anyVector = false;
+            for (int i = 0; i < kept; i++) anyVector |= vectors[keep[i]] != null;
+            if (anyVector) {
+                float[][] out = new float[kept][];
+                for (int i = 0; i < kept; i++) {
+                    int r = keep[i];
+                    if (vectors[r] != null) {
+                        out[i] = vectors[r];
+                    } else {
+                        out[i] = new float[ids[r].length];
+                        for (int k = 0; k < ids[r].length; k++) out[i][k] = ids[r][k];
+                    }
+                }
+                return new Column.FloatLists(out);
+            }
+            int[][] out = new int[kept][];
+            for (int i = 0; i < kept; i++) out[i] = ids[keep[i]];
+            return new Column.IntLists(out);
+        }
+
+        private static String describe(Object v) {
+            if (v instanceof String s) return "'" + s + "'";
+            if (v instanceof int[] a) return Arrays.toString(a);
+            if (v instanceof float[] a) return Arrays.toString(a);
+            if (v instanceof Object[] a) return Arrays.toString(a);
+            return String.valueOf(v);
         }
 
         private static Column labelColumn(int[] ids, int[] keep, int kept) {
@@ -243,6 +371,16 @@ final class LocalLoader {
                 float[] out = new float[kept];
                 for (int i = 0; i < kept; i++) out[i] = values[keep[i]] == null ? 0f : ((Double) values[keep[i]]).floatValue();
                 return new Column.Floats(out);
+            }
+            if (sample instanceof float[]) {
+                float[][] out = new float[kept][];
+                for (int i = 0; i < kept; i++) out[i] = values[keep[i]] == null ? new float[0] : (float[]) values[keep[i]];
+                return new Column.FloatLists(out);
+            }
+            if (sample instanceof String[]) {
+                String[] out = new String[kept];
+                for (int i = 0; i < kept; i++) out[i] = values[keep[i]] == null ? null : String.join(", ", (String[]) values[keep[i]]);
+                return new Column.Strings(out);
             }
             if (sample instanceof int[]) {
                 int[][] out = new int[kept][];

@@ -34,6 +34,14 @@ final class Texts {
             }
             return sb.append(']').toString();
         }
+        if (value instanceof float[] floats) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < floats.length; i++) {
+                if (i > 0) sb.append(", ");
+                sb.append(floats[i]);
+            }
+            return sb.append(']').toString();
+        }
         return String.valueOf(value);
     }
 

@@ -66,6 +66,83 @@ public final class Metrics {
         return new PrecisionRecallF1(p / numLabels, r / numLabels, f / numLabels);
     }
 
+    /** Multi-label scores: micro precision/recall/F1 over all (row, label) pairs and subset (exact-match) accuracy. */
+    public record MultiLabel(PrecisionRecallF1 micro, double subsetAccuracy) {}
+
+    /** A label is predicted where its logit is above {@code threshold} (0 = sigmoid 0.5); targets above 0.5 are true. */
+    public static MultiLabel multiLabel(float[][] logits, float[][] targets, float threshold) {
+        if (logits.length != targets.length) {
+            throw new IllegalArgumentException(logits.length + " predictions but " + targets.length + " references");
+        }
+        long tp = 0;
+        long fp = 0;
+        long fn = 0;
+        int exact = 0;
+        for (int i = 0; i < logits.length; i++) {
+            if (logits[i].length != targets[i].length) {
+                throw new IllegalArgumentException("row " + i + ": " + logits[i].length + " logits but " + targets[i].length + " targets");
+            }
+            boolean all = true;
+            for (int j = 0; j < logits[i].length; j++) {
+                boolean p = logits[i][j] > threshold;
+                boolean t = targets[i][j] > 0.5f;
+                if (p && t) tp++;
+                else if (p) fp++;
+                else if (t) fn++;
+                all &= p == t;
+            }
+            exact += all ? 1 : 0;
+        }
+        return new MultiLabel(scores(tp, fp, fn), logits.length == 0 ? 0 : (double) exact / logits.length);
+    }
+
+    /** Regression errors over every output value. */
+    public record Regression(double mse, double mae, double pearson) {}
+
+    /** Mean squared and absolute error and Pearson's r between predictions and targets (all values, flattened). */
+    public static Regression regression(float[][] predictions, float[][] targets) {
+        if (predictions.length != targets.length) {
+            throw new IllegalArgumentException(predictions.length + " predictions but " + targets.length + " references");
+        }
+        long n = 0;
+        double se = 0;
+        double ae = 0;
+        double sp = 0;
+        double st = 0;
+        for (int i = 0; i < predictions.length; i++) {
+            if (predictions[i].length != targets[i].length) {
+                throw new IllegalArgumentException("row " + i + ": " + predictions[i].length + " outputs but " + targets[i].length + " targets");
+            }
+            for (int j = 0; j < predictions[i].length; j++) {
+                double d = predictions[i][j] - targets[i][j];
+                se += d * d;
+                ae += Math.abs(d);
+                sp += predictions[i][j];
+                st += targets[i][j];
+                n++;
+            }
+        }
+        if (n == 0) {
+            return new Regression(0, 0, 0);
+        }
+        double mp = sp / n;
+        double mt = st / n;
+        double cov = 0;
+        double vp = 0;
+        double vt = 0;
+        for (int i = 0; i < predictions.length; i++) {
+            for (int j = 0; j < predictions[i].length; j++) {
+                double a = predictions[i][j] - mp;
+                double b = targets[i][j] - mt;
+                cov += a * b;
+                vp += a * a;
+                vt += b * b;
+            }
+        }
+        double pearson = vp == 0 || vt == 0 ? 0 : cov / Math.sqrt(vp * vt);
+        return new Regression(se / n, ae / n, pearson);
+    }
+
     private static PrecisionRecallF1 scores(long tp, long fp, long fn) {
         double precision = tp + fp == 0 ? 0 : (double) tp / (tp + fp);
         double recall = tp + fn == 0 ? 0 : (double) tp / (tp + fn);

@@ -68,6 +68,11 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
     }
 
     @Override
+    public String configProblemType() {
+        return config.problemType();
+    }
+
+    @Override
     public int numLabels() {
         return config.numLabels();
     }

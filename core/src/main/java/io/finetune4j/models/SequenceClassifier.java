@@ -39,6 +39,11 @@ public interface SequenceClassifier extends AutoCloseable {
         return SequenceClassificationModel.problemType(null, numLabels(), integerLabels);
     }
 
+    /** config.json's problem_type as set, or null when absent (HF then infers it from the labels). */
+    default String configProblemType() {
+        return null;
+    }
+
     int numLabels();
 
     /** Label names by id (from config.json's id2label; LABEL_i when absent). */

@@ -151,7 +151,8 @@ public final class LoraModel implements SequenceClassifier {
         }
         if (Files.isRegularFile(adapterDir.resolve(PretrainedConfig.FILE_NAME))) { // written by savePretrained: the base as trained
             PretrainedConfig trained = AutoConfig.fromPretrained(adapterDir);
-            options.numHiddenLayers(trained.numHiddenLayers()).numLabels(trained.numLabels()).id2label(trained.id2label());
+            options.numHiddenLayers(trained.numHiddenLayers()).numLabels(trained.numLabels()).id2label(trained.id2label())
+                    .problemType(trained.problemType());
         }
         SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(baseModelDir, options.build());
         try {
@@ -225,6 +226,11 @@ public final class LoraModel implements SequenceClassifier {
     @Override
     public String problemType(boolean integerLabels) {
         return live().problemType(integerLabels);
+    }
+
+    @Override
+    public String configProblemType() {
+        return live().configProblemType();
     }
 
     @Override

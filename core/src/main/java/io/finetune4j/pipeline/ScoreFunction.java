@@ -8,7 +8,10 @@ import java.util.Locale;
  * into its scores.
  */
 public enum ScoreFunction {
-    /** The model's own: sigmoid for a single-logit or multi-label model, softmax otherwise (HF's default). */
+    /**
+     * The model's own, as HF's pipeline picks it: none for problem_type regression (the raw score), sigmoid for a
+     * multi-label or single-logit model, softmax otherwise.
+     */
     DEFAULT,
     /** Probabilities over the labels that sum to 1. */
     SOFTMAX,
@@ -27,12 +30,15 @@ public enum ScoreFunction {
         };
     }
 
-    /** The function to use for a model with {@code numLabels} labels and the given multi-label flag. */
-    ScoreFunction resolve(int numLabels, boolean multiLabel) {
+    /** The function to use for a model with {@code numLabels} labels and config.json's problem_type (may be null). */
+    ScoreFunction resolve(int numLabels, String problemType) {
         if (this != DEFAULT) {
             return this;
         }
-        return numLabels == 1 || multiLabel ? SIGMOID : SOFTMAX;
+        if ("regression".equals(problemType)) {
+            return NONE;
+        }
+        return numLabels == 1 || "multi_label_classification".equals(problemType) ? SIGMOID : SOFTMAX;
     }
 
     /** Applies this (resolved) function to {@code logits[from, from + n)}. */

@@ -67,7 +67,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
     private final LongTextMode longText;
     private final int stride;
     private final Padder padder;
-    private final boolean multiLabel;
+    /** config.json's problem_type (null: absent); decides the default score function as in HF's pipeline. */
+    private final String problemType;
 
     private TextClassificationPipeline(Builder b, ModelRuntime model, AutoTokenizer tokenizer) {
         this.runtime = model;
@@ -84,7 +85,9 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         this.longText = b.longText;
         this.stride = b.stride;
         this.padder = tokenizer.padder();
-        this.multiLabel = isMultiLabel(b.configDir);
+        SequenceClassifier live = b.modelInstance != null ? b.modelInstance : model instanceof DjlRuntime djl ? djl.model() : null;
+        String configured = live == null ? null : live.configProblemType();
+        this.problemType = configured != null ? configured : problemType(b.configDir);
         if (longText == LongTextMode.WINDOWS) {
             int room = maxLength - specialTokenCount(tokenizer);
             if (stride >= room) {
@@ -167,7 +170,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         if (texts.isEmpty()) {
             return List.of();
         }
-        Scored scored = run(texts, pairs, ScoreFunction.DEFAULT.resolve(labels.size(), multiLabel), truncation, truncationSide);
+        Scored scored = run(texts, pairs, ScoreFunction.DEFAULT.resolve(labels.size(), problemType), truncation, truncationSide);
         List<Prediction> out = new ArrayList<>(texts.size());
         for (int s = 0; s < texts.size(); s++) {
             out.add(new Prediction(Softmax.labelScores(scored.scores[s], labels, topK), scored.windows[s]));
@@ -186,7 +189,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
             return new ClassifyResult(List.of(), 0, 0);
         }
         boolean cut = options.truncate() == null ? truncation : options.truncate();
-        Scored scored = run(texts, textPairs, options.function().resolve(labels.size(), multiLabel), cut, options.truncationSide());
+        Scored scored = run(texts, textPairs, options.function().resolve(labels.size(), problemType), cut, options.truncationSide());
         List<Classification> out = new ArrayList<>(texts.size());
         for (int s = 0; s < texts.size(); s++) {
             out.add(new Classification(Softmax.labelScores(scored.scores[s], labels, options.topK()), scored.logits[s], scored.tokens[s]));
@@ -407,18 +410,22 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         return requested;
     }
 
-    /** config.json's problem_type says multi_label_classification (any runtime's folder has config.json). */
-    private static boolean isMultiLabel(Path dir) {
+    /** config.json's problem_type, or null (any runtime's folder has config.json). */
+    private static String problemType(Path dir) {
         Path config = dir == null ? null : dir.resolve("config.json");
         if (config == null || !Files.isRegularFile(config)) {
-            return false;
+            return null;
         }
         try {
-            return "multi_label_classification".equals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile())
-                    .path("problem_type").asText(null));
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile()).path("problem_type").asText(null);
         } catch (java.io.IOException e) {
-            return false; // the model loader reports a broken config.json
+            return null; // the model loader reports a broken config.json
         }
+    }
+
+    /** config.json's problem_type (null when it has none): regression scores are raw, multi-label ones sigmoids. */
+    public String problemType() {
+        return problemType;
     }
 
     static int specialTokenCount(AutoTokenizer tokenizer) {

@@ -89,8 +89,110 @@ public final class ClassificationData {
         return label;
     }
 
-    /** Tokenizes a split (cached by fingerprint) into the Trainer's columns. */
+    public static final String SINGLE_LABEL = "single_label_classification";
+    public static final String MULTI_LABEL = "multi_label_classification";
+    public static final String REGRESSION = "regression";
+
+    /**
+     * What the model learns from the label column: HF's problem_type, the label names in id order (null when the
+     * data names none: regression, multi-hot vectors) and the number of model outputs.
+     */
+    public record Labels(String problemType, List<String> names, int numLabels) {
+        public boolean regression() {
+            return REGRESSION.equals(problemType);
+        }
+
+        public boolean multiLabel() {
+            return MULTI_LABEL.equals(problemType);
+        }
+    }
+
+    /**
+     * The problem type and labels of a split, as HF's run_classification.py decides them: a label column of floats
+     * is regression (one output), a column of lists (label names or ids, or multi-hot vectors) multi-label, class
+     * names or ids single-label. {@code problemType} (may be null) overrides the inference where the data allows it:
+     * regression casts class ids to floats (as HF does); a mismatch is a one-line error.
+     */
+    public static Labels labels(Dataset ds, String labelColumn, String problemType) {
+        if (!ds.columnNames().contains(labelColumn)) {
+            throw new BadInputException("the data set has no label column '" + labelColumn + "'; its columns are " + ds.columnNames()
+                    + " (set label_column_name)");
+        }
+        if (problemType != null && !io.finetune4j.models.ConfigJson.PROBLEM_TYPES.contains(problemType)) {
+            throw new BadInputException("problem_type '" + problemType + "' is unknown; use one of "
+                    + String.join(", ", io.finetune4j.models.ConfigJson.PROBLEM_TYPES));
+        }
+        Column c = ds.column(labelColumn);
+        ClassLabel classes = ds.features().labelClasses(labelColumn);
+        String holds = "label column '" + labelColumn + "' holds ";
+        if (c instanceof Column.Floats) {
+            if (problemType != null && !problemType.equals(REGRESSION)) {
+                throw new BadInputException(holds + "floats (regression) but problem_type is " + problemType
+                        + "; use class names or ids (or lists of them for multi-label), or give label_names to read the floats as class ids");
+            }
+            return new Labels(REGRESSION, null, 1);
+        }
+        if (c instanceof Column.Ints) {
+            if (REGRESSION.equals(problemType)) {
+                return new Labels(REGRESSION, null, 1); // HF's run_classification casts the labels to float32
+            }
+            if (MULTI_LABEL.equals(problemType)) {
+                throw new BadInputException(holds + "one class per row but problem_type is multi_label_classification; give each row a "
+                        + "list of labels (a JSON/parquet list, or names joined by label_delimiter in CSV)");
+            }
+            ClassLabel label = classLabel(ds, labelColumn);
+            return new Labels(SINGLE_LABEL, label.names(), label.numClasses());
+        }
+        if (c instanceof Column.IntLists lists) {
+            if (problemType != null && !problemType.equals(MULTI_LABEL)) {
+                throw new BadInputException(holds + "lists of labels (multi-label) but problem_type is " + problemType
+                        + "; use problem_type multi_label_classification or one label per row");
+            }
+            List<String> names = classes != null ? classes.names() : idNames(lists);
+            if (names.size() < 2) {
+                throw new BadInputException(holds + "only " + names.size() + " label " + names + "; multi-label needs at least 2");
+            }
+            return new Labels(MULTI_LABEL, names, names.size());
+        }
+        if (c instanceof Column.FloatLists vectors) {
+            int width = vectors.size() == 0 || vectors.values()[0] == null ? 0 : vectors.values()[0].length;
+            if (width < 1) {
+                throw new BadInputException(holds + "empty float vectors; give one value per label");
+            }
+            if (SINGLE_LABEL.equals(problemType)) {
+                throw new BadInputException(holds + "float vectors (multi-hot, multi-label) but problem_type is single_label_classification");
+            }
+            return new Labels(problemType != null ? problemType : MULTI_LABEL, null, width);
+        }
+        throw new BadInputException(holds + c.typeName() + ", not class names or ids, floats (regression) or lists of labels (multi-label)");
+    }
+
+    /** "0", "1", … up to the largest id of id lists without a ClassLabel. */
+    private static List<String> idNames(Column.IntLists lists) {
+        int max = -1;
+        for (int[] row : lists.values()) {
+            for (int id : row) {
+                max = Math.max(max, id);
+            }
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i <= max; i++) {
+            names.add(Integer.toString(i));
+        }
+        return names;
+    }
+
+    /** Tokenizes a split (cached by fingerprint) into the Trainer's columns, labels as their column holds them. */
     public static EncodedColumns encode(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc) {
+        return encode(ds, tokenizer, p, desc, null);
+    }
+
+    /**
+     * Tokenizes a split (cached by fingerprint) into the Trainer's columns, with the labels as the model's loss takes
+     * them for {@code labels}' problem type: class ids, floats (regression) or multi-hot float vectors (HF's
+     * {@code multi_labels_to_ids}). {@code labels} null: as {@link #labels} infers them from this split.
+     */
+    public static EncodedColumns encode(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc, Labels labels) {
         for (String column : p.textColumns()) {
             if (!ds.columnNames().contains(column)) {
                 throw new BadInputException("the data set has no text column '" + column + "'; its columns are " + ds.columnNames()
@@ -105,25 +207,79 @@ public final class ClassificationData {
             options.numProc(p.numWorkers());
         }
         Dataset tokenized = ds.map(tokenizer.mapFunction(p.textColumn(), p.textPairColumn(), p.encodeOptions()), options.build());
-        Column labels = tokenized.column(p.labelColumn());
-        if (!(labels instanceof Column.Ints ints)) {
-            throw new BadInputException("label column '" + p.labelColumn() + "' holds " + labels.typeName() + ", not integer class ids");
-        }
+        Labels kind = labels != null ? labels : labels(ds, p.labelColumn(), null);
+        Column target = targets(tokenized.column(p.labelColumn()), kind, p.labelColumn());
         return new EncodedColumns(
                 (Column.IntLists) tokenized.column(BatchEncoding.INPUT_IDS),
                 (Column.IntLists) tokenized.column(BatchEncoding.TOKEN_TYPE_IDS),
                 (Column.IntLists) tokenized.column(BatchEncoding.ATTENTION_MASK),
-                ints);
+                target);
+    }
+
+    /** The label column as the loss of {@code kind} takes it; a column of another kind is a one-line error. */
+    public static Column targets(Column c, Labels kind, String labelColumn) {
+        String holds = "label column '" + labelColumn + "' holds ";
+        if (kind.regression()) {
+            if (c instanceof Column.Floats || c instanceof Column.FloatLists) {
+                return c;
+            }
+            if (c instanceof Column.Ints ints) {
+                float[] out = new float[ints.size()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = ints.values()[i];
+                }
+                return new Column.Floats(out);
+            }
+            throw new BadInputException(holds + c.typeName() + " but the model does regression; give one number per row");
+        }
+        if (kind.multiLabel()) {
+            if (c instanceof Column.FloatLists) {
+                return c;
+            }
+            if (c instanceof Column.IntLists lists) {
+                float[][] out = new float[lists.size()][kind.numLabels()];
+                for (int i = 0; i < out.length; i++) {
+                    for (int id : lists.values()[i]) {
+                        if (id < 0 || id >= kind.numLabels()) {
+                            throw new BadInputException("row " + i + " of " + labelColumn + " has label id " + id + " but there are "
+                                    + kind.numLabels() + " labels " + kind.names() + "; fix the data or load the model with more labels");
+                        }
+                        out[i][id] = 1f; // HF's multi_labels_to_ids: multi-hot, float for BCE-with-logits
+                    }
+                }
+                return new Column.FloatLists(out);
+            }
+            throw new BadInputException(holds + (c instanceof Column.Floats ? "floats (regression)" : "one class per row")
+                    + " but the model is multi-label (multi_label_classification); give each row a list of labels");
+        }
+        if (c instanceof Column.Ints) {
+            return c;
+        }
+        throw new BadInputException(holds + (c instanceof Column.Floats ? "floats (regression)" : c instanceof Column.IntLists
+                ? "lists of labels (multi-label)" : c.typeName()) + " but the model is single-label (single_label_classification); "
+                + "give one class name or id per row, or train with the matching problem_type");
     }
 
     /** Display names by id: the caller's, else the ClassLabel's. */
     public static List<String> labelNames(List<String> override, ClassLabel label) {
+        return labelNames(override, new Labels(SINGLE_LABEL, label.names(), label.numClasses()));
+    }
+
+    /** Display names by id: the caller's, else the data's, else HF's LABEL_0, LABEL_1, … */
+    public static List<String> labelNames(List<String> override, Labels labels) {
         if (override == null || override.isEmpty()) {
-            return label.names();
+            if (labels.names() != null) {
+                return labels.names();
+            }
+            List<String> out = new java.util.ArrayList<>();
+            for (int i = 0; i < labels.numLabels(); i++) {
+                out.add("LABEL_" + i);
+            }
+            return out;
         }
-        if (override.size() != label.numClasses()) {
+        if (override.size() != labels.numLabels()) {
             throw new BadInputException("label_names has " + override.size() + " names " + override + " but the data set has "
-                    + label.numClasses() + " classes " + label.names());
+                    + labels.numLabels() + (labels.names() != null ? " classes " + labels.names() : " outputs (" + labels.problemType() + ")"));
         }
         return override;
     }

@@ -19,6 +19,9 @@ public final class DataArguments {
     String textColumnNames = null;
     @Arg(name = "label_column_name", help = "Column holding the label.")
     String labelColumnName = "label";
+    @Arg(name = "label_delimiter", help = "Splits a text label into several labels (multi-label from CSV, e.g. | for \"sports|politics\"); "
+            + "a label column of lists (JSON arrays, parquet lists) is multi-label without it.")
+    String labelDelimiter = null;
     @Arg(name = "max_seq_length", help = "Tokens per text after truncation (the seed's max_length).")
     int maxSeqLength = 128;
     @Arg(name = "pad_to_max_length", help = "Pad every text to max_seq_length (as the seed); false pads each batch to its longest text.")
@@ -82,6 +85,7 @@ public final class DataArguments {
         return names.size() == 2 ? names.get(1) : null;
     }
     public String labelColumnName() { return labelColumnName; }
+    public String labelDelimiter() { return labelDelimiter; }
     public int maxSeqLength() { return maxSeqLength; }
     public boolean padToMaxLength() { return padToMaxLength; }
     public String truncationSide() { return truncationSide; }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
+import io.finetune4j.data.Column;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.Padder;
 
@@ -15,7 +16,10 @@ import io.finetune4j.tokenize.Padder;
 public final class DataCollatorWithPadding {
     public enum Padding { LONGEST, MAX_LENGTH }
 
-    /** One batch on the model's device; {@code labels} is null without a labels column. */
+    /**
+     * One batch on the model's device; {@code labels} is null without a labels column, int64 class ids or float32
+     * targets; {@code labelIds} holds the class ids on the heap (null for float targets).
+     */
     public record Batch(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, NDArray labels, int[] labelIds, int[] rows, long tokens) {
         public int size() {
             return rows.length;
@@ -59,13 +63,24 @@ public final class DataCollatorWithPadding {
         return padder;
     }
 
-    /** A padded batch still on the Java heap: what a data-loader thread prepares ahead of the training step. */
+    /**
+     * A padded batch still on the Java heap: what a data-loader thread prepares ahead of the training step. Labels
+     * are class ids ({@code labels}, int64) or float targets ({@code targets}: {@code [batch]} when
+     * {@code targetWidth} is 0, else {@code [batch, targetWidth]}: regression or multi-hot vectors).
+     */
     public record HostBatch(long[] inputIds, long[] tokenTypeIds, long[] attentionMask, long[] labels, int[] labelIds, int[] rows,
-            int width, long tokens) {
+            int width, long tokens, float[] targets, int targetWidth) {
+        /** A batch with class-id labels (or none). */
+        public HostBatch(long[] inputIds, long[] tokenTypeIds, long[] attentionMask, long[] labels, int[] labelIds, int[] rows,
+                int width, long tokens) {
+            this(inputIds, tokenTypeIds, attentionMask, labels, labelIds, rows, width, tokens, null, 0);
+        }
+
         /** Copies the batch to the device of {@code manager}. */
         public Batch toDevice(NDManager manager) {
             Shape shape = new Shape(rows.length, width);
-            NDArray l = labels == null ? null : manager.create(labels);
+            NDArray l = targets != null ? manager.create(targets, targetWidth == 0 ? new Shape(rows.length) : new Shape(rows.length, targetWidth))
+                    : labels == null ? null : manager.create(labels);
             return new Batch(manager.create(inputIds, shape), manager.create(tokenTypeIds, shape), manager.create(attentionMask, shape),
                     l, labelIds, rows, tokens);
         }
@@ -100,15 +115,33 @@ public final class DataCollatorWithPadding {
         }
         long[] labels = null;
         int[] labelIds = null;
-        if (columns.labels() != null) {
+        float[] targets = null;
+        int targetWidth = 0;
+        if (columns.labels() instanceof Column.Ints ints) {
             labelIds = new int[rows.length];
             labels = new long[rows.length];
             for (int b = 0; b < rows.length; b++) {
-                labelIds[b] = columns.labels().values()[rows[b]];
+                labelIds[b] = ints.values()[rows[b]];
                 labels[b] = labelIds[b];
             }
+        } else if (columns.labels() instanceof Column.Floats f) {
+            targets = new float[rows.length];
+            for (int b = 0; b < rows.length; b++) {
+                targets[b] = f.values()[rows[b]];
+            }
+        } else if (columns.labels() instanceof Column.FloatLists l) {
+            targetWidth = l.values()[rows[0]].length;
+            targets = new float[rows.length * targetWidth];
+            for (int b = 0; b < rows.length; b++) {
+                float[] row = l.values()[rows[b]];
+                if (row.length != targetWidth) {
+                    throw new BadInputException("row " + rows[b] + " has " + row.length + " label values but row " + rows[0] + " has "
+                            + targetWidth + "; give every row one value per label");
+                }
+                System.arraycopy(row, 0, targets, b * targetWidth, targetWidth);
+            }
         }
-        return new HostBatch(inputIds, typeIds, mask, labels, labelIds, rows.clone(), width, tokens);
+        return new HostBatch(inputIds, typeIds, mask, labels, labelIds, rows.clone(), width, tokens, targets, targetWidth);
     }
 
     private static int indexOfLongerThan(int[][] ids, int[] rows, int width) {

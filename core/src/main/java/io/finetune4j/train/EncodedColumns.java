@@ -6,9 +6,12 @@ import io.finetune4j.data.Column;
 /**
  * The model inputs of a tokenized split as plain columns (what a Dataset with input_ids,
  * token_type_ids, attention_mask and labels holds). token_type_ids and attention_mask may be null
- * (zeros and ones); labels may be null for prediction.
+ * (zeros and ones); labels may be null for prediction. Labels are, as HF's {@code forward(labels)} takes them,
+ * class ids ({@link Column.Ints}: single_label_classification), one float per row ({@link Column.Floats}:
+ * regression) or a float vector per row ({@link Column.FloatLists}: multi-hot for multi_label_classification,
+ * or several regression targets).
  */
-public record EncodedColumns(Column.IntLists inputIds, Column.IntLists tokenTypeIds, Column.IntLists attentionMask, Column.Ints labels) {
+public record EncodedColumns(Column.IntLists inputIds, Column.IntLists tokenTypeIds, Column.IntLists attentionMask, Column labels) {
     public EncodedColumns {
         if (inputIds == null) {
             throw new BadInputException("input_ids column is missing; tokenize the dataset first");
@@ -17,6 +20,9 @@ public record EncodedColumns(Column.IntLists inputIds, Column.IntLists tokenType
         check("token_type_ids", tokenTypeIds, n);
         check("attention_mask", attentionMask, n);
         check("labels", labels, n);
+        if (labels != null && !(labels instanceof Column.Ints || labels instanceof Column.Floats || labels instanceof Column.FloatLists)) {
+            throw new BadInputException("labels must be class ids, floats or float vectors, got " + labels.typeName());
+        }
     }
 
     public static EncodedColumns of(int[][] inputIds, int[] labels) {
@@ -45,16 +51,56 @@ public record EncodedColumns(Column.IntLists inputIds, Column.IntLists tokenType
         return n;
     }
 
-    /** Checks that every label is in 0..numLabels-1; names the first bad row. */
+    /** True when the labels are class ids (int64 for the loss), false for float targets. */
+    public boolean classIds() {
+        return labels instanceof Column.Ints;
+    }
+
+    /** The class ids (single-label); null without labels or with float targets. */
+    public int[] labelIds() {
+        return labels instanceof Column.Ints ints ? ints.values() : null;
+    }
+
+    /** Float targets as rows ([n][1] for one float per row, [n][k] for vectors); null without labels or with class ids. */
+    public float[][] labelValues() {
+        if (labels instanceof Column.Floats f) {
+            float[][] out = new float[f.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = new float[] {f.values()[i]};
+            }
+            return out;
+        }
+        return labels instanceof Column.FloatLists l ? l.values() : null;
+    }
+
+    /**
+     * Checks the labels against a model with {@code numLabels} outputs, naming the first bad row: class ids in
+     * 0..numLabels-1, one float per row for a single output, vectors of numLabels floats.
+     */
     public void checkLabels(int numLabels) {
         if (labels == null) {
             throw new BadInputException("the dataset has no labels column; rename the label column to 'labels'");
         }
-        int[] v = labels.values();
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] < 0 || v[i] >= numLabels) {
-                throw new BadInputException("row " + i + " has label " + v[i] + " but the model has num_labels=" + numLabels
-                        + " (labels 0.." + (numLabels - 1) + "); fix the data or load the model with more labels");
+        if (labels instanceof Column.Ints ints) {
+            int[] v = ints.values();
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] < 0 || v[i] >= numLabels) {
+                    throw new BadInputException("row " + i + " has label " + v[i] + " but the model has num_labels=" + numLabels
+                            + " (labels 0.." + (numLabels - 1) + "); fix the data or load the model with more labels");
+                }
+            }
+        } else if (labels instanceof Column.Floats) {
+            if (numLabels != 1) {
+                throw new BadInputException("the labels are one float per row (regression) but the model has num_labels=" + numLabels
+                        + "; regression needs num_labels=1 (problem_type regression)");
+            }
+        } else {
+            float[][] v = ((Column.FloatLists) labels).values();
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] == null || v[i].length != numLabels) {
+                    throw new BadInputException("row " + i + " has a label vector of " + (v[i] == null ? 0 : v[i].length)
+                            + " values but the model has num_labels=" + numLabels + "; give every row one value per label");
+                }
             }
         }
     }

@@ -16,6 +16,10 @@ public final class ModelArguments {
     String freeze = null;
     @Arg(name = "label_names", help = "Display names of the labels in id order (saved as id2label); default the data set's ClassLabel names.")
     List<String> labelNames = List.of();
+    @Arg(name = "problem_type", help = "HF's config.problem_type: single_label_classification (cross-entropy), multi_label_classification "
+            + "(BCE with logits, sigmoid scores) or regression (MSE, one output, raw scores); default from the label column: floats are "
+            + "regression, lists of labels multi-label, class names or ids single-label. Saved in config.json.")
+    String problemType = null;
     @Arg(name = "peft", help = "Parameter-efficient fine-tuning, e.g. {type: lora, r: 8, lora_alpha: 16}; keys under PeftArguments below.")
     Map<String, Object> peft = Map.of();
     @Arg(name = "predict_texts", help = "After training, classify these texts with the final model and report the results.")
@@ -26,6 +30,7 @@ public final class ModelArguments {
     public String trainable() { return trainable; }
     public String freeze() { return freeze; }
     public List<String> labelNames() { return labelNames; }
+    public String problemType() { return problemType; }
     public List<String> predictTexts() { return predictTexts; }
     public Map<String, Object> peft() { return peft; }
 }

@@ -1,6 +1,5 @@
 package io.finetune4j.train;
 
-import io.finetune4j.data.ClassLabel;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
 import io.finetune4j.data.Datasets;
@@ -20,7 +19,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Scores a saved classifier on a data set split: accuracy, precision, recall, F1 and the confusion matrix. */
+/**
+ * Scores a saved classifier on a data set split by its problem_type: accuracy, precision, recall, F1 and the
+ * confusion matrix (single-label); micro precision/recall/F1 and subset accuracy at sigmoid 0.5 (multi-label);
+ * mse, mae and pearson (regression).
+ */
 public final class ModelEvaluation {
     private ModelEvaluation() {}
 
@@ -30,39 +33,113 @@ public final class ModelEvaluation {
      * @param quantized with {@code onnx}: the int8 model
      */
     public record Options(String model, String dataset, String split, Integer maxSamples, int seed, int batchSize,
-            ClassificationData.Preprocessing preprocessing, boolean useCpu, String runtime, boolean quantized) {}
+            ClassificationData.Preprocessing preprocessing, boolean useCpu, String runtime, boolean quantized, String labelDelimiter) {
+        public Options(String model, String dataset, String split, Integer maxSamples, int seed, int batchSize,
+                ClassificationData.Preprocessing preprocessing, boolean useCpu, String runtime, boolean quantized) {
+            this(model, dataset, split, maxSamples, seed, batchSize, preprocessing, useCpu, runtime, quantized, null);
+        }
+    }
 
-    public record Result(Map<String, Double> metrics, long[][] confusionMatrix, List<String> labels, int rows) {}
+    /** {@code confusionMatrix} is null unless single-label; {@code problemType} is the one the model was scored as. */
+    public record Result(Map<String, Double> metrics, long[][] confusionMatrix, List<String> labels, int rows, String problemType) {
+        public Result(Map<String, Double> metrics, long[][] confusionMatrix, List<String> labels, int rows) {
+            this(metrics, confusionMatrix, labels, rows, ClassificationData.SINGLE_LABEL);
+        }
+    }
 
     public static Result run(Options o) {
         Path dir = PretrainedModels.resolve(o.model());
         DatasetDict raw = Datasets.load(o.dataset(), LoadOptions.builder()
-                .textColumn(o.preprocessing().textColumn()).labelColumn(o.preprocessing().labelColumn()).build());
+                .textColumn(o.preprocessing().textColumn()).labelColumn(o.preprocessing().labelColumn())
+                .labelDelimiter(o.labelDelimiter()).build());
         Dataset split = ClassificationData.split(raw, o.split());
         Dataset sample = ClassificationData.sample(split, o.maxSamples(), o.maxSamples() != null, o.seed());
-        ClassLabel classLabel = ClassificationData.classLabel(sample, o.preprocessing().labelColumn());
         if (o.runtime() != null && !ModelRuntimes.DJL.equalsIgnoreCase(o.runtime())) {
-            return viaRuntime(o, dir, sample, classLabel);
+            return viaRuntime(o, dir, sample);
         }
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
              SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(dir,
                      io.finetune4j.models.LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
-            if (model.numLabels() != classLabel.numClasses()) {
-                throw new io.finetune4j.BadInputException("the model at " + dir + " has " + model.numLabels() + " labels but "
-                        + o.dataset() + " has " + classLabel.numClasses() + " classes " + classLabel.names());
-            }
+            ClassificationData.Labels kind = labelsFor(model.configProblemType(), model.numLabels(), sample, o, dir);
             // max length and truncation side as the model was trained (saved with its tokenizer) unless given
             ClassificationData.Preprocessing prep = o.preprocessing().forTokenizer(tokenizer);
-            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, prep, "Running tokenizer on " + o.split());
+            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, prep, "Running tokenizer on " + o.split(), kind);
             TrainingArguments args = TrainingArguments.builder()
                     .perDeviceEvalBatchSize(o.batchSize()).set("use_cpu", o.useCpu()).set("disable_tqdm", true).build();
-            Trainer trainer = Trainer.builder().model(model).args(args).computeMetrics(ComputeMetrics.classification())
+            Trainer trainer = Trainer.builder().model(model).args(args).computeMetrics(ComputeMetrics.forProblemType(kind.problemType()))
                     .dataCollator(DataCollatorWithPadding.of(tokenizer, DataCollatorWithPadding.Padding.LONGEST, 0)).build();
+            columns.checkLabels(model.numLabels());
             PredictionOutput out = trainer.predict(columns);
-            int[] predicted = new EvalPrediction(out.predictions(), out.labelIds()).predictedLabels();
-            long[][] confusion = Metrics.confusionMatrix(predicted, out.labelIds(), model.numLabels());
+            long[][] confusion = null;
+            if (out.labelIds() != null) {
+                int[] predicted = new EvalPrediction(out.predictions(), out.labelIds()).predictedLabels();
+                confusion = Metrics.confusionMatrix(predicted, out.labelIds(), model.numLabels());
+            }
             List<String> labels = model.id2label().values().stream().toList();
-            return new Result(out.metrics(), confusion, labels, columns.size());
+            return new Result(out.metrics(), confusion, labels, columns.size(), kind.problemType());
+        }
+    }
+
+    /**
+     * How to read the split's labels for a model: its config.json problem_type (HF's rule when absent: one output is
+     * regression, else what the label column holds), with the same number of classes or outputs.
+     */
+    static ClassificationData.Labels labelsFor(String configured, int numLabels, Dataset sample, Options o, Path dir) {
+        String problemType = configured != null ? configured : numLabels == 1 ? ClassificationData.REGRESSION : null;
+        ClassificationData.Labels kind;
+        try {
+            kind = ClassificationData.labels(sample, o.preprocessing().labelColumn(), problemType);
+        } catch (io.finetune4j.BadInputException e) {
+            throw new io.finetune4j.BadInputException(e.getMessage() + " (the model at " + dir + " was trained for "
+                    + (problemType != null ? problemType : "single_label_classification") + ")", e);
+        }
+        if (kind.numLabels() != numLabels) {
+            throw new io.finetune4j.BadInputException("the model at " + dir + " has " + numLabels + " labels but " + o.dataset() + " has "
+                    + kind.numLabels() + (kind.names() != null ? " classes " + kind.names() : " outputs"));
+        }
+        return kind;
+    }
+
+    /** The model's loss over the logits, as its forward(labels) computes it: cross-entropy, BCE with logits or MSE. */
+    static double meanLoss(EvalPrediction p, ClassificationData.Labels kind) {
+        float[][] logits = p.predictions();
+        int rows = logits.length;
+        double loss = 0;
+        long terms = 0;
+        for (int r = 0; r < rows; r++) {
+            if (p.labelIds() != null) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (float v : logits[r]) {
+                    max = Math.max(max, v);
+                }
+                double sum = 0;
+                for (float v : logits[r]) {
+                    sum += Math.exp(v - max);
+                }
+                loss += Math.log(sum) + max - logits[r][p.labelIds()[r]];
+                terms++;
+            } else {
+                float[] y = p.labelValues()[r];
+                for (int j = 0; j < y.length; j++) {
+                    double z = logits[r][j];
+                    loss += kind.regression() ? (z - y[j]) * (z - y[j]) : Math.max(z, 0) - z * y[j] + Math.log1p(Math.exp(-Math.abs(z)));
+                    terms++;
+                }
+            }
+        }
+        return loss / Math.max(1, terms);
+    }
+
+    /** config.json's problem_type in an exported folder, or null. */
+    private static String configProblemType(Path dir) {
+        Path config = dir.resolve("config.json");
+        if (!java.nio.file.Files.isRegularFile(config)) {
+            return null;
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile()).path("problem_type").asText(null);
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
@@ -71,16 +148,13 @@ public final class ModelEvaluation {
      * tokenized exactly as for the DJL path (max_length, truncation side), rows run in batches padded
      * to their longest row, and test_loss is the mean cross-entropy of the logits.
      */
-    private static Result viaRuntime(Options o, Path dir, Dataset sample, ClassLabel classLabel) {
+    private static Result viaRuntime(Options o, Path dir, Dataset sample) {
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
              ModelRuntime runtime = ModelRuntimes.open(o.runtime(), dir, new RuntimeOptions(null, o.quantized()))) {
             int k = runtime.numLabels();
-            if (k != classLabel.numClasses()) {
-                throw new io.finetune4j.BadInputException("the model at " + dir + " has " + k + " labels but "
-                        + o.dataset() + " has " + classLabel.numClasses() + " classes " + classLabel.names());
-            }
+            ClassificationData.Labels kind = labelsFor(configProblemType(dir), k, sample, o, dir);
             EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing().forTokenizer(tokenizer),
-                    "Running tokenizer on " + o.split());
+                    "Running tokenizer on " + o.split(), kind);
             columns.checkLabels(k);
             int rows = columns.size();
             int[][] ids = columns.inputIds().values();
@@ -115,28 +189,16 @@ public final class ModelEvaluation {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            int[] labels = columns.labels().values();
-            double loss = 0;
-            for (int r = 0; r < rows; r++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (float v : logits[r]) {
-                    max = Math.max(max, v);
-                }
-                double sum = 0;
-                for (float v : logits[r]) {
-                    sum += Math.exp(v - max);
-                }
-                loss += Math.log(sum) + max - logits[r][labels[r]];
-            }
-            EvalPrediction prediction = new EvalPrediction(logits, labels);
+            int[] labels = columns.labelIds();
+            EvalPrediction prediction = labels != null ? new EvalPrediction(logits, labels) : EvalPrediction.ofValues(logits, columns.labelValues());
             Map<String, Double> metrics = new java.util.LinkedHashMap<>();
-            metrics.put("test_loss", loss / Math.max(1, rows));
-            ComputeMetrics.classification().compute(prediction).forEach((key, v) -> metrics.put("test_" + key, v));
+            metrics.put("test_loss", meanLoss(prediction, kind));
+            ComputeMetrics.forProblemType(kind.problemType()).compute(prediction).forEach((key, v) -> metrics.put("test_" + key, v));
             metrics.put("test_runtime", Math.round(seconds * 1e4) / 1e4);
             metrics.put("test_samples_per_second", Math.round(rows / Math.max(seconds, 1e-9) * 1e3) / 1e3);
-            long[][] confusion = Metrics.confusionMatrix(prediction.predictedLabels(), labels, k);
+            long[][] confusion = labels == null ? null : Metrics.confusionMatrix(prediction.predictedLabels(), labels, k);
             List<String> names = runtime.id2label().values().stream().toList();
-            return new Result(metrics, confusion, names, rows);
+            return new Result(metrics, confusion, names, rows, kind.problemType());
         }
     }
 }

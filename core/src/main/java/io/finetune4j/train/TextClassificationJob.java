@@ -1,6 +1,5 @@
 package io.finetune4j.train;
 
-import io.finetune4j.data.ClassLabel;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
 import io.finetune4j.data.Datasets;
@@ -53,22 +52,23 @@ public final class TextClassificationJob {
 
         // --- data: load, pick the splits, sample
         DatasetDict raw = Datasets.load(d.datasetName(), LoadOptions.builder()
-                .textColumn(d.textColumnName()).labelColumn(d.labelColumnName()).build());
+                .textColumn(d.textColumnName()).labelColumn(d.labelColumnName()).labelDelimiter(d.labelDelimiter()).build());
         Dataset train = ClassificationData.sample(ClassificationData.split(raw, d.trainSplitName()), d.maxTrainSamples(),
                 d.shuffleTrainDataset(), d.shuffleSeed());
         boolean evaluates = t.evalStrategy() != TrainingArguments.IntervalStrategy.NO || t.doEval() || t.loadBestModelAtEnd();
         Dataset eval = evaluates ? ClassificationData.sample(ClassificationData.split(raw, d.validationSplitName()), d.maxEvalSamples(),
                 d.maxEvalSamples() != null, d.shuffleSeed()) : null;
         listener.onData(raw, train, eval);
-        ClassLabel classLabel = ClassificationData.classLabel(train, d.labelColumnName());
-        List<String> labels = ClassificationData.labelNames(m.labelNames(), classLabel);
+        // problem_type: given, else from the label column (floats: regression, lists: multi-label), as run_classification.py
+        ClassificationData.Labels kind = ClassificationData.labels(train, d.labelColumnName(), m.problemType());
+        List<String> labels = ClassificationData.labelNames(m.labelNames(), kind);
 
         // --- tokenize (cached by fingerprint: a second run loads from disk)
         Path modelDir = PretrainedModels.resolve(m.modelNameOrPath());
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir)) {
             ClassificationData.Preprocessing prep = ClassificationData.Preprocessing.of(d);
-            EncodedColumns trainColumns = ClassificationData.encode(train, tokenizer, prep, "Running tokenizer on train");
-            EncodedColumns evalColumns = eval == null ? null : ClassificationData.encode(eval, tokenizer, prep, "Running tokenizer on eval");
+            EncodedColumns trainColumns = ClassificationData.encode(train, tokenizer, prep, "Running tokenizer on train", kind);
+            EncodedColumns evalColumns = eval == null ? null : ClassificationData.encode(eval, tokenizer, prep, "Running tokenizer on eval", kind);
 
             // --- model: pretrained body, new head, optional fewer layers, freezing
             Map<Integer, String> id2label = new LinkedHashMap<>();
@@ -76,7 +76,8 @@ public final class TextClassificationJob {
                 id2label.put(i, labels.get(i));
             }
             io.finetune4j.models.LoadOptions.Builder load = io.finetune4j.models.LoadOptions.builder()
-                    .numLabels(labels.size()).id2label(id2label).device(Devices.select(t.useCpu())).seed(t.seed());
+                    .numLabels(labels.size()).id2label(id2label).problemType(kind.problemType())
+                    .device(Devices.select(t.useCpu())).seed(t.seed());
             if (m.numHiddenLayers() != null) {
                 load.numHiddenLayers(m.numHiddenLayers());
             }
@@ -107,7 +108,7 @@ public final class TextClassificationJob {
                 Trainer trainer = Trainer.builder()
                         .model(trained).args(t).tokenizer(tokenizer)
                         .trainColumns(trainColumns).evalColumns(evalColumns)
-                        .computeMetrics(ComputeMetrics.classification())
+                        .computeMetrics(ComputeMetrics.forProblemType(kind.problemType()))
                         .dataCollator(DataCollatorWithPadding.of(tokenizer, d.padToMaxLength()
                                 ? DataCollatorWithPadding.Padding.MAX_LENGTH : DataCollatorWithPadding.Padding.LONGEST, d.maxSeqLength()))
                         .callbacks(all)

@@ -519,7 +519,8 @@ public final class Trainer {
     public PredictionOutput predict(EncodedColumns columns) {
         Loop r = loop(columns);
         Map<String, Double> metrics = columns.labels() != null ? metrics(r, columns, "test") : Map.of();
-        return new PredictionOutput(r.logits, columns.labels() == null ? null : columns.labels().values().clone(), metrics);
+        int[] ids = columns.labelIds();
+        return new PredictionOutput(r.logits, ids == null ? null : ids.clone(), metrics, columns.labelValues());
     }
 
     private Map<String, Double> evaluate(EncodedColumns columns, String prefix) {
@@ -533,7 +534,9 @@ public final class Trainer {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put(prefix + "_loss", r.loss);
         if (computeMetrics != null) {
-            computeMetrics.compute(new EvalPrediction(r.logits, columns.labels().values()))
+            EvalPrediction p = columns.classIds() ? new EvalPrediction(r.logits, columns.labelIds())
+                    : EvalPrediction.ofValues(r.logits, columns.labelValues());
+            computeMetrics.compute(p)
                     .forEach((k, v) -> m.put(prefix + "_" + k, v));
         }
         m.put(prefix + "_runtime", round(r.seconds, 4));

@@ -137,12 +137,15 @@ public final class TrainingStep {
     /**
      * HF's compute_loss: the mean training loss of one batch. The loss is the model's own (its problem_type:
      * cross-entropy, BCE or MSE, as HF's {@code forward(labels)}); with label_smoothing_factor HF's Trainer uses
-     * its LabelSmoother (smoothed cross-entropy) instead, and so does this.
+     * its LabelSmoother (smoothed cross-entropy) instead, and so does this (for class-id labels; float labels of
+     * regression and multi-label keep the model's loss).
      */
     static NDArray loss(SequenceClassifier model, BatchForward forward, DataCollatorWithPadding.Batch batch, double labelSmoothing,
             boolean training) {
         NDArray logits = forward.logits(batch, training);
-        return labelSmoothing > 0 ? Losses.crossEntropy(logits, batch.labels(), (float) labelSmoothing) : model.loss(logits, batch.labels());
+        boolean classIds = batch.labels().getDataType().isInteger();
+        return labelSmoothing > 0 && classIds ? Losses.crossEntropy(logits, batch.labels(), (float) labelSmoothing)
+                : model.loss(logits, batch.labels());
     }
 
     /** Matmul precision under autocast: float16 with fp16, else none (float32 throughout). */

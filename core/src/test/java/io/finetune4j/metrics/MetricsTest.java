@@ -50,4 +50,32 @@ class MetricsTest {
         assertEquals(0.5, all.get("precision"));
         assertEquals(1.0, all.get("recall"));
     }
+
+    @Test
+    void multiLabelMicroScoresAtSigmoidHalfAndSubsetAccuracy() {
+        // logits above 0 (sigmoid above 0.5) are predicted: rows → {0, 2} and {1}; true {0} and {1}
+        float[][] logits = {{2f, -1f, 0.5f}, {-3f, 1f, -0.2f}};
+        float[][] targets = {{1, 0, 0}, {0, 1, 0}};
+        Map<String, Double> m = ComputeMetrics.multiLabel().compute(EvalPrediction.ofValues(logits, targets));
+        assertEquals(List.of("accuracy", "precision", "recall", "f1"), List.copyOf(m.keySet()));
+        assertEquals(0.5, m.get("accuracy"), 1e-12, "one row of two has every label right");
+        assertEquals(2.0 / 3, m.get("precision"), 1e-12, "tp 2, fp 1");
+        assertEquals(1.0, m.get("recall"), 1e-12, "fn 0");
+        assertEquals(0.8, m.get("f1"), 1e-12, "sklearn's micro F1: 2tp / (2tp + fp + fn)");
+        assertThrows(IllegalArgumentException.class, () -> ComputeMetrics.multiLabel().compute(new EvalPrediction(logits, new int[] {0, 1})));
+    }
+
+    @Test
+    void regressionMseMaeAndPearson() {
+        float[][] predictions = {{1f}, {2f}, {3f}};
+        float[][] targets = {{1f}, {3f}, {2f}};
+        Map<String, Double> m = ComputeMetrics.regression().compute(EvalPrediction.ofValues(predictions, targets));
+        assertEquals(List.of("mse", "mae", "pearson"), List.copyOf(m.keySet()));
+        assertEquals(2.0 / 3, m.get("mse"), 1e-12);
+        assertEquals(2.0 / 3, m.get("mae"), 1e-12);
+        assertEquals(0.5, m.get("pearson"), 1e-12, "cov 1 over sqrt(2 * 2)");
+        assertEquals(0.0, Metrics.regression(new float[][] {{1f}, {1f}}, new float[][] {{0f}, {2f}}).pearson(), "constant predictions");
+        assertEquals(List.of("mse", "mae", "pearson"), List.copyOf(ComputeMetrics.forProblemType("regression")
+                .compute(EvalPrediction.ofValues(predictions, targets)).keySet()));
+    }
 }

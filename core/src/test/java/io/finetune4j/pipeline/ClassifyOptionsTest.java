@@ -23,9 +23,12 @@ class ClassifyOptionsTest {
         assertEquals(ScoreFunction.SOFTMAX, ScoreFunction.parse("Softmax"));
         assertEquals(ScoreFunction.NONE, ScoreFunction.parse("none"));
         assertThrows(BadInputException.class, () -> ScoreFunction.parse("relu"));
-        assertEquals(ScoreFunction.SIGMOID, ScoreFunction.DEFAULT.resolve(1, false), "one logit: sigmoid");
-        assertEquals(ScoreFunction.SIGMOID, ScoreFunction.DEFAULT.resolve(3, true), "multi-label: sigmoid");
-        assertEquals(ScoreFunction.SOFTMAX, ScoreFunction.DEFAULT.resolve(3, false));
+        assertEquals(ScoreFunction.SIGMOID, ScoreFunction.DEFAULT.resolve(1, null), "one logit without problem_type: sigmoid");
+        assertEquals(ScoreFunction.NONE, ScoreFunction.DEFAULT.resolve(1, "regression"), "regression: the raw score, as HF's pipeline");
+        assertEquals(ScoreFunction.SIGMOID, ScoreFunction.DEFAULT.resolve(3, "multi_label_classification"), "multi-label: sigmoid");
+        assertEquals(ScoreFunction.SOFTMAX, ScoreFunction.DEFAULT.resolve(3, null));
+        assertEquals(ScoreFunction.SOFTMAX, ScoreFunction.DEFAULT.resolve(3, "single_label_classification"));
+        assertEquals(ScoreFunction.SIGMOID, ScoreFunction.SIGMOID.resolve(1, "regression"), "an explicit function_to_apply wins");
         float[] logits = {0f, 2f};
         assertArrayEquals(new double[] {0.5, 1 / (1 + Math.exp(-2))}, ScoreFunction.SIGMOID.apply(logits, 0, 2), 1e-12);
         assertArrayEquals(new double[] {0, 2}, ScoreFunction.NONE.apply(logits, 0, 2), 1e-12);

@@ -13,6 +13,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -58,6 +59,41 @@ final class SparkCommand implements Runnable {
         @Option(names = {"--include_scores", "--include-scores"}, description = "Also add scores: a map label -> probability (parquet and json only).")
         boolean includeScores;
 
+        @Mixin
+        Scoring scoring;
+
+        @Option(names = "--partitions", paramLabel = "N", description = {"Spread the rows round-robin over N scoring tasks first "
+                + "(default: as many as the input has, at least one per task slot, so that one big file or a parquet file with one "
+                + "row group does not leave cores idle); 0 keeps the input's partitioning as read (no shuffle, each part file "
+                + "in input order)."})
+        Integer partitions;
+
+        @Option(names = "--overwrite", description = "Replace --output if it exists (the old output stays until the new one is complete).")
+        boolean overwrite;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SparkConf sparkConf = sparkConf("finetune4j spark predict", scoring.master, scoring.conf);
+            SparkPredict.Request request = new SparkPredict.Request(model, input, inputFormat, textColumn, textPairColumn, output,
+                    outputFormat, scoring.runtime, scoring.batchSize, scoring.maxLength, outputPrefix, includeScores, overwrite, partitions);
+            PrintWriter out = spec.commandLine().getOut();
+            withSession(sparkConf, request, (spark, sessionSeconds) -> {
+                SparkPredict.Summary s = SparkPredict.run(spark, request);
+                // The job's time (read, score, write) apart from the fixed cost of starting Spark.
+                out.printf(Locale.ROOT, "wrote %d rows (%d scored, %d with a null or blank text) to %s (%s) in %.1f s, %.1f rows/s; "
+                                + "%d partitions; Spark session start %.1f s%n",
+                        s.rows(), s.scored(), s.skipped(), s.output(), s.format(), s.seconds(), s.rowsPerSecond(), s.partitions(), sessionSeconds);
+            });
+            out.flush();
+            return Main.OK;
+        }
+    }
+
+    /** The options spark predict and spark evaluate share: where Spark runs and how the model scores. */
+    static final class Scoring {
         @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
         String master;
 
@@ -70,37 +106,8 @@ final class SparkCommand implements Runnable {
         @Option(names = {"--max_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model's limit, 512 for BERT).")
         Integer maxLength;
 
-        @Option(names = "--partitions", paramLabel = "N", description = {"Spread the rows round-robin over N scoring tasks first "
-                + "(default: as many as the input has, at least one per task slot, so that one big file or a parquet file with one "
-                + "row group does not leave cores idle); 0 keeps the input's partitioning as read (no shuffle, each part file "
-                + "in input order)."})
-        Integer partitions;
-
-        @Option(names = "--overwrite", description = "Replace --output if it exists (the old output stays until the new one is complete).")
-        boolean overwrite;
-
         @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, as spark-submit's --conf (repeatable).")
         List<String> conf;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            SparkConf sparkConf = sparkConf("finetune4j spark predict", master, conf);
-            SparkPredict.Request request = new SparkPredict.Request(model, input, inputFormat, textColumn, textPairColumn, output,
-                    outputFormat, runtime, batchSize, maxLength, outputPrefix, includeScores, overwrite, partitions);
-            PrintWriter out = spec.commandLine().getOut();
-            withSession(sparkConf, request, (spark, sessionSeconds) -> {
-                SparkPredict.Summary s = SparkPredict.run(spark, request);
-                // The job's time (read, score, write) apart from the fixed cost of starting Spark.
-                out.printf(Locale.ROOT, "wrote %d rows (%d scored, %d with a null or blank text) to %s (%s) in %.1f s, %.1f rows/s; "
-                                + "%d partitions; Spark session start %.1f s%n",
-                        s.rows(), s.scored(), s.skipped(), s.output(), s.format(), s.seconds(), s.rowsPerSecond(), s.partitions(), sessionSeconds);
-            });
-            out.flush();
-            return Main.OK;
-        }
     }
 
     /** The session's settings: the spark.* system properties (spark-submit's), then ours, then --conf KEY=VALUE. */
@@ -182,17 +189,8 @@ final class SparkCommand implements Runnable {
         @Option(names = {"--input_format", "--input-format"}, paramLabel = "FORMAT", description = "parquet, json (JSON lines) or csv (with a header row) (default: from --input's extension, else parquet).")
         String inputFormat;
 
-        @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
-        String master;
-
-        @Option(names = "--runtime", paramLabel = "NAME", defaultValue = "djl", description = "djl (libtorch) or onnx (ONNX Runtime) (default: ${DEFAULT-VALUE}).")
-        String runtime;
-
-        @Option(names = {"--batch_size", "--batch-size"}, paramLabel = "N", defaultValue = "64", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
-        int batchSize;
-
-        @Option(names = {"--max_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model's limit, 512 for BERT).")
-        Integer maxLength;
+        @Mixin
+        Scoring scoring;
 
         @Option(names = "--partitions", paramLabel = "N", description = "Scoring tasks, as spark predict's (default: as many as the input has, at least one per task slot; 0: the input's partitioning).")
         Integer partitions;
@@ -200,17 +198,14 @@ final class SparkCommand implements Runnable {
         @Option(names = "--json", description = "Print one JSON object.")
         boolean json;
 
-        @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, as spark-submit's --conf (repeatable).")
-        List<String> conf;
-
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            SparkConf sparkConf = sparkConf("finetune4j spark evaluate", master, conf);
+            SparkConf sparkConf = sparkConf("finetune4j spark evaluate", scoring.master, scoring.conf);
             SparkEvaluate.Request request = new SparkEvaluate.Request(model, input, inputFormat, textColumn, textPairColumn, labelColumn,
-                    runtime, batchSize, maxLength, partitions);
+                    scoring.runtime, scoring.batchSize, scoring.maxLength, partitions);
             PrintWriter out = spec.commandLine().getOut();
             withSession(sparkConf, SparkEvaluate.scoring(request), (spark, sessionSeconds) -> {
                 SparkEvaluate.Result r = SparkEvaluate.run(spark, request);

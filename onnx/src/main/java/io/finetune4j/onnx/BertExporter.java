@@ -16,11 +16,6 @@ final class BertExporter implements FamilyExporter {
         return List.of("bert");
     }
 
-    @Override
-    public List<String> inputs(ExportSource source) {
-        return List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
-    }
-
     /**
      * Absolute positions and an activation the graph implements ({@link Layers#ACTIVATIONS}); returns the
      * activation ({@code key}, HF's default {@code fallback}).

@@ -25,11 +25,6 @@ final class DistilBertExporter implements FamilyExporter {
     }
 
     @Override
-    public int maxInputLength(ExportSource source) {
-        return source.intField("max_position_embeddings", 512);
-    }
-
-    @Override
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();

@@ -17,16 +17,6 @@ final class ElectraExporter implements FamilyExporter {
     }
 
     @Override
-    public List<String> inputs(ExportSource source) {
-        return List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
-    }
-
-    @Override
-    public int maxInputLength(ExportSource source) {
-        return source.intField("max_position_embeddings", 512);
-    }
-
-    @Override
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();

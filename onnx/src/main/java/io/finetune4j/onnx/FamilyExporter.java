@@ -11,14 +11,16 @@ interface FamilyExporter {
     /** config.json's model_type values this exporter handles. */
     List<String> modelTypes();
 
-    /** The graph inputs in order ({@code input_ids}, {@code attention_mask}, maybe {@code token_type_ids}). */
-    List<String> inputs(ExportSource source);
+    /** The graph inputs in order: BERT's three unless the family has no token types. */
+    default List<String> inputs(ExportSource source) {
+        return List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
+    }
 
     void build(Layers layers);
 
-    /** The longest input the model takes (HF's max_position_embeddings, less RoBERTa's padding offset). */
+    /** The longest input the model takes: HF's max_position_embeddings (512 when absent, HF's default). */
     default int maxInputLength(ExportSource source) {
-        return source.intField("max_position_embeddings", Integer.MAX_VALUE);
+        return source.intField("max_position_embeddings", 512);
     }
 
     String INPUT_IDS = "input_ids";

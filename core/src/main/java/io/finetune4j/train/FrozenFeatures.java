@@ -178,6 +178,11 @@ final class FrozenFeatures {
         return dtype == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
     }
 
+    /** Whether the trainable top runs on one vector per row ([CLS] or pooled features), not on every position. */
+    boolean onePositionPerRow() {
+        return width <= 1;
+    }
+
     /** Whether a parameter belongs to the modules below the cached level (which no longer run). */
     boolean isBelow(String parameterName) {
         return belowLevel(parameterName, level, model.numHiddenLayers());

@@ -1,6 +1,5 @@
 package io.finetune4j.train;
 
-import java.util.function.DoubleConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,26 +8,18 @@ import org.slf4j.LoggerFactory;
  * ceiling is a measurement ({@link PeakFlops}), and a measurement can come out low (a busy moment, a
  * machine that got faster); when training achieves more than the ceiling, the achieved rate is the
  * better estimate of what the machine can do, so the ceiling is raised to it (and that is logged)
- * instead of printing more than 100%. An optional listener hears of each raise (PeakFlops uses it to
- * correct the machine's cached ceiling, which the raise has shown to be low).
+ * instead of printing more than 100%, for this run only.
  */
 public final class MfuCeiling {
     private static final Logger LOG = LoggerFactory.getLogger(MfuCeiling.class);
 
     private double peakFlops;
     private final String source;
-    private final DoubleConsumer onRaise;
 
     /** {@code peakFlops} in FLOP/s; {@code source} says where it came from (for the log line). */
     public MfuCeiling(double peakFlops, String source) {
-        this(peakFlops, source, v -> {});
-    }
-
-    /** As above; {@code onRaise} is called with the new ceiling whenever training raises it. */
-    public MfuCeiling(double peakFlops, String source, DoubleConsumer onRaise) {
         this.peakFlops = peakFlops;
         this.source = source;
-        this.onRaise = onRaise;
     }
 
     /** Where the ceiling came from (measured now, cached in FILE, given). */
@@ -49,7 +40,6 @@ public final class MfuCeiling {
             LOG.info("training achieved {} GFLOP/s, above the matmul ceiling of {} GFLOP/s ({}); the ceiling is raised to the achieved rate",
                     String.format("%.1f", achievedFlops / 1e9), String.format("%.1f", peakFlops / 1e9), source);
             peakFlops = achievedFlops;
-            onRaise.accept(achievedFlops);
         }
         return achievedFlops / peakFlops;
     }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * the cache ({@code machine/peak-flops-KEY.json}, the key made of device, CPU model, thread count and
  * libtorch version), so every run on the machine divides by the same number. A measurement during which
  * other processes used more than {@link #BUSY_SHARE} of the CPUs ({@link CpuShare}) measured the sharing,
- * not the machine: it serves that run but is not cached. {@link MfuCeiling} raises the ceiling when
- * training goes faster still, and the raised value replaces the cached one.
+ * not the machine: it serves that run but is not cached. {@link MfuCeiling} raises the ceiling for the
+ * run when training goes faster still; a raise is not written back, so a step whose FLOPs were miscounted
+ * cannot lower every later run's MFU.
  */
 public final class PeakFlops {
     private static final Logger LOG = LoggerFactory.getLogger(PeakFlops.class);
@@ -45,7 +46,7 @@ public final class PeakFlops {
         Path file = cache.machine().resolve("peak-flops-" + machineKey(device) + ".json");
         Double cached = read(file);
         if (cached != null) {
-            return new MfuCeiling(cached, "cached in " + file, raised -> store(file, device, raised, "raised to what training achieved"));
+            return new MfuCeiling(cached, "cached in " + file);
         }
         LOG.info("measuring this machine's matmul ceiling for MFU (once; cached in {})", file);
         CpuShare before = CpuShare.sample();
@@ -57,7 +58,7 @@ public final class PeakFlops {
             return new MfuCeiling(peak, "measured now on a busy machine, not cached");
         }
         store(file, device, peak, "measured on an idle machine (other processes: " + (Double.isNaN(others) ? "unknown" : String.format("%.1f%%", 100 * others)) + " of the CPUs)");
-        return new MfuCeiling(peak, "measured now", raised -> store(file, device, raised, "raised to what training achieved"));
+        return new MfuCeiling(peak, "measured now");
     }
 
     /** Share of the CPUs other processes may use during the measurement for it to be cached. */

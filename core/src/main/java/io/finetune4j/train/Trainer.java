@@ -120,7 +120,9 @@ public final class Trainer {
                     state.epoch = epoch + (k + 1) / (double) plan.stepsPerEpoch;
                     state.numInputTokensSeen += r.tokens();
                     state.totalFlos += flops.perTokenHf() * r.positions();
-                    window.add(r.loss(), r.rows(), flops.perTokenTrained() * r.positions());
+                    // from cached [CLS] or pooled vectors the head runs once per row, not once per position
+                    long ran = trainFeatures != null && trainFeatures.onePositionPerRow() ? r.rows() : r.positions();
+                    window.add(r.loss(), r.rows(), flops.perTokenTrained() * ran);
                     run.add(r);
                     all.forEach(c -> c.onStepEnd(args, state, control));
 

@@ -117,4 +117,31 @@ class FrozenFeaturesTest {
             return s.filter(p -> Files.isRegularFile(p.resolve(FrozenFeatures.META_FILE))).count();
         }
     }
+
+    /**
+     * MFU counts the work that ran: from cached [CLS] vectors the pooler and classifier run once per row, so the
+     * FLOPs per sample are 6 × their weights, not that times the sequence length (which once raised the ceiling).
+     */
+    @Test
+    void mfuFromCachedClsFeaturesCountsOnePositionPerRow() throws Exception {
+        double[] flopsPerSample = {Double.NaN};
+        try (BertForSequenceClassification m = model("classifier|pooler")) {
+            TrainingArguments args = TrainingArguments.builder().outputDir(tmp.resolve("mfu").toString()).learningRate(1e-2)
+                    .perDeviceTrainBatchSize(8).maxSteps(10).set("logging_steps", 5).set("save_strategy", "no")
+                    .set("disable_tqdm", true).set("report_to", "none").set("cache_frozen_features", true).build();
+            double peak = 1e15;
+            TrainerCallback probe = new TrainerCallback() {
+                @Override
+                public void onLog(TrainingArguments a, TrainerState st, TrainerControl c, Map<String, Object> logs) {
+                    if (st.samplesPerSecond > 0) {
+                        flopsPerSample[0] = st.mfu * peak / st.samplesPerSecond;
+                    }
+                }
+            };
+            Trainer.builder().model(m).args(args).trainColumns(SyntheticTask.make(40, 4)).peakFlops(peak).callback(probe)
+                    .cache(new Cache(tmp.resolve("cache-mfu"))).build().train();
+        }
+        // pooler 32×32 and classifier 32×2 weights: 6 × (1024 + 64) FLOPs per row
+        assertEquals(6.0 * (32 * 32 + 32 * 2), flopsPerSample[0], 0.05 * 6 * (32 * 32 + 32 * 2), "FLOPs per sample");
+    }
 }

@@ -32,17 +32,8 @@ final class SparkCommand implements Runnable {
     @Command(name = "predict", description = {"Label every row of a table (parquet, json lines or csv) with a fine-tuned model.",
             "Keeps every input column and adds label and score; writes with Spark's commit protocol (no partial output)."})
     static final class Predict implements Callable<Integer> {
-        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder every executor can read: a local path, an hdfs:/s3a: URI, or a folder name shipped with --archives.")
-        String model;
-
-        @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input file or folder (any Hadoop FileSystem path).")
-        String input;
-
-        @Option(names = {"--text_column_name", "--text-column-name"}, paramLabel = "NAME", defaultValue = "text", description = "Column holding the texts (default: ${DEFAULT-VALUE}).")
-        String textColumn;
-
-        @Option(names = {"--text_pair_column_name", "--text-pair-column-name"}, paramLabel = "NAME", description = "Column holding the second text of each pair (HF's text_pair); a null pair gets a null label.")
-        String textPairColumn;
+        @Mixin
+        Table table;
 
         @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder (Spark writes a folder of part files).")
         String output;
@@ -77,7 +68,7 @@ final class SparkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SparkConf sparkConf = sparkConf("finetune4j spark predict", scoring.master, scoring.conf);
-            SparkPredict.Request request = new SparkPredict.Request(model, input, inputFormat, textColumn, textPairColumn, output,
+            SparkPredict.Request request = new SparkPredict.Request(table.model, table.input, inputFormat, table.textColumn, table.textPairColumn, output,
                     outputFormat, scoring.runtime, scoring.batchSize, scoring.maxLength, outputPrefix, includeScores, overwrite, partitions);
             PrintWriter out = spec.commandLine().getOut();
             withSession(sparkConf, request, (spark, sessionSeconds) -> {
@@ -90,6 +81,21 @@ final class SparkCommand implements Runnable {
             out.flush();
             return Main.OK;
         }
+    }
+
+    /** The options spark predict and spark evaluate share: the model and the table's text columns. */
+    static final class Table {
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder every executor can read: a local path, an hdfs:/s3a: URI, or a folder name shipped with --archives.")
+        String model;
+
+        @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input file or folder (any Hadoop FileSystem path).")
+        String input;
+
+        @Option(names = {"--text_column_name", "--text-column-name"}, paramLabel = "NAME", defaultValue = "text", description = "Column holding the texts (default: ${DEFAULT-VALUE}).")
+        String textColumn;
+
+        @Option(names = {"--text_pair_column_name", "--text-pair-column-name"}, paramLabel = "NAME", description = "Column holding the second text of each pair (HF's text_pair); a null pair gets a null label.")
+        String textPairColumn;
     }
 
     /** The options spark predict and spark evaluate share: where Spark runs and how the model scores. */
@@ -171,17 +177,8 @@ final class SparkCommand implements Runnable {
             "Gold labels: ids (an integer column) or the model's label names (a string column). Two labels: the scores of label 1; "
                     + "more: macro averages. Rows with a null or blank text or a null label are counted and left out."})
     static final class Evaluate implements Callable<Integer> {
-        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder every executor can read: a local path, an hdfs:/s3a: URI, or a folder name shipped with --archives.")
-        String model;
-
-        @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input file or folder (any Hadoop FileSystem path).")
-        String input;
-
-        @Option(names = {"--text_column_name", "--text-column-name"}, paramLabel = "NAME", defaultValue = "text", description = "Column holding the texts (default: ${DEFAULT-VALUE}).")
-        String textColumn;
-
-        @Option(names = {"--text_pair_column_name", "--text-pair-column-name"}, paramLabel = "NAME", description = "Column holding the second text of each pair.")
-        String textPairColumn;
+        @Mixin
+        Table table;
 
         @Option(names = {"--label_column_name", "--label-column-name"}, paramLabel = "NAME", defaultValue = "label", description = "Column holding the gold label: id or name (default: ${DEFAULT-VALUE}).")
         String labelColumn;
@@ -204,7 +201,7 @@ final class SparkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SparkConf sparkConf = sparkConf("finetune4j spark evaluate", scoring.master, scoring.conf);
-            SparkEvaluate.Request request = new SparkEvaluate.Request(model, input, inputFormat, textColumn, textPairColumn, labelColumn,
+            SparkEvaluate.Request request = new SparkEvaluate.Request(table.model, table.input, inputFormat, table.textColumn, table.textPairColumn, labelColumn,
                     scoring.runtime, scoring.batchSize, scoring.maxLength, partitions);
             PrintWriter out = spec.commandLine().getOut();
             withSession(sparkConf, SparkEvaluate.scoring(request), (spark, sessionSeconds) -> {

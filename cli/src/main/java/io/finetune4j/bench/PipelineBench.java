@@ -80,6 +80,9 @@ public final class PipelineBench {
                     OnnxExporter.export(checkpoint, exported, OnnxExporter.Options.defaults().withQuantization(int8 ? Quantization.INT8 : Quantization.NONE));
                 }
             }
+            if (profileDir != null) {
+                Files.createDirectories(profileDir); // the traces are written here
+            }
             List<BenchResult> out = new ArrayList<>();
             Double djlRate = null;
             for (String runtime : runtimes) {
@@ -88,7 +91,6 @@ public final class PipelineBench {
                 if (runtime.equals("djl")) {
                     b.model(checkpoint).device(device);
                 } else if (profileDir != null) {
-                    Files.createDirectories(profileDir);
                     profiled = OnnxRuntimeModel.open(exported, new RuntimeOptions(null, runtime.equals("onnx-int8")), profileDir.resolve(runtime));
                     b.runtime(profiled).tokenizer(exported);
                 } else {
@@ -137,7 +139,6 @@ public final class PipelineBench {
     /** One more pass: tokenize vs model shares, then the model's time by op type from the runtime's profiler. */
     private static Map<String, Object> whereTheTimeGoes(TextClassificationPipeline pipeline, List<String> reviews, String runtime,
             OnnxRuntimeModel profiled, Path profileDir) throws Exception {
-        Files.createDirectories(profileDir);
         long start = System.nanoTime();
         Path trace;
         ClassifyResult r;

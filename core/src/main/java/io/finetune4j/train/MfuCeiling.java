@@ -22,11 +22,6 @@ public final class MfuCeiling {
         this.source = source;
     }
 
-    /** Where the ceiling came from (measured now, cached in FILE, given). */
-    public String source() {
-        return source;
-    }
-
     public double peakFlops() {
         return peakFlops;
     }

@@ -40,19 +40,13 @@ class MfuCeilingTest {
 
     @Test
     void theCeilingIsMeasuredOncePerMachineAndCached() throws Exception {
-        Cache cache = new Cache(tmp);
-        Path file = cache.machine().resolve("peak-flops-" + PeakFlops.machineKey(Device.cpu()) + ".json");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, "{\"peak_flops\": 1.25e11}\n");
+        Cache cache = cacheHolding(1.25e11);
         assertEquals(1.25e11, PeakFlops.ceiling(Device.cpu(), cache).peakFlops(), "read from the cache, not measured");
     }
 
     @Test
     void aRaiseByTrainingLastsOnlyForTheRun() throws Exception {
-        Cache cache = new Cache(tmp);
-        Path file = cache.machine().resolve("peak-flops-" + PeakFlops.machineKey(Device.cpu()) + ".json");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, "{\"peak_flops\": 1.0e9}\n");
+        Cache cache = cacheHolding(1.0e9);
         MfuCeiling c = PeakFlops.ceiling(Device.cpu(), cache);
         assertEquals(1.0, c.mfu(3e9), 1e-12);
         assertEquals(3e9, c.peakFlops(), 1e-3, "raised for this run");
@@ -65,5 +59,14 @@ class MfuCeilingTest {
         assertTrue(PeakFlops.keep(0.08));
         assertFalse(PeakFlops.keep(0.5), "half the machine busy elsewhere: the figure is the sharing, not the machine");
         assertTrue(PeakFlops.keep(Double.NaN), "no /proc: nothing to judge by");
+    }
+
+    /** A cache whose machine folder already holds {@code peakFlops} for this machine. */
+    private Cache cacheHolding(double peakFlops) throws Exception {
+        Cache cache = new Cache(tmp);
+        Path file = cache.machine().resolve("peak-flops-" + PeakFlops.machineKey(Device.cpu()) + ".json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"peak_flops\": " + peakFlops + "}\n");
+        return cache;
     }
 }

@@ -47,8 +47,13 @@ final class ResumeRuns {
 
     /** 40 rows: 5 steps per epoch, so the run crosses epoch boundaries and resumes inside an epoch. */
     static Trainer trainer(SequenceClassifier model, TrainingArguments args, TrainerCallback... callbacks) {
-        Trainer.Builder b = Trainer.builder().model(model).args(args).trainColumns(SyntheticTask.make(40, 4))
-                .evalColumns(SyntheticTask.make(24, 5)).computeMetrics(ComputeMetrics.classification()).peakFlops(1e11);
+        return trainer(model, args, 40, 24, callbacks);
+    }
+
+    /** A Trainer on {@code trainRows} and {@code evalRows} of the synthetic task. */
+    private static Trainer trainer(SequenceClassifier model, TrainingArguments args, int trainRows, int evalRows, TrainerCallback... callbacks) {
+        Trainer.Builder b = Trainer.builder().model(model).args(args).trainColumns(SyntheticTask.make(trainRows, 4))
+                .evalColumns(SyntheticTask.make(evalRows, 5)).computeMetrics(ComputeMetrics.classification()).peakFlops(1e11);
         for (TrainerCallback c : callbacks) {
             b.callback(c);
         }
@@ -69,12 +74,7 @@ final class ResumeRuns {
     }
 
     static Trainer bertBaseTrainer(SequenceClassifier model, TrainingArguments args, TrainerCallback... callbacks) {
-        Trainer.Builder b = Trainer.builder().model(model).args(args).trainColumns(SyntheticTask.make(96, 4))
-                .evalColumns(SyntheticTask.make(32, 5)).computeMetrics(ComputeMetrics.classification()).peakFlops(1e11);
-        for (TrainerCallback c : callbacks) {
-            b.callback(c);
-        }
-        return b.build();
+        return trainer(model, args, 96, 32, callbacks);
     }
 
     /**

@@ -6,7 +6,7 @@
 import ai.djl.Device;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
-import io.finetune4j.tokenize.BertTokenizerFiles;
+import io.finetune4j.io.BertTokenizerFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -4,7 +4,7 @@ import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.models.bert.BertForSequenceClassification;
-import io.finetune4j.tokenize.BertTokenizerFiles;
+import io.finetune4j.io.BertTokenizerFiles;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.config.ArgumentBinder;
-import io.finetune4j.train.RunArguments;
+import io.finetune4j.tasks.RunArguments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

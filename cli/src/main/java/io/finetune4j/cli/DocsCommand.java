@@ -1,7 +1,7 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ArgumentDocs;
-import io.finetune4j.train.ArgumentSections;
+import io.finetune4j.tasks.ArgumentSections;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,7 +1,7 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ArgumentBinder;
-import io.finetune4j.train.ArgumentSections;
+import io.finetune4j.tasks.ArgumentSections;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

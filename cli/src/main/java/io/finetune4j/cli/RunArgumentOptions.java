@@ -1,6 +1,6 @@
 package io.finetune4j.cli;
 
-import io.finetune4j.train.RunArguments;
+import io.finetune4j.tasks.RunArguments;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;

@@ -7,7 +7,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertForSequenceClassification;
-import io.finetune4j.tokenize.BertTokenizerFiles;
+import io.finetune4j.io.BertTokenizerFiles;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -5,7 +5,7 @@ import io.finetune4j.io.Cache;
 import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForMaskedLM;
-import io.finetune4j.tokenize.BertTokenizerFiles;
+import io.finetune4j.io.BertTokenizerFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
-import io.finetune4j.tokenize.BertTokenizerFiles;
+import io.finetune4j.io.BertTokenizerFiles;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.onnx.OnnxExporter;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
-import io.finetune4j.tokenize.BertTokenizerFiles;
+import io.finetune4j.io.BertTokenizerFiles;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -312,7 +312,7 @@ public final class PretrainedModels {
                 Files.copy(vocab, dir.resolve("vocab.txt"), StandardCopyOption.REPLACE_EXISTING);
                 // tokenizer.json, tokenizer_config.json and special_tokens_map.json as HF's BertTokenizerFast saves them,
                 // lower-casing (and accent stripping, which follows it) as the checkpoint's model.json says.
-                io.finetune4j.tokenize.BertTokenizerFiles.write(dir, doLowerCase, model.modelMaxLength());
+                io.finetune4j.io.BertTokenizerFiles.write(dir, doLowerCase, model.modelMaxLength());
                 SafeTensors.write(dir.resolve(SafeTensors.SINGLE_FILE), weights, Map.of("format", "pt"));
                 JSON.writeValue(dir.resolve("source.json").toFile(), source);
             });

@@ -3,6 +3,6 @@
  * (LoRA adapters on BERT's linear layers, saved and loaded in PEFT's adapter layout, merge_and_unload),
  * {@link io.finetune4j.peft.LoraConfig}, the config's {@code peft:} section ({@link io.finetune4j.peft.PeftArguments},
  * {@link io.finetune4j.peft.PeftSetup}), and gradual unfreezing as a Trainer callback
- * ({@link io.finetune4j.peft.UnfreezeSchedule}, {@link io.finetune4j.peft.UnfreezeArguments}).
+ * ({@link io.finetune4j.train.UnfreezeSchedule}, {@link io.finetune4j.train.UnfreezeArguments}).
  */
 package io.finetune4j.peft;

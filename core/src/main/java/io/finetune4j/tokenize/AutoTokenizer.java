@@ -6,6 +6,7 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.data.BatchFunction;
 import io.finetune4j.data.Column;
 import io.finetune4j.io.AtomicFiles;
+import io.finetune4j.io.BertTokenizerFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

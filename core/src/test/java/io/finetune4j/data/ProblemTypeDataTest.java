@@ -3,7 +3,7 @@ package io.finetune4j.data;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.finetune4j.BadInputException;
-import io.finetune4j.train.ClassificationData;
+import io.finetune4j.tasks.ClassificationData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

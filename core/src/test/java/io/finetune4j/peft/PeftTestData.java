@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.Random;
 
 /** Tiny BERTs, inputs and a learnable task shared by the PEFT tests. */
-final class PeftTestData {
+public final class PeftTestData {
     private PeftTestData() {}
 
     /** BertConfig.tiny(): hidden 32, 2 layers, 2 labels, random HF init. */
-    static BertForSequenceClassification tinyBert(long seed) {
+    public static BertForSequenceClassification tinyBert(long seed) {
         return BertForSequenceClassification.random(BertConfig.tiny(), seed, Device.cpu());
     }
 
@@ -43,7 +43,7 @@ final class PeftTestData {
     }
 
     /** Label 1 rows mostly hold tokens 2..9, label 0 rows mostly 10..17. */
-    static EncodedColumns task(int rows, long seed) {
+    public static EncodedColumns task(int rows, long seed) {
         Random rng = new Random(seed);
         int[][] ids = new int[rows][];
         int[][] mask = new int[rows][];
@@ -63,7 +63,7 @@ final class PeftTestData {
         return new EncodedColumns(new Column.IntLists(ids), null, new Column.IntLists(mask), new Column.Ints(labels));
     }
 
-    static TrainingArguments.Builder args(Path out) {
+    public static TrainingArguments.Builder args(Path out) {
         return TrainingArguments.builder().outputDir(out.toString()).learningRate(0.01).perDeviceTrainBatchSize(8)
                 .perDeviceEvalBatchSize(16).set("disable_tqdm", true).set("save_strategy", "no").set("report_to", "none");
     }

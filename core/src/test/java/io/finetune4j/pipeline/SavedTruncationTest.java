@@ -8,7 +8,7 @@ import io.finetune4j.data.Column;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.EncodeOptions;
-import io.finetune4j.train.ClassificationData;
+import io.finetune4j.tasks.ClassificationData;
 import io.finetune4j.train.EncodedColumns;
 import io.finetune4j.train.Trainer;
 import io.finetune4j.train.TrainingArguments;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.BadInputException;
 import io.finetune4j.data.BatchFunction;
 import io.finetune4j.data.Column;
+import io.finetune4j.io.BertTokenizerFiles;
 import io.finetune4j.tokenize.EncodeOptions.Padding;
 import io.finetune4j.tokenize.EncodeOptions.Side;
 import io.finetune4j.tokenize.EncodeOptions.Truncation;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.data.Column;
+import io.finetune4j.io.BertTokenizerFiles;
 import io.finetune4j.train.DataCollatorWithPadding;
 import io.finetune4j.train.EncodedColumns;
 import java.nio.file.Files;

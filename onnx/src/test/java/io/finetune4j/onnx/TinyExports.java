@@ -3,7 +3,7 @@ package io.finetune4j.onnx;
 import ai.djl.Device;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
-import io.finetune4j.tokenize.BertTokenizerFiles;
+import io.finetune4j.io.BertTokenizerFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.finetune4j.tokenize;
+package io.finetune4j.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
-import io.finetune4j.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +55,7 @@ public final class BertTokenizerFiles {
     }
 
     /** Reads {@code vocabFile} and writes the tokenizer files into {@code targetDir}. */
-    static void write(Path vocabFile, Path targetDir, boolean doLowerCase, int modelMaxLength) {
+    public static void write(Path vocabFile, Path targetDir, boolean doLowerCase, int modelMaxLength) {
         Map<String, Integer> vocab = readVocab(vocabFile);
         String tokenizerJson = tokenizerJson(vocab, doLowerCase);
         AtomicFiles.writeString(targetDir.resolve(TOKENIZER_JSON), tokenizerJson);

@@ -1,4 +1,4 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
@@ -10,10 +10,15 @@ import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.metrics.Metrics;
 import io.finetune4j.models.AutoModelForSequenceClassification;
 import io.finetune4j.models.SequenceClassificationModel;
-import io.finetune4j.pipeline.ModelRuntimes;
 import io.finetune4j.pipeline.ModelRuntime;
+import io.finetune4j.pipeline.ModelRuntimes;
 import io.finetune4j.pipeline.RuntimeOptions;
 import io.finetune4j.tokenize.AutoTokenizer;
+import io.finetune4j.train.DataCollatorWithPadding;
+import io.finetune4j.train.EncodedColumns;
+import io.finetune4j.train.PredictionOutput;
+import io.finetune4j.train.Trainer;
+import io.finetune4j.train.TrainingArguments;
 import io.finetune4j.util.Devices;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,7 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
+import io.finetune4j.train.CallbackArguments;
+import io.finetune4j.train.TrainingArguments;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,7 +16,7 @@ public final class ArgumentSections {
         sections.put("DataArguments", new DataArguments());
         sections.put("TrainingArguments", new TrainingArguments());
         sections.put("Callbacks", new CallbackArguments());
-        sections.put("Gradual unfreezing", new io.finetune4j.peft.UnfreezeArguments());
+        sections.put("Gradual unfreezing", new io.finetune4j.train.UnfreezeArguments());
         sections.put("PeftArguments (keys of the `peft:` mapping)", new io.finetune4j.peft.PeftArguments());
         return sections;
     }

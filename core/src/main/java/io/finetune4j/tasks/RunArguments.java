@@ -1,9 +1,11 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
 import io.finetune4j.config.ArgumentBinder;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.peft.PeftArguments;
-import io.finetune4j.peft.UnfreezeArguments;
+import io.finetune4j.train.CallbackArguments;
+import io.finetune4j.train.TrainingArguments;
+import io.finetune4j.train.UnfreezeArguments;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.data.ClassLabel;
@@ -10,6 +10,8 @@ import io.finetune4j.data.SplitSpec;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
+import io.finetune4j.train.EncodedColumns;
+import io.finetune4j.train.Trainer;
 import java.util.List;
 
 /**

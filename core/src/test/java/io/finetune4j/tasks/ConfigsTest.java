@@ -1,9 +1,10 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.finetune4j.train.TrainingArguments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

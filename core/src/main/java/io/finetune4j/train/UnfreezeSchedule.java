@@ -1,12 +1,8 @@
-package io.finetune4j.peft;
+package io.finetune4j.train;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.PreTrainedModel;
 import io.finetune4j.models.SequenceClassifier;
-import io.finetune4j.train.TrainerCallback;
-import io.finetune4j.train.TrainerControl;
-import io.finetune4j.train.TrainerState;
-import io.finetune4j.train.TrainingArguments;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.finetune4j.peft;
+package io.finetune4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.Tensor;
 import io.finetune4j.models.bert.BertForSequenceClassification;
-import io.finetune4j.train.Trainer;
-import io.finetune4j.train.TrainerCallback;
-import io.finetune4j.train.TrainerControl;
-import io.finetune4j.train.TrainerState;
-import io.finetune4j.train.TrainingArguments;
+import io.finetune4j.peft.LoraConfig;
+import io.finetune4j.peft.LoraModel;
+import io.finetune4j.peft.PeftTestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

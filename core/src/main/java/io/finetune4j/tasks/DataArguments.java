@@ -1,4 +1,4 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.config.Arg;

@@ -1,4 +1,4 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
@@ -10,10 +10,17 @@ import io.finetune4j.models.AutoModelForSequenceClassification;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.peft.PeftSetup;
-import io.finetune4j.peft.UnfreezeSchedule;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
+import io.finetune4j.train.DataCollatorWithPadding;
+import io.finetune4j.train.EarlyStoppingCallback;
+import io.finetune4j.train.EncodedColumns;
+import io.finetune4j.train.TrainOutput;
+import io.finetune4j.train.Trainer;
+import io.finetune4j.train.TrainerCallback;
+import io.finetune4j.train.TrainingArguments;
+import io.finetune4j.train.UnfreezeSchedule;
 import io.finetune4j.util.Devices;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.finetune4j.peft;
+package io.finetune4j.train;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.config.Arg;

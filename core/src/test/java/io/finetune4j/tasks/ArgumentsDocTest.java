@@ -1,8 +1,9 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.finetune4j.config.ArgumentDocs;
+import io.finetune4j.train.CallbackArguments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

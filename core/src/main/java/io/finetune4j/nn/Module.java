@@ -5,7 +5,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.finetune4j.models.bert.BertLayer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -2,7 +2,6 @@ package io.finetune4j.nn;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import io.finetune4j.models.bert.BertLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
             SparkCommand.class,
             ExportCommand.class,
             FillMaskCommand.class,
+            LongTextCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

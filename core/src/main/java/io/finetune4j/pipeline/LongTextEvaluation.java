@@ -12,10 +12,8 @@ import java.util.Locale;
  * {@code minTokens} tokens twice, truncated (HF's pipeline) and in overlapping windows, and
  * compares accuracy. Needs a fine-tuned classifier whose label ids match the data's labels.
  *
- * <pre>
- * java -Dai.djl.offline=true -cp target/finetune4j.jar io.finetune4j.pipeline.LongTextEvaluation \
- *     MODEL_DIR [DATASET=imdb] [SPLIT=test] [STRIDE=128] [LIMIT=all]
- * </pre>
+ * <p>The CLI's {@code finetune4j long-text --model DIR [--dataset_name imdb] [--split test] [--stride 128]
+ * [--max_eval_samples N]} runs {@link #evaluate(String, String, String, int, int, int)}.
  */
 public final class LongTextEvaluation {
     /**
@@ -32,6 +30,14 @@ public final class LongTextEvaluation {
     }
 
     private LongTextEvaluation() {}
+
+    /**
+     * Compares both modes on a split of a data set ({@code imdb} or a local one), shuffled with seed 42 first so
+     * that a limit takes a mixed sample (IMDB's splits are sorted by label).
+     */
+    public static Result evaluate(String model, String dataset, String split, int stride, int batchSize, int limit) {
+        return evaluate(model, Datasets.loadSplit(dataset, split).shuffle(42), stride, batchSize, limit);
+    }
 
     /**
      * Compares both modes on the rows of {@code data} (columns {@code text}, {@code label}) whose
@@ -72,25 +78,6 @@ public final class LongTextEvaluation {
             }
             int n = longTexts.size();
             return new Result(n, truncatedHits / n, windowHits / n, (double) windowCount / n);
-        }
-    }
-
-    public static void main(String[] args) {
-        if (args.length < 1) {
-            System.err.println("usage: LongTextEvaluation MODEL_DIR [DATASET=imdb] [SPLIT=test] [STRIDE=128] [LIMIT=all]");
-            System.exit(2);
-        }
-        String dataset = args.length > 1 ? args[1] : "imdb";
-        String split = args.length > 2 ? args[2] : "test";
-        int stride = args.length > 3 ? Integer.parseInt(args[3]) : 128;
-        int limit = args.length > 4 ? Integer.parseInt(args[4]) : 0;
-        try {
-            // Shuffled (seed 42) so that a limit takes a mixed sample: IMDB's splits are sorted by label.
-            Result r = evaluate(args[0], Datasets.loadSplit(dataset, split).shuffle(42), stride, 32, limit);
-            System.out.println(dataset + "/" + split + ", stride " + stride + ": " + r.describe());
-        } catch (BadInputException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
         }
     }
 }

@@ -23,14 +23,11 @@ public interface ComputeMetrics {
      */
     static ComputeMetrics classification() {
         return p -> {
-            int[] predicted = p.predictedLabels();
-            int[] labels = p.labelIds();
-            int k = Math.max(2, p.numLabels());
+            long[][] confusion = Metrics.confusionMatrix(p.predictedLabels(), p.labelIds(), Math.max(2, p.numLabels()));
+            Metrics.Classification c = Metrics.classification(confusion);
+            Metrics.PrecisionRecallF1 prf = c.scores();
             Map<String, Double> m = new LinkedHashMap<>();
-            m.put("accuracy", Metrics.accuracy(predicted, labels));
-            Metrics.PrecisionRecallF1 prf = k == 2
-                    ? Metrics.binary(predicted, labels, 1)
-                    : Metrics.macro(predicted, labels, k);
+            m.put("accuracy", c.accuracy());
             m.put("precision", prf.precision());
             m.put("recall", prf.recall());
             m.put("f1", prf.f1());

@@ -54,16 +54,62 @@ public final class Metrics {
 
     /** Unweighted mean of the per-class scores over labels 0..numLabels-1 (sklearn's average='macro'). */
     public static PrecisionRecallF1 macro(int[] predictions, int[] references, int numLabels) {
+        return macro(confusionMatrix(predictions, references, numLabels));
+    }
+
+    /** The share of {@code confusion[true][predicted]} on its diagonal (0 for no rows). */
+    public static double accuracy(long[][] confusion) {
+        long correct = 0;
+        long rows = 0;
+        for (int t = 0; t < confusion.length; t++) {
+            correct += confusion[t][t];
+            for (long c : confusion[t]) {
+                rows += c;
+            }
+        }
+        return rows == 0 ? 0 : (double) correct / rows;
+    }
+
+    /** Scores of label {@code positiveLabel} from {@code confusion[true][predicted]} (sklearn's average='binary'). */
+    public static PrecisionRecallF1 binary(long[][] confusion, int positiveLabel) {
+        long tp = confusion[positiveLabel][positiveLabel];
+        long fp = 0;
+        long fn = 0;
+        for (int i = 0; i < confusion.length; i++) {
+            if (i != positiveLabel) {
+                fp += confusion[i][positiveLabel];
+                fn += confusion[positiveLabel][i];
+            }
+        }
+        return scores(tp, fp, fn);
+    }
+
+    /** Unweighted mean of the per-class scores of {@code confusion[true][predicted]} (sklearn's average='macro'). */
+    public static PrecisionRecallF1 macro(long[][] confusion) {
+        int n = confusion.length;
         double p = 0;
         double r = 0;
         double f = 0;
-        for (int c = 0; c < numLabels; c++) {
-            PrecisionRecallF1 s = binary(predictions, references, c);
+        for (int c = 0; c < n; c++) {
+            PrecisionRecallF1 s = binary(confusion, c);
             p += s.precision();
             r += s.recall();
             f += s.f1();
         }
-        return new PrecisionRecallF1(p / numLabels, r / numLabels, f / numLabels);
+        return n == 0 ? new PrecisionRecallF1(0, 0, 0) : new PrecisionRecallF1(p / n, r / n, f / n);
+    }
+
+    /**
+     * Single-label scores: accuracy, and precision/recall/F1 averaged as sklearn's defaults for the case
+     * ({@code binary}, positive label 1, for two labels; {@code macro} for more).
+     */
+    public record Classification(double accuracy, String average, PrecisionRecallF1 scores) {}
+
+    /** {@link Classification} of a {@code confusion[true][predicted]} matrix: Trainer, evaluate and Spark's evaluate score by it. */
+    public static Classification classification(long[][] confusion) {
+        return confusion.length == 2
+                ? new Classification(accuracy(confusion), "binary", binary(confusion, 1))
+                : new Classification(accuracy(confusion), "macro", macro(confusion));
     }
 
     /** Multi-label scores: micro precision/recall/F1 over all (row, label) pairs and subset (exact-match) accuracy. */

@@ -41,6 +41,25 @@ class MetricsTest {
     }
 
     @Test
+    void theConfusionMatrixGivesTheSameScoresAsTheLabels() {
+        long[][] cm = Metrics.confusionMatrix(preds, refs, 3);
+        assertEquals(Metrics.accuracy(preds, refs), Metrics.accuracy(cm), 1e-12);
+        for (int k = 0; k < 3; k++) {
+            assertEquals(Metrics.binary(preds, refs, k), Metrics.binary(cm, k));
+        }
+        Metrics.Classification three = Metrics.classification(cm);
+        assertEquals("macro", three.average());
+        assertEquals((0.5 + 0.8) / 3, three.scores().f1(), 1e-12);
+        int[] r = {1, 1, 0, 0, 1};
+        int[] p = {1, 0, 1, 0, 1};
+        Metrics.Classification two = Metrics.classification(Metrics.confusionMatrix(p, r, 2));
+        assertEquals("binary", two.average());
+        assertEquals(Metrics.binary(p, r, 1), two.scores());
+        assertEquals(0.6, two.accuracy(), 1e-12);
+        assertEquals(0.0, Metrics.accuracy(new long[2][2]));
+    }
+
+    @Test
     void computeMetricsTakeArgmaxOfLogits() {
         EvalPrediction p = new EvalPrediction(new float[][] {{0.1f, 2f}, {3f, -1f}, {0f, 0.5f}, {1f, 1f}}, new int[] {1, 0, 0, 0});
         assertArrayEquals(new int[] {1, 0, 1, 0}, p.predictedLabels());

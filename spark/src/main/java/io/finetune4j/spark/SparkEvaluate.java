@@ -3,6 +3,7 @@ package io.finetune4j.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.BadInputException;
+import io.finetune4j.metrics.Metrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,42 +125,10 @@ public final class SparkEvaluate {
         if (evaluated == 0) {
             throw new BadInputException("no row of --input " + r.input() + " has both a text and a gold label; nothing to evaluate");
         }
-        long correct = 0;
-        for (int i = 0; i < n; i++) {
-            correct += confusion[i][i];
-        }
-        double[] prf;
-        String average;
-        if (n == 2) {
-            prf = prf(confusion, 1);
-            average = "binary";
-        } else {
-            prf = new double[3];
-            for (int k = 0; k < n; k++) {
-                double[] one = prf(confusion, k);
-                for (int j = 0; j < 3; j++) {
-                    prf[j] += one[j] / n;
-                }
-            }
-            average = "macro";
-        }
-        return new Result(rows, evaluated, left, labels, confusion, (double) correct / evaluated, average, prf[0], prf[1], prf[2],
-                (System.nanoTime() - start) / 1e9);
-    }
-
-    /** Precision, recall and F1 of label {@code k} (0 where undefined, as scikit-learn's zero_division=0). */
-    static double[] prf(long[][] confusion, int k) {
-        long tp = confusion[k][k];
-        long predicted = 0;
-        long actual = 0;
-        for (int i = 0; i < confusion.length; i++) {
-            predicted += confusion[i][k];
-            actual += confusion[k][i];
-        }
-        double p = predicted == 0 ? 0 : (double) tp / predicted;
-        double rc = actual == 0 ? 0 : (double) tp / actual;
-        double f = p + rc == 0 ? 0 : 2 * p * rc / (p + rc);
-        return new double[] {p, rc, f};
+        Metrics.Classification scores = Metrics.classification(confusion);
+        Metrics.PrecisionRecallF1 prf = scores.scores();
+        return new Result(rows, evaluated, left, labels, confusion, scores.accuracy(), scores.average(), prf.precision(), prf.recall(),
+                prf.f1(), (System.nanoTime() - start) / 1e9);
     }
 
     private static int goldId(long id, int n, String column) {

@@ -1,5 +1,8 @@
 package io.finetune4j.tasks;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
 import io.finetune4j.data.Datasets;
@@ -10,6 +13,7 @@ import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.metrics.Metrics;
 import io.finetune4j.models.AutoModelForSequenceClassification;
 import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.nn.Losses;
 import io.finetune4j.pipeline.ModelRuntime;
 import io.finetune4j.pipeline.ModelRuntimes;
 import io.finetune4j.pipeline.RuntimeOptions;
@@ -105,34 +109,22 @@ public final class ModelEvaluation {
         return kind;
     }
 
-    /** The model's loss over the logits, as its forward(labels) computes it: cross-entropy, BCE with logits or MSE. */
+    /** The model's loss over the logits, as its forward(labels) computes it: cross-entropy, BCE with logits or MSE ({@link Losses}). */
     static double meanLoss(EvalPrediction p, ClassificationData.Labels kind) {
-        float[][] logits = p.predictions();
-        int rows = logits.length;
-        double loss = 0;
-        long terms = 0;
-        for (int r = 0; r < rows; r++) {
-            if (p.labelIds() != null) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (float v : logits[r]) {
-                    max = Math.max(max, v);
-                }
-                double sum = 0;
-                for (float v : logits[r]) {
-                    sum += Math.exp(v - max);
-                }
-                loss += Math.log(sum) + max - logits[r][p.labelIds()[r]];
-                terms++;
-            } else {
-                float[] y = p.labelValues()[r];
-                for (int j = 0; j < y.length; j++) {
-                    double z = logits[r][j];
-                    loss += kind.regression() ? (z - y[j]) * (z - y[j]) : Math.max(z, 0) - z * y[j] + Math.log1p(Math.exp(-Math.abs(z)));
-                    terms++;
-                }
-            }
+        if (p.predictions().length == 0) {
+            return 0;
         }
-        return loss / Math.max(1, terms);
+        try (NDManager nd = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE)) {
+            NDArray logits = nd.create(p.predictions());
+            NDArray loss;
+            if (p.labelIds() != null) {
+                loss = Losses.crossEntropy(logits, nd.create(p.labelIds()), 0f);
+            } else {
+                NDArray y = nd.create(p.labelValues());
+                loss = kind.regression() ? Losses.mse(logits, y) : Losses.binaryCrossEntropyWithLogits(logits, y);
+            }
+            return loss.getFloat();
+        }
     }
 
     /** config.json's problem_type in an exported folder, or null. */

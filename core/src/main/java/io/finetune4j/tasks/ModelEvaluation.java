@@ -18,6 +18,7 @@ import io.finetune4j.pipeline.ModelRuntime;
 import io.finetune4j.pipeline.ModelRuntimes;
 import io.finetune4j.pipeline.RuntimeOptions;
 import io.finetune4j.tokenize.AutoTokenizer;
+import io.finetune4j.tokenize.EncodeOptions;
 import io.finetune4j.train.DataCollatorWithPadding;
 import io.finetune4j.train.EncodedColumns;
 import io.finetune4j.train.PredictionOutput;
@@ -76,7 +77,7 @@ public final class ModelEvaluation {
             TrainingArguments args = TrainingArguments.builder()
                     .perDeviceEvalBatchSize(o.batchSize()).set("use_cpu", o.useCpu()).set("disable_tqdm", true).build();
             Trainer trainer = Trainer.builder().model(model).args(args).computeMetrics(ComputeMetrics.forProblemType(kind.problemType()))
-                    .dataCollator(DataCollatorWithPadding.of(tokenizer, DataCollatorWithPadding.Padding.LONGEST, 0)).build();
+                    .dataCollator(DataCollatorWithPadding.of(tokenizer, EncodeOptions.Padding.LONGEST, 0)).build();
             columns.checkLabels(model.numLabels());
             PredictionOutput out = trainer.predict(columns);
             long[][] confusion = null;

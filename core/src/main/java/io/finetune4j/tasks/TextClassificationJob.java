@@ -13,6 +13,7 @@ import io.finetune4j.peft.PeftSetup;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
+import io.finetune4j.tokenize.EncodeOptions;
 import io.finetune4j.train.DataCollatorWithPadding;
 import io.finetune4j.train.EarlyStoppingCallback;
 import io.finetune4j.train.EncodedColumns;
@@ -117,7 +118,7 @@ public final class TextClassificationJob {
                         .trainColumns(trainColumns).evalColumns(evalColumns)
                         .computeMetrics(ComputeMetrics.forProblemType(kind.problemType()))
                         .dataCollator(DataCollatorWithPadding.of(tokenizer, d.padToMaxLength()
-                                ? DataCollatorWithPadding.Padding.MAX_LENGTH : DataCollatorWithPadding.Padding.LONGEST, d.maxSeqLength()))
+                                ? EncodeOptions.Padding.MAX_LENGTH : EncodeOptions.Padding.LONGEST, d.maxSeqLength()))
                         .callbacks(all)
                         .build();
                 TrainOutput output = trainer.train();

@@ -6,16 +6,17 @@ import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.data.Column;
 import io.finetune4j.tokenize.AutoTokenizer;
+import io.finetune4j.tokenize.EncodeOptions;
+import io.finetune4j.tokenize.EncodeOptions.Padding;
 import io.finetune4j.tokenize.Padder;
 
 /**
  * HF's DataCollatorWithPadding: gathers rows into int64 arrays {@code [batch, length]} padded as the
  * tokenizer pads ({@link Padder}: its pad id, e.g. 1 for RoBERTa, and its padding side; mask 0), to
- * the longest row of the batch or to a fixed max_length.
+ * the longest row of the batch or to a fixed max_length (the tokenizer's {@link Padding}: {@code longest} or
+ * {@code max_length}; a batch cannot go unpadded).
  */
 public final class DataCollatorWithPadding {
-    public enum Padding { LONGEST, MAX_LENGTH }
-
     /**
      * One batch on the model's device; {@code labels} is null without a labels column, int64 class ids or float32
      * targets; {@code labelIds} holds the class ids on the heap (null for float targets).
@@ -31,6 +32,9 @@ public final class DataCollatorWithPadding {
     private final int maxLength;
 
     public DataCollatorWithPadding(Padder padder, Padding padding, int maxLength) {
+        if (padding == Padding.DO_NOT_PAD) {
+            throw new BadInputException("a batch is padded to one width: use padding longest or max_length, not do_not_pad");
+        }
         if (padding == Padding.MAX_LENGTH && maxLength <= 0) {
             throw new BadInputException("padding max_length needs max_length > 0, got " + maxLength);
         }
@@ -41,7 +45,7 @@ public final class DataCollatorWithPadding {
 
     /** Pads on the right with {@code padTokenId} (token type 0). */
     public DataCollatorWithPadding(int padTokenId, Padding padding, int maxLength) {
-        this(new Padder(padTokenId, 0, io.finetune4j.tokenize.EncodeOptions.Side.RIGHT), padding, maxLength);
+        this(new Padder(padTokenId, 0, EncodeOptions.Side.RIGHT), padding, maxLength);
     }
 
     /** HF's {@code DataCollatorWithPadding(tokenizer)}: pads as the tokenizer does. */
@@ -56,6 +60,11 @@ public final class DataCollatorWithPadding {
 
     public static DataCollatorWithPadding maxLength(int maxLength) {
         return new DataCollatorWithPadding(Padder.BERT, Padding.MAX_LENGTH, maxLength);
+    }
+
+    /** Longest or max_length: the width each batch is padded to. */
+    public Padding padding() {
+        return padding;
     }
 
     /** The padding rule of this collator. */

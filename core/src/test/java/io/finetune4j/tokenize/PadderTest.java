@@ -53,7 +53,7 @@ class PadderTest {
             // The Trainer's collator built from the tokenizer pads input_ids with 1, not BERT's 0.
             EncodedColumns cols = new EncodedColumns(new Column.IntLists(new int[][] {{0, 5, 2}, {0, 5, 6, 7, 2}}), null, null, null);
             try (NDManager m = NDManager.newBaseManager()) {
-                DataCollatorWithPadding.Batch b = DataCollatorWithPadding.of(tok, DataCollatorWithPadding.Padding.LONGEST, 0)
+                DataCollatorWithPadding.Batch b = DataCollatorWithPadding.of(tok, EncodeOptions.Padding.LONGEST, 0)
                         .collate(cols, new int[] {0, 1}, m);
                 assertArrayEquals(new long[] {0, 5, 2, 1, 1, 0, 5, 6, 7, 2}, b.inputIds().toLongArray());
                 assertArrayEquals(new long[] {1, 1, 1, 0, 0, 1, 1, 1, 1, 1}, b.attentionMask().toLongArray());
@@ -77,7 +77,7 @@ class PadderTest {
             EncodedColumns cols = new EncodedColumns(new Column.IntLists(new int[][] {{0, 5, 2}}),
                     new Column.IntLists(new int[][] {{0, 0, 0}}), null, null);
             try (NDManager m = NDManager.newBaseManager()) {
-                DataCollatorWithPadding.Batch b = DataCollatorWithPadding.of(tok, DataCollatorWithPadding.Padding.MAX_LENGTH, 5)
+                DataCollatorWithPadding.Batch b = DataCollatorWithPadding.of(tok, EncodeOptions.Padding.MAX_LENGTH, 5)
                         .collate(cols, new int[] {0}, m);
                 assertArrayEquals(new long[] {1, 1, 0, 5, 2}, b.inputIds().toLongArray());
                 assertArrayEquals(new long[] {0, 0, 1, 1, 1}, b.attentionMask().toLongArray());

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.finetune4j.BadInputException;
 import io.finetune4j.data.Column;
+import io.finetune4j.tokenize.EncodeOptions;
 import org.junit.jupiter.api.Test;
 
 class DataCollatorTest {
@@ -39,5 +40,13 @@ class DataCollatorTest {
                     () -> DataCollatorWithPadding.maxLength(4).collate(cols, new int[] {0, 1}, m));
             assertTrue(e.getMessage().contains("row 1"), e.getMessage());
         }
+    }
+
+    @Test
+    void theTokenizersPaddingStrategiesApplyAndDoNotPadIsRefused() {
+        assertEquals(EncodeOptions.Padding.LONGEST, DataCollatorWithPadding.longest().padding());
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> new DataCollatorWithPadding(0, EncodeOptions.Padding.parse("do_not_pad"), 0));
+        assertTrue(e.getMessage().contains("longest or max_length"), e.getMessage());
     }
 }

@@ -6,7 +6,7 @@ import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
 import io.finetune4j.data.Datasets;
 import io.finetune4j.data.Feature;
-import io.finetune4j.data.LoadOptions;
+import io.finetune4j.data.LoadDatasetOptions;
 import io.finetune4j.io.Cache;
 import io.finetune4j.util.MachineInfo;
 import java.io.PrintWriter;
@@ -62,8 +62,8 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             if (rows < 0) throw new io.finetune4j.BadInputException("--rows must be >= 0, got " + rows);
-            LoadOptions options = LoadOptions.builder().split(split).textColumn(textColumn).labelColumn(labelColumn)
-                    .onBadRows(skipBadRows ? LoadOptions.BadRows.SKIP : LoadOptions.BadRows.ERROR).build();
+            LoadDatasetOptions options = LoadDatasetOptions.builder().split(split).textColumn(textColumn).labelColumn(labelColumn)
+                    .onBadRows(skipBadRows ? LoadDatasetOptions.BadRows.SKIP : LoadDatasetOptions.BadRows.ERROR).build();
             long start = System.nanoTime();
             DatasetDict dict = Datasets.load(source, options);
             long millis = (System.nanoTime() - start) / 1_000_000;

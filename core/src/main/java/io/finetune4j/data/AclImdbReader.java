@@ -34,7 +34,7 @@ final class AclImdbReader {
         return false;
     }
 
-    static DatasetDict load(Path dir, LoadOptions options) {
+    static DatasetDict load(Path dir, LoadDatasetOptions options) {
         List<String> available = new ArrayList<>();
         for (String split : List.of("train", "test")) {
             if (Files.isDirectory(dir.resolve(split))) available.add(split);
@@ -67,7 +67,7 @@ final class AclImdbReader {
                     if (problem == null) {
                         texts.add(text);
                         labels.add(label);
-                    } else if (options.onBadRows() == LoadOptions.BadRows.SKIP) {
+                    } else if (options.onBadRows() == LoadDatasetOptions.BadRows.SKIP) {
                         bad++;
                     } else {
                         throw new BadInputException(file + " row 1: " + problem + " (fix or remove the file, or load with onBadRows skip)");

@@ -17,14 +17,14 @@ public final class Datasets {
 
     /** {@code "imdb"} (from the cache, fetched once) or a local path, all splits. */
     public static DatasetDict load(String nameOrPath) {
-        return load(nameOrPath, LoadOptions.defaults());
+        return load(nameOrPath, LoadDatasetOptions.defaults());
     }
 
     /**
      * {@code "imdb"}: train/test, 25,000 rows each, features text: string and label:
-     * ClassLabel([neg, pos]). Anything else is a local path: see {@link #load(Path, LoadOptions)}.
+     * ClassLabel([neg, pos]). Anything else is a local path: see {@link #load(Path, LoadDatasetOptions)}.
      */
-    public static DatasetDict load(String nameOrPath, LoadOptions options) {
+    public static DatasetDict load(String nameOrPath, LoadDatasetOptions options) {
         if (nameOrPath.equalsIgnoreCase("imdb") || nameOrPath.equalsIgnoreCase("stanfordnlp/imdb")) {
             return ImdbSource.load(options);
         }
@@ -37,7 +37,7 @@ public final class Datasets {
      * JSON/JSONL files named by split or given per split in {@code dataFiles}, one file (split
      * "train"), or the aclImdb folder layout.
      */
-    public static DatasetDict load(Path path, LoadOptions options) {
+    public static DatasetDict load(Path path, LoadDatasetOptions options) {
         DatasetDict dict = LocalLoader.load(path, options);
         LocalLoader.logSkipped(path, dict.skippedRows());
         return dict;
@@ -45,7 +45,7 @@ public final class Datasets {
 
     /** One split (HF's {@code load_dataset(path, split="train[:10%]")}). */
     public static Dataset loadSplit(String nameOrPath, String split) {
-        DatasetDict dict = load(nameOrPath, LoadOptions.builder().split(split).build());
+        DatasetDict dict = load(nameOrPath, LoadDatasetOptions.builder().split(split).build());
         return dict.get(SplitSpec.parse(split).split());
     }
 

@@ -50,11 +50,11 @@ final class ImdbSource {
         return SPLITS.stream().allMatch(s -> Files.isRegularFile(dir.resolve(s + ".parquet")));
     }
 
-    static DatasetDict load(LoadOptions options) {
+    static DatasetDict load(LoadDatasetOptions options) {
         Cache cache = options.cache() != null ? options.cache() : Cache.standard();
         if (!isCached(cache)) fetch(cache);
         Path dir = cache.dataset("imdb");
-        LoadOptions.Builder b = LoadOptions.builder()
+        LoadDatasetOptions.Builder b = LoadDatasetOptions.builder()
                 .labelNames("neg", "pos")
                 .onBadRows(options.onBadRows())
                 .dataFiles("train", dir.resolve("train.parquet"))

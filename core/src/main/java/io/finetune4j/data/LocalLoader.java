@@ -28,7 +28,7 @@ final class LocalLoader {
 
     private LocalLoader() {}
 
-    static DatasetDict load(Path path, LoadOptions options) {
+    static DatasetDict load(Path path, LoadDatasetOptions options) {
         if (!Files.exists(path)) {
             throw new BadInputException("no such file or folder: " + path
                     + "; give a HF dataset folder (parquet), CSV/TSV/JSON/JSONL files or an aclImdb folder");
@@ -45,7 +45,7 @@ final class LocalLoader {
             }
             files = Map.of(spec.split(), files.get(spec.split()));
         }
-        boolean skip = options.onBadRows() == LoadOptions.BadRows.SKIP;
+        boolean skip = options.onBadRows() == LoadDatasetOptions.BadRows.SKIP;
         Map<String, List<DuckDbFiles.RawTable>> raw = new LinkedHashMap<>();
         files.forEach((split, list) -> raw.put(split, list.stream().map(f -> DuckDbFiles.read(f, skip)).toList()));
         LabelKind kind = labelKind(raw, options);
@@ -64,7 +64,7 @@ final class LocalLoader {
     }
 
     /** Split name → files, from {@code dataFiles} or by file names inside a folder. */
-    static Map<String, List<Path>> discover(Path path, LoadOptions options) {
+    static Map<String, List<Path>> discover(Path path, LoadDatasetOptions options) {
         Map<String, List<Path>> out = new LinkedHashMap<>();
         if (!options.dataFiles().isEmpty()) {
             Path base = Files.isDirectory(path) ? path : path.getParent();
@@ -126,7 +126,7 @@ final class LocalLoader {
      */
     enum LabelKind { CLASS, FLOAT, LIST }
 
-    static LabelKind labelKind(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options) {
+    static LabelKind labelKind(Map<String, List<DuckDbFiles.RawTable>> raw, LoadDatasetOptions options) {
         if (options.labelColumn() == null) return LabelKind.CLASS;
         boolean floats = false;
         for (List<DuckDbFiles.RawTable> tables : raw.values()) {
@@ -145,7 +145,7 @@ final class LocalLoader {
     }
 
     /** The label classes: given names, else HF metadata, else the sorted distinct string labels of all splits. */
-    private static ClassLabel classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options, LabelKind kind) {
+    private static ClassLabel classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadDatasetOptions options, LabelKind kind) {
         if (options.labelColumn() == null || kind == LabelKind.FLOAT) return null;
         if (options.labelNames() != null) return new ClassLabel(options.labelNames());
         TreeSet<String> names = new TreeSet<>();
@@ -190,17 +190,17 @@ final class LocalLoader {
 
     /** Turns raw rows into typed columns, checking text and label per row. */
     static final class RowChecker {
-        private final LoadOptions options;
+        private final LoadDatasetOptions options;
         private final ClassLabel labels;
         private final Map<String, Integer> labelIndex;
         private final LabelKind kind;
         private int skipped;
 
-        RowChecker(LoadOptions options, ClassLabel labels) {
+        RowChecker(LoadDatasetOptions options, ClassLabel labels) {
             this(options, labels, LabelKind.CLASS);
         }
 
-        RowChecker(LoadOptions options, ClassLabel labels, LabelKind kind) {
+        RowChecker(LoadDatasetOptions options, ClassLabel labels, LabelKind kind) {
             this.options = options;
             this.labels = labels;
             this.kind = kind;
@@ -261,7 +261,7 @@ final class LocalLoader {
                 }
                 if (problem == null) {
                     keep[kept++] = r;
-                } else if (options.onBadRows() == LoadOptions.BadRows.SKIP) {
+                } else if (options.onBadRows() == LoadDatasetOptions.BadRows.SKIP) {
                     skipped++;
                 } else {
                     throw new BadInputException(t.file() + " row " + (r + 1) + ": " + problem

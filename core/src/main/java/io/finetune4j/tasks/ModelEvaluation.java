@@ -6,12 +6,13 @@ import ai.djl.ndarray.NDManager;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
 import io.finetune4j.data.Datasets;
-import io.finetune4j.data.LoadOptions;
+import io.finetune4j.data.LoadDatasetOptions;
 import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.metrics.Metrics;
 import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.Losses;
 import io.finetune4j.pipeline.ModelRuntime;
@@ -59,7 +60,7 @@ public final class ModelEvaluation {
 
     public static Result run(Options o) {
         Path dir = PretrainedModels.resolve(o.model());
-        DatasetDict raw = Datasets.load(o.dataset(), LoadOptions.builder()
+        DatasetDict raw = Datasets.load(o.dataset(), LoadDatasetOptions.builder()
                 .textColumn(o.preprocessing().textColumn()).labelColumn(o.preprocessing().labelColumn())
                 .labelDelimiter(o.labelDelimiter()).build());
         Dataset split = ClassificationData.split(raw, o.split());
@@ -69,7 +70,7 @@ public final class ModelEvaluation {
         }
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
              SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(dir,
-                     io.finetune4j.models.LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
+                     LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
             ClassificationData.Labels kind = labelsFor(model.configProblemType(), model.numLabels(), sample, o, dir);
             // max length and truncation side as the model was trained (saved with its tokenizer) unless given
             ClassificationData.Preprocessing prep = o.preprocessing().forTokenizer(tokenizer);

@@ -3,7 +3,7 @@ package io.finetune4j.tasks;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
 import io.finetune4j.data.Datasets;
-import io.finetune4j.data.LoadOptions;
+import io.finetune4j.data.LoadDatasetOptions;
 import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.models.AutoModelForSequenceClassification;
@@ -59,7 +59,7 @@ public final class TextClassificationJob {
         TrainingArguments t = a.training();
 
         // --- data: load, pick the splits, sample
-        DatasetDict raw = Datasets.load(d.datasetName(), LoadOptions.builder()
+        DatasetDict raw = Datasets.load(d.datasetName(), LoadDatasetOptions.builder()
                 .textColumn(d.textColumnName()).labelColumn(d.labelColumnName()).labelDelimiter(d.labelDelimiter()).build());
         Dataset train = ClassificationData.sample(ClassificationData.split(raw, d.trainSplitName()), d.maxTrainSamples(),
                 d.shuffleTrainDataset(), d.shuffleSeed());

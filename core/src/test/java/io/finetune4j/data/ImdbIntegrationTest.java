@@ -20,7 +20,7 @@ class ImdbIntegrationTest {
         long t0 = System.nanoTime();
         Datasets.FetchReport fetched = Datasets.fetch("imdb", cache);
         long t1 = System.nanoTime();
-        DatasetDict imdb = Datasets.load("imdb", LoadOptions.builder().cache(cache).build());
+        DatasetDict imdb = Datasets.load("imdb", LoadDatasetOptions.builder().cache(cache).build());
         long t2 = System.nanoTime();
         System.out.printf("imdb fetch: %.1f s (already cached: %s) %s; load from cache: %.2f s%n",
                 (t1 - t0) / 1e9, fetched.alreadyCached(), fetched.fileSizes(), (t2 - t1) / 1e9);

@@ -48,7 +48,7 @@ class LoadingTest {
     void dataFolderShardsAreJoinedInOrder() throws Exception {
         hfParquet(tmp.resolve("d/data/train-00000-of-00002.parquet"), 30, "first");
         hfParquet(tmp.resolve("d/data/train-00001-of-00002.parquet"), 20, "second");
-        Dataset train = Datasets.load(tmp.resolve("d"), LoadOptions.defaults()).get("train");
+        Dataset train = Datasets.load(tmp.resolve("d"), LoadDatasetOptions.defaults()).get("train");
         assertEquals(50, train.numRows());
         assertEquals("second", train.row(30).get("text"));
     }
@@ -65,7 +65,7 @@ class LoadingTest {
         Dataset tail = Datasets.loadSplit(dir, "train[-500:]");
         assertEquals(500, tail.numRows());
         assertEquals("text 500", tail.row(0).get("text"));
-        DatasetDict one = Datasets.load(dir, LoadOptions.builder().split("train[10%:20%]").build());
+        DatasetDict one = Datasets.load(dir, LoadDatasetOptions.builder().split("train[10%:20%]").build());
         assertEquals(List.of("train"), one.splitNames());
         assertEquals("text 100", one.get("train").row(0).get("text"));
         BadInputException e = assertThrows(BadInputException.class, () -> Datasets.loadSplit(dir, "validation"));
@@ -89,7 +89,7 @@ class LoadingTest {
 
         Path json = dir.resolve("other.json");
         Files.writeString(json, "[{\"review\": \"x\", \"stars\": 2}, {\"review\": \"y\", \"stars\": 0}]");
-        DatasetDict custom = Datasets.load(dir, LoadOptions.builder().dataFiles("train", Path.of("other.json"))
+        DatasetDict custom = Datasets.load(dir, LoadDatasetOptions.builder().dataFiles("train", Path.of("other.json"))
                 .textColumn("review").labelColumn("stars").labelNames("bad", "ok", "good").build());
         assertArrayEquals(new int[] {2, 0}, custom.get("train").ints("stars"));
         assertEquals("good", custom.get("train").features().classLabel("stars").int2str(2));
@@ -100,7 +100,7 @@ class LoadingTest {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         Path file = dir.resolve("train.jsonl");
         Files.writeString(file, "{\"text\": \"ok\", \"label\": 1}\n{\"text\": null, \"label\": 0}\n{\"text\": \"x\", \"label\": 5}\n{\"text\": \"y\", \"label\": 0}\n");
-        LoadOptions strict = LoadOptions.builder().labelNames("neg", "pos").build();
+        LoadDatasetOptions strict = LoadDatasetOptions.builder().labelNames("neg", "pos").build();
         BadInputException e = assertThrows(BadInputException.class, () -> Datasets.load(dir, strict));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("row 2") && e.getMessage().contains("missing text"), e.getMessage());
 
@@ -109,7 +109,7 @@ class LoadingTest {
         assertTrue(e.getMessage().contains("row 2") && e.getMessage().contains("label 5"), e.getMessage());
 
         Files.writeString(file, "{\"text\": \"ok\", \"label\": 1}\n{\"text\": \"\", \"label\": 0}\n{\"text\": \"x\", \"label\": 5}\n{\"text\": \"y\", \"label\": 0}\n");
-        DatasetDict skipped = Datasets.load(dir, LoadOptions.builder().labelNames("neg", "pos").onBadRows(LoadOptions.BadRows.SKIP).build());
+        DatasetDict skipped = Datasets.load(dir, LoadDatasetOptions.builder().labelNames("neg", "pos").onBadRows(LoadDatasetOptions.BadRows.SKIP).build());
         assertEquals(2, skipped.get("train").numRows());
         assertEquals(2, skipped.skippedRows().get("train"));
         assertEquals(2, skipped.totalSkippedRows());
@@ -123,7 +123,7 @@ class LoadingTest {
         Files.write(file, bad);
         BadInputException e = assertThrows(BadInputException.class, () -> Datasets.load(dir.toString()));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-        DatasetDict skipped = Datasets.load(dir, LoadOptions.builder().onBadRows(LoadOptions.BadRows.SKIP).build());
+        DatasetDict skipped = Datasets.load(dir, LoadDatasetOptions.builder().onBadRows(LoadDatasetOptions.BadRows.SKIP).build());
         assertEquals(2, skipped.get("train").numRows());
         assertEquals(1, skipped.totalSkippedRows());
     }
@@ -149,7 +149,7 @@ class LoadingTest {
         Files.write(root.resolve("test/neg/1_1.txt"), new byte[] {'b', 'a', (byte) 0xC3, 'd'});
         BadInputException e = assertThrows(BadInputException.class, () -> Datasets.load(root.toString()));
         assertTrue(e.getMessage().contains("1_1.txt") && e.getMessage().contains("UTF-8"), e.getMessage());
-        DatasetDict skipped = Datasets.load(root, LoadOptions.builder().onBadRows(LoadOptions.BadRows.SKIP).build());
+        DatasetDict skipped = Datasets.load(root, LoadDatasetOptions.builder().onBadRows(LoadDatasetOptions.BadRows.SKIP).build());
         assertEquals(1, skipped.skippedRows().get("test"));
         assertEquals(2, skipped.get("test").numRows());
     }
@@ -177,7 +177,7 @@ class LoadingTest {
         Dataset d = DatasetTest.reviews(300).map(new DatasetTest.WordLengths(null), MapOptions.builder().progress(false).build());
         Path file = tmp.resolve("rt/train.parquet");
         DuckDbFiles.writeParquet(d, file);
-        Dataset back = Datasets.load(tmp.resolve("rt"), LoadOptions.defaults()).get("train");
+        Dataset back = Datasets.load(tmp.resolve("rt"), LoadDatasetOptions.defaults()).get("train");
         assertEquals(d.columnNames(), back.columnNames());
         assertEquals(ClassLabel.of("neg", "pos"), back.features().get("label"));
         assertArrayEquals(d.intLists("input_ids")[7], back.intLists("input_ids")[7]);
@@ -191,11 +191,11 @@ class LoadingTest {
         DuckDbFiles.writeParquet(DatasetTest.reviews(40), cache.dataset("imdb").resolve("train.parquet"));
         DuckDbFiles.writeParquet(DatasetTest.reviews(20), cache.dataset("imdb").resolve("test.parquet"));
         assertTrue(Datasets.isCached("imdb", cache));
-        DatasetDict dict = Datasets.load("imdb", LoadOptions.builder().cache(cache).build());
+        DatasetDict dict = Datasets.load("imdb", LoadDatasetOptions.builder().cache(cache).build());
         assertEquals(List.of("train", "test"), dict.splitNames());
         assertEquals(40, dict.get("train").numRows());
         assertEquals(ClassLabel.of("neg", "pos"), dict.get("test").features().get("label"));
-        assertEquals(10, Datasets.load("imdb", LoadOptions.builder().cache(cache).split("train[:25%]").build()).get("train").numRows());
+        assertEquals(10, Datasets.load("imdb", LoadDatasetOptions.builder().cache(cache).split("train[:25%]").build()).get("train").numRows());
         assertTrue(Datasets.fetch("imdb", cache).alreadyCached());
     }
 

@@ -33,7 +33,7 @@ class ProblemTypeDataTest {
                 "{\"text\": \"the match\", \"label\": [\"sports\"]}",
                 "{\"text\": \"nothing at all\", \"label\": []}", ""));
         Files.writeString(dir.resolve("test.jsonl"), "{\"text\": \"a pizza\", \"label\": [\"food\"]}\n");
-        DatasetDict dict = Datasets.load(dir, LoadOptions.defaults());
+        DatasetDict dict = Datasets.load(dir, LoadDatasetOptions.defaults());
         Dataset train = dict.get("train");
         ClassLabel names = ClassLabel.of("food", "music", "sports");
         assertEquals(new Feature.Sequence(names), train.features().get(LABEL), "HF's Sequence(ClassLabel), names sorted over all splits");
@@ -55,12 +55,12 @@ class ProblemTypeDataTest {
     void csvWithLabelDelimiterIsMultiLabelAndWithoutItSingleLabel() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("csv"));
         Files.writeString(dir.resolve("train.csv"), "text,label\n\"goal and song\",\"sports|music\"\n\"the match\",sports\n\"a pizza\",\" food \"\n");
-        Dataset multi = Datasets.load(dir, LoadOptions.builder().labelDelimiter("|").build()).get("train");
+        Dataset multi = Datasets.load(dir, LoadDatasetOptions.builder().labelDelimiter("|").build()).get("train");
         assertEquals(new Feature.Sequence(ClassLabel.of("food", "music", "sports")), multi.features().get(LABEL));
         assertArrayEquals(new int[] {2, 1}, multi.intLists(LABEL)[0]);
         assertArrayEquals(new int[] {0}, multi.intLists(LABEL)[2], "names are stripped");
 
-        Dataset single = Datasets.load(dir, LoadOptions.defaults()).get("train");
+        Dataset single = Datasets.load(dir, LoadDatasetOptions.defaults()).get("train");
         assertEquals("single_label_classification", ClassificationData.labels(single, LABEL, null).problemType());
         assertTrue(single.features().classLabel(LABEL).names().contains("sports|music"), "without a delimiter a label is one name");
     }
@@ -74,11 +74,11 @@ class ProblemTypeDataTest {
             st.execute("COPY (SELECT 'text ' || i AS text, CAST(i AS DOUBLE) / 4 AS label FROM range(8) t(i) ORDER BY i) TO '"
                     + tmp.resolve("reg.parquet") + "' (FORMAT parquet)");
         }
-        Dataset multi = Datasets.load(dir, LoadOptions.defaults()).get("train");
+        Dataset multi = Datasets.load(dir, LoadDatasetOptions.defaults()).get("train");
         assertEquals(new Feature.Sequence(ClassLabel.of("x", "y")), multi.features().get(LABEL));
         assertArrayEquals(new int[] {0, 1}, multi.intLists(LABEL)[0]);
 
-        Dataset reg = Datasets.load(tmp.resolve("reg.parquet"), LoadOptions.defaults()).get("train");
+        Dataset reg = Datasets.load(tmp.resolve("reg.parquet"), LoadDatasetOptions.defaults()).get("train");
         assertTrue(reg.column(LABEL) instanceof Column.Floats, "a float label column is regression, as HF infers it");
         assertEquals(0.75f, reg.floats(LABEL)[3]);
         ClassificationData.Labels labels = ClassificationData.labels(reg, LABEL, null);
@@ -96,7 +96,7 @@ class ProblemTypeDataTest {
         assertArrayEquals(((Column.FloatLists) withHot.column("hot")).values()[0], ((Column.FloatLists) back.column("hot")).values()[0]);
         assertEquals(withHot.fingerprint(), back.fingerprint());
         DuckDbFiles.writeParquet(withHot, tmp.resolve("rt/train.parquet"));
-        Dataset fromParquet = Datasets.load(tmp.resolve("rt"), LoadOptions.defaults()).get("train");
+        Dataset fromParquet = Datasets.load(tmp.resolve("rt"), LoadDatasetOptions.defaults()).get("train");
         assertEquals(new Feature.Sequence(ClassLabel.of("x", "y")), fromParquet.features().get(LABEL));
         assertArrayEquals(new float[] {1, 1}, ((Column.FloatLists) fromParquet.column("hot")).values()[0]);
     }
@@ -130,7 +130,7 @@ class ProblemTypeDataTest {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         Files.writeString(dir.resolve("train.jsonl"), "{\"text\": \"a\", \"label\": [\"x\"]}\n{\"text\": \"b\", \"label\": [\"z\"]}\n");
         BadInputException e = assertThrows(BadInputException.class,
-                () -> Datasets.load(dir, LoadOptions.builder().labelNames("x", "y").build()));
+                () -> Datasets.load(dir, LoadDatasetOptions.builder().labelNames("x", "y").build()));
         assertTrue(e.getMessage().contains("row 2") && e.getMessage().contains("label 'z' is not a class"), e.getMessage());
     }
 

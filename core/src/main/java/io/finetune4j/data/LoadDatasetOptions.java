@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Options of {@link Datasets#load(String, LoadOptions)}, after HF's {@code load_dataset}.
+ * Options of {@link Datasets#load(String, LoadDatasetOptions)}, after HF's {@code load_dataset}.
  *
  * @param split        one split, possibly sliced ("train[:10%]"); null loads all splits
  * @param dataFiles    split name → files (CSV/TSV/JSON/JSONL/parquet), relative to the path or absolute; empty: discover
@@ -18,24 +18,24 @@ import java.util.Map;
  * @param onBadRows    what to do with a bad row: stop with an error naming file and row, or skip and count it
  * @param cache        where named data sets (imdb) are cached; null means {@code Cache.standard()}
  */
-public record LoadOptions(String split, Map<String, List<Path>> dataFiles, String textColumn, String labelColumn,
+public record LoadDatasetOptions(String split, Map<String, List<Path>> dataFiles, String textColumn, String labelColumn,
                           List<String> labelNames, BadRows onBadRows, io.finetune4j.io.Cache cache, String labelDelimiter) {
     /** HF-style names: "error" and "skip". */
     public enum BadRows { ERROR, SKIP }
 
-    public LoadOptions {
+    public LoadDatasetOptions {
         dataFiles = dataFiles == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(dataFiles));
         labelNames = labelNames == null ? null : List.copyOf(labelNames);
         if (onBadRows == null) onBadRows = BadRows.ERROR;
         if (labelDelimiter != null && labelDelimiter.isEmpty()) labelDelimiter = null;
     }
 
-    public LoadOptions(String split, Map<String, List<Path>> dataFiles, String textColumn, String labelColumn,
+    public LoadDatasetOptions(String split, Map<String, List<Path>> dataFiles, String textColumn, String labelColumn,
                        List<String> labelNames, BadRows onBadRows, io.finetune4j.io.Cache cache) {
         this(split, dataFiles, textColumn, labelColumn, labelNames, onBadRows, cache, null);
     }
 
-    public static LoadOptions defaults() {
+    public static LoadDatasetOptions defaults() {
         return builder().build();
     }
 
@@ -62,8 +62,8 @@ public record LoadOptions(String split, Map<String, List<Path>> dataFiles, Strin
         public Builder cache(io.finetune4j.io.Cache cache) { this.cache = cache; return this; }
         public Builder labelDelimiter(String delimiter) { this.labelDelimiter = delimiter; return this; }
 
-        public LoadOptions build() {
-            return new LoadOptions(split, dataFiles, textColumn, labelColumn, labelNames, onBadRows, cache, labelDelimiter);
+        public LoadDatasetOptions build() {
+            return new LoadDatasetOptions(split, dataFiles, textColumn, labelColumn, labelNames, onBadRows, cache, labelDelimiter);
         }
     }
 }

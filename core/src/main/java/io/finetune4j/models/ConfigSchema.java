@@ -278,7 +278,13 @@ public final class ConfigSchema<C extends Record & PretrainedConfig> {
         args[n + 2] = ConfigJson.architectures(root, source);
         args[n + 3] = f.text("transformers_version", null);
         args[n + 4] = ConfigJson.extra(root, keys);
-        return construct(args, source);
+        C config = construct(args, source);
+        // HF's nn.Embedding(vocab_size, ..., padding_idx=pad_token_id) asserts the same
+        if (config.padTokenId() >= config.vocabSize() || config.padTokenId() < -config.vocabSize()) {
+            throw new BadInputException(source + ": pad_token_id " + config.padTokenId() + " is outside vocab_size " + config.vocabSize()
+                    + "; fix config.json");
+        }
+        return config;
     }
 
     /** The config.json object of {@code config}: its fields, its extra keys and the shared ones, keys sorted as HF writes them. */

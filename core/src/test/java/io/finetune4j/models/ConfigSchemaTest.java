@@ -176,6 +176,7 @@ class ConfigSchemaTest {
         assertTrue(refused(family, Map.of("id2label", Map.of("zero", "neg", "1", "pos"))).endsWith("id2label key 'zero' is not an integer"));
         assertTrue(refused(family, Map.of("problem_type", "classify")).contains("problem_type 'classify' is unknown"));
         assertTrue(refused(family, Map.of("num_labels", 0)).endsWith("num_labels must be a positive integer, got 0"));
+        assertTrue(refused(family, Map.of("pad_token_id", 200)).endsWith("pad_token_id 200 is outside vocab_size 200; fix config.json"));
         String act = switch (family) {
             case "distilbert" -> "activation";
             case "modernbert" -> "hidden_activation";

@@ -9,7 +9,8 @@ public final class AutoConfig {
 
     /** Reads {@code dir/config.json} (or the file itself). */
     public static PretrainedConfig fromPretrained(Path dirOrFile) {
-        return fromJson(ConfigJson.read(dirOrFile), dirOrFile.toString());
+        Path file = java.nio.file.Files.isDirectory(dirOrFile) ? dirOrFile.resolve(PretrainedConfig.FILE_NAME) : dirOrFile;
+        return fromJson(ConfigJson.read(dirOrFile), file.toString());
     }
 
     /** Parses a config.json object; {@code source} names it in error messages. */

@@ -43,7 +43,7 @@ public final class ConfigFields {
         if (n == null || n.isNull()) {
             return fallback;
         }
-        if (!n.isNumber()) {
+        if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
             throw new BadInputException(source + ": " + key + " must be a number, got " + n);
         }
         return n.asDouble();
@@ -73,6 +73,34 @@ public final class ConfigFields {
 
     public String text(String key, String fallback) {
         JsonNode n = root.get(key);
-        return n == null || n.isNull() ? fallback : n.asText();
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isTextual()) {
+            throw new BadInputException(source + ": " + key + " must be a string, got " + n);
+        }
+        return n.asText();
+    }
+
+    /** The strings of the list at {@code key}, or null when absent or null. */
+    public java.util.List<String> optTextList(String key) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (n.isArray()) {
+            for (JsonNode e : n) {
+                if (!e.isTextual()) {
+                    n = null;
+                    break;
+                }
+                out.add(e.asText());
+            }
+        }
+        if (n == null || !n.isArray()) {
+            throw new BadInputException(source + ": " + key + " must be a list of strings, got " + root.get(key));
+        }
+        return out;
     }
 }

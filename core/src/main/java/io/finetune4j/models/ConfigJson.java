@@ -53,21 +53,35 @@ public final class ConfigJson {
         return m;
     }
 
-    /** id2label as HF reads it: id2label, else num_labels default names, else 2 labels. */
+    /** id2label as HF reads it: id2label, else num_labels default names, else 2 labels; anything else is one line. */
     public static Map<Integer, String> labels(JsonNode root, String source) {
         Map<Integer, String> labels = new TreeMap<>();
         JsonNode id2label = root.get("id2label");
-        if (id2label != null && id2label.isObject()) {
+        if (id2label != null && !id2label.isNull()) {
+            if (!id2label.isObject()) {
+                throw new BadInputException(source + ": id2label must be an object of id -> label name, got " + id2label);
+            }
             for (Iterator<Map.Entry<String, JsonNode>> it = id2label.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
+                int id;
                 try {
-                    labels.put(Integer.parseInt(e.getKey()), e.getValue().asText());
+                    id = Integer.parseInt(e.getKey().strip());
                 } catch (NumberFormatException ex) {
                     throw new BadInputException(source + ": id2label key '" + e.getKey() + "' is not an integer");
                 }
+                if (!e.getValue().isTextual()) {
+                    throw new BadInputException(source + ": id2label['" + e.getKey() + "'] must be a string, got " + e.getValue());
+                }
+                labels.put(id, e.getValue().asText());
             }
-        } else if (root.hasNonNull("num_labels")) {
-            labels = defaultLabels(root.get("num_labels").asInt());
+        } else {
+            Integer n = new ConfigFields(root, source).optInteger("num_labels");
+            if (n != null && n < 1) {
+                throw new BadInputException(source + ": num_labels must be a positive integer, got " + n);
+            }
+            if (n != null) {
+                labels = defaultLabels(n);
+            }
         }
         return labels.isEmpty() ? defaultLabels(2) : labels;
     }
@@ -77,19 +91,14 @@ public final class ConfigJson {
         return Collections.unmodifiableMap(new TreeMap<>(id2label == null || id2label.isEmpty() ? defaultLabels(2) : id2label));
     }
 
-    public static List<String> architectures(JsonNode root) {
-        if (!root.path("architectures").isArray()) {
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode a : root.get("architectures")) {
-            out.add(a.asText());
-        }
-        return out;
+    /** config.json's architectures (a list of class names), or null. */
+    public static List<String> architectures(JsonNode root, String source) {
+        return new ConfigFields(root, source).optTextList("architectures");
     }
 
     public static String problemType(JsonNode root, String source) {
-        return root.hasNonNull("problem_type") ? checkProblemType(root.get("problem_type").asText(), source + ": problem_type") : null;
+        String p = new ConfigFields(root, source).text("problem_type", null);
+        return p == null ? null : checkProblemType(p, source + ": problem_type");
     }
 
     static String checkProblemType(String p, String where) {
@@ -97,10 +106,6 @@ public final class ConfigJson {
             throw new BadInputException(where + " '" + p + "' is unknown; use one of " + String.join(", ", PROBLEM_TYPES));
         }
         return p;
-    }
-
-    public static String text(JsonNode root, String key) {
-        return root.hasNonNull(key) ? root.get(key).asText() : null;
     }
 
     /** The keys outside {@code known} and {@link #SHARED}, as read. */
@@ -116,29 +121,6 @@ public final class ConfigJson {
 
     public static Map<String, JsonNode> normalizeExtra(Map<String, JsonNode> extra) {
         return extra == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(extra));
-    }
-
-    public static int intField(JsonNode root, String key, int fallback, String source) {
-        JsonNode n = root.get(key);
-        if (n == null || n.isNull()) {
-            return fallback;
-        }
-        if (!n.canConvertToInt()) {
-            throw new BadInputException(source + ": " + key + " must be an integer, got " + n);
-        }
-        return n.asInt();
-    }
-
-    public static double doubleField(JsonNode root, String key, double fallback) {
-        return root.path(key).asDouble(fallback);
-    }
-
-    public static Double nullableDouble(JsonNode root, String key) {
-        return root.hasNonNull(key) ? root.get(key).asDouble() : null;
-    }
-
-    public static boolean boolField(JsonNode root, String key, boolean fallback) {
-        return root.path(key).asBoolean(fallback);
     }
 
     /** Puts the shared fields (labels, problem type, architectures, model type, version) into a key-sorted map. */
@@ -161,6 +143,19 @@ public final class ConfigJson {
 
     public static ObjectNode toJson(Map<String, Object> sorted) {
         return JSON.valueToTree(sorted);
+    }
+
+    /** The object with its keys sorted, as HF writes config.json. */
+    public static ObjectNode sorted(ObjectNode json) {
+        ObjectNode out = json.objectNode();
+        new TreeMap<String, JsonNode>(toMap(json)).forEach(out::set);
+        return out;
+    }
+
+    private static Map<String, JsonNode> toMap(ObjectNode json) {
+        Map<String, JsonNode> m = new LinkedHashMap<>();
+        json.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
+        return m;
     }
 
     static String toJsonString(ObjectNode json) {

@@ -112,10 +112,13 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         ModelFamily family = ModelRegistry.family(config.modelType(), dir.toString());
         Map<String, Tensor> weights = modelClass.renames().apply(
                 CheckpointNames.normalize(SafeTensors.readCheckpoint(dir), family.basePrefix()));
+        checkLayersInCheckpoint(dir, family, config, weights);
+        // Layers cut by an explicit override are dropped quietly (one INFO line); layers config.json itself leaves out
+        // are unused weights, which HF warns about.
         List<String> dropped = new ArrayList<>();
         Map<String, Tensor> kept = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : weights.entrySet()) {
-            if (family.layerIndex(e.getKey()) >= config.numHiddenLayers()) {
+            if (options.numHiddenLayers() != null && family.layerIndex(e.getKey()) >= config.numHiddenLayers()) {
                 dropped.add(e.getKey());
             } else {
                 kept.put(e.getKey(), e.getValue());
@@ -143,6 +146,21 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
             LOG.info(report.droppedLayersNote());
         }
         return model;
+    }
+
+    /**
+     * A config.json that declares more layers than the checkpoint holds is refused before anything is allocated
+     * (HF would build them all and initialise the extra ones at random).
+     */
+    private static void checkLayersInCheckpoint(Path dir, ModelFamily family, PretrainedConfig config, Map<String, Tensor> weights) {
+        int held = 0;
+        for (String name : weights.keySet()) {
+            held = Math.max(held, family.layerIndex(name) + 1);
+        }
+        if (held > 0 && config.numHiddenLayers() > held) {
+            throw new BadInputException(dir.resolve(PretrainedConfig.FILE_NAME) + ": num_hidden_layers is " + config.numHiddenLayers()
+                    + " but the checkpoint holds " + held + " layers; fix num_hidden_layers in config.json");
+        }
     }
 
     /** The family config a model class needs, or one clear line naming what the folder holds. */

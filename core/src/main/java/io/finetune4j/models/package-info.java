@@ -14,6 +14,12 @@
  * <p>A family lives in its own package {@code io.finetune4j.models.<family>}, mirroring HF's
  * {@code modeling_<family>.py} class by class and name by name, and is added by one
  * {@link io.finetune4j.models.ModelFamily} entry: its config parser, base prefix, layer names (for cutting and
- * unfreezing), PEFT's default LoRA targets and its head classes.
+ * unfreezing), PEFT's default LoRA targets and its head classes. Its config is a record whose fields are listed
+ * once, in a {@link io.finetune4j.models.ConfigSchema} table (key, type, HF default, null/absent rule, range): the
+ * table gives the strict parse, the written config.json, the known keys and the {@code with…} copies.
+ *
+ * <p>Shared leaf modules: a family whose block is another family's under the same checkpoint names reuses that
+ * module and prints HF's name for it through {@link io.finetune4j.nn.Module#renameFamily} (RoBERTa and ELECTRA
+ * reuse BERT's encoder, DeBERTa-v2 BERT's {@code BertSelfOutput} and {@code BertOutput}).
  */
 package io.finetune4j.models;

@@ -1,6 +1,6 @@
 package io.finetune4j.onnx;
 
-import io.finetune4j.BadInputException;
+import io.finetune4j.models.albert.AlbertConfig;
 import java.util.List;
 
 /**
@@ -24,40 +24,36 @@ final class AlbertExporter implements FamilyExporter {
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        // HF's AlbertConfig defaults (albert-xxlarge's shape, hidden_act gelu_new)
-        String act = BertExporter.checkEncoderConfig(s, "hidden_act", "gelu_new");
-        int embeddingSize = s.intField("embedding_size", 128);
-        int hidden = s.intField("hidden_size", 4096);
-        int layers = s.intField("num_hidden_layers", 12);
-        int groups = s.intField("num_hidden_groups", 1);
-        int inner = s.intField("inner_group_num", 1);
-        int heads = s.intField("num_attention_heads", 64);
-        int intermediate = s.intField("intermediate_size", 16384);
-        double eps = s.doubleField("layer_norm_eps", 1e-12);
-        if (groups < 1 || layers % groups != 0) {
-            throw new BadInputException("num_hidden_layers " + layers + " is not a multiple of num_hidden_groups " + groups + " in "
-                    + s.dir().resolve("config.json") + "; fix config.json");
-        }
+        AlbertConfig c = s.config(AlbertConfig.class);
+        String act = Layers.activationName(s, "hidden_act", c.hiddenAct());
+        int embeddingSize = c.embeddingSize();
+        int hidden = c.hiddenSize();
+        int layers = c.numHiddenLayers();
+        int groups = c.numHiddenGroups();
+        int inner = c.innerGroupNum();
+        int heads = c.numAttentionHeads();
+        int intermediate = c.intermediateSize();
+        double eps = c.layerNormEps();
         int numLabels = Math.toIntExact(s.shape("classifier.weight")[0]);
 
         String ids = g.input(INPUT_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
         String mask = g.input(ATTENTION_MASK, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
         String types = g.input(TOKEN_TYPE_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
 
-        String x = BertExporter.embeddings(l, "albert.embeddings", ids, types, embeddingSize, eps);
-        x = l.linear(x, "albert.encoder.embedding_hidden_mapping_in", embeddingSize, hidden);
+        String x = BertExporter.embeddings(l, s.base() + ".embeddings", ids, types, embeddingSize, eps);
+        x = l.linear(x, s.base() + ".encoder.embedding_hidden_mapping_in", embeddingSize, hidden);
         String extendedMask = BertExporter.extendedMask(g, mask);
         int layersPerGroup = layers / groups;
         for (int i = 0; i < layers; i++) {
             for (int j = 0; j < inner; j++) {
-                String p = "albert.encoder.albert_layer_groups." + (i / layersPerGroup) + ".albert_layers." + j;
+                String p = s.base() + ".encoder.albert_layer_groups." + (i / layersPerGroup) + ".albert_layers." + j;
                 BertExporter.LayerNames n = new BertExporter.LayerNames(p + ".attention.query", p + ".attention.key", p + ".attention.value",
                         p + ".attention.dense", p + ".attention.LayerNorm", p + ".ffn", p + ".ffn_output", p + ".full_layer_layer_norm");
                 x = BertExporter.encoderLayer(l, n, x, extendedMask, hidden, heads, intermediate, eps, act);
             }
         }
         String first = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));
-        String pooled = g.op("Tanh", l.linear(first, "albert.pooler", hidden, hidden));
+        String pooled = g.op("Tanh", l.linear(first, s.base() + ".pooler", hidden, hidden));
         String logits = l.linear(pooled, "classifier", hidden, numLabels);
         g.opInto("Identity", LOGITS, List.of(logits));
         g.output(LOGITS, OnnxProto.TensorProto.FLOAT, BATCH, numLabels);

@@ -1,6 +1,6 @@
 package io.finetune4j.onnx;
 
-import io.finetune4j.BadInputException;
+import io.finetune4j.models.bert.BertConfig;
 import java.util.List;
 
 /**
@@ -16,43 +16,30 @@ final class BertExporter implements FamilyExporter {
         return List.of("bert");
     }
 
-    /**
-     * Absolute positions and an activation the graph implements ({@link Layers#ACTIVATIONS}); returns the
-     * activation ({@code key}, HF's default {@code fallback}).
-     */
-    static String checkEncoderConfig(ExportSource s, String key, String fallback) {
-        String act = Layers.activationName(s, key, fallback);
-        String positions = s.stringField("position_embedding_type", "absolute");
-        if (!positions.equals("absolute")) {
-            throw new BadInputException("position_embedding_type '" + positions + "' in " + s.dir().resolve("config.json")
-                    + " has no ONNX export yet; the export supports 'absolute'");
-        }
-        return act;
-    }
-
     @Override
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        String act = checkEncoderConfig(s, "hidden_act", "gelu");
-        int hidden = s.intField("hidden_size");
-        int layers = s.intField("num_hidden_layers");
-        int heads = s.intField("num_attention_heads");
-        int intermediate = s.intField("intermediate_size");
-        double eps = s.doubleField("layer_norm_eps", 1e-12);
+        BertConfig c = s.config(BertConfig.class);
+        String act = Layers.activationName(s, "hidden_act", c.hiddenAct());
+        int hidden = c.hiddenSize();
+        int layers = c.numHiddenLayers();
+        int heads = c.numAttentionHeads();
+        int intermediate = c.intermediateSize();
+        double eps = c.layerNormEps();
         int numLabels = Math.toIntExact(s.shape("classifier.weight")[0]);
 
         String ids = g.input(INPUT_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
         String mask = g.input(ATTENTION_MASK, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
         String types = g.input(TOKEN_TYPE_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
 
-        String x = embeddings(l, "bert.embeddings", ids, types, hidden, eps);
+        String x = embeddings(l, s.base() + ".embeddings", ids, types, hidden, eps);
         String extendedMask = extendedMask(g, mask);
         for (int i = 0; i < layers; i++) {
-            x = encoderLayer(l, LayerNames.bert("bert.encoder.layer." + i), x, extendedMask, hidden, heads, intermediate, eps, act);
+            x = encoderLayer(l, LayerNames.bert(s.layer(i)), x, extendedMask, hidden, heads, intermediate, eps, act);
         }
         String first = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));
-        String pooled = g.op("Tanh", l.linear(first, "bert.pooler.dense", hidden, hidden));
+        String pooled = g.op("Tanh", l.linear(first, s.base() + ".pooler.dense", hidden, hidden));
         String logits = l.linear(pooled, "classifier", hidden, numLabels);
         g.opInto("Identity", LOGITS, List.of(logits));
         g.output(LOGITS, OnnxProto.TensorProto.FLOAT, BATCH, numLabels);

@@ -1,6 +1,5 @@
 package io.finetune4j.onnx;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.debertav2.DebertaV2Config;
 import io.finetune4j.models.debertav2.RelativePositions;
@@ -26,10 +25,7 @@ final class DebertaV2Exporter implements FamilyExporter {
     }
 
     static DebertaV2Config config(ExportSource s) {
-        if (!s.config().isObject()) {
-            throw new BadInputException(s.dir().resolve("config.json") + " is not a JSON object; fix or re-save the checkpoint");
-        }
-        return DebertaV2Config.fromJson((ObjectNode) s.config(), s.dir().resolve("config.json").toString());
+        return s.config(DebertaV2Config.class);
     }
 
     @Override
@@ -51,8 +47,8 @@ final class DebertaV2Exporter implements FamilyExporter {
             throw new BadInputException("conv_kernel_size " + c.convKernelSize() + " in " + s.dir().resolve("config.json")
                     + " (DeBERTa-v2's ConvLayer) has no ONNX export yet; the export supports DeBERTa-v2/v3 without it");
         }
-        String act = Layers.activationName(s, "hidden_act", "gelu");
-        String poolerAct = Layers.activationName(s, "pooler_hidden_act", "gelu");
+        String act = Layers.activationName(s, "hidden_act", c.hiddenAct());
+        String poolerAct = Layers.activationName(s, "pooler_hidden_act", c.poolerHiddenAct());
         int hidden = c.hiddenSize();
         int all = c.allHeadSize();
         if (all != hidden) {
@@ -72,7 +68,7 @@ final class DebertaV2Exporter implements FamilyExporter {
         String m = g.op("Cast", mask, OnnxProto.attrInt("to", OnnxProto.TensorProto.FLOAT));
 
         // DebertaV2Embeddings
-        String p = "deberta.embeddings";
+        String p = s.base() + ".embeddings";
         String x = l.embedding(p + ".word_embeddings.weight", ids, emb);
         if (c.positionBiasedInput()) {
             String posName = p + ".position_embeddings.weight";
@@ -96,10 +92,10 @@ final class DebertaV2Exporter implements FamilyExporter {
         String p2cIndex = null;
         int span = c.posEbdSize();
         if (c.relativeAttention()) {
-            String relName = "deberta.encoder.rel_embeddings.weight";
+            String relName = s.base() + ".encoder.rel_embeddings.weight";
             rel = g.floats(relName, s.floats(relName, 2L * span, hidden), 2L * span, hidden);
             if (c.normRelEmbeddings()) {
-                rel = l.layerNorm(rel, "deberta.encoder.LayerNorm", hidden, eps);
+                rel = l.layerNorm(rel, s.base() + ".encoder.LayerNorm", hidden, eps);
             }
             int n = c.maxPositionEmbeddings();
             long[] c2p = new long[n * n];
@@ -122,7 +118,7 @@ final class DebertaV2Exporter implements FamilyExporter {
         String headsShape = g.longs1d(0, 0, heads, headSize);
         String posHeadsShape = g.longs1d(1, 2L * span, heads, headSize);
         for (int i = 0; i < c.numHiddenLayers(); i++) {
-            String lp = "deberta.encoder.layer." + i;
+            String lp = s.layer(i);
             String sp = lp + ".attention.self";
             String q = heads(g, l.linear(x, sp + ".query_proj", hidden, all), headsShape, 0, 2, 1, 3); // [batch, heads, seq, d]
             String k = heads(g, l.linear(x, sp + ".key_proj", hidden, all), headsShape, 0, 2, 1, 3);

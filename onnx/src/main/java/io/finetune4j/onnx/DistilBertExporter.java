@@ -1,5 +1,6 @@
 package io.finetune4j.onnx;
 
+import io.finetune4j.models.distilbert.DistilBertConfig;
 import java.util.List;
 
 /**
@@ -28,21 +29,21 @@ final class DistilBertExporter implements FamilyExporter {
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        // HF's DistilBertConfig names and defaults
-        String act = Layers.activationName(s, "activation", "gelu");
-        int dim = s.intField("dim", 768);
-        int layers = s.intField("n_layers", 6);
-        int heads = s.intField("n_heads", 12);
-        int hiddenDim = s.intField("hidden_dim", 4 * 768);
+        DistilBertConfig c = s.config(DistilBertConfig.class);
+        String act = Layers.activationName(s, "activation", c.activation());
+        int dim = c.dim();
+        int layers = c.nLayers();
+        int heads = c.nHeads();
+        int hiddenDim = c.hiddenDim();
         int numLabels = Math.toIntExact(s.shape("classifier.weight")[0]);
 
         String ids = g.input(INPUT_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
         String mask = g.input(ATTENTION_MASK, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
 
-        String x = BertExporter.embeddings(l, "distilbert.embeddings", ids, null, dim, EPS);
+        String x = BertExporter.embeddings(l, s.base() + ".embeddings", ids, null, dim, EPS);
         String extendedMask = BertExporter.extendedMask(g, mask);
         for (int i = 0; i < layers; i++) {
-            String p = "distilbert.transformer.layer." + i;
+            String p = s.layer(i);
             BertExporter.LayerNames n = new BertExporter.LayerNames(p + ".attention.q_lin", p + ".attention.k_lin", p + ".attention.v_lin",
                     p + ".attention.out_lin", p + ".sa_layer_norm", p + ".ffn.lin1", p + ".ffn.lin2", p + ".output_layer_norm");
             x = BertExporter.encoderLayer(l, n, x, extendedMask, dim, heads, hiddenDim, EPS, act);

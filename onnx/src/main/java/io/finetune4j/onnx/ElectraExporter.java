@@ -1,5 +1,7 @@
 package io.finetune4j.onnx;
 
+import io.finetune4j.models.bert.BertConfig;
+import io.finetune4j.models.electra.ElectraConfig;
 import java.util.List;
 
 /**
@@ -20,27 +22,28 @@ final class ElectraExporter implements FamilyExporter {
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        // HF's ElectraConfig defaults (electra-small's shape)
-        String act = BertExporter.checkEncoderConfig(s, "hidden_act", "gelu");
-        int embeddingSize = s.intField("embedding_size", 128);
-        int hidden = s.intField("hidden_size", 256);
-        int layers = s.intField("num_hidden_layers", 12);
-        int heads = s.intField("num_attention_heads", 4);
-        int intermediate = s.intField("intermediate_size", 1024);
-        double eps = s.doubleField("layer_norm_eps", 1e-12);
+        ElectraConfig electra = s.config(ElectraConfig.class);
+        BertConfig c = electra.bert();
+        String act = Layers.activationName(s, "hidden_act", c.hiddenAct());
+        int embeddingSize = electra.embeddingSize();
+        int hidden = c.hiddenSize();
+        int layers = c.numHiddenLayers();
+        int heads = c.numAttentionHeads();
+        int intermediate = c.intermediateSize();
+        double eps = c.layerNormEps();
         int numLabels = Math.toIntExact(s.shape("classifier.out_proj.weight")[0]);
 
         String ids = g.input(INPUT_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
         String mask = g.input(ATTENTION_MASK, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
         String types = g.input(TOKEN_TYPE_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
 
-        String x = BertExporter.embeddings(l, "electra.embeddings", ids, types, embeddingSize, eps);
+        String x = BertExporter.embeddings(l, s.base() + ".embeddings", ids, types, embeddingSize, eps);
         if (embeddingSize != hidden) {
-            x = l.linear(x, "electra.embeddings_project", embeddingSize, hidden);
+            x = l.linear(x, s.base() + ".embeddings_project", embeddingSize, hidden);
         }
         String extendedMask = BertExporter.extendedMask(g, mask);
         for (int i = 0; i < layers; i++) {
-            x = BertExporter.encoderLayer(l, BertExporter.LayerNames.bert("electra.encoder.layer." + i), x, extendedMask, hidden, heads,
+            x = BertExporter.encoderLayer(l, BertExporter.LayerNames.bert(s.layer(i)), x, extendedMask, hidden, heads,
                     intermediate, eps, act);
         }
         String first = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));

@@ -1,11 +1,12 @@
 package io.finetune4j.onnx;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
-import java.io.IOException;
+import io.finetune4j.models.AutoConfig;
+import io.finetune4j.models.ModelFamily;
+import io.finetune4j.models.ModelRegistry;
+import io.finetune4j.models.PretrainedConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,27 +14,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What an exporter reads from a checkpoint folder: config.json's fields and the weights by HF name.
- * It knows nothing of the DJL model classes, so the exporters follow HF's checkpoint layout only.
+ * What an exporter reads from a checkpoint folder: the typed config (core's family config, parsed strictly by
+ * {@link AutoConfig}), the family's checkpoint names ({@link ModelFamily}) and the weights by HF name. It knows
+ * nothing of the DJL model classes, so the exporters follow HF's checkpoint layout only.
  */
-public record ExportSource(Path dir, JsonNode config, Map<String, Tensor> weights) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public record ExportSource(Path dir, PretrainedConfig config, Map<String, Tensor> weights) {
 
     /** Reads {@code dir/config.json} and the safetensors weights (LayerNorm gamma/beta renamed to weight/bias). */
     public static ExportSource load(Path dir) {
-        Path configFile = dir.resolve("config.json");
+        Path configFile = dir.resolve(PretrainedConfig.FILE_NAME);
         if (!Files.isRegularFile(configFile)) {
             throw new BadInputException("no config.json in " + dir + "; give a checkpoint folder (config.json, model.safetensors, tokenizer files)");
         }
-        JsonNode config;
-        try {
-            config = JSON.readTree(configFile.toFile());
-        } catch (IOException e) {
-            throw new BadInputException("cannot parse " + configFile + ": " + e.getMessage() + "; fix or re-save the checkpoint");
-        }
-        if (config == null || !config.isObject()) {
-            throw new BadInputException(configFile + " is not a JSON object; fix or re-save the checkpoint");
-        }
+        PretrainedConfig config = AutoConfig.fromPretrained(dir);
         Map<String, Tensor> raw = SafeTensors.readCheckpoint(dir);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         raw.forEach((name, t) -> {
@@ -48,38 +41,37 @@ public record ExportSource(Path dir, JsonNode config, Map<String, Tensor> weight
         return new ExportSource(dir, config, weights);
     }
 
-    /** config.json's model_type ({@code bert}, {@code roberta}, …); null when absent. */
+    /** config.json's model_type ({@code bert}, {@code roberta}, …). */
     public String modelType() {
-        JsonNode t = config.get("model_type");
-        return t == null || t.isNull() ? null : t.asText();
+        return config.modelType();
     }
 
-    public int intField(String key) {
-        JsonNode v = config.get(key);
-        if (v == null || !v.canConvertToInt()) {
-            throw new BadInputException("config.json in " + dir + " has no integer '" + key + "'; fix or re-save the checkpoint");
+    /** The family config an exporter reads (core's {@code BertConfig}, {@code DistilBertConfig}, …). */
+    public <C extends PretrainedConfig> C config(Class<C> type) {
+        if (!type.isInstance(config)) {
+            throw new BadInputException(configFile() + " has model_type '" + config.modelType() + "', not the " + type.getSimpleName()
+                    + " this exporter reads");
         }
-        return v.asInt();
+        return type.cast(config);
     }
 
-    public int intField(String key, int fallback) {
-        JsonNode v = config.get(key);
-        return v == null || !v.canConvertToInt() ? fallback : v.asInt();
+    /** The registry entry of the model type: checkpoint prefixes and layer names. */
+    public ModelFamily family() {
+        return ModelRegistry.family(config.modelType(), configFile().toString());
     }
 
-    public double doubleField(String key, double fallback) {
-        JsonNode v = config.get(key);
-        return v == null || !v.isNumber() ? fallback : v.asDouble();
+    /** The checkpoint name prefix of the bare encoder ({@code bert}, {@code roberta}, {@code model}, …). */
+    public String base() {
+        return family().basePrefix();
     }
 
-    public boolean boolField(String key, boolean fallback) {
-        JsonNode v = config.get(key);
-        return v == null || !v.isBoolean() ? fallback : v.asBoolean();
+    /** The checkpoint name of encoder layer {@code i} ({@code bert.encoder.layer.3}), from the family's layer prefix. */
+    public String layer(int i) {
+        return family().layerPrefix() + i;
     }
 
-    public String stringField(String key, String fallback) {
-        JsonNode v = config.get(key);
-        return v == null || v.isNull() ? fallback : v.asText();
+    public Path configFile() {
+        return dir.resolve(PretrainedConfig.FILE_NAME);
     }
 
     public boolean has(String name) {

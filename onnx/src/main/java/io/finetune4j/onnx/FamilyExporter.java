@@ -18,9 +18,9 @@ interface FamilyExporter {
 
     void build(Layers layers);
 
-    /** The longest input the model takes: HF's max_position_embeddings (512 when absent, HF's default). */
+    /** The longest input the model takes (HF's max_position_embeddings, less RoBERTa's reserved positions). */
     default int maxInputLength(ExportSource source) {
-        return source.intField("max_position_embeddings", 512);
+        return source.config().maxInputLength();
     }
 
     String INPUT_IDS = "input_ids";

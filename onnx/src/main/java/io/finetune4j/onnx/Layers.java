@@ -154,9 +154,8 @@ final class Layers {
     /** HF's {@code ACT2FN} names the graphs implement. */
     static final List<String> ACTIVATIONS = List.of("gelu", "relu", "gelu_new", "gelu_pytorch_tanh", "tanh");
 
-    /** The activation config.json names in {@code key}; one the export cannot emit is one line naming the supported ones. */
-    static String activationName(ExportSource s, String key, String fallback) {
-        String act = s.stringField(key, fallback);
+    /** The activation {@code act} config.json names in {@code key}; one the export cannot emit is one line naming the supported ones. */
+    static String activationName(ExportSource s, String key, String act) {
         if (!ACTIVATIONS.contains(act)) {
             throw new BadInputException(key + " '" + act + "' in " + s.dir().resolve("config.json") + " has no ONNX export yet; the export supports "
                     + String.join(", ", ACTIVATIONS));

@@ -1,8 +1,6 @@
 package io.finetune4j.onnx;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.finetune4j.BadInputException;
-import java.util.ArrayList;
+import io.finetune4j.models.modernbert.ModernBertConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +18,6 @@ import java.util.Map;
  * default). Inputs {@code input_ids}, {@code attention_mask}.
  */
 final class ModernBertExporter implements FamilyExporter {
-    static final String FULL = "full_attention";
-    static final String SLIDING = "sliding_attention";
-
     @Override
     public List<String> modelTypes() {
         return List.of("modernbert");
@@ -34,93 +29,47 @@ final class ModernBertExporter implements FamilyExporter {
     }
 
     @Override
-    public int maxInputLength(ExportSource source) {
-        return source.intField("max_position_embeddings", 8192);
-    }
-
-    /** layer_types when config.json has them, else sliding attention where {@code i % global_attn_every_n_layers != 0}. */
-    static List<String> layerTypes(ExportSource s, int layers) {
-        List<String> types = new ArrayList<>();
-        JsonNode listed = s.config().get("layer_types");
-        if (listed != null && listed.isArray()) {
-            listed.forEach(t -> types.add(t.asText()));
-            if (types.size() != layers || !types.stream().allMatch(t -> t.equals(FULL) || t.equals(SLIDING))) {
-                throw new BadInputException("layer_types " + listed + " in " + s.dir().resolve("config.json") + " does not give " + FULL + " or "
-                        + SLIDING + " for each of the " + layers + " layers; fix config.json");
-            }
-            return types;
-        }
-        int every = s.intField("global_attn_every_n_layers", 3);
-        for (int i = 0; i < layers; i++) {
-            types.add(i % every != 0 ? SLIDING : FULL);
-        }
-        return types;
-    }
-
-    /** rope_parameters[type].rope_theta when present, else global_rope_theta / local_rope_theta (HF's defaults 160000, 10000). */
-    static double ropeTheta(ExportSource s, String type) {
-        JsonNode params = s.config().get("rope_parameters");
-        if (params != null && params.path(type).has("rope_theta")) {
-            String ropeType = params.path(type).path("rope_type").asText("default");
-            if (!ropeType.equals("default")) {
-                throw new BadInputException("rope_parameters." + type + ".rope_type '" + ropeType + "' in " + s.dir().resolve("config.json")
-                        + " has no ONNX export; the export supports 'default'");
-            }
-            return params.path(type).get("rope_theta").asDouble();
-        }
-        return type.equals(SLIDING) ? s.doubleField("local_rope_theta", 10000.0) : s.doubleField("global_rope_theta", 160000.0);
-    }
-
-    @Override
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        // HF's ModernBertConfig defaults (ModernBERT-base)
-        int hidden = s.intField("hidden_size", 768);
-        int intermediate = s.intField("intermediate_size", 1152);
-        int layers = s.intField("num_hidden_layers", 22);
-        int heads = s.intField("num_attention_heads", 12);
-        int maxPositions = s.intField("max_position_embeddings", 8192);
-        int localAttention = s.intField("local_attention", 128);
-        double eps = s.doubleField("norm_eps", 1e-5);
-        boolean normBias = s.boolField("norm_bias", false);
-        boolean attentionBias = s.boolField("attention_bias", false);
-        boolean mlpBias = s.boolField("mlp_bias", false);
-        boolean classifierBias = s.boolField("classifier_bias", false);
-        String act = Layers.activationName(s, "hidden_activation", "gelu");
-        String classifierAct = Layers.activationName(s, "classifier_activation", "gelu");
-        String pooling = s.stringField("classifier_pooling", "cls");
-        if (!pooling.equals("cls") && !pooling.equals("mean")) {
-            throw new BadInputException("classifier_pooling '" + pooling + "' in " + s.dir().resolve("config.json")
-                    + " is not 'cls' or 'mean'; fix config.json");
-        }
-        if (s.config().hasNonNull("rope_scaling")) {
-            throw new BadInputException("rope_scaling in " + s.dir().resolve("config.json") + " has no ONNX export; remove it");
-        }
-        int headDim = hidden / heads;
-        List<String> types = layerTypes(s, layers);
+        ModernBertConfig c = s.config(ModernBertConfig.class);
+        int hidden = c.hiddenSize();
+        int intermediate = c.intermediateSize();
+        int layers = c.numHiddenLayers();
+        int heads = c.numAttentionHeads();
+        int maxPositions = c.maxPositionEmbeddings();
+        int localAttention = c.localAttention();
+        double eps = c.normEps();
+        boolean normBias = c.normBias();
+        boolean attentionBias = c.attentionBias();
+        boolean mlpBias = c.mlpBias();
+        boolean classifierBias = c.classifierBias();
+        String act = Layers.activationName(s, "hidden_activation", c.hiddenActivation());
+        String classifierAct = Layers.activationName(s, "classifier_activation", c.classifierActivation());
+        String pooling = c.classifierPooling();
+        int headDim = c.headDim();
         int numLabels = Math.toIntExact(s.shape("classifier.weight")[0]);
 
         String ids = g.input(INPUT_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
         String mask = g.input(ATTENTION_MASK, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
 
-        String x = l.layerNorm(l.embedding("model.embeddings.tok_embeddings.weight", ids, hidden), "model.embeddings.norm", hidden, eps, normBias);
+        String x = l.layerNorm(l.embedding(s.base() + ".embeddings.tok_embeddings.weight", ids, hidden), s.base() + ".embeddings.norm", hidden, eps,
+                normBias);
         String globalMask = BertExporter.extendedMask(g, mask);
         String seqLen = g.op("Shape", ids, OnnxProto.attrInt("start", 1), OnnxProto.attrInt("end", 2));
         String slidingMask = null;
         Map<Double, String[]> rope = new HashMap<>();
         for (int i = 0; i < layers; i++) {
-            String type = types.get(i);
-            double theta = ropeTheta(s, type);
+            double theta = c.ropeTheta(i);
             String[] cs = rope.computeIfAbsent(theta, t -> cosSin(g, seqLen, maxPositions, headDim, t, rope.size()));
             String layerMask = globalMask;
-            if (type.equals(SLIDING)) {
+            if (c.isLocal(i)) {
                 if (slidingMask == null) {
                     slidingMask = slidingWindowMask(g, seqLen, globalMask, localAttention / 2);
                 }
                 layerMask = slidingMask;
             }
-            String p = "model.layers." + i;
+            String p = s.layer(i);
             String normed = i == 0 ? x : l.layerNorm(x, p + ".attn_norm", hidden, eps, normBias);
             String h = g.op("Add", x, attention(l, p + ".attn", normed, cs, layerMask, hidden, heads, attentionBias));
             String m = l.layerNorm(h, p + ".mlp_norm", hidden, eps, normBias);
@@ -130,7 +79,7 @@ final class ModernBertExporter implements FamilyExporter {
             String mlp = l.linear(g.op("Mul", l.activation(input, act), gate), p + ".mlp.Wo", intermediate, hidden, mlpBias);
             x = g.op("Add", h, mlp);
         }
-        x = l.layerNorm(x, "model.final_norm", hidden, eps, normBias);
+        x = l.layerNorm(x, s.base() + ".final_norm", hidden, eps, normBias);
         String pooled;
         if (pooling.equals("cls")) {
             pooled = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));

@@ -1,5 +1,7 @@
 package io.finetune4j.onnx;
 
+import io.finetune4j.models.bert.BertConfig;
+import io.finetune4j.models.roberta.RobertaConfig;
 import java.util.List;
 
 /**
@@ -20,29 +22,24 @@ final class RobertaExporter implements FamilyExporter {
         return List.of(INPUT_IDS, ATTENTION_MASK);
     }
 
-    /** Positions start after padding_idx: max_position_embeddings − pad_token_id − 1 usable (514 − 2 = 512 for roberta-base). */
-    @Override
-    public int maxInputLength(ExportSource source) {
-        return source.intField("max_position_embeddings") - source.intField("pad_token_id", 1) - 1;
-    }
-
     @Override
     public void build(Layers l) {
         OnnxGraph g = l.graph();
         ExportSource s = l.source();
-        String act = BertExporter.checkEncoderConfig(s, "hidden_act", "gelu");
-        int hidden = s.intField("hidden_size");
-        int layers = s.intField("num_hidden_layers");
-        int heads = s.intField("num_attention_heads");
-        int intermediate = s.intField("intermediate_size");
-        int pad = s.intField("pad_token_id", 1);
-        double eps = s.doubleField("layer_norm_eps", 1e-5);
+        BertConfig c = s.config(RobertaConfig.class).bert();
+        String act = Layers.activationName(s, "hidden_act", c.hiddenAct());
+        int hidden = c.hiddenSize();
+        int layers = c.numHiddenLayers();
+        int heads = c.numAttentionHeads();
+        int intermediate = c.intermediateSize();
+        int pad = c.padTokenId();
+        double eps = c.layerNormEps();
         int numLabels = Math.toIntExact(s.shape("classifier.out_proj.weight")[0]);
 
         String ids = g.input(INPUT_IDS, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
         String mask = g.input(ATTENTION_MASK, OnnxProto.TensorProto.INT64, BATCH, SEQUENCE);
 
-        String p = "roberta.embeddings";
+        String p = s.base() + ".embeddings";
         String wordName = p + ".word_embeddings.weight";
         long[] wordShape = s.shape(wordName);
         String word = g.op("Gather", g.floats(wordName, s.floats(wordName, wordShape[0], hidden), wordShape[0], hidden), ids);
@@ -62,7 +59,7 @@ final class RobertaExporter implements FamilyExporter {
 
         String extendedMask = BertExporter.extendedMask(g, mask);
         for (int i = 0; i < layers; i++) {
-            x = BertExporter.encoderLayer(l, BertExporter.LayerNames.bert("roberta.encoder.layer." + i), x, extendedMask, hidden, heads, intermediate,
+            x = BertExporter.encoderLayer(l, BertExporter.LayerNames.bert(s.layer(i)), x, extendedMask, hidden, heads, intermediate,
                     eps, act);
         }
         String first = g.op("Gather", x, g.longScalar(0), OnnxProto.attrInt("axis", 1));

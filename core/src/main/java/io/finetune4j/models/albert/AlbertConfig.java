@@ -3,14 +3,14 @@ package io.finetune4j.models.albert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
+import io.finetune4j.models.ConfigFields;
 import io.finetune4j.models.ConfigJson;
+import io.finetune4j.models.ConfigSchema;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.nn.Activations;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /** HF's {@code AlbertConfig} with HF's defaults (albert-xxlarge's shape; hidden_act gelu_new, dropouts 0). */
 public record AlbertConfig(
@@ -38,10 +38,25 @@ public record AlbertConfig(
         Map<String, JsonNode> extra) implements PretrainedConfig {
 
     public static final String MODEL_TYPE = "albert";
-    private static final Set<String> KNOWN = Set.of("vocab_size", "embedding_size", "hidden_size", "num_hidden_layers",
-            "num_hidden_groups", "num_attention_heads", "intermediate_size", "inner_group_num", "hidden_act", "hidden_dropout_prob",
-            "attention_probs_dropout_prob", "max_position_embeddings", "type_vocab_size", "initializer_range", "layer_norm_eps",
-            "classifier_dropout_prob", "pad_token_id");
+    /** HF's AlbertConfig fields with their defaults (albert-xxlarge's shape), in the record's order. */
+    public static final ConfigSchema<AlbertConfig> SCHEMA = ConfigSchema.of(AlbertConfig.class,
+            ConfigSchema.size("vocab_size", 30000),
+            ConfigSchema.size("embedding_size", 128),
+            ConfigSchema.size("hidden_size", 4096),
+            ConfigSchema.layers("num_hidden_layers", 12),
+            ConfigSchema.size("num_hidden_groups", 1),
+            ConfigSchema.size("num_attention_heads", 64),
+            ConfigSchema.size("intermediate_size", 16384),
+            ConfigSchema.size("inner_group_num", 1),
+            ConfigSchema.text("hidden_act", "gelu_new"),
+            ConfigSchema.probability("hidden_dropout_prob", 0.0),
+            ConfigSchema.probability("attention_probs_dropout_prob", 0.0),
+            ConfigSchema.size("max_position_embeddings", 512),
+            ConfigSchema.size("type_vocab_size", 2),
+            ConfigSchema.number("initializer_range", 0.02).range(ConfigSchema.Range.NON_NEGATIVE_NUMBER),
+            ConfigSchema.number("layer_norm_eps", 1e-12).range(ConfigSchema.Range.NON_NEGATIVE_NUMBER),
+            ConfigSchema.probability("classifier_dropout_prob", 0.1),
+            ConfigSchema.integer("pad_token_id", 0));
 
     public AlbertConfig {
         if (numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
@@ -59,8 +74,7 @@ public record AlbertConfig(
     }
 
     public static AlbertConfig base() {
-        return new AlbertConfig(30000, 128, 4096, 12, 1, 64, 16384, 1, "gelu_new", 0, 0, 512, 2, 0.02, 1e-12, 0.1, 0,
-                ConfigJson.defaultLabels(2), null, null, null, Map.of());
+        return SCHEMA.defaults();
     }
 
     /** A tiny ALBERT for tests: embedding 16, hidden 32, 4 layers sharing {@code groups} groups of 1 layer, 2 heads, vocab 200. */
@@ -70,30 +84,10 @@ public record AlbertConfig(
     }
 
     public static AlbertConfig fromJson(ObjectNode root, String source) {
-        AlbertConfig d = base();
-        return new AlbertConfig(
-                ConfigJson.intField(root, "vocab_size", d.vocabSize, source),
-                ConfigJson.intField(root, "embedding_size", d.embeddingSize, source),
-                ConfigJson.intField(root, "hidden_size", d.hiddenSize, source),
-                ConfigJson.intField(root, "num_hidden_layers", d.numHiddenLayers, source),
-                ConfigJson.intField(root, "num_hidden_groups", d.numHiddenGroups, source),
-                ConfigJson.intField(root, "num_attention_heads", d.numAttentionHeads, source),
-                ConfigJson.intField(root, "intermediate_size", d.intermediateSize, source),
-                ConfigJson.intField(root, "inner_group_num", d.innerGroupNum, source),
-                root.path("hidden_act").asText(d.hiddenAct),
-                ConfigJson.doubleField(root, "hidden_dropout_prob", d.hiddenDropoutProb),
-                ConfigJson.doubleField(root, "attention_probs_dropout_prob", d.attentionProbsDropoutProb),
-                ConfigJson.intField(root, "max_position_embeddings", d.maxPositionEmbeddings, source),
-                ConfigJson.intField(root, "type_vocab_size", d.typeVocabSize, source),
-                ConfigJson.doubleField(root, "initializer_range", d.initializerRange),
-                ConfigJson.doubleField(root, "layer_norm_eps", d.layerNormEps),
-                ConfigJson.doubleField(root, "classifier_dropout_prob", d.classifierDropoutProb),
-                ConfigJson.intField(root, "pad_token_id", d.padTokenId, source),
-                ConfigJson.labels(root, source),
-                ConfigJson.problemType(root, source),
-                ConfigJson.architectures(root),
-                ConfigJson.text(root, "transformers_version"),
-                ConfigJson.extra(root, KNOWN));
+        ConfigFields f = new ConfigFields(root, source);
+        f.optInteger("bos_token_id");
+        f.optInteger("eos_token_id");
+        return SCHEMA.parse(root, source);
     }
 
     /** BERT's embeddings at embedding_size (HF's AlbertEmbeddings are BERT's, narrower). */
@@ -108,33 +102,16 @@ public record AlbertConfig(
         return MODEL_TYPE;
     }
 
+    /** The config.json object; bos/eos ids (kept in extra) are written with HF's defaults 2 and 3 when absent. */
     @Override
     public ObjectNode toJson() {
-        Map<String, Object> m = new TreeMap<>(extra);
-        m.put("vocab_size", vocabSize);
-        m.put("embedding_size", embeddingSize);
-        m.put("hidden_size", hiddenSize);
-        m.put("num_hidden_layers", numHiddenLayers);
-        m.put("num_hidden_groups", numHiddenGroups);
-        m.put("num_attention_heads", numAttentionHeads);
-        m.put("intermediate_size", intermediateSize);
-        m.put("inner_group_num", innerGroupNum);
-        m.put("hidden_act", hiddenAct);
-        m.put("hidden_dropout_prob", hiddenDropoutProb);
-        m.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
-        m.put("max_position_embeddings", maxPositionEmbeddings);
-        m.put("type_vocab_size", typeVocabSize);
-        m.put("initializer_range", initializerRange);
-        m.put("layer_norm_eps", layerNormEps);
-        m.put("classifier_dropout_prob", classifierDropoutProb);
-        m.put("pad_token_id", padTokenId);
-        if (!m.containsKey("bos_token_id")) {
-            m.put("bos_token_id", 2);
+        ObjectNode j = SCHEMA.toJson(this);
+        if (!j.has("bos_token_id")) {
+            j.put("bos_token_id", 2);
         }
-        if (!m.containsKey("eos_token_id")) {
-            m.put("eos_token_id", 3);
+        if (!j.has("eos_token_id")) {
+            j.put("eos_token_id", 3);
         }
-        ConfigJson.putShared(m, this, transformersVersion);
-        return ConfigJson.toJson(m);
+        return ConfigJson.sorted(j);
     }
 }

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigJson;
+import io.finetune4j.models.ConfigSchema;
 import io.finetune4j.models.PretrainedConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * HF's {@code BertConfig} (plus the {@link PretrainedConfig} fields a classifier needs), read from and
@@ -44,11 +44,23 @@ public record BertConfig(
         Map<String, JsonNode> extra) implements PretrainedConfig {
 
     public static final String MODEL_TYPE = "bert";
-    /** Keys this record models (everything else goes to {@link #extra()}). */
-    private static final Set<String> KNOWN = Set.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
-            "intermediate_size", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob",
-            "max_position_embeddings", "type_vocab_size", "initializer_range", "layer_norm_eps", "pad_token_id",
-            "position_embedding_type", "classifier_dropout");
+    /** HF's BertConfig fields with their defaults (bert-base-uncased's shape), in the record's order. */
+    public static final ConfigSchema<BertConfig> SCHEMA = ConfigSchema.of(BertConfig.class,
+            ConfigSchema.size("vocab_size", 30522),
+            ConfigSchema.size("hidden_size", 768),
+            ConfigSchema.layers("num_hidden_layers", 12),
+            ConfigSchema.size("num_attention_heads", 12),
+            ConfigSchema.size("intermediate_size", 3072),
+            ConfigSchema.text("hidden_act", "gelu"),
+            ConfigSchema.probability("hidden_dropout_prob", 0.1),
+            ConfigSchema.probability("attention_probs_dropout_prob", 0.1),
+            ConfigSchema.size("max_position_embeddings", 512),
+            ConfigSchema.size("type_vocab_size", 2),
+            ConfigSchema.number("initializer_range", 0.02).range(ConfigSchema.Range.NON_NEGATIVE_NUMBER),
+            ConfigSchema.number("layer_norm_eps", 1e-12).range(ConfigSchema.Range.NON_NEGATIVE_NUMBER),
+            ConfigSchema.integer("pad_token_id", 0),
+            ConfigSchema.text("position_embedding_type", "absolute"),
+            ConfigSchema.probability("classifier_dropout", null).nullable());
 
     public BertConfig {
         if (numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
@@ -62,9 +74,6 @@ public record BertConfig(
             throw new BadInputException("position_embedding_type '" + positionEmbeddingType
                     + "' is not supported; finetune4j's BERT implements 'absolute'");
         }
-        if (numHiddenLayers < 0) {
-            throw new BadInputException("num_hidden_layers must be >= 0, got " + numHiddenLayers);
-        }
         id2label = ConfigJson.normalizeLabels(id2label);
         architectures = architectures == null ? null : List.copyOf(architectures);
         extra = ConfigJson.normalizeExtra(extra);
@@ -72,8 +81,7 @@ public record BertConfig(
 
     /** bert-base-uncased's shape (HF defaults). */
     public static BertConfig base() {
-        return new BertConfig(30522, 768, 12, 12, 3072, "gelu", 0.1, 0.1, 512, 2, 0.02, 1e-12, 0, "absolute",
-                null, defaultLabels(2), null, null, null, Map.of());
+        return SCHEMA.defaults();
     }
 
     /** A tiny BERT for tests: hidden 32, 2 layers, 2 heads, intermediate 64, vocab 200, 64 positions. */
@@ -96,24 +104,16 @@ public record BertConfig(
         return classifierDropout != null ? classifierDropout : hiddenDropoutProb;
     }
 
-    /** Keeps only the first {@code n} encoder layers (a smaller, faster model from the same checkpoint). */
     @Override
     public BertConfig withNumHiddenLayers(int n) {
-        ConfigJson.checkLayerOverride(n, numHiddenLayers);
-        return new BertConfig(vocabSize, hiddenSize, n, numAttentionHeads, intermediateSize, hiddenAct, hiddenDropoutProb,
-                attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
-                positionEmbeddingType, classifierDropout, id2label, problemType, architectures, transformersVersion, extra);
+        return (BertConfig) PretrainedConfig.super.withNumHiddenLayers(n);
     }
 
     @Override
     public BertConfig withId2label(Map<Integer, String> labels) {
-        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
-                hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange,
-                layerNormEps, padTokenId, positionEmbeddingType, classifierDropout, labels, problemType, architectures,
-                transformersVersion, extra);
+        return (BertConfig) PretrainedConfig.super.withId2label(labels);
     }
 
-    /** {@code n} labels named LABEL_0..LABEL_{n-1} (HF's default names). */
     @Override
     public BertConfig withNumLabels(int n) {
         return (BertConfig) PretrainedConfig.super.withNumLabels(n);
@@ -121,10 +121,7 @@ public record BertConfig(
 
     @Override
     public BertConfig withArchitectures(List<String> names) {
-        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
-                hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange,
-                layerNormEps, padTokenId, positionEmbeddingType, classifierDropout, id2label, problemType, names,
-                transformersVersion, extra);
+        return (BertConfig) PretrainedConfig.super.withArchitectures(names);
     }
 
     @Override
@@ -132,10 +129,15 @@ public record BertConfig(
         return (BertConfig) PretrainedConfig.super.withProblemType(problem);
     }
 
+    @Override
+    public BertConfig edit(Consumer<ObjectNode> change) {
+        ObjectNode json = toJson();
+        change.accept(json);
+        return SCHEMA.parse(json, "config");
+    }
+
     public BertConfig withDropout(double hidden, double attention) {
-        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
-                hidden, attention, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
-                positionEmbeddingType, classifierDropout, id2label, problemType, architectures, transformersVersion, extra);
+        return SCHEMA.with(this, Map.of("hidden_dropout_prob", hidden, "attention_probs_dropout_prob", attention));
     }
 
     public static Map<Integer, String> defaultLabels(int n) {
@@ -153,61 +155,20 @@ public record BertConfig(
         if (!MODEL_TYPE.equals(modelType)) {
             throw new BadInputException(source + " has model_type '" + modelType + "', not 'bert'; load it with AutoConfig");
         }
-        return parse(root, source, base());
+        return SCHEMA.parse(root, source);
     }
 
     /**
-     * Reads BERT's fields with {@code d}'s values as defaults, whatever the model_type: the families whose
-     * config is HF's BertConfig with other defaults (RoBERTa, XLM-RoBERTa) parse through here.
+     * Reads BERT's fields strictly (whatever the model_type) with {@code schema}'s defaults: the families whose config
+     * is HF's BertConfig with other defaults (RoBERTa, XLM-RoBERTa, ELECTRA) parse through here.
      */
-    public static BertConfig parse(ObjectNode root, String source, BertConfig d) {
-        return new BertConfig(
-                intField(root, "vocab_size", d.vocabSize, source),
-                intField(root, "hidden_size", d.hiddenSize, source),
-                intField(root, "num_hidden_layers", d.numHiddenLayers, source),
-                intField(root, "num_attention_heads", d.numAttentionHeads, source),
-                intField(root, "intermediate_size", d.intermediateSize, source),
-                root.path("hidden_act").asText(d.hiddenAct),
-                root.path("hidden_dropout_prob").asDouble(d.hiddenDropoutProb),
-                root.path("attention_probs_dropout_prob").asDouble(d.attentionProbsDropoutProb),
-                intField(root, "max_position_embeddings", d.maxPositionEmbeddings, source),
-                intField(root, "type_vocab_size", d.typeVocabSize, source),
-                root.path("initializer_range").asDouble(d.initializerRange),
-                root.path("layer_norm_eps").asDouble(d.layerNormEps),
-                root.hasNonNull("pad_token_id") ? root.get("pad_token_id").asInt() : d.padTokenId,
-                root.hasNonNull("position_embedding_type") ? root.get("position_embedding_type").asText() : d.positionEmbeddingType,
-                root.hasNonNull("classifier_dropout") ? root.get("classifier_dropout").asDouble() : null,
-                ConfigJson.labels(root, source),
-                ConfigJson.problemType(root, source),
-                ConfigJson.architectures(root),
-                ConfigJson.text(root, "transformers_version"),
-                ConfigJson.extra(root, KNOWN));
-    }
-
-    private static int intField(JsonNode root, String key, int fallback, String source) {
-        return ConfigJson.intField(root, key, fallback, source);
+    public static BertConfig parse(ObjectNode root, String source, ConfigSchema<BertConfig> schema) {
+        return schema.parse(root, source);
     }
 
     /** The config.json object, keys sorted as HF writes them. */
+    @Override
     public ObjectNode toJson() {
-        Map<String, Object> m = new TreeMap<>();
-        extra.forEach(m::put);
-        m.put("vocab_size", vocabSize);
-        m.put("hidden_size", hiddenSize);
-        m.put("num_hidden_layers", numHiddenLayers);
-        m.put("num_attention_heads", numAttentionHeads);
-        m.put("intermediate_size", intermediateSize);
-        m.put("hidden_act", hiddenAct);
-        m.put("hidden_dropout_prob", hiddenDropoutProb);
-        m.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
-        m.put("max_position_embeddings", maxPositionEmbeddings);
-        m.put("type_vocab_size", typeVocabSize);
-        m.put("initializer_range", initializerRange);
-        m.put("layer_norm_eps", layerNormEps);
-        m.put("pad_token_id", padTokenId);
-        m.put("position_embedding_type", positionEmbeddingType);
-        m.put("classifier_dropout", classifierDropout);
-        ConfigJson.putShared(m, this, transformersVersion);
-        return ConfigJson.toJson(m);
+        return SCHEMA.toJson(this);
     }
 }

@@ -83,11 +83,11 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     }
 
     private int level(String name) {
-        String layerPrefix = "bert.encoder.layer.";
-        if (name.startsWith(layerPrefix)) {
-            return Integer.parseInt(name.substring(layerPrefix.length(), name.indexOf('.', layerPrefix.length())));
+        int layer = family().layerIndex(name);
+        if (layer >= 0) {
+            return layer;
         }
-        if (name.startsWith("bert.pooler.")) {
+        if (name.startsWith(family().basePrefix() + ".pooler.")) {
             return numHiddenLayers();
         }
         if (name.startsWith("classifier.")) {

@@ -16,9 +16,14 @@ public final class BertOutput extends Module {
     private final TorchDropout dropout;
 
     BertOutput(BertConfig c, ParameterFactory f) {
-        dense = register("dense", f, p -> new TorchLinear(p, c.intermediateSize(), c.hiddenSize()));
-        layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.hiddenSize(), c.layerNormEps()));
-        dropout = register("dropout", new TorchDropout(c.hiddenDropoutProb()));
+        this(c.intermediateSize(), c.hiddenSize(), c.layerNormEps(), c.hiddenDropoutProb(), f);
+    }
+
+    /** The same block for a family whose layer ends as BERT's does (DeBERTa-v2 prints it as DebertaV2Output). */
+    public BertOutput(int intermediateSize, int hiddenSize, double layerNormEps, double hiddenDropoutProb, ParameterFactory f) {
+        dense = register("dense", f, p -> new TorchLinear(p, intermediateSize, hiddenSize));
+        layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, hiddenSize, layerNormEps));
+        dropout = register("dropout", new TorchDropout(hiddenDropoutProb));
     }
 
     public NDArray forward(NDArray intermediate, NDArray residual, boolean training) {

@@ -16,9 +16,14 @@ public final class BertSelfOutput extends Module {
     private final TorchDropout dropout;
 
     BertSelfOutput(BertConfig c, ParameterFactory f) {
-        dense = register("dense", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize()));
-        layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.hiddenSize(), c.layerNormEps()));
-        dropout = register("dropout", new TorchDropout(c.hiddenDropoutProb()));
+        this(c.hiddenSize(), c.layerNormEps(), c.hiddenDropoutProb(), f);
+    }
+
+    /** The same block for a family whose attention ends as BERT's does (DeBERTa-v2 prints it as DebertaV2SelfOutput). */
+    public BertSelfOutput(int hiddenSize, double layerNormEps, double hiddenDropoutProb, ParameterFactory f) {
+        dense = register("dense", f, p -> new TorchLinear(p, hiddenSize, hiddenSize));
+        layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, hiddenSize, layerNormEps));
+        dropout = register("dropout", new TorchDropout(hiddenDropoutProb));
     }
 
     public NDArray forward(NDArray hidden, NDArray residual, boolean training) {

@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigFields;
 import io.finetune4j.models.ConfigJson;
+import io.finetune4j.models.ConfigSchema;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.Activations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * HF's {@code DebertaV2Config} ({@code model_type "deberta-v2"}, also DeBERTa-v3), with HF's defaults. The fields HF
@@ -62,21 +61,45 @@ public record DebertaV2Config(
         Map<String, JsonNode> extra) implements PretrainedConfig {
 
     public static final String MODEL_TYPE = "deberta-v2";
-    private static final Set<String> KNOWN = Set.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
-            "intermediate_size", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob",
-            "max_position_embeddings", "type_vocab_size", "initializer_range", "layer_norm_eps", "relative_attention",
-            "max_relative_positions", "pad_token_id", "position_biased_input", "pos_att_type", "pooler_dropout",
-            "pooler_hidden_act", "pooler_hidden_size", "legacy", "position_buckets", "share_att_key", "norm_rel_ebd",
-            "conv_kernel_size", "conv_groups", "conv_act", "attention_head_size", "embedding_size", "cls_dropout",
-            "id2label", "label2id", "num_labels", "problem_type", "architectures", "model_type", "transformers_version");
+    /** HF's DebertaV2Config fields with their defaults (the deberta-v2-xlarge shape), in the record's order. */
+    public static final ConfigSchema<DebertaV2Config> SCHEMA = ConfigSchema.of(DebertaV2Config.class,
+            ConfigSchema.size("vocab_size", 128100),
+            ConfigSchema.size("hidden_size", 1536),
+            ConfigSchema.layers("num_hidden_layers", 24),
+            ConfigSchema.size("num_attention_heads", 24),
+            ConfigSchema.size("intermediate_size", 6144),
+            ConfigSchema.text("hidden_act", "gelu"),
+            ConfigSchema.probability("hidden_dropout_prob", 0.1),
+            ConfigSchema.probability("attention_probs_dropout_prob", 0.1),
+            ConfigSchema.size("max_position_embeddings", 512),
+            ConfigSchema.integer("type_vocab_size", 0).range(ConfigSchema.Range.NON_NEGATIVE),
+            ConfigSchema.number("initializer_range", 0.02).range(ConfigSchema.Range.NON_NEGATIVE_NUMBER),
+            ConfigSchema.number("layer_norm_eps", 1e-7).range(ConfigSchema.Range.NON_NEGATIVE_NUMBER),
+            ConfigSchema.bool("relative_attention", false),
+            ConfigSchema.integer("max_relative_positions", -1),
+            ConfigSchema.integer("pad_token_id", 0),
+            ConfigSchema.bool("position_biased_input", true),
+            ConfigSchema.custom("pos_att_type", List.of(), DebertaV2Config::readPosAttType,
+                    (c, v) -> ((List<?>) v).isEmpty() ? null : v),
+            ConfigSchema.probability("pooler_dropout", 0.0),
+            ConfigSchema.text("pooler_hidden_act", "gelu"),
+            // HF always writes it (kwargs.get("pooler_hidden_size", hidden_size))
+            ConfigSchema.size("pooler_hidden_size", 0).optional().writtenAs((c, v) -> ((DebertaV2Config) c).poolerHiddenSize()),
+            ConfigSchema.bool("legacy", true),
+            ConfigSchema.integer("position_buckets", 0).optional(),
+            ConfigSchema.bool("share_att_key", false).optional(),
+            ConfigSchema.text("norm_rel_ebd", null).optional(),
+            ConfigSchema.integer("conv_kernel_size", 0).range(ConfigSchema.Range.NON_NEGATIVE).optional(),
+            ConfigSchema.size("conv_groups", 1).optional(),
+            ConfigSchema.text("conv_act", null).optional(),
+            ConfigSchema.size("attention_head_size", 0).optional(),
+            ConfigSchema.size("embedding_size", 0).optional(),
+            ConfigSchema.probability("cls_dropout", null).optional());
 
     public DebertaV2Config {
         if (numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
             throw new BadInputException("hidden_size " + hiddenSize + " is not a multiple of num_attention_heads "
                     + numAttentionHeads + "; fix config.json");
-        }
-        if (numHiddenLayers < 0) {
-            throw new BadInputException("num_hidden_layers must be >= 0, got " + numHiddenLayers);
         }
         for (String act : new String[] {hiddenAct, poolerHiddenAct, convActRaw}) {
             if (act != null && !Activations.supports(act)) {
@@ -106,9 +129,7 @@ public record DebertaV2Config(
 
     /** HF's {@code DebertaV2Config()} defaults (the deberta-v2-xlarge shape). */
     public static DebertaV2Config defaults() {
-        return new DebertaV2Config(128100, 1536, 24, 24, 6144, "gelu", 0.1, 0.1, 512, 0, 0.02, 1e-7, false, -1, 0, true,
-                List.of(), 0, "gelu", null, true, null, null, null, null, null, null, null, null, null,
-                defaultLabels(2), null, null, null, Map.of());
+        return SCHEMA.defaults();
     }
 
     /** microsoft/deberta-v3-base's config: relative attention with 256 log buckets, shared keys, LayerNorm'd rel embeddings. */
@@ -203,50 +224,28 @@ public record DebertaV2Config(
         return classifierDropout != null ? classifierDropout : hiddenDropoutProb;
     }
 
+    @Override
     public DebertaV2Config withId2label(Map<Integer, String> labels) {
-        return new DebertaV2Config(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
-                hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange,
-                layerNormEps, relativeAttention, maxRelativePositions, padTokenId, positionBiasedInput, posAttType,
-                poolerDropout, poolerHiddenAct, poolerHiddenSizeRaw, legacy, positionBucketsRaw, shareAttKeyRaw,
-                normRelEbdRaw, convKernelSizeRaw, convGroupsRaw, convActRaw, attentionHeadSizeRaw, embeddingSizeRaw,
-                classifierDropout, labels, problemType, architectures, transformersVersion, extra);
+        return (DebertaV2Config) PretrainedConfig.super.withId2label(labels);
     }
 
+    @Override
     public DebertaV2Config withNumLabels(int n) {
-        if (n < 1) {
-            throw new BadInputException("num_labels must be >= 1, got " + n);
-        }
-        return withId2label(defaultLabels(n));
+        return (DebertaV2Config) PretrainedConfig.super.withNumLabels(n);
     }
 
+    @Override
     public DebertaV2Config withArchitectures(List<String> names) {
-        return new DebertaV2Config(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
-                hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange,
-                layerNormEps, relativeAttention, maxRelativePositions, padTokenId, positionBiasedInput, posAttType,
-                poolerDropout, poolerHiddenAct, poolerHiddenSizeRaw, legacy, positionBucketsRaw, shareAttKeyRaw,
-                normRelEbdRaw, convKernelSizeRaw, convGroupsRaw, convActRaw, attentionHeadSizeRaw, embeddingSizeRaw,
-                classifierDropout, id2label, problemType, names, transformersVersion, extra);
+        return (DebertaV2Config) PretrainedConfig.super.withArchitectures(names);
     }
 
+    @Override
     public DebertaV2Config withNumHiddenLayers(int n) {
-        if (n < 1 || n > numHiddenLayers) {
-            throw new BadInputException("num_hidden_layers override must be in [1, " + numHiddenLayers + "], got " + n);
-        }
-        return new DebertaV2Config(vocabSize, hiddenSize, n, numAttentionHeads, intermediateSize, hiddenAct,
-                hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange,
-                layerNormEps, relativeAttention, maxRelativePositions, padTokenId, positionBiasedInput, posAttType,
-                poolerDropout, poolerHiddenAct, poolerHiddenSizeRaw, legacy, positionBucketsRaw, shareAttKeyRaw,
-                normRelEbdRaw, convKernelSizeRaw, convGroupsRaw, convActRaw, attentionHeadSizeRaw, embeddingSizeRaw,
-                classifierDropout, id2label, problemType, architectures, transformersVersion, extra);
+        return (DebertaV2Config) PretrainedConfig.super.withNumHiddenLayers(n);
     }
 
     public DebertaV2Config withDropout(double hidden, double attention) {
-        return new DebertaV2Config(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
-                hidden, attention, maxPositionEmbeddings, typeVocabSize, initializerRange,
-                layerNormEps, relativeAttention, maxRelativePositions, padTokenId, positionBiasedInput, posAttType,
-                poolerDropout, poolerHiddenAct, poolerHiddenSizeRaw, legacy, positionBucketsRaw, shareAttKeyRaw,
-                normRelEbdRaw, convKernelSizeRaw, convGroupsRaw, convActRaw, attentionHeadSizeRaw, embeddingSizeRaw,
-                classifierDropout, id2label, problemType, architectures, transformersVersion, extra);
+        return SCHEMA.with(this, Map.of("hidden_dropout_prob", hidden, "attention_probs_dropout_prob", attention));
     }
 
     public static Map<Integer, String> defaultLabels(int n) {
@@ -259,100 +258,33 @@ public record DebertaV2Config(
         if (!MODEL_TYPE.equals(modelType)) {
             throw new BadInputException(source + " has model_type '" + modelType + "'; DebertaV2Config reads '" + MODEL_TYPE + "'");
         }
-        DebertaV2Config d = defaults();
-        ConfigFields f = new ConfigFields(root, source);
-        List<String> posAtt = new ArrayList<>();
+        return SCHEMA.parse(root, source);
+    }
+
+    /** HF's pos_att_type: a list, or a "p2c|c2p" string split as HF does; null when absent. */
+    private static List<String> readPosAttType(JsonNode root, String source) {
         JsonNode pat = root.get("pos_att_type");
-        if (pat != null && pat.isTextual()) {
+        if (pat == null || pat.isNull()) {
+            return null;
+        }
+        if (pat.isTextual()) {
+            List<String> posAtt = new ArrayList<>();
             for (String part : pat.asText().toLowerCase(Locale.ROOT).split("\\|")) {
                 if (!part.isBlank()) {
                     posAtt.add(part.strip());
                 }
             }
-        } else if (pat != null && pat.isArray()) {
-            pat.forEach(n -> posAtt.add(n.asText()));
-        } else if (pat != null && !pat.isNull()) {
-            throw new BadInputException(source + ": pos_att_type must be a list or a \"p2c|c2p\" string, got " + pat);
+            return posAtt;
         }
-        Map<String, JsonNode> extra = ConfigJson.extra(root, KNOWN);
-        return new DebertaV2Config(
-                f.integer("vocab_size", d.vocabSize),
-                f.integer("hidden_size", d.hiddenSize),
-                f.integer("num_hidden_layers", d.numHiddenLayers),
-                f.integer("num_attention_heads", d.numAttentionHeads),
-                f.integer("intermediate_size", d.intermediateSize),
-                f.text("hidden_act", d.hiddenAct),
-                f.number("hidden_dropout_prob", d.hiddenDropoutProb),
-                f.number("attention_probs_dropout_prob", d.attentionProbsDropoutProb),
-                f.integer("max_position_embeddings", d.maxPositionEmbeddings),
-                f.integer("type_vocab_size", d.typeVocabSize),
-                f.number("initializer_range", d.initializerRange),
-                f.number("layer_norm_eps", d.layerNormEps),
-                f.bool("relative_attention", d.relativeAttention),
-                f.integer("max_relative_positions", d.maxRelativePositions),
-                f.integer("pad_token_id", d.padTokenId),
-                f.bool("position_biased_input", d.positionBiasedInput),
-                posAtt,
-                f.number("pooler_dropout", d.poolerDropout),
-                f.text("pooler_hidden_act", d.poolerHiddenAct),
-                f.optInteger("pooler_hidden_size"),
-                f.bool("legacy", d.legacy),
-                f.optInteger("position_buckets"),
-                f.optBool("share_att_key"),
-                f.text("norm_rel_ebd", null),
-                f.optInteger("conv_kernel_size"),
-                f.optInteger("conv_groups"),
-                f.text("conv_act", null),
-                f.optInteger("attention_head_size"),
-                f.optInteger("embedding_size"),
-                f.optNumber("cls_dropout"),
-                ConfigJson.labels(root, source),
-                ConfigJson.problemType(root, source),
-                ConfigJson.architectures(root),
-                ConfigJson.text(root, "transformers_version"),
-                extra);
+        if (pat.isArray()) {
+            return new ConfigFields(root, source).optTextList("pos_att_type");
+        }
+        throw new BadInputException(source + ": pos_att_type must be a list or a \"p2c|c2p\" string, got " + pat);
     }
 
     /** The config.json object, keys sorted as HF writes them. */
+    @Override
     public ObjectNode toJson() {
-        Map<String, Object> m = new TreeMap<>(extra);
-        m.put("vocab_size", vocabSize);
-        m.put("hidden_size", hiddenSize);
-        m.put("num_hidden_layers", numHiddenLayers);
-        m.put("num_attention_heads", numAttentionHeads);
-        m.put("intermediate_size", intermediateSize);
-        m.put("hidden_act", hiddenAct);
-        m.put("hidden_dropout_prob", hiddenDropoutProb);
-        m.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
-        m.put("max_position_embeddings", maxPositionEmbeddings);
-        m.put("type_vocab_size", typeVocabSize);
-        m.put("initializer_range", initializerRange);
-        m.put("layer_norm_eps", layerNormEps);
-        m.put("relative_attention", relativeAttention);
-        m.put("max_relative_positions", maxRelativePositions);
-        m.put("pad_token_id", padTokenId);
-        m.put("position_biased_input", positionBiasedInput);
-        m.put("pos_att_type", posAttType.isEmpty() ? null : posAttType);
-        m.put("pooler_dropout", poolerDropout);
-        m.put("pooler_hidden_act", poolerHiddenAct);
-        m.put("pooler_hidden_size", poolerHiddenSize()); // HF always sets it (kwargs.get(..., hidden_size))
-        m.put("legacy", legacy);
-        putIfSet(m, "position_buckets", positionBucketsRaw);
-        putIfSet(m, "share_att_key", shareAttKeyRaw);
-        putIfSet(m, "norm_rel_ebd", normRelEbdRaw);
-        putIfSet(m, "conv_kernel_size", convKernelSizeRaw);
-        putIfSet(m, "conv_groups", convGroupsRaw);
-        putIfSet(m, "conv_act", convActRaw);
-        putIfSet(m, "attention_head_size", attentionHeadSizeRaw);
-        putIfSet(m, "embedding_size", embeddingSizeRaw);
-        putIfSet(m, "cls_dropout", classifierDropout);
-        ConfigJson.putShared(m, this, transformersVersion);
-        return ConfigJson.toJson(m);
-    }
-
-    private static void putIfSet(Map<String, Object> m, String key, Object value) {
-        if (value != null) {
-            m.put(key, value);
-        }
+        return SCHEMA.toJson(this);
     }
 }

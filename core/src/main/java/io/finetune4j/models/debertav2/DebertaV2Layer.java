@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.finetune4j.models.bert.BertOutput;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 
@@ -11,12 +12,16 @@ import io.finetune4j.nn.ParameterFactory;
 public final class DebertaV2Layer extends Module {
     private final DebertaV2Attention attention;
     private final DebertaV2Intermediate intermediate;
-    private final DebertaV2Output output;
+    private final BertOutput output;
 
     DebertaV2Layer(DebertaV2Config c, ParameterFactory f) {
         attention = register("attention", f, p -> new DebertaV2Attention(c, p));
         intermediate = register("intermediate", f, p -> new DebertaV2Intermediate(c, p));
-        output = register("output", f, p -> new DebertaV2Output(c, p));
+        output = register("output", f, p -> {
+            BertOutput o = new BertOutput(c.intermediateSize(), c.hiddenSize(), c.layerNormEps(), c.hiddenDropoutProb(), p);
+            o.renameFamily("Bert", "DebertaV2");
+            return o;
+        });
     }
 
     /** Intermediates are closed at the end of the scope (autograd keeps what backward needs), as in BertLayer. */

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigJson;
+import io.finetune4j.models.ConfigSchema;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.Activations;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * HF's {@code DistilBertConfig}, with its own field names ({@code dim}, {@code n_layers}, {@code n_heads},
@@ -38,9 +37,22 @@ public record DistilBertConfig(
         Map<String, JsonNode> extra) implements PretrainedConfig {
 
     public static final String MODEL_TYPE = "distilbert";
-    private static final Set<String> KNOWN = Set.of("vocab_size", "max_position_embeddings", "sinusoidal_pos_embds", "n_layers",
-            "n_heads", "dim", "hidden_dim", "dropout", "attention_dropout", "activation", "initializer_range", "qa_dropout",
-            "seq_classif_dropout", "pad_token_id");
+    /** HF's DistilBertConfig fields with their defaults (distilbert-base-uncased's shape), in the record's order. */
+    public static final ConfigSchema<DistilBertConfig> SCHEMA = ConfigSchema.of(DistilBertConfig.class,
+            ConfigSchema.size("vocab_size", 30522),
+            ConfigSchema.size("max_position_embeddings", 512),
+            ConfigSchema.bool("sinusoidal_pos_embds", false),
+            ConfigSchema.layers("n_layers", 6),
+            ConfigSchema.size("n_heads", 12),
+            ConfigSchema.size("dim", 768),
+            ConfigSchema.size("hidden_dim", 4 * 768),
+            ConfigSchema.probability("dropout", 0.1),
+            ConfigSchema.probability("attention_dropout", 0.1),
+            ConfigSchema.text("activation", "gelu"),
+            ConfigSchema.number("initializer_range", 0.02).range(ConfigSchema.Range.NON_NEGATIVE_NUMBER),
+            ConfigSchema.probability("qa_dropout", 0.1),
+            ConfigSchema.probability("seq_classif_dropout", 0.2),
+            ConfigSchema.integer("pad_token_id", 0));
 
     public DistilBertConfig {
         if (nHeads <= 0 || dim % nHeads != 0) {
@@ -56,8 +68,7 @@ public record DistilBertConfig(
 
     /** HF's DistilBertConfig() defaults (distilbert-base-uncased's shape). */
     public static DistilBertConfig base() {
-        return new DistilBertConfig(30522, 512, false, 6, 12, 768, 4 * 768, 0.1, 0.1, "gelu", 0.02, 0.1, 0.2, 0,
-                ConfigJson.defaultLabels(2), null, null, null, Map.of());
+        return SCHEMA.defaults();
     }
 
     /** A tiny DistilBERT for tests: dim 32, 2 layers, 2 heads, hidden_dim 64, vocab 200, 64 positions. */
@@ -67,27 +78,7 @@ public record DistilBertConfig(
     }
 
     public static DistilBertConfig fromJson(ObjectNode root, String source) {
-        DistilBertConfig d = base();
-        return new DistilBertConfig(
-                ConfigJson.intField(root, "vocab_size", d.vocabSize, source),
-                ConfigJson.intField(root, "max_position_embeddings", d.maxPositionEmbeddings, source),
-                ConfigJson.boolField(root, "sinusoidal_pos_embds", d.sinusoidalPosEmbds),
-                ConfigJson.intField(root, "n_layers", d.nLayers, source),
-                ConfigJson.intField(root, "n_heads", d.nHeads, source),
-                ConfigJson.intField(root, "dim", d.dim, source),
-                ConfigJson.intField(root, "hidden_dim", d.hiddenDim, source),
-                ConfigJson.doubleField(root, "dropout", d.dropout),
-                ConfigJson.doubleField(root, "attention_dropout", d.attentionDropout),
-                root.path("activation").asText(d.activation),
-                ConfigJson.doubleField(root, "initializer_range", d.initializerRange),
-                ConfigJson.doubleField(root, "qa_dropout", d.qaDropout),
-                ConfigJson.doubleField(root, "seq_classif_dropout", d.seqClassifDropout),
-                ConfigJson.intField(root, "pad_token_id", d.padTokenId, source),
-                ConfigJson.labels(root, source),
-                ConfigJson.problemType(root, source),
-                ConfigJson.architectures(root),
-                ConfigJson.text(root, "transformers_version"),
-                ConfigJson.extra(root, KNOWN));
+        return SCHEMA.parse(root, source);
     }
 
     @Override
@@ -107,22 +98,6 @@ public record DistilBertConfig(
 
     @Override
     public ObjectNode toJson() {
-        Map<String, Object> m = new TreeMap<>(extra);
-        m.put("vocab_size", vocabSize);
-        m.put("max_position_embeddings", maxPositionEmbeddings);
-        m.put("sinusoidal_pos_embds", sinusoidalPosEmbds);
-        m.put("n_layers", nLayers);
-        m.put("n_heads", nHeads);
-        m.put("dim", dim);
-        m.put("hidden_dim", hiddenDim);
-        m.put("dropout", dropout);
-        m.put("attention_dropout", attentionDropout);
-        m.put("activation", activation);
-        m.put("initializer_range", initializerRange);
-        m.put("qa_dropout", qaDropout);
-        m.put("seq_classif_dropout", seqClassifDropout);
-        m.put("pad_token_id", padTokenId);
-        ConfigJson.putShared(m, this, transformersVersion);
-        return ConfigJson.toJson(m);
+        return SCHEMA.toJson(this);
     }
 }

@@ -2,7 +2,9 @@ package io.finetune4j.models.electra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.finetune4j.models.ConfigJson;
+import io.finetune4j.BadInputException;
+import io.finetune4j.models.ConfigFields;
+import io.finetune4j.models.ConfigSchema;
 import io.finetune4j.models.bert.BertBackedConfig;
 import io.finetune4j.models.bert.BertConfig;
 import java.util.Map;
@@ -21,9 +23,12 @@ public record ElectraConfig(BertConfig bert) implements BertBackedConfig {
         return new ElectraConfig(defaults());
     }
 
+    /** HF's ElectraConfig defaults: BertConfig's, narrower. */
+    private static final ConfigSchema<BertConfig> SCHEMA = BertConfig.SCHEMA.withDefaults(
+            Map.of("hidden_size", 256, "num_attention_heads", 4, "intermediate_size", 1024));
+
     private static BertConfig defaults() {
-        return new BertConfig(30522, 256, 12, 4, 1024, "gelu", 0.1, 0.1, 512, 2, 0.02, 1e-12, 0, "absolute", null,
-                ConfigJson.defaultLabels(2), null, null, null, Map.of());
+        return SCHEMA.defaults();
     }
 
     /** A tiny ELECTRA for tests: embedding_size 16, hidden 32, 2 layers, 2 heads, intermediate 64, vocab 200. */
@@ -37,10 +42,14 @@ public record ElectraConfig(BertConfig bert) implements BertBackedConfig {
 
     public static ElectraConfig fromJson(ObjectNode root, String source) {
         ObjectNode copy = root.deepCopy();
-        if (!copy.has("embedding_size")) {
+        Integer embeddingSize = new ConfigFields(root, source).optInteger("embedding_size");
+        if (embeddingSize != null && embeddingSize < 1) {
+            throw new BadInputException(source + ": embedding_size must be a positive integer, got " + embeddingSize);
+        }
+        if (!root.has("embedding_size")) {
             copy.put("embedding_size", 128); // HF writes it; keep it explicit
         }
-        return new ElectraConfig(BertConfig.parse(copy, source, defaults()));
+        return new ElectraConfig(BertConfig.parse(copy, source, SCHEMA));
     }
 
     public int embeddingSize() {

@@ -1,20 +1,18 @@
 package io.finetune4j.models.modernbert;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigFields;
 import io.finetune4j.models.ConfigJson;
+import io.finetune4j.models.ConfigSchema;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.Activations;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * HF's {@code ModernBertConfig} ({@code model_type "modernbert"}) with HF's defaults (answerdotai/ModernBERT-base).
@@ -69,15 +67,43 @@ public record ModernBertConfig(
     public static final String MODEL_TYPE = "modernbert";
     public static final String FULL_ATTENTION = "full_attention";
     public static final String SLIDING_ATTENTION = "sliding_attention";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Set<String> KNOWN = Set.of("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
-            "num_attention_heads", "hidden_activation", "max_position_embeddings", "initializer_range",
-            "initializer_cutoff_factor", "norm_eps", "norm_bias", "pad_token_id", "eos_token_id", "bos_token_id",
-            "cls_token_id", "sep_token_id", "global_rope_theta", "attention_bias", "attention_dropout",
-            "global_attn_every_n_layers", "local_attention", "local_rope_theta", "embedding_dropout", "mlp_bias",
-            "mlp_dropout", "decoder_bias", "classifier_pooling", "classifier_dropout", "classifier_bias",
-            "classifier_activation", "sparse_prediction", "sparse_pred_ignore_index", "tie_word_embeddings",
-            "id2label", "label2id", "num_labels", "problem_type", "architectures", "model_type", "transformers_version");
+    /** HF's ModernBertConfig fields with their defaults (ModernBERT-base), in the record's order. */
+    public static final ConfigSchema<ModernBertConfig> SCHEMA = ConfigSchema.of(ModernBertConfig.class,
+            ConfigSchema.size("vocab_size", 50368),
+            ConfigSchema.size("hidden_size", 768),
+            ConfigSchema.size("intermediate_size", 1152),
+            ConfigSchema.layers("num_hidden_layers", 22),
+            ConfigSchema.size("num_attention_heads", 12),
+            ConfigSchema.text("hidden_activation", "gelu"),
+            ConfigSchema.size("max_position_embeddings", 8192),
+            ConfigSchema.number("initializer_range", 0.02).range(ConfigSchema.Range.NON_NEGATIVE_NUMBER),
+            ConfigSchema.number("initializer_cutoff_factor", 2.0),
+            ConfigSchema.number("norm_eps", 1e-5).range(ConfigSchema.Range.NON_NEGATIVE_NUMBER),
+            ConfigSchema.bool("norm_bias", false),
+            ConfigSchema.integer("pad_token_id", 50283),
+            ConfigSchema.integer("eos_token_id", 50282).nullable(),
+            ConfigSchema.integer("bos_token_id", 50281).nullable(),
+            ConfigSchema.integer("cls_token_id", 50281).nullable(),
+            ConfigSchema.integer("sep_token_id", 50282).nullable(),
+            ConfigSchema.number("global_rope_theta", 160000.0),
+            ConfigSchema.bool("attention_bias", false),
+            ConfigSchema.probability("attention_dropout", 0.0),
+            ConfigSchema.size("global_attn_every_n_layers", 3),
+            ConfigSchema.size("local_attention", 128),
+            ConfigSchema.number("local_rope_theta", 10000.0),
+            ConfigSchema.probability("embedding_dropout", 0.0),
+            ConfigSchema.bool("mlp_bias", false),
+            ConfigSchema.probability("mlp_dropout", 0.0),
+            ConfigSchema.bool("decoder_bias", true),
+            ConfigSchema.text("classifier_pooling", "cls"),
+            ConfigSchema.probability("classifier_dropout", 0.0),
+            ConfigSchema.bool("classifier_bias", false),
+            ConfigSchema.text("classifier_activation", "gelu"),
+            ConfigSchema.bool("sparse_prediction", false),
+            ConfigSchema.integer("sparse_pred_ignore_index", -100),
+            ConfigSchema.bool("tie_word_embeddings", true),
+            // the newer dialect's layer_types stay in extra (written back as read); read here to pick each layer's attention
+            ConfigSchema.derived("layer_types", (root, source) -> new ConfigFields(root, source).optTextList("layer_types")));
 
     public ModernBertConfig {
         if (numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
@@ -86,9 +112,6 @@ public record ModernBertConfig(
         }
         if ((hiddenSize / numAttentionHeads) % 2 != 0) {
             throw new BadInputException("head size " + hiddenSize / numAttentionHeads + " is odd; rotary embeddings need an even head size");
-        }
-        if (numHiddenLayers < 0) {
-            throw new BadInputException("num_hidden_layers must be >= 0, got " + numHiddenLayers);
         }
         if (globalAttnEveryNLayers < 1) {
             throw new BadInputException("global_attn_every_n_layers must be >= 1, got " + globalAttnEveryNLayers);
@@ -125,9 +148,7 @@ public record ModernBertConfig(
 
     /** HF's {@code ModernBertConfig()} defaults: ModernBERT-base. */
     public static ModernBertConfig base() {
-        return new ModernBertConfig(50368, 768, 1152, 22, 12, "gelu", 8192, 0.02, 2.0, 1e-5, false, 50283, 50282, 50281,
-                50281, 50282, 160000.0, false, 0.0, 3, 128, 10000.0, 0.0, false, 0.0, true, "cls", 0.0, false, "gelu",
-                false, -100, true, null, defaultLabels(2), null, null, null, Map.of());
+        return SCHEMA.defaults();
     }
 
     /**
@@ -168,56 +189,38 @@ public record ModernBertConfig(
         return SLIDING_ATTENTION.equals(type) ? localRopeTheta : globalRopeTheta;
     }
 
+    @Override
     public ModernBertConfig withId2label(Map<Integer, String> labels) {
-        return new ModernBertConfig(vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads, hiddenActivation,
-                maxPositionEmbeddings, initializerRange, initializerCutoffFactor, normEps, normBias, padTokenId, eosTokenId,
-                bosTokenId, clsTokenId, sepTokenId, globalRopeTheta, attentionBias, attentionDropout, globalAttnEveryNLayers,
-                localAttention, localRopeTheta, embeddingDropout, mlpBias, mlpDropout, decoderBias, classifierPooling,
-                classifierDropout, classifierBias, classifierActivation, sparsePrediction, sparsePredIgnoreIndex,
-                tieWordEmbeddings, layerTypes, labels, problemType, architectures, transformersVersion, extra);
+        return (ModernBertConfig) PretrainedConfig.super.withId2label(labels);
     }
 
+    @Override
     public ModernBertConfig withNumLabels(int n) {
-        if (n < 1) {
-            throw new BadInputException("num_labels must be >= 1, got " + n);
-        }
-        return withId2label(defaultLabels(n));
+        return (ModernBertConfig) PretrainedConfig.super.withNumLabels(n);
     }
 
+    @Override
     public ModernBertConfig withArchitectures(List<String> names) {
-        return new ModernBertConfig(vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads, hiddenActivation,
-                maxPositionEmbeddings, initializerRange, initializerCutoffFactor, normEps, normBias, padTokenId, eosTokenId,
-                bosTokenId, clsTokenId, sepTokenId, globalRopeTheta, attentionBias, attentionDropout, globalAttnEveryNLayers,
-                localAttention, localRopeTheta, embeddingDropout, mlpBias, mlpDropout, decoderBias, classifierPooling,
-                classifierDropout, classifierBias, classifierActivation, sparsePrediction, sparsePredIgnoreIndex,
-                tieWordEmbeddings, layerTypes, id2label, problemType, names, transformersVersion, extra);
+        return (ModernBertConfig) PretrainedConfig.super.withArchitectures(names);
     }
 
-    /** Keeps the first {@code n} layers (and their layer types). */
+    /** Keeps the first {@code n} layers (and their layer_types entries, when config.json lists them). */
+    @Override
     public ModernBertConfig withNumHiddenLayers(int n) {
-        if (n < 1 || n > numHiddenLayers) {
-            throw new BadInputException("num_hidden_layers override must be in [1, " + numHiddenLayers + "], got " + n);
-        }
-        Map<String, JsonNode> ex = new TreeMap<>(extra);
-        if (ex.containsKey("layer_types")) {
-            ex.put("layer_types", JSON.valueToTree(layerTypes.subList(0, n)));
-        }
-        return new ModernBertConfig(vocabSize, hiddenSize, intermediateSize, n, numAttentionHeads, hiddenActivation,
-                maxPositionEmbeddings, initializerRange, initializerCutoffFactor, normEps, normBias, padTokenId, eosTokenId,
-                bosTokenId, clsTokenId, sepTokenId, globalRopeTheta, attentionBias, attentionDropout, globalAttnEveryNLayers,
-                localAttention, localRopeTheta, embeddingDropout, mlpBias, mlpDropout, decoderBias, classifierPooling,
-                classifierDropout, classifierBias, classifierActivation, sparsePrediction, sparsePredIgnoreIndex,
-                tieWordEmbeddings, layerTypes.subList(0, n), id2label, problemType, architectures, transformersVersion, ex);
+        ConfigJson.checkLayerOverride(n, numHiddenLayers);
+        return (ModernBertConfig) edit(j -> {
+            j.put("num_hidden_layers", n);
+            if (j.get("layer_types") instanceof ArrayNode types) {
+                while (types.size() > n) {
+                    types.remove(types.size() - 1);
+                }
+            }
+        });
     }
 
     /** The config with all dropouts set (embedding, attention, MLP, classifier), e.g. 0 for exact comparisons. */
     public ModernBertConfig withDropout(double p) {
-        return new ModernBertConfig(vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads, hiddenActivation,
-                maxPositionEmbeddings, initializerRange, initializerCutoffFactor, normEps, normBias, padTokenId, eosTokenId,
-                bosTokenId, clsTokenId, sepTokenId, globalRopeTheta, attentionBias, p, globalAttnEveryNLayers,
-                localAttention, localRopeTheta, p, mlpBias, p, decoderBias, classifierPooling,
-                p, classifierBias, classifierActivation, sparsePrediction, sparsePredIgnoreIndex,
-                tieWordEmbeddings, layerTypes, id2label, problemType, architectures, transformersVersion, extra);
+        return SCHEMA.with(this, Map.of("attention_dropout", p, "embedding_dropout", p, "mlp_dropout", p, "classifier_dropout", p));
     }
 
     public static Map<Integer, String> defaultLabels(int n) {
@@ -230,19 +233,14 @@ public record ModernBertConfig(
         if (!MODEL_TYPE.equals(modelType)) {
             throw new BadInputException(source + " has model_type '" + modelType + "'; ModernBertConfig reads '" + MODEL_TYPE + "'");
         }
-        ModernBertConfig d = base();
-        ConfigFields f = new ConfigFields(root, source);
-        List<String> layerTypes = null;
-        if (root.path("layer_types").isArray()) {
-            layerTypes = new ArrayList<>();
-            for (JsonNode t : root.get("layer_types")) {
-                layerTypes.add(t.asText());
-            }
-        }
         JsonNode rope = root.get("rope_parameters");
         if (rope != null && rope.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = rope.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
+                JsonNode theta = e.getValue().get("rope_theta");
+                if (theta != null && !(theta.isNumber() && theta.asDouble() > 0)) {
+                    throw new BadInputException(source + ": rope_parameters." + e.getKey() + ".rope_theta must be a positive number, got " + theta);
+                }
                 String type = e.getValue().path("rope_type").asText("default");
                 if (!"default".equals(type)) {
                     throw new BadInputException(source + ": rope_parameters." + e.getKey() + ".rope_type '" + type
@@ -255,86 +253,12 @@ public record ModernBertConfig(
                 throw new BadInputException(source + ": " + scaled + " is not supported by finetune4j's ModernBERT; remove it");
             }
         }
-        Map<String, JsonNode> extra = ConfigJson.extra(root, KNOWN);
-        return new ModernBertConfig(
-                f.integer("vocab_size", d.vocabSize),
-                f.integer("hidden_size", d.hiddenSize),
-                f.integer("intermediate_size", d.intermediateSize),
-                f.integer("num_hidden_layers", d.numHiddenLayers),
-                f.integer("num_attention_heads", d.numAttentionHeads),
-                f.text("hidden_activation", d.hiddenActivation),
-                f.integer("max_position_embeddings", d.maxPositionEmbeddings),
-                f.number("initializer_range", d.initializerRange),
-                f.number("initializer_cutoff_factor", d.initializerCutoffFactor),
-                f.number("norm_eps", d.normEps),
-                f.bool("norm_bias", d.normBias),
-                f.integer("pad_token_id", d.padTokenId),
-                f.optInteger("eos_token_id", d.eosTokenId),
-                f.optInteger("bos_token_id", d.bosTokenId),
-                f.optInteger("cls_token_id", d.clsTokenId),
-                f.optInteger("sep_token_id", d.sepTokenId),
-                f.number("global_rope_theta", d.globalRopeTheta),
-                f.bool("attention_bias", d.attentionBias),
-                f.number("attention_dropout", d.attentionDropout),
-                f.integer("global_attn_every_n_layers", d.globalAttnEveryNLayers),
-                f.integer("local_attention", d.localAttention),
-                f.number("local_rope_theta", d.localRopeTheta),
-                f.number("embedding_dropout", d.embeddingDropout),
-                f.bool("mlp_bias", d.mlpBias),
-                f.number("mlp_dropout", d.mlpDropout),
-                f.bool("decoder_bias", d.decoderBias),
-                f.text("classifier_pooling", d.classifierPooling),
-                f.number("classifier_dropout", d.classifierDropout),
-                f.bool("classifier_bias", d.classifierBias),
-                f.text("classifier_activation", d.classifierActivation),
-                f.bool("sparse_prediction", d.sparsePrediction),
-                f.integer("sparse_pred_ignore_index", d.sparsePredIgnoreIndex),
-                f.bool("tie_word_embeddings", d.tieWordEmbeddings),
-                layerTypes,
-                ConfigJson.labels(root, source),
-                ConfigJson.problemType(root, source),
-                ConfigJson.architectures(root),
-                ConfigJson.text(root, "transformers_version"),
-                extra);
+        return SCHEMA.parse(root, source);
     }
 
     /** The config.json object (original dialect plus whatever newer keys were read), keys sorted. */
+    @Override
     public ObjectNode toJson() {
-        Map<String, Object> m = new TreeMap<>(extra);
-        m.put("vocab_size", vocabSize);
-        m.put("hidden_size", hiddenSize);
-        m.put("intermediate_size", intermediateSize);
-        m.put("num_hidden_layers", numHiddenLayers);
-        m.put("num_attention_heads", numAttentionHeads);
-        m.put("hidden_activation", hiddenActivation);
-        m.put("max_position_embeddings", maxPositionEmbeddings);
-        m.put("initializer_range", initializerRange);
-        m.put("initializer_cutoff_factor", initializerCutoffFactor);
-        m.put("norm_eps", normEps);
-        m.put("norm_bias", normBias);
-        m.put("pad_token_id", padTokenId);
-        m.put("eos_token_id", eosTokenId);
-        m.put("bos_token_id", bosTokenId);
-        m.put("cls_token_id", clsTokenId);
-        m.put("sep_token_id", sepTokenId);
-        m.put("global_rope_theta", globalRopeTheta);
-        m.put("attention_bias", attentionBias);
-        m.put("attention_dropout", attentionDropout);
-        m.put("global_attn_every_n_layers", globalAttnEveryNLayers);
-        m.put("local_attention", localAttention);
-        m.put("local_rope_theta", localRopeTheta);
-        m.put("embedding_dropout", embeddingDropout);
-        m.put("mlp_bias", mlpBias);
-        m.put("mlp_dropout", mlpDropout);
-        m.put("decoder_bias", decoderBias);
-        m.put("classifier_pooling", classifierPooling);
-        m.put("classifier_dropout", classifierDropout);
-        m.put("classifier_bias", classifierBias);
-        m.put("classifier_activation", classifierActivation);
-        m.put("sparse_prediction", sparsePrediction);
-        m.put("sparse_pred_ignore_index", sparsePredIgnoreIndex);
-        m.put("tie_word_embeddings", tieWordEmbeddings);
-        ConfigJson.putShared(m, this, transformersVersion);
-        return ConfigJson.toJson(m);
+        return SCHEMA.toJson(this);
     }
 }

@@ -3,6 +3,9 @@ package io.finetune4j.models.roberta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
+import io.finetune4j.models.ConfigFields;
+import io.finetune4j.models.ConfigJson;
+import io.finetune4j.models.ConfigSchema;
 import io.finetune4j.models.bert.BertBackedConfig;
 import io.finetune4j.models.bert.BertConfig;
 import java.util.List;
@@ -39,17 +42,21 @@ public record RobertaConfig(String modelType, BertConfig bert) implements BertBa
                 null, null, null, Map.of()));
     }
 
+    /** HF's RobertaConfig defaults: BertConfig's with pad_token_id 1 and RoBERTa's vocabulary. */
+    private static final ConfigSchema<BertConfig> SCHEMA = BertConfig.SCHEMA.withDefaults(Map.of("vocab_size", 50265, "pad_token_id", 1));
+    /** HF's XLMRobertaConfig defaults: RoBERTa's with BERT's vocab_size. */
+    private static final ConfigSchema<BertConfig> XLM_SCHEMA = BertConfig.SCHEMA.withDefaults(Map.of("pad_token_id", 1));
+
     private static BertConfig defaults(String modelType) {
-        BertConfig b = BertConfig.base();
-        return new BertConfig(XLM_MODEL_TYPE.equals(modelType) ? 30522 : 50265, b.hiddenSize(), b.numHiddenLayers(),
-                b.numAttentionHeads(), b.intermediateSize(), b.hiddenAct(), b.hiddenDropoutProb(), b.attentionProbsDropoutProb(),
-                b.maxPositionEmbeddings(), b.typeVocabSize(), b.initializerRange(), b.layerNormEps(), 1, "absolute", null,
-                BertConfig.defaultLabels(2), null, null, null, Map.of());
+        return (XLM_MODEL_TYPE.equals(modelType) ? XLM_SCHEMA : SCHEMA).defaults();
     }
 
     public static RobertaConfig fromJson(ObjectNode root, String source) {
         String type = root.path("model_type").asText(MODEL_TYPE);
-        return new RobertaConfig(type, BertConfig.parse(root, source, defaults(type)));
+        ConfigFields f = new ConfigFields(root, source);
+        f.optInteger("bos_token_id");
+        f.optInteger("eos_token_id");
+        return new RobertaConfig(type, BertConfig.parse(root, source, XLM_MODEL_TYPE.equals(type) ? XLM_SCHEMA : SCHEMA));
     }
 
     /** The id of {@code <s>} (bos_token_id, 0 by default). */
@@ -88,36 +95,26 @@ public record RobertaConfig(String modelType, BertConfig bert) implements BertBa
         if (!j.has("eos_token_id")) {
             j.put("eos_token_id", 2);
         }
-        // HF writes keys sorted
-        ObjectNode sorted = j.objectNode();
-        new java.util.TreeMap<String, JsonNode>(toMap(j)).forEach(sorted::set);
-        return sorted;
-    }
-
-    private static Map<String, JsonNode> toMap(ObjectNode j) {
-        Map<String, JsonNode> m = new java.util.LinkedHashMap<>();
-        j.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
-        return m;
+        return ConfigJson.sorted(j);
     }
 
     @Override
     public RobertaConfig withNumHiddenLayers(int n) {
-        return new RobertaConfig(modelType, bert.withNumHiddenLayers(n));
+        return (RobertaConfig) BertBackedConfig.super.withNumHiddenLayers(n);
     }
 
     @Override
     public RobertaConfig withId2label(Map<Integer, String> labels) {
-        return new RobertaConfig(modelType, bert.withId2label(labels));
+        return (RobertaConfig) BertBackedConfig.super.withId2label(labels);
     }
 
     @Override
     public RobertaConfig withNumLabels(int n) {
-        return new RobertaConfig(modelType, bert.withNumLabels(n));
+        return (RobertaConfig) BertBackedConfig.super.withNumLabels(n);
     }
 
     @Override
     public RobertaConfig withArchitectures(List<String> names) {
-        return new RobertaConfig(modelType, bert.withArchitectures(names));
+        return (RobertaConfig) BertBackedConfig.super.withArchitectures(names);
     }
-
 }

@@ -69,6 +69,9 @@ public final class SafeTensors {
             JsonNode header;
             try {
                 header = JSON.readTree(utf8(file, headerBuf.array()));
+            } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                throw corrupt(file, "header nests or grows past what a header of tensor names holds (" + e.getOriginalMessage()
+                        .replace(", from `StreamReadConstraints.getMaxNestingDepth()`", "") + ")");
             } catch (JsonProcessingException e) {
                 throw corrupt(file, "header is not valid JSON: " + e.getOriginalMessage());
             }

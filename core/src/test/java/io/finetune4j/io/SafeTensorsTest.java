@@ -158,6 +158,9 @@ class SafeTensorsTest {
                 .getBytes(StandardCharsets.UTF_8), 4)).contains("negative or non-integer dimension"));
         assertTrue(refusal(withHeader("offs.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,18446744073709551620]}}"
                 .getBytes(StandardCharsets.UTF_8), 4)).contains("data_offsets [0, 18446744073709551620] outside the 4 bytes"));
+        String deep = "{\"x\":".repeat(2000) + "1" + "}".repeat(2000);
+        assertTrue(refusal(withHeader("deep.safetensors", deep.getBytes(StandardCharsets.UTF_8), 0))
+                .contains("header nests or grows past what a header of tensor names holds (Document nesting depth (1001) exceeds the maximum allowed (1000))"));
         assertTrue(refusal(withHeader("meta.safetensors", "{\"__metadata__\":[1]}".getBytes(StandardCharsets.UTF_8), 0))
                 .contains("__metadata__ is not a JSON object"));
     }

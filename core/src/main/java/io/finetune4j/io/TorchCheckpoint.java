@@ -68,6 +68,10 @@ public final class TorchCheckpoint {
                     throw new BadInputException(file + ": cannot read storage data/" + key + " (" + io.getMessage()
                             + "); the file is truncated or damaged, fetch it again", io);
                 }
+                if (bytes.length < minBytes) {
+                    throw new BadInputException(file + ": storage data/" + key + " has " + bytes.length + " bytes but its pickle declares "
+                            + minBytes + " (truncated file?); fetch it again");
+                }
                 return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             });
         } catch (ZipException e) {

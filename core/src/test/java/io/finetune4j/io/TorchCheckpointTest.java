@@ -170,11 +170,15 @@ class TorchCheckpointTest {
     }
 
     @Test
-    void aStorageLargerThanItsPickleSaysIsRefusedUnread() throws Exception {
+    void aStorageOfAnotherSizeThanItsPickleSaysIsRefused() throws Exception {
         // 4000 bytes in data/0 while the pickle declares 500 floats (2000 bytes): e.g. a zip bomb's entry.
         Path file = new TorchSaveFiles().storage("0", "FloatStorage", 8, new byte[4000]).tensor("w", "0", 0, 10)
                 .write(dir.resolve("large.bin"));
         assertMessage(file, "storage data/0 is 4000 bytes but its pickle declares 2000");
+        // 40 bytes where the pickle declares 1000 floats.
+        Path shortFile = new TorchSaveFiles().storage("0", "FloatStorage", 4, new byte[40]).write(dir.resolve("short40.bin"),
+                oneTensorPickle(1000, new long[] {1000}, new long[] {1}));
+        assertMessage(shortFile, "storage data/0 has 40 bytes but its pickle declares 4000 (truncated file?)");
     }
 
     private static void assertMessage(Path file, String part) {

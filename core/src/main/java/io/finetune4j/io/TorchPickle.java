@@ -108,16 +108,20 @@ final class TorchPickle {
                     + "save model.state_dict() (as save_pretrained does), not the whole model");
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
-        flatten("", map, out, where);
+        // A dict stored at several keys is walked once per key: bound the walk by what a tree of this size could hold.
+        long[] budget = {4L * pickle.length + 1000};
+        flatten("", map, out, where, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), budget);
         return out;
     }
 
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, Tensor> out, String where) {
-        flatten(prefix, map, out, where, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-    }
-
     /** Depth-first over nested dicts; {@code path} holds the dicts being walked, so a dict that contains itself is caught. */
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, Tensor> out, String where, Set<Map<?, ?>> path) {
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, Tensor> out, String where, Set<Map<?, ?>> path, long[] budget) {
+        budget[0] -= map.size();
+        if (budget[0] < 0) {
+            throw new BadInputException(where + " is not a readable tensor checkpoint: its dicts are stored under so many keys"
+                    + " (near '" + shorten(prefix) + "') that flattening them gives more entries than the file could hold; a state dict"
+                    + " is a flat dict of tensors");
+        }
         if (path.size() >= MAX_DEPTH) {
             throw new BadInputException(where + " is not a readable tensor checkpoint: its dicts nest more than " + MAX_DEPTH
                     + " deep (at key '" + shorten(prefix) + "'); a state dict is a flat dict of tensors");
@@ -133,7 +137,7 @@ final class TorchPickle {
                     throw new BadInputException(where + " is not a readable tensor checkpoint: the dict at key '" + shorten(key)
                             + "' contains itself; a state dict is a flat dict of tensors");
                 }
-                flatten(key + ".", nested, out, where, path);
+                flatten(key + ".", nested, out, where, path, budget);
             } else if (v != null && !(v instanceof String) && !(v instanceof Long) && !(v instanceof Boolean) && !(v instanceof Double)) {
                 throw new BadInputException(where + ": entry '" + shorten(key) + "' is a " + describe(v) + ", not a tensor");
             }

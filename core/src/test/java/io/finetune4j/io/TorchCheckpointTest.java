@@ -164,6 +164,13 @@ class TorchCheckpointTest {
         byte[] cyclic = new TorchSaveFiles.Pickler().proto2().op('}').op('q').op(0).unicode("a").op('h').op(0).op('s').op('.').bytes();
         assertMessage(new TorchSaveFiles().write(dir.resolve("cyclic.bin"), cyclic), "the dict at key 'a' contains itself");
 
+        // d0 = {}; d_i = {'a': d_(i-1), 'b': d_(i-1)}: 60 levels of 230 bytes that would flatten to 2^60 keys
+        TorchSaveFiles.Pickler dag = new TorchSaveFiles.Pickler().proto2().op('}').op('q').op(0);
+        for (int i = 1; i <= 60; i++) {
+            dag.op('0').op('}').op('q').op(i).op('(').unicode("a").op('h').op(i - 1).unicode("b").op('h').op(i - 1).op('u');
+        }
+        assertMessage(new TorchSaveFiles().write(dir.resolve("dag.bin"), dag.op('.').bytes()), "stored under so many keys");
+
         // {{}: 1}: a dict as a key (unhashable in Python; hashing one that holds itself would never end)
         byte[] dictKey = new TorchSaveFiles.Pickler().proto2().op('}').op('}').integer(1).op('s').op('.').bytes();
         assertMessage(new TorchSaveFiles().write(dir.resolve("key.bin"), dictKey), "a dict key is a dict");

@@ -152,7 +152,7 @@ public final class TfCheckpoint implements AutoCloseable {
         try {
             FileChannel ch = shards[e.shardId()];
             if (e.offset() < 0 || e.offset() > ch.size() - e.size()) {
-                throw new BadInputException(where + " lies at bytes [" + e.offset() + ", " + (e.offset() + e.size())
+                throw new BadInputException(where + " lies at bytes [" + e.offset() + ", +" + e.size()
                         + ") but " + file + " has " + ch.size() + " bytes (truncated download?)");
             }
             data = e.size() == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, e.offset(), e.size());

@@ -27,8 +27,10 @@ import java.util.Map;
 /**
  * The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
  * header length N, N bytes of JSON ({@code name → {dtype, shape, data_offsets}} plus optional
- * {@code __metadata__}), then the raw little-endian tensor bytes. Reads are memory-mapped and
- * every offset is checked against the file before any tensor is touched.
+ * {@code __metadata__}), then the raw little-endian tensor bytes. Every entry is checked against
+ * the file (UTF-8 header, known dtype, offsets inside the data and matching the shape, no two
+ * tensors sharing bytes) before any tensor is touched; reads are memory-mapped in windows of at
+ * most 2 GiB, so files of any size load.
  */
 public final class SafeTensors {
     /** Headers larger than this are refused (the reference implementation uses the same bound). */

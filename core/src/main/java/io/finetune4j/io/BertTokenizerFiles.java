@@ -70,6 +70,7 @@ public final class BertTokenizerFiles {
         }
         List<String> lines;
         try {
+            TokenizerFolder.checkSize(vocabFile);
             lines = Files.readAllLines(vocabFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + vocabFile + " as UTF-8 text (" + e.getMessage() + "); replace it with a valid vocab.txt", e);

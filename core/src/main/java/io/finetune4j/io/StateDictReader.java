@@ -80,6 +80,11 @@ public final class StateDictReader {
     static Map<String, Tensor> readSharded(Path dir, Path index, Function<Path, Map<String, Tensor>> reader) {
         JsonNode weightMap;
         try {
+            long size = Files.size(index);
+            if (size > SafeTensors.MAX_HEADER_BYTES) {
+                throw new BadInputException(index + " is " + size + " bytes, more than the " + SafeTensors.MAX_HEADER_BYTES
+                        + " a sharded checkpoint index of tensor names has; is it the right file?");
+            }
             weightMap = JSON.readTree(index.toFile()).get("weight_map");
         } catch (IOException e) {
             throw new BadInputException("cannot parse " + index + ": " + e.getMessage().lines().findFirst().orElse("") + "; fix or fetch it again");

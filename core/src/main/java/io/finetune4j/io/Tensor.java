@@ -7,9 +7,14 @@ import java.util.Arrays;
 /**
  * A named-free tensor on the heap or in a mapped file: element type, shape and little-endian bytes.
  * This is the currency between checkpoint formats (safetensors, TF bundles) and the model, which
- * copies it into NDArrays.
+ * copies it into NDArrays. A tensor of more than {@link #MAX_BYTES} bytes cannot be one Java buffer:
+ * a checkpoint may still hold one (a model loads with it reported as unused), but its values cannot
+ * be read ({@link #readable()} is false and {@link #data()} says so in one line).
  */
 public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
+    /** The most bytes one tensor's values may have here (one Java buffer; DJL copies a tensor through one). */
+    public static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
     /** safetensors dtype names and element sizes. */
     public enum DType {
         F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
@@ -22,12 +27,38 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
     }
 
     public Tensor {
-        data = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        long expected = numel(shape) * dtype.bytes;
-        if (data.remaining() != expected) {
-            throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape) + " and dtype " + dtype
-                    + " needs " + expected + " bytes, got " + data.remaining());
+        long expected = Math.multiplyExact(numel(shape), (long) dtype.bytes);
+        if (data == null) {
+            if (expected <= MAX_BYTES) {
+                throw new IllegalArgumentException("only a tensor over " + MAX_BYTES + " bytes may come without its values");
+            }
+        } else {
+            data = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            if (data.remaining() != expected) {
+                throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape) + " and dtype " + dtype
+                        + " needs " + expected + " bytes, got " + data.remaining());
+            }
         }
+    }
+
+    /** A tensor over {@link #MAX_BYTES} of a checkpoint: its name, dtype and shape are known, its values cannot be read. */
+    public static Tensor unreadable(DType dtype, long[] shape) {
+        return new Tensor(dtype, shape, null);
+    }
+
+    /** False for a tensor over {@link #MAX_BYTES} bytes, whose values cannot be read here. */
+    public boolean readable() {
+        return data != null;
+    }
+
+    /** The little-endian bytes of the values. */
+    @Override
+    public ByteBuffer data() {
+        if (data == null) {
+            throw new io.finetune4j.BadInputException("a " + dtype + " tensor of shape " + Arrays.toString(shape) + " is "
+                    + numel(shape) * dtype.bytes + " bytes; one tensor over 2 GiB cannot be read here (split it, or leave it out of the checkpoint)");
+        }
+        return data;
     }
 
     public static long numel(long[] shape) {
@@ -56,9 +87,9 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
 
     /** The values as float32, converting F16/BF16/F64 (what the model wants). */
     public float[] toFloats() {
+        ByteBuffer b = data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int n = Math.toIntExact(numel());
         float[] out = new float[n];
-        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         switch (dtype) {
             case F32 -> b.asFloatBuffer().get(out);
             case F64 -> {

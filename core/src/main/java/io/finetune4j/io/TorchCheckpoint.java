@@ -51,15 +51,25 @@ public final class TorchCheckpoint {
                     throw new BadInputException(file + " names storage data/" + key + " in its pickle but the zip has no entry "
                             + prefix + "data/" + key + " (truncated or damaged file); fetch it again");
                 }
+                // torch.save writes exactly numel × element size bytes per storage: read no more than that, so an entry
+                // that claims (or inflates to) more, e.g. a zip bomb, is refused before it is inflated.
+                if (e.getSize() > minBytes) {
+                    throw new BadInputException(file + ": storage data/" + key + " is " + e.getSize() + " bytes but its pickle declares "
+                            + minBytes + " (damaged file, or not written by torch.save); fetch or save it again");
+                }
                 byte[] bytes;
-                try {
-                    bytes = readEntry(zip, e, file, Integer.MAX_VALUE - 16);
+                try (InputStream in = zip.getInputStream(e)) {
+                    bytes = in.readNBytes((int) minBytes);
+                    if (in.read() != -1) {
+                        throw new BadInputException(file + ": storage data/" + key + " inflates to more than the " + minBytes
+                                + " bytes its pickle declares (damaged file, or not written by torch.save); fetch or save it again");
+                    }
                 } catch (IOException io) {
                     throw new BadInputException(file + ": cannot read storage data/" + key + " (" + io.getMessage()
                             + "); the file is truncated or damaged, fetch it again", io);
                 }
                 if (bytes.length < minBytes) {
-                    throw new BadInputException(file + ": storage data/" + key + " has " + bytes.length + " bytes but its tensor needs "
+                    throw new BadInputException(file + ": storage data/" + key + " has " + bytes.length + " bytes but its pickle declares "
                             + minBytes + " (truncated file?); fetch it again");
                 }
                 return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -112,12 +122,19 @@ public final class TorchCheckpoint {
         return found;
     }
 
+    /** The bytes of an entry of at most {@code max} bytes, as declared and as inflated. */
     private static byte[] readEntry(ZipFile zip, ZipEntry e, Path file, long max) throws IOException {
         if (e.getSize() > max) {
-            throw new BadInputException(file + ": entry " + e.getName() + " is " + e.getSize() + " bytes, more than the " + max + " read");
+            throw new BadInputException(file + ": entry " + e.getName() + " is " + e.getSize() + " bytes, more than the " + max
+                    + " a torch.save checkpoint has there; the file is damaged or not a state dict");
         }
         try (InputStream in = zip.getInputStream(e)) {
-            return in.readAllBytes();
+            byte[] b = in.readNBytes((int) max);
+            if (in.read() != -1) {
+                throw new BadInputException(file + ": entry " + e.getName() + " inflates to more than " + max
+                        + " bytes; the file is damaged or not a state dict");
+            }
+            return b;
         }
     }
 }

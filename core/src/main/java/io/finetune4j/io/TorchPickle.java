@@ -64,6 +64,14 @@ final class TorchPickle {
     private static final Global REBUILD_PARAMETER = new Global("torch._utils", "_rebuild_parameter");
     private static final Set<Global> CALLABLES = Set.of(ORDERED_DICT, REBUILD_TENSOR, REBUILD_PARAMETER);
     private static final Object MARK = new Object();
+    /** How deep state dicts may nest (HF's are flat; a training checkpoint nests two or three levels). */
+    static final int MAX_DEPTH = 100;
+    /**
+     * Bytes that views which are not plain slices (transposed, or expanded with stride 0) may add on top of
+     * the storages they read: such a view is copied, and a 4-byte storage expanded to [60000, 60000] would be
+     * 14 GB.
+     */
+    static final long MAX_EXPANDED_BYTES = 256L << 20;
 
     private final String where;
     private final ByteBuffer in;
@@ -72,6 +80,8 @@ final class TorchPickle {
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Integer, Object> memo = new HashMap<>();
     private final Map<String, Storage> loaded = new HashMap<>();
+    private long storageBytes;
+    private long copiedBytes;
 
     private TorchPickle(String where, byte[] pickle, StorageSource storages) {
         this.where = where;
@@ -98,23 +108,46 @@ final class TorchPickle {
                     + "save model.state_dict() (as save_pretrained does), not the whole model");
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
-        flatten("", map, out, where);
+        // A dict stored at several keys is walked once per key: bound the walk by what a tree of this size could hold.
+        long[] budget = {4L * pickle.length + 1000};
+        flatten("", map, out, where, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), budget);
         return out;
     }
 
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, Tensor> out, String where) {
+    /** Depth-first over nested dicts; {@code path} holds the dicts being walked, so a dict that contains itself is caught. */
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, Tensor> out, String where, Set<Map<?, ?>> path, long[] budget) {
+        budget[0] -= map.size();
+        if (budget[0] < 0) {
+            throw new BadInputException(where + " is not a readable tensor checkpoint: its dicts are stored under so many keys"
+                    + " (near '" + shorten(prefix) + "') that flattening them gives more entries than the file could hold; a state dict"
+                    + " is a flat dict of tensors");
+        }
+        if (path.size() >= MAX_DEPTH) {
+            throw new BadInputException(where + " is not a readable tensor checkpoint: its dicts nest more than " + MAX_DEPTH
+                    + " deep (at key '" + shorten(prefix) + "'); a state dict is a flat dict of tensors");
+        }
+        path.add(map);
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = prefix + e.getKey();
             Object v = e.getValue();
             if (v instanceof Tensor t) {
                 out.put(key, t);
             } else if (v instanceof Map<?, ?> nested) {
-                flatten(key + ".", nested, out, where);
+                if (path.contains(nested)) {
+                    throw new BadInputException(where + " is not a readable tensor checkpoint: the dict at key '" + shorten(key)
+                            + "' contains itself; a state dict is a flat dict of tensors");
+                }
+                flatten(key + ".", nested, out, where, path, budget);
             } else if (v != null && !(v instanceof String) && !(v instanceof Long) && !(v instanceof Boolean) && !(v instanceof Double)) {
-                throw new BadInputException(where + ": entry '" + key + "' is a " + describe(v) + ", not a tensor");
+                throw new BadInputException(where + ": entry '" + shorten(key) + "' is a " + describe(v) + ", not a tensor");
             }
             // plain numbers and strings (e.g. an epoch counter next to the weights) are not weights: skipped
         }
+        path.remove(map);
+    }
+
+    private static String shorten(String key) {
+        return key.length() <= 120 ? key : key.substring(0, 60) + "..." + key.substring(key.length() - 40) + " (" + key.length() + " characters)";
     }
 
     private Object run() {
@@ -157,7 +190,7 @@ final class TorchPickle {
                     }
                     case 's' -> {
                         Object value = pop();
-                        Object key = pop();
+                        Object key = hashable(pop());
                         map(peek()).put(key, value);
                     }
                     case 'u' -> {
@@ -172,10 +205,10 @@ final class TorchPickle {
                     case 'J' -> push((long) in.getInt());
                     case 0x8a -> push(long1(in.get() & 0xff));
                     case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(in.getLong()))); // big-endian
-                    case 'X' -> push(utf8(in.getInt()));
+                    case 'X' -> push(utf8(Integer.toUnsignedLong(in.getInt())));
                     case 0x8c -> push(utf8(in.get() & 0xff));
-                    case 0x8d -> push(utf8(Math.toIntExact(in.getLong())));
-                    case 'T' -> push(latin1(in.getInt()));
+                    case 0x8d -> push(utf8(in.getLong()));
+                    case 'T' -> push(latin1(Integer.toUnsignedLong(in.getInt())));
                     case 'U' -> push(latin1(in.get() & 0xff));
                     case 'q' -> memo.put(in.get() & 0xff, peek());
                     case 'r' -> memo.put(in.getInt(), peek());
@@ -218,6 +251,8 @@ final class TorchPickle {
             }
         } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
             throw bad("pickle ends early at byte " + in.position() + " (truncated file?)");
+        } catch (ArithmeticException e) {
+            throw bad("a tensor size, stride or offset before byte " + in.position() + " overflows 64 bits");
         }
     }
 
@@ -248,9 +283,14 @@ final class TorchPickle {
         if (known != null) {
             return known;
         }
-        long need = Math.multiplyExact(numel, type.dtype().bytes);
+        if (numel < 0 || numel > (Integer.MAX_VALUE - 8) / type.dtype().bytes) {
+            throw bad("storage data/" + key + " declares " + numel + " elements of " + type.name()
+                    + (numel < 0 ? "" : ", over the 2 GiB one storage may hold here"));
+        }
+        long need = numel * type.dtype().bytes;
         Storage s = new Storage(type.dtype(), key, storages.bytes(key, need));
         loaded.put(key, s);
+        storageBytes += need;
         return s;
     }
 
@@ -286,7 +326,6 @@ final class TorchPickle {
         long[] stride = longs(strideT);
         Tensor.DType dtype = storage.dtype();
         int es = dtype.bytes;
-        long numel = Tensor.numel(shape);
         ByteBuffer src = storage.bytes();
         long elements = src.remaining() / es;
         // The largest element index the view touches must lie inside the storage.
@@ -296,9 +335,10 @@ final class TorchPickle {
                 throw bad("tensor with negative size or stride");
             }
             if (shape[i] > 0) {
-                last += (shape[i] - 1) * stride[i];
+                last = Math.addExact(last, Math.multiplyExact(shape[i] - 1, stride[i]));
             }
         }
+        long numel = Tensor.numel(shape);
         if (numel > 0 && (offset < 0 || last >= elements)) {
             throw bad("tensor view reaches element " + last + " of storage data/" + storage.key() + ", which has " + elements
                     + " elements (truncated file?)");
@@ -307,6 +347,14 @@ final class TorchPickle {
         if (contiguous(shape, stride)) {
             data = src.duplicate().position(Math.toIntExact(offset * es)).limit(Math.toIntExact((offset + numel) * es)).slice();
         } else {
+            // A view that is no plain slice is copied: bound what the copies add to what the storages hold.
+            long bytes = Math.multiplyExact(numel, (long) es);
+            if (bytes > Integer.MAX_VALUE - 8 || copiedBytes + bytes > storageBytes + MAX_EXPANDED_BYTES) {
+                throw bad("tensor view " + Arrays.toString(shape) + " with stride " + Arrays.toString(stride) + " of storage data/"
+                        + storage.key() + " (" + src.remaining() + " bytes) would be copied into " + bytes + " bytes; views that expand"
+                        + " their storages by more than " + (MAX_EXPANDED_BYTES >> 20) + " MiB in all are refused (save tensors with .contiguous())");
+            }
+            copiedBytes += bytes;
             data = gather(src, es, offset, shape, stride, numel);
         }
         Tensor t = new Tensor(dtype, shape, data.order(ByteOrder.LITTLE_ENDIAN));
@@ -431,25 +479,45 @@ final class TorchPickle {
             throw bad("SETITEMS with an odd number of items");
         }
         for (int i = 0; i < items.length; i += 2) {
-            m.put(items[i], items[i + 1]);
+            m.put(hashable(items[i]), items[i + 1]);
         }
     }
 
-    private String utf8(int n) {
-        byte[] b = new byte[n];
-        in.get(b);
-        return new String(b, StandardCharsets.UTF_8);
+    /** A dict key as Python allows one (no dict or list: those are unhashable, and hashing a dict that contains itself never ends). */
+    private Object hashable(Object key) {
+        if (key == null || key instanceof String || key instanceof Long || key instanceof Boolean || key instanceof Double
+                || key instanceof Tuple) {
+            return key;
+        }
+        throw bad("a dict key is a " + describe(key) + ", which Python cannot hash either");
     }
 
-    private String latin1(int n) {
-        byte[] b = new byte[n];
+    private String utf8(long n) {
+        byte[] b = bytes(n, "string");
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw bad("the " + n + "-byte string before byte " + in.position() + " is not valid UTF-8");
+        }
+    }
+
+    private String latin1(long n) {
+        return new String(bytes(n, "string"), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The next {@code n} bytes, where {@code n} was read from the pickle and must fit what is left of it. */
+    private byte[] bytes(long n, String what) {
+        if (n < 0 || n > in.remaining()) {
+            throw bad("a " + what + " at byte " + in.position() + " claims " + Long.toUnsignedString(n) + " bytes but only "
+                    + in.remaining() + " follow (truncated or corrupt file)");
+        }
+        byte[] b = new byte[(int) n];
         in.get(b);
-        return new String(b, StandardCharsets.ISO_8859_1);
+        return b;
     }
 
     private Object long1(int n) {
-        byte[] b = new byte[n];
-        in.get(b);
+        byte[] b = bytes(n, "LONG1 integer");
         if (n == 0) {
             return 0L;
         }

@@ -144,6 +144,9 @@ public final class ParameterFactory {
                     + " but the config needs " + Arrays.toString(shape.getShape())
                     + "; does config.json belong to these weights?");
         }
+        if (!t.readable()) {
+            throw new BadInputException("checkpoint tensor '" + full + "' is over 2 GiB, more than one tensor can hold here");
+        }
         state.used.add(full);
         try {
             ByteBuffer out = direct(shape.size());

@@ -1,10 +1,12 @@
 package io.finetune4j.nn;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
+import io.finetune4j.BadInputException;
 
 /** torch's {@code nn.Embedding}: rows of {@code weight [num, dim]} gathered by libtorch's embedding op. */
 public final class TorchEmbedding extends Module {
@@ -35,7 +37,32 @@ public final class TorchEmbedding extends Module {
 
     /** {@code ids} int64 of any shape → {@code [..., dim]}, in {@code ids}' manager. */
     public NDArray forward(NDArray ids) {
-        return ids.getNDArrayInternal().embedding(ids, weight.getArray(), SparseFormat.DENSE).singletonOrThrow();
+        try {
+            return ids.getNDArrayInternal().embedding(ids, weight.getArray(), SparseFormat.DENSE).singletonOrThrow();
+        } catch (EngineException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("index out of range")) {
+                throw e;
+            }
+            throw outOfRange(ids, e);
+        }
+    }
+
+    /** libtorch's "index out of range in self" as one line naming the id, the table and the likely cause. */
+    private BadInputException outOfRange(NDArray ids, EngineException e) {
+        long max = ids.max().getLong();
+        long min = ids.min().getLong();
+        long bad = min < 0 ? min : max;
+        String table = weight.getName() == null ? "the embedding" : weight.getName().replaceAll("\\.weight$", "");
+        String what = "id " + bad + " is outside the " + numEmbeddings + " rows of " + table;
+        if (table.contains("word_embeddings") || table.contains("tok_embeddings")) {
+            return new BadInputException("token " + what + " (the model's vocab_size): the tokenizer has more ids than the model,"
+                    + " so it does not belong to this model; use the tokenizer saved with the model", e);
+        }
+        if (table.contains("position")) {
+            return new BadInputException("position " + what + " (max_position_embeddings): the input is longer than the model"
+                    + " allows; truncate it to at most " + numEmbeddings + " tokens", e);
+        }
+        return new BadInputException(what + "; the input does not fit this model", e);
     }
 
     @Override

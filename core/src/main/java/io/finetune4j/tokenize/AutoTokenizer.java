@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AutoTokenizer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AutoTokenizer.class);
+    /** Token ids must be below this (the largest vocabularies in use hold about a million tokens). */
+    static final int MAX_TOKEN_ID = 1 << 24;
 
     private final TokenizerFolder folder;
     private final NativeHandles handles;
@@ -69,6 +71,14 @@ public final class AutoTokenizer implements AutoCloseable {
             vocab.put(added.path("content").asText(), added.path("id").asInt());
         }
         int maxId = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        int minId = vocab.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        if (minId < 0 || maxId >= MAX_TOKEN_ID) {
+            int bad = minId < 0 ? minId : maxId;
+            String token = vocab.entrySet().stream().filter(e -> e.getValue() == bad).map(Map.Entry::getKey).findFirst().orElse("?");
+            handles.close();
+            throw new BadInputException("malformed tokenizer file " + folder.dir().resolve(BertTokenizerFiles.TOKENIZER_JSON) + ": token '"
+                    + token + "' has id " + bad + ", outside 0.." + (MAX_TOKEN_ID - 1) + "; re-save it with save_pretrained");
+        }
         this.idToToken = new String[maxId + 1];
         vocab.forEach((token, id) -> idToToken[id] = token);
         this.specialTokens = folder.specialTokens(vocab);

@@ -59,11 +59,24 @@ record TokenizerFolder(Path dir, byte[] tokenizerJson, byte[] tokenizerConfig, J
         }
     }
 
+    /** The largest tokenizer file read (tokenizer.json of a large multilingual vocabulary is tens of MB). */
+    static final long MAX_FILE_BYTES = 1L << 30;
+
     private static byte[] read(Path file) {
         try {
+            checkSize(file);
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a file over {@link #MAX_FILE_BYTES} before reading it. */
+    static void checkSize(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new BadInputException(file + " is " + size + " bytes, more than the " + MAX_FILE_BYTES
+                    + " a tokenizer file has; is it the right file?");
         }
     }
 
@@ -72,6 +85,7 @@ record TokenizerFolder(Path dir, byte[] tokenizerJson, byte[] tokenizerConfig, J
             return JSON.createObjectNode();
         }
         try {
+            checkSize(file);
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new BadInputException(file + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + "); fix or delete it", e);

@@ -104,6 +104,90 @@ class TorchCheckpointTest {
         assertMessage(sample().write(dir.resolve("cut.bin"), Arrays.copyOf(pkl, pkl.length - 20)), "ends early");
     }
 
+    /** A state dict {'w': tensor} whose persistent id declares {@code numel} floats of storage data/0. */
+    private static byte[] oneTensorPickle(long numel, long[] size, long[] stride) {
+        TorchSaveFiles.Pickler p = new TorchSaveFiles.Pickler().proto2();
+        p.global("collections", "OrderedDict").op(')').op('R').op('(');
+        p.unicode("w").global("torch._utils", "_rebuild_tensor_v2").op('(');
+        p.op('(').unicode("storage").global("torch", "FloatStorage").unicode("0").unicode("cpu").integer(numel).op('t').op('Q');
+        p.integer(0).tuple(size).tuple(stride).op(0x89).global("collections", "OrderedDict").op(')').op('R').op('t').op('R');
+        return p.op('u').op('.').bytes();
+    }
+
+    @Test
+    void stringAndIntegerLengthsAreCheckedAgainstThePickle() throws Exception {
+        for (int length : new int[] {-5, Integer.MAX_VALUE}) {
+            TorchSaveFiles.Pickler p = new TorchSaveFiles.Pickler().proto2();
+            p.global("collections", "OrderedDict").op(')').op('R').op('(').op('X');
+            for (int i = 0; i < 4; i++) p.op((length >>> (8 * i)) & 0xff);
+            p.op('a').op('b').op('c').op('u').op('.');
+            Path file = new TorchSaveFiles().write(dir.resolve("len" + length + ".bin"), p.bytes());
+            assertMessage(file, "claims " + Integer.toUnsignedString(length) + " bytes but only 5 follow");
+        }
+        Path numel = new TorchSaveFiles().floats("0", 0f).write(dir.resolve("numel.bin"),
+                oneTensorPickle(1L << 62, new long[] {1}, new long[] {1}));
+        assertMessage(numel, "storage data/0 declares 4611686018427387904 elements of FloatStorage, over the 2 GiB");
+        Path notUtf8 = new TorchSaveFiles().write(dir.resolve("utf8.bin"),
+                new TorchSaveFiles.Pickler().proto2().op('X').op(2).op(0).op(0).op(0).op(0xff).op(0xfe).op('.').bytes());
+        assertMessage(notUtf8, "is not valid UTF-8");
+    }
+
+    @Test
+    void expandedViewsAreCopiedWithinABound() throws Exception {
+        // [60000, 60000] with stride (0, 0) over one float: 14.4 GB if copied.
+        Path bomb = new TorchSaveFiles().floats("0", 1f).view("w", "0", 0, new long[] {60_000, 60_000}, new long[] {0, 0})
+                .write(dir.resolve("bomb.bin"));
+        assertMessage(bomb, "would be copied into 14400000000 bytes");
+        // Six [20000, 20000] (1.6 GB each) are refused at the first.
+        TorchSaveFiles six = new TorchSaveFiles().floats("0", 1f);
+        for (int i = 0; i < 6; i++) six.view("bomb." + i, "0", 0, new long[] {20_000, 20_000}, new long[] {0, 0});
+        assertMessage(six.write(dir.resolve("six.bin")), "refused");
+        // A small expanded view (what torch.expand gives) still loads.
+        Path small = new TorchSaveFiles().floats("0", 2.5f).view("w", "0", 0, new long[] {4}, new long[] {0}).write(dir.resolve("small.bin"));
+        assertArrayEquals(new float[] {2.5f, 2.5f, 2.5f, 2.5f}, TorchCheckpoint.read(small).get("w").toFloats());
+        // Sizes and strides whose product overflows 64 bits.
+        Path overflow = new TorchSaveFiles().floats("0", 1f).view("w", "0", 0, new long[] {1L << 40, 1L << 40}, new long[] {1L << 40, 1})
+                .write(dir.resolve("overflow.bin"));
+        assertMessage(overflow, "overflows 64 bits");
+    }
+
+    @Test
+    void deepOrCyclicDictsAreOneLine() throws Exception {
+        TorchSaveFiles.Pickler deep = new TorchSaveFiles.Pickler().proto2();
+        int n = 10_000;
+        for (int i = 0; i < n; i++) deep.op('}').unicode("a");
+        deep.op('}');
+        for (int i = 0; i < n; i++) deep.op('s');
+        assertMessage(new TorchSaveFiles().write(dir.resolve("deep.bin"), deep.op('.').bytes()), "nest more than " + TorchPickle.MAX_DEPTH + " deep");
+
+        // d = {}; d['a'] = d
+        byte[] cyclic = new TorchSaveFiles.Pickler().proto2().op('}').op('q').op(0).unicode("a").op('h').op(0).op('s').op('.').bytes();
+        assertMessage(new TorchSaveFiles().write(dir.resolve("cyclic.bin"), cyclic), "the dict at key 'a' contains itself");
+
+        // d0 = {}; d_i = {'a': d_(i-1), 'b': d_(i-1)}: 60 levels of 230 bytes that would flatten to 2^60 keys
+        TorchSaveFiles.Pickler dag = new TorchSaveFiles.Pickler().proto2().op('}').op('q').op(0);
+        for (int i = 1; i <= 60; i++) {
+            dag.op('0').op('}').op('q').op(i).op('(').unicode("a").op('h').op(i - 1).unicode("b").op('h').op(i - 1).op('u');
+        }
+        assertMessage(new TorchSaveFiles().write(dir.resolve("dag.bin"), dag.op('.').bytes()), "stored under so many keys");
+
+        // {{}: 1}: a dict as a key (unhashable in Python; hashing one that holds itself would never end)
+        byte[] dictKey = new TorchSaveFiles.Pickler().proto2().op('}').op('}').integer(1).op('s').op('.').bytes();
+        assertMessage(new TorchSaveFiles().write(dir.resolve("key.bin"), dictKey), "a dict key is a dict");
+    }
+
+    @Test
+    void aStorageOfAnotherSizeThanItsPickleSaysIsRefused() throws Exception {
+        // 4000 bytes in data/0 while the pickle declares 500 floats (2000 bytes): e.g. a zip bomb's entry.
+        Path file = new TorchSaveFiles().storage("0", "FloatStorage", 8, new byte[4000]).tensor("w", "0", 0, 10)
+                .write(dir.resolve("large.bin"));
+        assertMessage(file, "storage data/0 is 4000 bytes but its pickle declares 2000");
+        // 40 bytes where the pickle declares 1000 floats.
+        Path shortFile = new TorchSaveFiles().storage("0", "FloatStorage", 4, new byte[40]).write(dir.resolve("short40.bin"),
+                oneTensorPickle(1000, new long[] {1000}, new long[] {1}));
+        assertMessage(shortFile, "storage data/0 has 40 bytes but its pickle declares 4000 (truncated file?)");
+    }
+
     private static void assertMessage(Path file, String part) {
         BadInputException e = assertThrows(BadInputException.class, () -> TorchCheckpoint.read(file));
         assertTrue(e.getMessage().contains(part), e.getMessage());

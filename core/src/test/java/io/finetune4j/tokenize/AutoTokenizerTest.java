@@ -259,6 +259,29 @@ class AutoTokenizerTest {
     }
 
     @Test
+    void tokenIdsAndFileSizesAreBounded() throws Exception {
+        Path ids = Files.createDirectories(tmp.resolve("huge-id"));
+        Files.writeString(ids.resolve("tokenizer.json"), "{\"model\": {\"type\": \"WordPiece\", \"unk_token\": \"[UNK]\", \"continuing_subword_prefix\": \"##\","
+                + " \"max_input_chars_per_word\": 100, \"vocab\": {\"[UNK]\": 0, \"a\": 2147483000}}}");
+        BadInputException id = assertThrows(BadInputException.class, () -> AutoTokenizer.fromPretrained(ids));
+        assertTrue(id.getMessage().contains("token 'a' has id 2147483000, outside 0.." + (AutoTokenizer.MAX_TOKEN_ID - 1)), id.getMessage());
+
+        // Files over 1 GiB (sparse here) are refused before they are read.
+        for (String name : List.of("tokenizer.json", "vocab.txt", "tokenizer_config.json")) {
+            Path dir = Files.createDirectories(tmp.resolve("big-" + name));
+            if (!name.equals("vocab.txt")) {
+                Files.writeString(dir.resolve("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n");
+            }
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(name),
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {'}'}), TokenizerFolder.MAX_FILE_BYTES);
+            }
+            BadInputException big = assertThrows(BadInputException.class, () -> AutoTokenizer.fromPretrained(dir));
+            assertTrue(big.getMessage().contains(name + " is " + (TokenizerFolder.MAX_FILE_BYTES + 1) + " bytes, more than"), big.getMessage());
+        }
+    }
+
+    @Test
     void warnsWhenSequencesExceedModelMaxLength() {
         PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -32,6 +32,8 @@ public final class SsTable {
     public static final int FOOTER_BYTES = 48;
     public static final int TRAILER_BYTES = 5;
     static final byte NO_COMPRESSION = 0;
+    /** The largest index read (a BERT-large index is kilobytes: names, shapes and offsets only). */
+    static final long MAX_INDEX_BYTES = 1L << 30;
 
     private SsTable() {}
 
@@ -46,6 +48,11 @@ public final class SsTable {
     public static Map<String, ByteBuffer> read(Path file) {
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > MAX_INDEX_BYTES) {
+                throw new BadInputException("corrupt TensorFlow checkpoint index " + file + ": it is " + size + " bytes, more than the "
+                        + MAX_INDEX_BYTES + " an index of tensor names and offsets has (is it a data file?)");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new BadInputException("TensorFlow checkpoint index not found: " + file);
@@ -95,7 +102,7 @@ public final class SsTable {
     }
 
     private static ByteBuffer readBlock(ByteBuffer file, BlockHandle h, long limit, String what) {
-        if (h.offset() < 0 || h.size() < 0 || h.offset() + h.size() + TRAILER_BYTES > limit) {
+        if (h.offset() < 0 || h.size() < 0 || h.offset() > limit || h.size() > limit - h.offset() - TRAILER_BYTES) {
             throw new IllegalArgumentException(what + " [" + h.offset() + ", +" + h.size() + "] lies outside the file (truncated?)");
         }
         int start = (int) h.offset();

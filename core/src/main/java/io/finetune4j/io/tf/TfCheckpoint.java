@@ -141,6 +141,9 @@ public final class TfCheckpoint implements AutoCloseable {
             throw new BadInputException(where + " is " + e.size() + " bytes but shape " + Arrays.toString(e.shape())
                     + " of " + dtype + " needs " + expected + " (corrupt index?)");
         }
+        if (e.size() > Tensor.MAX_BYTES) {
+            throw new BadInputException(where + " is " + e.size() + " bytes; one tensor over 2 GiB cannot be read here");
+        }
         if (e.shardId() >= shards.length) {
             throw new BadInputException(where + " names data shard " + e.shardId() + " but the bundle has " + shards.length);
         }
@@ -148,8 +151,8 @@ public final class TfCheckpoint implements AutoCloseable {
         ByteBuffer data;
         try {
             FileChannel ch = shards[e.shardId()];
-            if (e.offset() < 0 || e.offset() + e.size() > ch.size()) {
-                throw new BadInputException(where + " lies at bytes [" + e.offset() + ", " + (e.offset() + e.size())
+            if (e.offset() < 0 || e.offset() > ch.size() - e.size()) {
+                throw new BadInputException(where + " lies at bytes [" + e.offset() + ", +" + e.size()
                         + ") but " + file + " has " + ch.size() + " bytes (truncated download?)");
             }
             data = e.size() == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, e.offset(), e.size());

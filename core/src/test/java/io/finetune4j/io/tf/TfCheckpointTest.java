@@ -162,6 +162,49 @@ class TfCheckpointTest {
         }
     }
 
+    /** A BundleEntryProto of a float variable with the given shape, offset and size (any values, no checks). */
+    private static byte[] floatEntry(long[] shape, long offset, long size) {
+        java.io.ByteArrayOutputStream dims = new java.io.ByteArrayOutputStream();
+        for (long d : shape) {
+            java.io.ByteArrayOutputStream dim = new java.io.ByteArrayOutputStream();
+            dim.write(0x08);
+            TfBundleWriter.varint(dim, d);
+            dims.write(0x12);
+            TfBundleWriter.varint(dims, dim.size());
+            dims.writeBytes(dim.toByteArray());
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0x08);
+        out.write(BundleEntry.DT_FLOAT);
+        out.write(0x12);
+        TfBundleWriter.varint(out, dims.size());
+        out.writeBytes(dims.toByteArray());
+        out.write(0x20);
+        TfBundleWriter.varint(out, offset);
+        out.write(0x28);
+        TfBundleWriter.varint(out, size);
+        out.write(0x35);
+        out.writeBytes(new byte[4]);
+        return out.toByteArray();
+    }
+
+    @Test
+    void sizesAndOffsetsBeyondTheFileOr2GiBAreOneLine() throws IOException {
+        Path prefix = Files.createDirectories(dir.resolve("odd")).resolve("variables");
+        List<byte[]> keys = List.of(new byte[0], "big".getBytes(), "far".getBytes());
+        List<byte[]> values = List.of(new byte[] {0x08, 0x01}, floatEntry(new long[] {600_000_000}, 0, 2_400_000_000L),
+                floatEntry(new long[] {1}, Long.MAX_VALUE - 2, 4));
+        Files.write(prefix.resolveSibling("variables.index"), new TfBundleWriter().table(keys, values));
+        Files.write(prefix.resolveSibling("variables.data-00000-of-00001"), new byte[8]);
+        try (TfCheckpoint ckpt = TfCheckpoint.open(prefix)) {
+            BadInputException big = assertThrows(BadInputException.class, () -> ckpt.tensor("big"));
+            assertTrue(big.getMessage().contains("variable 'big' of TensorFlow checkpoint " + prefix
+                    + " is 2400000000 bytes; one tensor over 2 GiB cannot be read here"), big.getMessage());
+            BadInputException far = assertThrows(BadInputException.class, () -> ckpt.tensor("far"));
+            assertTrue(far.getMessage().contains("has 8 bytes (truncated download?)"), far.getMessage());
+        }
+    }
+
     @Test
     void missingFilesAndUnknownVariablesAreClearErrors() throws IOException {
         BadInputException e = assertThrows(BadInputException.class, () -> TfCheckpoint.open(dir.resolve("nothing/variables")));

@@ -47,7 +47,7 @@ class ClassificationServerTest {
     }
 
     private ClassificationServer start(KeywordClassifier classifier) {
-        return start(classifier, ClassificationServer.builder());
+        return start(classifier, ClassificationServer.builder().port(0));
     }
 
     private HttpRequest.Builder request(ClassificationServer server, String path) {
@@ -147,7 +147,7 @@ class ClassificationServerTest {
 
     @Test
     void rejectsBodiesOverTheLimitWith413WithOrWithoutContentLength() throws Exception {
-        ClassificationServer server = start(new KeywordClassifier(), ClassificationServer.builder().maxBodyBytes(256));
+        ClassificationServer server = start(new KeywordClassifier(), ClassificationServer.builder().port(0).maxBodyBytes(256));
         String big = textsBody(List.of("good ".repeat(400)), 1);
 
         HttpResponse<String> sized = post(server, big);
@@ -170,7 +170,7 @@ class ClassificationServerTest {
     void answers429WithRetryAfterWhenTheQueueIsFull() throws Exception {
         KeywordClassifier classifier = new KeywordClassifier().closeGate();
         ClassificationServer server = start(classifier,
-                ClassificationServer.builder().maxBatchSize(2).maxWaitMillis(0).queueCapacity(4));
+                ClassificationServer.builder().port(0).maxBatchSize(2).maxWaitMillis(0).queueCapacity(4));
         List<String> running = List.of("good one", "bad one");
         List<String> queued = List.of("great", "awful", "love it", "hate it");
 
@@ -201,7 +201,7 @@ class ClassificationServerTest {
     void batchesConcurrentRequestsAndAnswersEachWithItsOwnTexts() throws Exception {
         KeywordClassifier classifier = new KeywordClassifier().closeGate();
         ClassificationServer server = start(classifier,
-                ClassificationServer.builder().maxBatchSize(16).maxWaitMillis(2).workerThreads(4));
+                ClassificationServer.builder().port(0).maxBatchSize(16).maxWaitMillis(2).httpThreads(4));
         int clients = 24;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
@@ -243,7 +243,7 @@ class ClassificationServerTest {
     @Test
     void closeFinishesInFlightRequestsThenRefusesConnections() throws Exception {
         KeywordClassifier classifier = new KeywordClassifier().closeGate();
-        ClassificationServer server = start(classifier, ClassificationServer.builder().maxBatchSize(1).maxWaitMillis(0));
+        ClassificationServer server = start(classifier, ClassificationServer.builder().port(0).maxBatchSize(1).maxWaitMillis(0));
         List<String> first = List.of("great day");
         List<String> second = List.of("awful day", "good day");
         CompletableFuture<HttpResponse<String>> a = client.sendAsync(postRequest(server, textsBody(first, 1)),
@@ -271,7 +271,7 @@ class ClassificationServerTest {
     void getEndpointsReportHealthModelAndStats() throws Exception {
         Map<String, Object> info = Map.of("labels", KeywordClassifier.LABELS, "max_length", 128,
                 "num_parameters", 4_386_178, "source", "checkpoints/checkpoint-500");
-        ClassificationServer server = start(new KeywordClassifier(), ClassificationServer.builder().modelInfo(info));
+        ClassificationServer server = start(new KeywordClassifier(), ClassificationServer.builder().port(0).modelInfo(info));
 
         HttpResponse<String> health = get(server, "/healthz");
         assertEquals(200, health.statusCode());

@@ -66,7 +66,7 @@ class ServeOptionsTest {
     @Test
     void theServerTakesItsSettingsFromOptions() throws Exception {
         ServeOptions o = ServeOptions.fromMap(Map.of("port", 0, "queue_capacity", 7), "test");
-        try (ClassificationServer server = ClassificationServer.builder().classifier(new KeywordClassifier())
+        try (ClassificationServer server = ClassificationServer.builder().port(0).classifier(new KeywordClassifier())
                 .options(o).build()) {
             assertTrue(server.address().getAddress().isLoopbackAddress());
             assertTrue(server.port() > 0);

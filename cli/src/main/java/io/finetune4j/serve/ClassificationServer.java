@@ -106,7 +106,7 @@ public final class ClassificationServer implements AutoCloseable {
     private final Duration drainTimeout;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
-    /** Exchanges received but not yet answered; close() waits for it to reach 0. */
+    /** Exchanges received whose answer is not yet written; close() waits for it to reach 0. */
     private final AtomicInteger openExchanges = new AtomicInteger();
     /** Bodies still arriving; close() answers them 503 rather than wait for slow clients. */
     private final Set<BodyReader> reading = ConcurrentHashMap.newKeySet();
@@ -119,8 +119,12 @@ public final class ClassificationServer implements AutoCloseable {
         final String route;
         final long startNanos = System.nanoTime();
         final AtomicBoolean answered = new AtomicBoolean();
+        /** Whether the answer has been written (or failed to be). */
+        final AtomicBoolean done = new AtomicBoolean();
         /** Whether the connection closes after the answer (the body was left unread). */
         volatile boolean closeConnection;
+        /** Whether the whole body was read. */
+        volatile boolean bodyRead;
         int texts;
 
         Call(Request request, Response response, Callback callback, String route) {
@@ -682,6 +686,7 @@ public final class ClassificationServer implements AutoCloseable {
                 chunk.release();
                 if (last) {
                     if (finish()) {
+                        call.bodyRead = true;
                         byte[] body = size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
                         bytes = null;
                         guarded(call, () -> then.accept(body));
@@ -749,36 +754,45 @@ public final class ClassificationServer implements AutoCloseable {
         sendBytes(call, status, JSON_TYPE, bytes);
     }
 
-    /** Writes the one answer of {@code call} (later calls are ignored: a timeout and a late body cannot both answer). */
+    /**
+     * Writes the one answer of {@code call} (later calls are ignored: a timeout and a late body cannot both answer).
+     * The exchange stays open, for close(), until the write is done.
+     */
     private void sendBytes(Call call, int status, String contentType, byte[] bytes) {
         if (!call.answered.compareAndSet(false, true)) {
             return;
         }
+        metrics.answered(call.route, status, call.texts, System.nanoTime() - call.startNanos);
         try {
             Response response = call.response;
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-            if (call.closeConnection) {
+            if (call.closeConnection || !call.bodyRead && call.request.getLength() != 0) {
+                // A body left unread ends the connection: say so, so that the client does not send its next request there.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
             response.write(true, ByteBuffer.wrap(bytes), Callback.from(() -> {
                 listener.responseDone(call.request);
+                exchangeDone(call);
                 call.callback.succeeded();
             }, failure -> {
                 // The client went away; nothing more to do for this exchange.
                 LOG.debug("could not write the response to {}", Request.getRemoteAddr(call.request), failure);
+                exchangeDone(call);
                 call.callback.failed(failure);
             }));
         } catch (RuntimeException e) {
             LOG.debug("could not answer {}", call.request.getHttpURI(), e);
+            exchangeDone(call);
             call.callback.failed(e);
-        } finally {
-            metrics.answered(call.route, status, call.texts, System.nanoTime() - call.startNanos);
-            if (openExchanges.decrementAndGet() == 0) {
-                synchronized (openExchanges) {
-                    openExchanges.notifyAll();
-                }
+        }
+    }
+
+    private void exchangeDone(Call call) {
+        if (call.done.compareAndSet(false, true) && openExchanges.decrementAndGet() == 0) {
+            synchronized (openExchanges) {
+                openExchanges.notifyAll();
             }
         }
     }

@@ -68,7 +68,7 @@ final class HttpListener {
         server.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
         server.setErrorHandler(new TeiErrorHandler(options));
         server.setHandler(handler);
-        server.setStopTimeout(1000);
+        server.setStopTimeout(0); // ClassificationServer.close() drains first: every answer is written by then
         try {
             server.start();
             address = (InetSocketAddress) ((ServerSocketChannel) connector.getTransport()).getLocalAddress();

@@ -768,7 +768,7 @@ public final class ClassificationServer implements AutoCloseable {
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-            if (call.closeConnection || !call.bodyRead && call.request.getLength() != 0) {
+            if (call.closeConnection || !call.bodyRead && hasBody(call.request)) {
                 // A body left unread ends the connection: say so, so that the client does not send its next request there.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
@@ -787,6 +787,10 @@ public final class ClassificationServer implements AutoCloseable {
             exchangeDone(call);
             call.callback.failed(e);
         }
+    }
+
+    private static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     private void exchangeDone(Call call) {

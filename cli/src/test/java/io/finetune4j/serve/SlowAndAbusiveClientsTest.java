@@ -140,6 +140,14 @@ class SlowAndAbusiveClientsTest {
         }
         Raw predicted = exchange(server, post(server, "/predict", "{\"inputs\": \"great\"}"));
         assertEquals(200, predicted.status(), predicted.body());
+        // Two requests on one kept-alive connection: answers that read their whole request keep it open.
+        Socket s = connect(server);
+        for (int i = 0; i < 2; i++) {
+            s.getOutputStream().write(head(server, "GET /healthz HTTP/1.1").getBytes(StandardCharsets.US_ASCII));
+            Raw r = read(s);
+            assertEquals(200, r.status(), r.head());
+            assertTrue(!r.head().toLowerCase(java.util.Locale.ROOT).contains("connection: close"), r.head());
+        }
     }
 
     @Test
@@ -164,6 +172,21 @@ class SlowAndAbusiveClientsTest {
         long c0 = System.nanoTime();
         server.close();
         assertTrue(System.nanoTime() - c0 < 5_000_000_000L, "close waited for a stalled body");
+    }
+
+    @Test
+    void aRequestWaitingForTheModelIsNotCutByTheConnectionsIdleTimeout() throws Exception {
+        KeywordClassifier slow = new KeywordClassifier().closeGate();
+        ClassificationServer server = ClassificationServer.builder().classifier(slow)
+                .options(ServeOptions.fromMap(java.util.Map.of("port", 0, "header_timeout_s", 1, "body_timeout_s", 1), "test")).build();
+        servers.add(server);
+        Socket s = connect(server);
+        s.getOutputStream().write(post(server, "/predict", "{\"inputs\": \"great\"}"));
+        slow.entered.await();
+        Thread.sleep(3500); // past the connection's idle timeout (2 s here) with the request waiting for the model
+        slow.open();
+        Raw r = read(s);
+        assertEquals(200, r.status(), r.head() + r.body());
     }
 
     @Test

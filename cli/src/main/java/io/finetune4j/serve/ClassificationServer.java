@@ -347,7 +347,7 @@ public final class ClassificationServer implements AutoCloseable {
     private void handle(Request request, Response response, Callback callback) {
         listener.headArrived(request);
         openExchanges.incrementAndGet();
-        String path = Request.getPathInContext(request);
+        String path = Objects.requireNonNullElse(Request.getPathInContext(request), "");
         Call call = new Call(request, response, callback, ROUTES.contains(path) ? path : "other");
         guarded(call, () -> route(call, path));
     }

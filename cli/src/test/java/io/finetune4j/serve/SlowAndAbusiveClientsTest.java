@@ -190,6 +190,28 @@ class SlowAndAbusiveClientsTest {
     }
 
     @Test
+    void connectionsOverMaxConnectionsWaitUntilOneCloses() throws Exception {
+        ClassificationServer server = start(ClassificationServer.builder().port(0)
+                .options(ServeOptions.fromMap(java.util.Map.of("port", 0, "max_connections", 2), "test")));
+        Socket first = connect(server);
+        connect(server);
+        Thread.sleep(300);
+        Socket third = connect(server);
+        third.getOutputStream().write(head(server, "GET /healthz HTTP/1.1", "Connection: close").getBytes(StandardCharsets.US_ASCII));
+        third.setSoTimeout(1500);
+        try {
+            int b = third.getInputStream().read();
+            throw new AssertionError("a third connection was served while 2 were open (read " + b + ")");
+        } catch (SocketTimeoutException expected) {
+            // not accepted yet
+        }
+        first.close();
+        third.setSoTimeout(20_000);
+        Raw r = read(third);
+        assertEquals(200, r.status(), r.head());
+    }
+
+    @Test
     void aRequestHeadNotCompleteInTimeHasItsConnectionClosed() throws Exception {
         ClassificationServer server = start(ClassificationServer.builder().port(0)
                 .options(ServeOptions.fromMap(java.util.Map.of("port", 0, "header_timeout_s", 1), "test")));

@@ -154,13 +154,20 @@ public final class ClassificationServer implements AutoCloseable {
         if (b.classifier != null) {
             ready(b.classifier);
         }
-        this.listener = new HttpListener(options, new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                ClassificationServer.this.handle(request, response, callback);
-                return true;
+        try {
+            this.listener = new HttpListener(options, new Handler.Abstract() {
+                @Override
+                public boolean handle(Request request, Response response, Callback callback) {
+                    ClassificationServer.this.handle(request, response, callback);
+                    return true;
+                }
+            });
+        } catch (RuntimeException e) {
+            if (batcher != null) {
+                batcher.close(Duration.ZERO); // its thread goes with the server that did not start
             }
-        });
+            throw e;
+        }
         this.httpThreads = listener.executor();
         this.timers = listener.scheduler();
         if (apiKeyDigest == null && !isLoopback()) {

@@ -1,8 +1,8 @@
 package io.finetune4j.serve;
 
 import io.finetune4j.BadInputException;
-import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;

@@ -1,5 +1,6 @@
 package io.finetune4j.serve;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -332,5 +333,18 @@ class ClassificationServerTest {
         assertTrue(server.address().getAddress().isLoopbackAddress());
         assertTrue(server.port() > 0);
         assertEquals(URI.create("http://127.0.0.1:" + server.port()), server.uri());
+    }
+
+    @Test
+    void aPortInUseOrAnUnknownHostIsABadInputSayingWhatToDo() {
+        ClassificationServer server = start(new KeywordClassifier());
+        io.finetune4j.BadInputException taken = assertThrows(io.finetune4j.BadInputException.class,
+                () -> start(new KeywordClassifier(), ClassificationServer.builder().port(server.port())));
+        assertTrue(taken.getMessage().startsWith("cannot listen on 127.0.0.1:" + server.port()), taken.getMessage());
+        assertTrue(taken.getMessage().contains("--port"), taken.getMessage());
+        io.finetune4j.BadInputException unknown = assertThrows(io.finetune4j.BadInputException.class,
+                () -> start(new KeywordClassifier(), ClassificationServer.builder().port(0).host("no-such-host.invalid")));
+        assertTrue(unknown.getMessage().contains("no-such-host.invalid"), unknown.getMessage());
+        assertEquals(200, assertDoesNotThrow(() -> get(server, "/healthz")).statusCode(), "the first server still serves");
     }
 }

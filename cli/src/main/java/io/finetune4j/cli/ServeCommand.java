@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "serve", description = "Serve a classifier over HTTP: TEI's POST /predict, the HF Inference API on POST /, "
         + "POST /v1/classify, GET /info, /health, /metrics (Prometheus), /openapi.json. Flags: --port, --host, --api_key, "
-        + "--auto_truncate, --max_client_batch_size, --max_batch_size, --max_wait_ms, --queue_capacity, ...")
+        + "--auto_truncate, --max_client_batch_size, --max_batch_size, --max_wait_ms, --queue_capacity, --max_body_bytes, "
+        + "--header_timeout_s, --body_timeout_s, --max_header_bytes, --max_headers, --max_connections, --http_threads, ...")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint folder, PEFT adapter folder, or a known model name.")
     String model;

@@ -1,8 +1,6 @@
 package io.finetune4j.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.finetune4j.BadInputException;
 import io.finetune4j.pipeline.Classification;
 import io.finetune4j.pipeline.ClassifyOptions;
@@ -11,17 +9,16 @@ import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,18 +26,26 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP service around a {@link TextClassifier}, on the JDK's built-in HTTP server. It speaks
+ * The HTTP service around a {@link TextClassifier}, on Jetty ({@link HttpListener}). It speaks
  * three dialects:
  * <ul>
  *   <li>Text Embeddings Inference (TEI): {@code POST /predict} (also {@code POST /invocations} and,
@@ -61,16 +66,17 @@ import org.slf4j.LoggerFactory;
  * but {@code /health}, {@code /healthz} and {@code /ping} needs {@code Authorization: Bearer KEY}
  * (compared in constant time), else 401.
  *
- * <p>Errors: 400 malformed JSON or an empty batch, 401 no or wrong key, 404, 405, 413 body or batch
- * over the limits, 422 validation (wrong types, a text too long while truncation is off, pairs for a
- * model without them), 424 (TEI routes) or 500 ({@code /v1/classify}) when the model fails, 429 queue
- * full (with Retry-After), 503 shutting down. Texts from concurrent requests are scored together by
- * a {@link MicroBatcher}; request threads never wait on the model: a response is written when its
- * batch completes.
+ * <p>Errors, every one with TEI's body: 400 malformed JSON, an empty batch or bytes that are not HTTP, 401 no or
+ * wrong key, 404, 405, 408 a body slower than {@code body_timeout_s}, 413 body or batch over the limits, 414/431 a
+ * URL or headers over {@code max_header_bytes} (431 also more than {@code max_headers} headers), 422 validation
+ * (wrong types, a text too long while truncation is off, pairs for a model without them), 424 (TEI routes) or 500
+ * ({@code /v1/classify}) when the model fails, 429 queue full (with Retry-After), 503 shutting down. Texts from
+ * concurrent requests are scored together by a {@link MicroBatcher}; request threads never wait on the model nor
+ * on a client's body: bodies are read as they arrive and a response is written when its batch completes.
  */
 public final class ClassificationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClassificationServer.class);
-    private static final String JSON_TYPE = "application/json; charset=utf-8";
+    private static final String JSON_TYPE = TeiErrorHandler.JSON_TYPE;
     /** Routes that answer without an API key (probes of load balancers and orchestrators). */
     private static final Set<String> OPEN_ROUTES = Set.of("/health", "/healthz", "/ping");
     private static final Set<String> ROUTES = Set.of("/", "/predict", "/invocations", "/v1/classify", "/health", "/healthz",
@@ -82,10 +88,12 @@ public final class ClassificationServer implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpServer server;
-    private final ExecutorService httpThreads;
+    private final HttpListener listener;
+    private final Executor httpThreads;
+    private final Scheduler timers;
     private final ServerMetrics metrics;
     private final Builder settings;
+    private final ServeOptions options;
     /** Null while the model loads (see {@link Builder#loading}); set once. */
     private volatile MicroBatcher batcher;
     private volatile Map<String, Object> modelInfo;
@@ -98,41 +106,47 @@ public final class ClassificationServer implements AutoCloseable {
     private final Duration drainTimeout;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
-    /** Exchanges received but not yet answered; close() waits for it to reach 0. */
+    /** Exchanges received whose answer is not yet written; close() waits for it to reach 0. */
     private final AtomicInteger openExchanges = new AtomicInteger();
+    /** Bodies still arriving; close() answers them 503 rather than wait for slow clients. */
+    private final Set<BodyReader> reading = ConcurrentHashMap.newKeySet();
 
     /** One exchange being answered: its route (for metrics), when it arrived and how many texts it held. */
     private static final class Call {
-        final HttpExchange exchange;
+        final Request request;
+        final Response response;
+        final Callback callback;
         final String route;
         final long startNanos = System.nanoTime();
+        final AtomicBoolean answered = new AtomicBoolean();
+        /** Whether the answer has been written (or failed to be). */
+        final AtomicBoolean done = new AtomicBoolean();
+        /** Whether the connection closes after the answer (the body was left unread). */
+        volatile boolean closeConnection;
+        /** Whether the whole body was read. */
+        volatile boolean bodyRead;
         int texts;
 
-        Call(HttpExchange exchange, String route) {
-            this.exchange = exchange;
+        Call(Request request, Response response, Callback callback, String route) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
             this.route = route;
+        }
+
+        void header(String name, String value) {
+            response.getHeaders().put(name, value);
         }
     }
 
     private ClassificationServer(Builder b) {
         this.settings = b;
-        this.maxBodyBytes = b.maxBodyBytes;
-        this.maxClientBatchSize = b.maxClientBatchSize;
-        this.autoTruncate = b.autoTruncate;
-        this.apiKeyDigest = b.apiKey == null ? null : sha256(b.apiKey);
-        this.drainTimeout = b.drainTimeout;
-        InetSocketAddress address = new InetSocketAddress(b.host, b.port);
-        if (address.isUnresolved()) {
-            throw new BadInputException("host '" + b.host + "' is not a known address; use e.g. 127.0.0.1 or 0.0.0.0");
-        }
-        try {
-            this.server = HttpServer.create(address, 0);
-        } catch (BindException e) {
-            throw new BadInputException("cannot listen on " + b.host + ":" + b.port + " (" + e.getMessage()
-                    + "); pick another port with --port, or 0 for a free one", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the HTTP server on " + b.host + ":" + b.port, e);
-        }
+        this.options = b.options;
+        this.maxBodyBytes = options.maxBodyBytes();
+        this.maxClientBatchSize = options.maxClientBatchSize();
+        this.autoTruncate = options.autoTruncate();
+        this.apiKeyDigest = options.apiKey() == null ? null : sha256(options.apiKey());
+        this.drainTimeout = options.drainTimeout();
         this.metrics = new ServerMetrics(() -> {
             MicroBatcher current = batcher;
             return current == null ? 0 : current.queueDepth();
@@ -140,15 +154,22 @@ public final class ClassificationServer implements AutoCloseable {
         if (b.classifier != null) {
             ready(b.classifier);
         }
-        AtomicInteger threadNo = new AtomicInteger();
-        this.httpThreads = Executors.newFixedThreadPool(b.workerThreads, r -> {
-            Thread t = new Thread(r, "finetune4j-http-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(httpThreads);
-        server.createContext("/", this::handle);
-        server.start();
+        try {
+            this.listener = new HttpListener(options, new Handler.Abstract() {
+                @Override
+                public boolean handle(Request request, Response response, Callback callback) {
+                    ClassificationServer.this.handle(request, response, callback);
+                    return true;
+                }
+            });
+        } catch (RuntimeException e) {
+            if (batcher != null) {
+                batcher.close(Duration.ZERO); // its thread goes with the server that did not start
+            }
+            throw e;
+        }
+        this.httpThreads = listener.executor();
+        this.timers = listener.scheduler();
         if (apiKeyDigest == null && !isLoopback()) {
             LOG.warn("serving on {} without an API key: anyone who can reach this address can use the model; set --api_key"
                     + " (or FINETUNE4J_API_KEY) or bind to 127.0.0.1", uri());
@@ -174,7 +195,7 @@ public final class ClassificationServer implements AutoCloseable {
         Builder b = settings;
         modelInfo = b.modelInfo != null ? new LinkedHashMap<>(b.modelInfo) : new LinkedHashMap<>(Map.of("labels", classifier.labels()));
         info = info(b, classifier);
-        batcher = new MicroBatcher(classifier, b.maxBatchSize, b.maxWaitMillis, b.queueCapacity, metrics);
+        batcher = new MicroBatcher(classifier, options.maxBatchSize(), options.maxWaitMs(), options.queueCapacity(), metrics);
     }
 
     /** The batcher, or 503 while the model is loading (or failed to load). */
@@ -189,6 +210,7 @@ public final class ClassificationServer implements AutoCloseable {
     }
 
     private static Map<String, Object> info(Builder b, TextClassifier classifier) {
+        ServeOptions o = b.options;
         List<String> labels = classifier.labels();
         Map<String, String> id2label = new LinkedHashMap<>();
         Map<String, Integer> label2id = new LinkedHashMap<>();
@@ -203,17 +225,17 @@ public final class ClassificationServer implements AutoCloseable {
         out.put("model_sha", null);
         out.put("model_dtype", b.modelDtype);
         out.put("model_type", Map.of("classifier", Map.of("id2label", id2label, "label2id", label2id)));
-        out.put("max_concurrent_requests", b.queueCapacity);
+        out.put("max_concurrent_requests", o.queueCapacity());
         out.put("max_input_length", maxInput);
-        out.put("max_batch_tokens", (long) b.maxBatchSize * maxInput);
-        out.put("max_batch_requests", b.maxBatchSize);
-        out.put("max_client_batch_size", b.maxClientBatchSize);
-        out.put("auto_truncate", b.autoTruncate);
+        out.put("max_batch_tokens", (long) o.maxBatchSize() * maxInput);
+        out.put("max_batch_requests", o.maxBatchSize());
+        out.put("max_client_batch_size", o.maxClientBatchSize());
+        out.put("auto_truncate", o.autoTruncate());
         out.put("tokenization_workers", 1);
         out.put("version", b.version);
         out.put("runtime", b.runtime != null ? b.runtime
                 : classifier instanceof TextClassificationPipeline p ? p.runtime().name() : "custom");
-        out.put("api_key_required", b.apiKey != null);
+        out.put("api_key_required", o.apiKey() != null);
         return out;
     }
 
@@ -223,24 +245,24 @@ public final class ClassificationServer implements AutoCloseable {
 
     /** The address actually bound (with the real port when 0 was asked for). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return listener.address();
     }
 
     /** The bound port. */
     public int port() {
-        return server.getAddress().getPort();
+        return listener.address().getPort();
     }
 
     /** {@code http://host:port}, for clients and log lines. */
     public URI uri() {
-        InetSocketAddress a = server.getAddress();
+        InetSocketAddress a = listener.address();
         String host = a.getAddress().getHostAddress();
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
     }
 
     /** Whether the server listens on loopback only. */
     public boolean isLoopback() {
-        return server.getAddress().getAddress().isLoopbackAddress();
+        return listener.address().getAddress().isLoopbackAddress();
     }
 
     /** The batcher's counters (all 0 while the model loads). */
@@ -270,10 +292,13 @@ public final class ClassificationServer implements AutoCloseable {
             awaitClosed();
             return;
         }
-        // JDK 17's HttpServer.stop(delay) always sleeps the whole delay, so the drain is ours:
-        // new requests get 503 from here on, queued texts finish, their responses are written,
-        // and only then is the listener closed.
+        // The drain is ours: new requests get 503 from here on (so do bodies still arriving: a slow client
+        // does not hold the shutdown), queued texts finish, their responses are written, and only then is the
+        // listener closed.
         long deadline = System.nanoTime() + drainTimeout.toNanos();
+        for (BodyReader r : reading) {
+            r.abandon(new HttpError(503, "the server is shutting down", "unhealthy"));
+        }
         MicroBatcher current;
         synchronized (this) {
             current = batcher; // ready() starts none once closing is set
@@ -281,16 +306,10 @@ public final class ClassificationServer implements AutoCloseable {
         boolean drained = current == null || current.close(drainTimeout);
         try {
             drained &= awaitNoExchanges(deadline);
-            server.stop(0);
-            httpThreads.shutdown();
-            if (!httpThreads.awaitTermination(1, TimeUnit.SECONDS)) {
-                httpThreads.shutdownNow();
-            }
         } catch (InterruptedException e) {
-            server.stop(0);
-            httpThreads.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
+            listener.stop();
             closed.countDown();
         }
         LOG.info("server stopped{}", drained ? "" : " (some queued requests were dropped)");
@@ -332,81 +351,98 @@ public final class ClassificationServer implements AutoCloseable {
 
     // ---- request handling
 
-    private void handle(HttpExchange exchange) {
+    private void handle(Request request, Response response, Callback callback) {
+        listener.headArrived(request);
         openExchanges.incrementAndGet();
-        String path = exchange.getRequestURI().getPath();
-        Call call = new Call(exchange, ROUTES.contains(path) ? path : "other");
+        String path = Objects.requireNonNullElse(Request.getPathInContext(request), "");
+        Call call = new Call(request, response, callback, ROUTES.contains(path) ? path : "other");
+        guarded(call, () -> route(call, path));
+    }
+
+    /** Runs one step of answering {@code call}; what it throws is the answer (a 500 for anything but an {@link HttpError}). */
+    private void guarded(Call call, Runnable step) {
         try {
-            String method = exchange.getRequestMethod();
-            if (!OPEN_ROUTES.contains(path)) {
-                authorize(exchange);
-            }
-            switch (path) {
-                case "/v1/classify" -> {
-                    requireMethod(method, "POST");
-                    classify(call);
-                }
-                case "/predict", "/invocations" -> {
-                    requireMethod(method, "POST");
-                    predict(call, PredictRequest.Form.TEI);
-                }
-                case "/" -> {
-                    requireMethod(method, "POST");
-                    predict(call, PredictRequest.Form.EITHER);
-                }
-                case "/health", "/ping" -> {
-                    requireMethod(method, "GET");
-                    health(call);
-                }
-                case "/healthz" -> {
-                    requireMethod(method, "GET");
-                    String status = closing.get() ? "shutting_down" : batcher == null ? "loading" : "ok";
-                    send(call, status.equals("ok") ? 200 : 503, Map.of("status", status));
-                }
-                case "/info" -> {
-                    requireMethod(method, "GET");
-                    requireReady();
-                    send(call, 200, info);
-                }
-                case "/v1/model" -> {
-                    requireMethod(method, "GET");
-                    requireReady();
-                    send(call, 200, modelInfo);
-                }
-                case "/v1/stats" -> {
-                    requireMethod(method, "GET");
-                    send(call, 200, statsJson(requireReady()));
-                }
-                case "/metrics" -> {
-                    requireMethod(method, "GET");
-                    sendBytes(call, 200, metrics.contentType(), metrics.scrape());
-                }
-                case "/openapi.json" -> {
-                    requireMethod(method, "GET");
-                    sendBytes(call, 200, JSON_TYPE, OpenApi.document());
-                }
-                default -> throw new HttpError(404, "no such endpoint: " + path + " (endpoints: " + ROUTE_LIST + ")");
-            }
+            step.run();
         } catch (HttpError e) {
             if (e.status == 405) {
-                exchange.getResponseHeaders().set("Allow", allowed(path));
+                call.header("Allow", allowed(call.route));
             }
             sendError(call, e);
         } catch (RuntimeException e) {
-            LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            LOG.error("request {} {} failed", call.request.getMethod(), call.request.getHttpURI(), e);
             sendError(call, new HttpError(500, "internal error: " + describe(e)));
         }
     }
 
+    private void route(Call call, String path) {
+        Request request = call.request;
+        String method = request.getMethod();
+        int headers = request.getHeaders().size();
+        if (headers > options.maxHeaders()) {
+            call.closeConnection = true;
+            throw new HttpError(431, "the request has " + headers + " headers; this server accepts at most " + options.maxHeaders()
+                    + " (max_headers)");
+        }
+        if (!OPEN_ROUTES.contains(path)) {
+            authorize(call);
+        }
+        switch (path) {
+            case "/v1/classify" -> {
+                requireMethod(method, "POST");
+                classify(call);
+            }
+            case "/predict", "/invocations" -> {
+                requireMethod(method, "POST");
+                predict(call, PredictRequest.Form.TEI);
+            }
+            case "/" -> {
+                requireMethod(method, "POST");
+                predict(call, PredictRequest.Form.EITHER);
+            }
+            case "/health", "/ping" -> {
+                requireMethod(method, "GET");
+                health(call);
+            }
+            case "/healthz" -> {
+                requireMethod(method, "GET");
+                String status = closing.get() ? "shutting_down" : batcher == null ? "loading" : "ok";
+                send(call, status.equals("ok") ? 200 : 503, Map.of("status", status));
+            }
+            case "/info" -> {
+                requireMethod(method, "GET");
+                requireReady();
+                send(call, 200, info);
+            }
+            case "/v1/model" -> {
+                requireMethod(method, "GET");
+                requireReady();
+                send(call, 200, modelInfo);
+            }
+            case "/v1/stats" -> {
+                requireMethod(method, "GET");
+                send(call, 200, statsJson(requireReady()));
+            }
+            case "/metrics" -> {
+                requireMethod(method, "GET");
+                sendBytes(call, 200, metrics.contentType(), metrics.scrape());
+            }
+            case "/openapi.json" -> {
+                requireMethod(method, "GET");
+                sendBytes(call, 200, JSON_TYPE, OpenApi.document());
+            }
+            default -> throw new HttpError(404, "no such endpoint: " + path + " (endpoints: " + ROUTE_LIST + ")");
+        }
+    }
+
     /** 401 unless the request carries {@code Authorization: Bearer KEY}; compares digests in constant time. */
-    private void authorize(HttpExchange exchange) {
+    private void authorize(Call call) {
         if (apiKeyDigest == null) {
             return;
         }
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String header = call.request.getHeaders().get(HttpHeader.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
         if (!MessageDigest.isEqual(sha256(token), apiKeyDigest)) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            call.header("WWW-Authenticate", "Bearer");
             throw new HttpError(401, header == null ? "this server needs an API key: send the header 'Authorization: Bearer KEY'"
                     : "the API key is wrong or not sent as 'Authorization: Bearer KEY'", "unauthorized");
         }
@@ -426,8 +462,8 @@ public final class ClassificationServer implements AutoCloseable {
         }
     }
 
-    private static String allowed(String path) {
-        return Set.of("/v1/classify", "/predict", "/invocations", "/").contains(path) ? "POST" : "GET";
+    private static String allowed(String route) {
+        return Set.of("/v1/classify", "/predict", "/invocations", "/").contains(route) ? "POST" : "GET";
     }
 
     private void refuseWhileClosing() {
@@ -439,7 +475,11 @@ public final class ClassificationServer implements AutoCloseable {
     private void classify(Call call) {
         refuseWhileClosing();
         MicroBatcher batcher = requireReady();
-        ClassifyRequest request = ClassifyRequest.parse(readBody(call.exchange), json);
+        readBody(call, body -> classify(call, batcher, body));
+    }
+
+    private void classify(Call call, MicroBatcher batcher, byte[] body) {
+        ClassifyRequest request = ClassifyRequest.parse(body, json);
         call.texts = request.texts().size();
         if (request.texts().size() > batcher.queueCapacity()) {
             throw new HttpError(413, "field 'texts' holds " + request.texts().size()
@@ -459,7 +499,11 @@ public final class ClassificationServer implements AutoCloseable {
     private void predict(Call call, PredictRequest.Form form) {
         refuseWhileClosing();
         MicroBatcher batcher = requireReady();
-        PredictRequest request = PredictRequest.parse(readBody(call.exchange), json, form, autoTruncate);
+        readBody(call, body -> predict(call, batcher, form, body));
+    }
+
+    private void predict(Call call, MicroBatcher batcher, PredictRequest.Form form, byte[] body) {
+        PredictRequest request = PredictRequest.parse(body, json, form, autoTruncate);
         call.texts = request.size();
         if (request.size() > maxClientBatchSize) {
             throw new HttpError(413, "batch size " + request.size() + " > maximum allowed batch size " + maxClientBatchSize
@@ -497,7 +541,7 @@ public final class ClassificationServer implements AutoCloseable {
         try {
             return batcher.submit(texts, pairs, options);
         } catch (QueueFullException e) {
-            call.exchange.getResponseHeaders().set("Retry-After", "1");
+            call.header("Retry-After", "1");
             throw new HttpError(429, e.getMessage(), "overloaded");
         } catch (BatcherClosedException e) {
             throw new HttpError(503, e.getMessage(), "unhealthy");
@@ -534,16 +578,16 @@ public final class ClassificationServer implements AutoCloseable {
     /** TEI's headers, whole milliseconds: total (= compute) time, tokenization, queue and inference means per input. */
     private void timingHeaders(Call call, MicroBatcher.Outcome outcome, long characters) {
         metrics.queued(outcome.queueNanos());
-        var h = call.exchange.getResponseHeaders();
+        var h = call.response.getHeaders();
         String total = Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos));
-        h.set("x-compute-type", "cpu");
-        h.set("x-compute-time", total);
-        h.set("x-compute-characters", Long.toString(characters));
-        h.set("x-compute-tokens", Long.toString(outcome.tokens()));
-        h.set("x-total-time", total);
-        h.set("x-tokenization-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(outcome.tokenizationNanos())));
-        h.set("x-queue-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(outcome.queueNanos())));
-        h.set("x-inference-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(outcome.inferenceNanos())));
+        h.put("x-compute-type", "cpu");
+        h.put("x-compute-time", total);
+        h.put("x-compute-characters", Long.toString(characters));
+        h.put("x-compute-tokens", Long.toString(outcome.tokens()));
+        h.put("x-total-time", total);
+        h.put("x-tokenization-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(outcome.tokenizationNanos())));
+        h.put("x-queue-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(outcome.queueNanos())));
+        h.put("x-inference-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(outcome.inferenceNanos())));
     }
 
     /**
@@ -576,26 +620,108 @@ public final class ClassificationServer implements AutoCloseable {
         }, httpThreads);
     }
 
-    /** Reads the body, refusing more than maxBodyBytes whether or not Content-Length was sent. */
-    private byte[] readBody(HttpExchange exchange) {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > maxBodyBytes) {
-                    throw tooLarge();
+    /**
+     * Reads the body as it arrives (no thread waits for a slow client), then runs {@code then} with it. More than
+     * maxBodyBytes is 413 whether or not Content-Length was sent; a body not whole within body_timeout_s is 408.
+     */
+    private void readBody(Call call, Consumer<byte[]> then) {
+        long declared = call.request.getLength();
+        if (declared > maxBodyBytes) {
+            call.closeConnection = true;
+            throw tooLarge();
+        }
+        BodyReader reader = new BodyReader(call, then, declared);
+        reading.add(reader);
+        reader.timeout = timers.schedule(() -> reader.abandon(new HttpError(408, "the request body did not arrive within "
+                + options.bodyTimeout().toSeconds() + " s (body_timeout_s); send it whole without pauses")),
+                options.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        // While the body arrives, an idle connection fails the read (408); afterwards, waiting for the model is not idleness.
+        call.request.addIdleTimeoutListener(timeout -> reader.state.get() == BodyReader.READING);
+        if (closing.get()) {
+            reader.abandon(new HttpError(503, "the server is shutting down", "unhealthy"));
+            return;
+        }
+        reader.run();
+    }
+
+    /** One body being read chunk by chunk; exactly one of: the body, 413, 408 or 400 (the client went away), 503 (closing). */
+    private final class BodyReader implements Runnable {
+        static final int READING = 0;
+        static final int DONE = 1;
+        final AtomicInteger state = new AtomicInteger(READING);
+        final Call call;
+        final Consumer<byte[]> then;
+        volatile Scheduler.Task timeout;
+        byte[] bytes;
+        int size;
+
+        BodyReader(Call call, Consumer<byte[]> then, long declared) {
+            this.call = call;
+            this.then = then;
+            this.bytes = new byte[(int) Math.min(declared >= 0 ? declared : 8192, maxBodyBytes)];
+        }
+
+        @Override
+        public void run() {
+            while (state.get() == READING) {
+                Content.Chunk chunk = call.request.read();
+                if (chunk == null) {
+                    call.request.demand(this);
+                    return;
                 }
-            } catch (NumberFormatException e) {
-                throw new HttpError(400, "Content-Length '" + length + "' is not a number");
+                if (Content.Chunk.isFailure(chunk)) {
+                    Throwable failure = chunk.getFailure();
+                    abandon(failure instanceof TimeoutException
+                            ? new HttpError(408, "the request body stopped arriving; send it whole without pauses")
+                            : new HttpError(400, "the request body ended early: " + describe(failure)));
+                    return;
+                }
+                ByteBuffer data = chunk.getByteBuffer();
+                int n = data.remaining();
+                if ((long) size + n > maxBodyBytes) {
+                    chunk.release();
+                    call.closeConnection = true;
+                    abandon(tooLarge());
+                    return;
+                }
+                if (size + n > bytes.length) {
+                    bytes = Arrays.copyOf(bytes, (int) Math.min(maxBodyBytes, Math.max((long) bytes.length * 2, size + n)));
+                }
+                data.get(bytes, size, n);
+                size += n;
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    if (finish()) {
+                        call.bodyRead = true;
+                        byte[] body = size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+                        bytes = null;
+                        guarded(call, () -> then.accept(body));
+                    }
+                    return;
+                }
             }
         }
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                throw tooLarge();
+
+        /** Ends the read with {@code error} as the answer, unless the body is already complete. */
+        void abandon(HttpError error) {
+            if (finish()) {
+                call.closeConnection = true;
+                bytes = null;
+                sendError(call, error);
             }
-            return body;
-        } catch (IOException e) {
-            throw new HttpError(400, "could not read the request body: " + e.getMessage());
+        }
+
+        private boolean finish() {
+            if (!state.compareAndSet(READING, DONE)) {
+                return false;
+            }
+            reading.remove(this);
+            Scheduler.Task t = timeout;
+            if (t != null) {
+                t.cancel();
+            }
+            return true;
         }
     }
 
@@ -619,13 +745,10 @@ public final class ClassificationServer implements AutoCloseable {
     }
 
     private void sendError(Call call, HttpError e) {
-        if (e.status == 429 && !call.exchange.getResponseHeaders().containsKey("Retry-After")) {
-            call.exchange.getResponseHeaders().set("Retry-After", "1");
+        if (e.status == 429 && !call.response.getHeaders().contains("Retry-After")) {
+            call.header("Retry-After", "1");
         }
-        Map<String, Object> body = new LinkedHashMap<>(2);
-        body.put("error", e.getMessage());
-        body.put("error_type", e.type);
-        send(call, e.status, body);
+        sendBytes(call, e.status, JSON_TYPE, TeiErrorHandler.body(e));
     }
 
     private void send(Call call, int status, Object body) {
@@ -638,23 +761,49 @@ public final class ClassificationServer implements AutoCloseable {
         sendBytes(call, status, JSON_TYPE, bytes);
     }
 
+    /**
+     * Writes the one answer of {@code call} (later calls are ignored: a timeout and a late body cannot both answer).
+     * The exchange stays open, for close(), until the write is done.
+     */
     private void sendBytes(Call call, int status, String contentType, byte[] bytes) {
-        HttpExchange exchange = call.exchange;
-        try (exchange) {
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+        if (!call.answered.compareAndSet(false, true)) {
+            return;
+        }
+        metrics.answered(call.route, status, call.texts, System.nanoTime() - call.startNanos);
+        try {
+            Response response = call.response;
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+            if (call.closeConnection || !call.bodyRead && hasBody(call.request)) {
+                // A body left unread ends the connection: say so, so that the client does not send its next request there.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
-        } catch (IOException e) {
-            // The client went away; nothing more to do for this exchange.
-            LOG.debug("could not write the response to {}", exchange.getRemoteAddress(), e);
-        } finally {
-            metrics.answered(call.route, status, call.texts, System.nanoTime() - call.startNanos);
-            if (openExchanges.decrementAndGet() == 0) {
-                synchronized (openExchanges) {
-                    openExchanges.notifyAll();
-                }
+            response.write(true, ByteBuffer.wrap(bytes), Callback.from(() -> {
+                listener.responseDone(call.request);
+                exchangeDone(call);
+                call.callback.succeeded();
+            }, failure -> {
+                // The client went away; nothing more to do for this exchange.
+                LOG.debug("could not write the response to {}", Request.getRemoteAddr(call.request), failure);
+                exchangeDone(call);
+                call.callback.failed(failure);
+            }));
+        } catch (RuntimeException e) {
+            LOG.debug("could not answer {}", call.request.getHttpURI(), e);
+            exchangeDone(call);
+            call.callback.failed(e);
+        }
+    }
+
+    private static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
+    private void exchangeDone(Call call) {
+        if (call.done.compareAndSet(false, true) && openExchanges.decrementAndGet() == 0) {
+            synchronized (openExchanges) {
+                openExchanges.notifyAll();
             }
         }
     }
@@ -663,22 +812,15 @@ public final class ClassificationServer implements AutoCloseable {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    /** Settings for {@link ClassificationServer}; {@link #build()} binds the port and starts serving. */
+    /**
+     * The model and what {@code GET /info} says about it, plus the server's settings, which live in {@link ServeOptions}
+     * (its defaults and its validation; the setters here write to it). {@link #build()} binds the port and starts serving.
+     */
     public static final class Builder {
         private TextClassifier classifier;
         private CompletableFuture<? extends TextClassifier> loading;
         private Map<String, ?> modelInfo;
-        private String host = "127.0.0.1";
-        private int port = 0;
-        private int maxBatchSize = 64;
-        private long maxWaitMillis = 5;
-        private int queueCapacity = 1024;
-        private int maxBodyBytes = 1 << 20;
-        private int workerThreads = 4;
-        private Duration drainTimeout = Duration.ofSeconds(30);
-        private int maxClientBatchSize = 32;
-        private boolean autoTruncate;
-        private String apiKey;
+        private ServeOptions options = new ServeOptions();
         private String modelId = "finetune4j";
         private String modelDtype = "float32";
         private Integer maxInputLength;
@@ -712,66 +854,69 @@ public final class ClassificationServer implements AutoCloseable {
             return this;
         }
 
-        /** Interface to bind; default 127.0.0.1 (loopback only). */
+        /** Every server setting at once (host, port, batching, limits, timeouts, key); the setters below change this object. */
+        public Builder options(ServeOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** {@code host}: interface to bind. */
         public Builder host(String host) {
-            this.host = host;
+            options.host = host;
             return this;
         }
 
-        /** Port to bind; 0 (the default) picks a free one, see {@link ClassificationServer#port()}. */
+        /** {@code port}: port to bind; 0 picks a free one, see {@link ClassificationServer#port()}. */
         public Builder port(int port) {
-            this.port = port;
+            options.port = port;
             return this;
         }
 
+        /** {@code max_batch_size}. */
         public Builder maxBatchSize(int maxBatchSize) {
-            this.maxBatchSize = maxBatchSize;
+            options.maxBatchSize = maxBatchSize;
             return this;
         }
 
+        /** {@code max_wait_ms}. */
         public Builder maxWaitMillis(long maxWaitMillis) {
-            this.maxWaitMillis = maxWaitMillis;
+            options.maxWaitMs = maxWaitMillis;
             return this;
         }
 
-        /** Most texts waiting to be scored (default 1024). */
+        /** {@code queue_capacity}. */
         public Builder queueCapacity(int queueCapacity) {
-            this.queueCapacity = queueCapacity;
+            options.queueCapacity = queueCapacity;
             return this;
         }
 
+        /** {@code max_body_bytes}. */
         public Builder maxBodyBytes(int maxBodyBytes) {
-            this.maxBodyBytes = maxBodyBytes;
+            options.maxBodyBytes = maxBodyBytes;
             return this;
         }
 
-        /** HTTP threads that parse requests and write responses (default 4). */
-        public Builder workerThreads(int workerThreads) {
-            this.workerThreads = workerThreads;
+        /** {@code http_threads}. */
+        public Builder httpThreads(int threads) {
+            options.httpThreads = threads;
             return this;
         }
 
-        /** How long {@link ClassificationServer#close()} keeps finishing accepted requests (default 30 s). */
-        public Builder drainTimeout(Duration drainTimeout) {
-            this.drainTimeout = drainTimeout;
-            return this;
-        }
-
-        /** Most inputs in one /predict or / request (TEI's max_client_batch_size, default 32); more is 413. */
+        /** {@code max_client_batch_size}. */
         public Builder maxClientBatchSize(int n) {
-            this.maxClientBatchSize = n;
+            options.maxClientBatchSize = n;
             return this;
         }
 
-        /** Cut too-long inputs of TEI and HF requests that do not say {@code truncate} (default false: 422). */
+        /** {@code auto_truncate}. */
         public Builder autoTruncate(boolean on) {
-            this.autoTruncate = on;
+            options.autoTruncate = on;
             return this;
         }
 
-        /** Require {@code Authorization: Bearer KEY} on every route but /health, /healthz and /ping; null or blank: none. */
+        /** {@code api_key}; null or blank: none. */
         public Builder apiKey(String key) {
-            this.apiKey = key == null || key.isBlank() ? null : key;
+            options.apiKey = key == null || key.isBlank() ? null : key;
             return this;
         }
 
@@ -810,38 +955,12 @@ public final class ClassificationServer implements AutoCloseable {
             return v == null ? "dev" : v;
         }
 
-        /** Takes host, port, batching, queue, body and thread settings from {@code options}. */
-        public Builder options(ServeOptions options) {
-            options.validate();
-            return host(options.host()).port(options.port()).maxBatchSize(options.maxBatchSize())
-                    .maxWaitMillis(options.maxWaitMs()).queueCapacity(options.queueCapacity())
-                    .maxBodyBytes(options.maxBodyBytes()).workerThreads(options.httpThreads())
-                    .drainTimeout(options.drainTimeout()).maxClientBatchSize(options.maxClientBatchSize())
-                    .autoTruncate(options.autoTruncate()).apiKey(options.apiKey());
-        }
-
-        /** Binds and starts the server. */
+        /** Validates the settings ({@link ServeOptions#validate()}: a bad one is a BadInputException naming it), binds and starts the server. */
         public ClassificationServer build() {
             if (classifier == null && loading == null) {
                 throw new NullPointerException("classifier (or loading)");
             }
-            Objects.requireNonNull(host, "host");
-            Objects.requireNonNull(drainTimeout, "drainTimeout");
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be 0..65535, got " + port);
-            }
-            if (maxBodyBytes < 1 || maxBodyBytes == Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("maxBodyBytes must be 1..2^31-2, got " + maxBodyBytes);
-            }
-            if (maxClientBatchSize < 1) {
-                throw new IllegalArgumentException("maxClientBatchSize must be at least 1, got " + maxClientBatchSize);
-            }
-            if (workerThreads < 1) {
-                throw new IllegalArgumentException("workerThreads must be at least 1, got " + workerThreads);
-            }
-            if (drainTimeout.isNegative()) {
-                throw new IllegalArgumentException("drainTimeout must not be negative");
-            }
+            options.validate();
             return new ClassificationServer(this);
         }
     }

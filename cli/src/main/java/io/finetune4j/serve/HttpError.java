@@ -25,7 +25,7 @@ final class HttpError extends RuntimeException {
             case 401 -> "unauthorized";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
-            case 413, 422 -> "validation";
+            case 408, 411, 413, 414, 415, 422, 431 -> "validation";
             case 424 -> "backend";
             case 429 -> "overloaded";
             case 503 -> "unhealthy";

@@ -7,9 +7,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * User-facing settings of the HTTP service, with snake_case names for YAML/JSON configs and
- * {@code --flags} (bound by {@link ArgumentBinder}). Defaults bind to loopback only: serving on
- * other interfaces is an explicit choice ({@code --host 0.0.0.0}).
+ * The settings of the HTTP service, the one place they live: snake_case names for YAML/JSON configs and
+ * {@code --flags} (bound by {@link ArgumentBinder}), one set of defaults and one {@link #validate()}.
+ * {@code serve} binds its flags here and {@link ClassificationServer.Builder} reads and writes these same
+ * fields. Defaults bind to loopback only: serving on other interfaces is an explicit choice ({@code --host 0.0.0.0}).
  */
 public final class ServeOptions {
     @Arg(name = "host", help = "Interface to listen on; 127.0.0.1 serves this machine only, 0.0.0.0 every interface.")
@@ -24,8 +25,21 @@ public final class ServeOptions {
     int queueCapacity = 1024;
     @Arg(name = "max_body_bytes", help = "Largest accepted request body in bytes; larger ones get 413.")
     int maxBodyBytes = 1 << 20;
-    @Arg(name = "http_threads", help = "Threads that parse requests and write responses (scoring runs on one batcher thread).")
+    @Arg(name = "http_threads", help = "Threads that parse requests and write responses (scoring runs on one batcher thread;"
+            + " bodies are read without holding a thread, so slow clients do not use them up).")
     int httpThreads = 4;
+    @Arg(name = "header_timeout_s", help = "A connection must deliver a complete request head (request line and headers) this many"
+            + " seconds after it opens or after its previous response, else it is closed.")
+    int headerTimeoutS = 10;
+    @Arg(name = "body_timeout_s", help = "A request body must arrive whole within this many seconds of its head, else 408.")
+    int bodyTimeoutS = 30;
+    @Arg(name = "max_header_bytes", help = "Largest request head (request line and headers) in bytes; larger ones get 431 (414 for a"
+            + " too-long URL).")
+    int maxHeaderBytes = 8192;
+    @Arg(name = "max_headers", help = "Most header lines in one request; more get 431.")
+    int maxHeaders = 100;
+    @Arg(name = "max_connections", help = "Most open client connections; further clients wait to be accepted until one closes.")
+    int maxConnections = 1024;
     @Arg(name = "drain_timeout_s", help = "On shutdown, how long to keep finishing accepted requests before giving up, in seconds.")
     int drainTimeoutS = 30;
     @Arg(name = "max_client_batch_size", help = "Most inputs in one /predict or / request (TEI's limit); more get 413.")
@@ -63,6 +77,11 @@ public final class ServeOptions {
         atLeast("queue_capacity", queueCapacity, 1);
         atLeast("max_body_bytes", maxBodyBytes, 1);
         atLeast("http_threads", httpThreads, 1);
+        atLeast("header_timeout_s", headerTimeoutS, 1);
+        atLeast("body_timeout_s", bodyTimeoutS, 1);
+        atLeast("max_header_bytes", maxHeaderBytes, 1024);
+        atLeast("max_headers", maxHeaders, 1);
+        atLeast("max_connections", maxConnections, 1);
         atLeast("drain_timeout_s", drainTimeoutS, 0);
         atLeast("max_client_batch_size", maxClientBatchSize, 1);
         if (apiKey != null && apiKey.isBlank()) {
@@ -142,5 +161,25 @@ public final class ServeOptions {
 
     public Duration drainTimeout() {
         return Duration.ofSeconds(drainTimeoutS);
+    }
+
+    public Duration headerTimeout() {
+        return Duration.ofSeconds(headerTimeoutS);
+    }
+
+    public Duration bodyTimeout() {
+        return Duration.ofSeconds(bodyTimeoutS);
+    }
+
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    public int maxHeaders() {
+        return maxHeaders;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
     }
 }

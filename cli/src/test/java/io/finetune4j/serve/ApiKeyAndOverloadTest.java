@@ -66,7 +66,7 @@ class ApiKeyAndOverloadTest {
 
     @Test
     void everyRouteButHealthNeedsTheBearerKey() throws Exception {
-        ClassificationServer server = start(ClassificationServer.builder().classifier(new KeywordClassifier()).apiKey(KEY));
+        ClassificationServer server = start(ClassificationServer.builder().port(0).classifier(new KeywordClassifier()).apiKey(KEY));
         List<String> gets = List.of("/info", "/metrics", "/v1/model", "/v1/stats", "/openapi.json", "/no-such-route");
         List<String> posts = List.of("/predict", "/", "/invocations", "/v1/classify");
         for (String auth : new String[] {null, "Bearer wrong", "Bearer " + KEY + "x", KEY, "Basic " + KEY, "Bearer "}) {
@@ -96,7 +96,7 @@ class ApiKeyAndOverloadTest {
     @Test
     void aFullQueueIs429WithRetryAfterOnEveryClassifyRoute() throws Exception {
         KeywordClassifier classifier = new KeywordClassifier().closeGate();
-        ClassificationServer server = start(ClassificationServer.builder().classifier(classifier)
+        ClassificationServer server = start(ClassificationServer.builder().port(0).classifier(classifier)
                 .maxBatchSize(1).maxWaitMillis(0).queueCapacity(2));
         CompletableFuture<HttpResponse<String>> running = client.sendAsync(
                 request(server, "/predict", null).POST(json("{\"inputs\": \"good\"}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -123,7 +123,7 @@ class ApiKeyAndOverloadTest {
     @Test
     void whileDrainingNewRequestsAndHealthGet503() throws Exception {
         KeywordClassifier classifier = new KeywordClassifier().closeGate();
-        ClassificationServer server = start(ClassificationServer.builder().classifier(classifier).maxBatchSize(1).maxWaitMillis(0));
+        ClassificationServer server = start(ClassificationServer.builder().port(0).classifier(classifier).maxBatchSize(1).maxWaitMillis(0));
         CompletableFuture<HttpResponse<String>> accepted = client.sendAsync(
                 request(server, "/predict", null).POST(json("{\"inputs\": \"good\"}")).build(), HttpResponse.BodyHandlers.ofString());
         classifier.entered.await();
@@ -146,7 +146,7 @@ class ApiKeyAndOverloadTest {
 
     @Test
     void aFailingModelIs424OnTeiRoutesAnd503FromHealth() throws Exception {
-        ClassificationServer server = start(ClassificationServer.builder().classifier(new KeywordClassifier().failOn("health check")));
+        ClassificationServer server = start(ClassificationServer.builder().port(0).classifier(new KeywordClassifier().failOn("health check")));
         assertError(send(request(server, "/health", null).GET().build()), 503, "unhealthy");
         HttpResponse<String> failed = send(request(server, "/predict", null).POST(json("{\"inputs\": \"health check\"}")).build());
         assertError(failed, 424, "backend");
@@ -157,7 +157,7 @@ class ApiKeyAndOverloadTest {
 
     @Test
     void rawScoresFromAClassifierWithoutLogitsIs422() throws Exception {
-        ClassificationServer server = start(ClassificationServer.builder().classifier(new KeywordClassifier()));
+        ClassificationServer server = start(ClassificationServer.builder().port(0).classifier(new KeywordClassifier()));
         assertError(send(request(server, "/predict", null).POST(json("{\"inputs\": \"good\", \"raw_scores\": true}")).build()),
                 422, "validation");
         assertError(send(request(server, "/predict", null).POST(json("{\"inputs\": [\"good\", \"pair\"]}")).build()),
@@ -167,7 +167,7 @@ class ApiKeyAndOverloadTest {
     @Test
     void whileTheModelLoadsHealthAndModelRoutesAre503ThenItServes() throws Exception {
         CompletableFuture<io.finetune4j.pipeline.TextClassifier> loading = new CompletableFuture<>();
-        ClassificationServer server = start(ClassificationServer.builder().loading(loading));
+        ClassificationServer server = start(ClassificationServer.builder().port(0).loading(loading));
         assertTrue(!server.isReady());
         HttpResponse<String> health = send(request(server, "/health", null).GET().build());
         assertError(health, 503, "unhealthy");
@@ -188,7 +188,7 @@ class ApiKeyAndOverloadTest {
     @Test
     void aModelThatFailedToLoadIs503WithTheReason() throws Exception {
         CompletableFuture<io.finetune4j.pipeline.TextClassifier> loading = new CompletableFuture<>();
-        ClassificationServer server = start(ClassificationServer.builder().loading(loading));
+        ClassificationServer server = start(ClassificationServer.builder().port(0).loading(loading));
         loading.completeExceptionally(new IllegalStateException("no model.safetensors in /models/x"));
         HttpResponse<String> health = send(request(server, "/health", null).GET().build());
         assertError(health, 503, "unhealthy");

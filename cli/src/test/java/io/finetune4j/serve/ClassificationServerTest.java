@@ -1,5 +1,6 @@
 package io.finetune4j.serve;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,7 +48,7 @@ class ClassificationServerTest {
     }
 
     private ClassificationServer start(KeywordClassifier classifier) {
-        return start(classifier, ClassificationServer.builder());
+        return start(classifier, ClassificationServer.builder().port(0));
     }
 
     private HttpRequest.Builder request(ClassificationServer server, String path) {
@@ -147,7 +148,7 @@ class ClassificationServerTest {
 
     @Test
     void rejectsBodiesOverTheLimitWith413WithOrWithoutContentLength() throws Exception {
-        ClassificationServer server = start(new KeywordClassifier(), ClassificationServer.builder().maxBodyBytes(256));
+        ClassificationServer server = start(new KeywordClassifier(), ClassificationServer.builder().port(0).maxBodyBytes(256));
         String big = textsBody(List.of("good ".repeat(400)), 1);
 
         HttpResponse<String> sized = post(server, big);
@@ -170,7 +171,7 @@ class ClassificationServerTest {
     void answers429WithRetryAfterWhenTheQueueIsFull() throws Exception {
         KeywordClassifier classifier = new KeywordClassifier().closeGate();
         ClassificationServer server = start(classifier,
-                ClassificationServer.builder().maxBatchSize(2).maxWaitMillis(0).queueCapacity(4));
+                ClassificationServer.builder().port(0).maxBatchSize(2).maxWaitMillis(0).queueCapacity(4));
         List<String> running = List.of("good one", "bad one");
         List<String> queued = List.of("great", "awful", "love it", "hate it");
 
@@ -201,7 +202,7 @@ class ClassificationServerTest {
     void batchesConcurrentRequestsAndAnswersEachWithItsOwnTexts() throws Exception {
         KeywordClassifier classifier = new KeywordClassifier().closeGate();
         ClassificationServer server = start(classifier,
-                ClassificationServer.builder().maxBatchSize(16).maxWaitMillis(2).workerThreads(4));
+                ClassificationServer.builder().port(0).maxBatchSize(16).maxWaitMillis(2).httpThreads(4));
         int clients = 24;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
@@ -243,7 +244,7 @@ class ClassificationServerTest {
     @Test
     void closeFinishesInFlightRequestsThenRefusesConnections() throws Exception {
         KeywordClassifier classifier = new KeywordClassifier().closeGate();
-        ClassificationServer server = start(classifier, ClassificationServer.builder().maxBatchSize(1).maxWaitMillis(0));
+        ClassificationServer server = start(classifier, ClassificationServer.builder().port(0).maxBatchSize(1).maxWaitMillis(0));
         List<String> first = List.of("great day");
         List<String> second = List.of("awful day", "good day");
         CompletableFuture<HttpResponse<String>> a = client.sendAsync(postRequest(server, textsBody(first, 1)),
@@ -271,7 +272,7 @@ class ClassificationServerTest {
     void getEndpointsReportHealthModelAndStats() throws Exception {
         Map<String, Object> info = Map.of("labels", KeywordClassifier.LABELS, "max_length", 128,
                 "num_parameters", 4_386_178, "source", "checkpoints/checkpoint-500");
-        ClassificationServer server = start(new KeywordClassifier(), ClassificationServer.builder().modelInfo(info));
+        ClassificationServer server = start(new KeywordClassifier(), ClassificationServer.builder().port(0).modelInfo(info));
 
         HttpResponse<String> health = get(server, "/healthz");
         assertEquals(200, health.statusCode());
@@ -332,5 +333,18 @@ class ClassificationServerTest {
         assertTrue(server.address().getAddress().isLoopbackAddress());
         assertTrue(server.port() > 0);
         assertEquals(URI.create("http://127.0.0.1:" + server.port()), server.uri());
+    }
+
+    @Test
+    void aPortInUseOrAnUnknownHostIsABadInputSayingWhatToDo() {
+        ClassificationServer server = start(new KeywordClassifier());
+        io.finetune4j.BadInputException taken = assertThrows(io.finetune4j.BadInputException.class,
+                () -> start(new KeywordClassifier(), ClassificationServer.builder().port(server.port())));
+        assertTrue(taken.getMessage().startsWith("cannot listen on 127.0.0.1:" + server.port()), taken.getMessage());
+        assertTrue(taken.getMessage().contains("--port"), taken.getMessage());
+        io.finetune4j.BadInputException unknown = assertThrows(io.finetune4j.BadInputException.class,
+                () -> start(new KeywordClassifier(), ClassificationServer.builder().port(0).host("no-such-host.invalid")));
+        assertTrue(unknown.getMessage().contains("no-such-host.invalid"), unknown.getMessage());
+        assertEquals(200, assertDoesNotThrow(() -> get(server, "/healthz")).statusCode(), "the first server still serves");
     }
 }

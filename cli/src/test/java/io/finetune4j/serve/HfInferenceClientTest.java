@@ -75,10 +75,10 @@ class HfInferenceClientTest {
         assumeTrue(onPath("node") && onPath("npm"), "node or npm is not on PATH: the @huggingface/inference check is skipped");
         String text = "I love this movie";
         List<LabelScore> expected = pipeline.classify(List.of(text), null, ClassifyOptions.defaults()).classifications().get(0).scores();
-        try (ClassificationServer server = ClassificationServer.builder().classifier(pipeline).build()) {
+        try (ClassificationServer server = ClassificationServer.builder().port(0).classifier(pipeline).build()) {
             assertAnswer(expected, runClient(server.uri().toString(), text, ""));
         }
-        try (ClassificationServer keyed = ClassificationServer.builder().classifier(pipeline).apiKey("hf_test_key").build()) {
+        try (ClassificationServer keyed = ClassificationServer.builder().port(0).classifier(pipeline).apiKey("hf_test_key").build()) {
             assertAnswer(expected, runClient(keyed.uri().toString(), text, "hf_test_key"));
         }
     }

@@ -55,7 +55,7 @@ class ReadmeServeExamplesTest {
         try (TextClassificationPipeline pipeline = TextClassificationPipeline.builder()
                 .model(ServeModels.classifier(tmp, Map.of(0, "LABEL_0", 1, "LABEL_1"))).labels(List.of("negative", "positive"))
                 .device(Device.cpu()).build();
-             ClassificationServer server = ClassificationServer.builder().classifier(pipeline).build()) {
+             ClassificationServer server = ClassificationServer.builder().port(0).classifier(pipeline).build()) {
             int curls = 0;
             for (String line : block.subList(1, block.size())) {
                 Matcher m = CURL.matcher(line);

@@ -34,7 +34,7 @@ class ServeMemoryTest {
         Path model = ServeModels.classifier(tmp, Map.of(0, "negative", 1, "positive"));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (TextClassificationPipeline pipeline = TextClassificationPipeline.builder().model(model).device(Device.cpu()).build();
-             ClassificationServer server = ClassificationServer.builder().classifier(pipeline).build()) {
+             ClassificationServer server = ClassificationServer.builder().port(0).classifier(pipeline).build()) {
             NDManager manager = pipeline.model().manager();
             for (int i = 0; i < 4; i++) {
                 assertEquals(200, post(client, server, body(i)).join().statusCode());

@@ -47,7 +47,7 @@ class ServeOnnxTest {
             djl = p.classify(texts);
         }
         try (TextClassificationPipeline onnx = TextClassificationPipeline.builder().model(exported).runtime("onnx").build();
-             ClassificationServer server = ClassificationServer.builder().classifier(onnx).port(0).build()) {
+             ClassificationServer server = ClassificationServer.builder().port(0).classifier(onnx).build()) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri().resolve("/v1/classify"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"texts\": [\"I hate this movie\", \"i love this movie\"]}")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -66,7 +66,7 @@ class ServeOptionsTest {
     @Test
     void theServerTakesItsSettingsFromOptions() throws Exception {
         ServeOptions o = ServeOptions.fromMap(Map.of("port", 0, "queue_capacity", 7), "test");
-        try (ClassificationServer server = ClassificationServer.builder().classifier(new KeywordClassifier())
+        try (ClassificationServer server = ClassificationServer.builder().port(0).classifier(new KeywordClassifier())
                 .options(o).build()) {
             assertTrue(server.address().getAddress().isLoopbackAddress());
             assertTrue(server.port() > 0);
@@ -74,6 +74,48 @@ class ServeOptionsTest {
                     java.net.http.HttpRequest.newBuilder(server.uri().resolve("/v1/stats")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(stats.contains("\"queue_capacity\":7"), stats);
+        }
+    }
+
+    @Test
+    void clientLimitsAndTimeoutsHaveDefaultsAndAreChecked() {
+        ServeOptions defaults = new ServeOptions();
+        assertEquals(Duration.ofSeconds(10), defaults.headerTimeout());
+        assertEquals(Duration.ofSeconds(30), defaults.bodyTimeout());
+        assertEquals(8192, defaults.maxHeaderBytes());
+        assertEquals(100, defaults.maxHeaders());
+        assertEquals(1024, defaults.maxConnections());
+        ServeOptions o = ServeOptions.fromMap(Map.of("header_timeout_s", 2, "body_timeout_s", "3", "max_header_bytes", 4096,
+                "max_headers", 20, "max_connections", 8), "--flags");
+        assertEquals(Duration.ofSeconds(2), o.headerTimeout());
+        assertEquals(Duration.ofSeconds(3), o.bodyTimeout());
+        assertEquals(4096, o.maxHeaderBytes());
+        assertEquals(20, o.maxHeaders());
+        assertEquals(8, o.maxConnections());
+        for (String name : new String[] {"header_timeout_s", "body_timeout_s", "max_headers", "max_connections"}) {
+            BadInputException e = assertThrows(BadInputException.class, () -> ServeOptions.fromMap(Map.of(name, 0), "--flags"));
+            assertTrue(e.getMessage().startsWith(name), e.getMessage());
+        }
+        assertThrows(BadInputException.class, () -> ServeOptions.fromMap(Map.of("max_header_bytes", 100), "--flags"));
+    }
+
+    @Test
+    void theBuilderWritesToTheOneSettingsObjectAndBuildValidatesIt() throws Exception {
+        ServeOptions o = new ServeOptions();
+        ClassificationServer.Builder builder = ClassificationServer.builder().options(o).classifier(new KeywordClassifier());
+        builder.port(0).maxClientBatchSize(3).httpThreads(1).apiKey(" ");
+        assertEquals(0, o.port());
+        assertEquals(3, o.maxClientBatchSize());
+        assertEquals(1, o.httpThreads());
+        assertEquals(null, o.apiKey(), "a blank key is none");
+        BadInputException e = assertThrows(BadInputException.class, () -> ClassificationServer.builder().port(0)
+                .classifier(new KeywordClassifier()).maxBodyBytes(0).build());
+        assertTrue(e.getMessage().contains("max_body_bytes"), e.getMessage());
+        try (ClassificationServer server = builder.build()) {
+            java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(server.uri().resolve("/healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), "one HTTP thread serves");
         }
     }
 }

@@ -40,7 +40,7 @@ class TeiOnnxTest {
         }
         HttpClient client = HttpClient.newHttpClient();
         try (TextClassificationPipeline onnx = TextClassificationPipeline.builder().model(exported).runtime("onnx").build();
-             ClassificationServer server = ClassificationServer.builder().classifier(onnx).build()) {
+             ClassificationServer server = ClassificationServer.builder().port(0).classifier(onnx).build()) {
             JsonNode info = JSON.readTree(client.send(HttpRequest.newBuilder(server.uri().resolve("/info")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             assertEquals("onnx", info.get("runtime").asText());

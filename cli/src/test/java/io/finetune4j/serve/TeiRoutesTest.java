@@ -53,8 +53,8 @@ class TeiRoutesTest {
     static void start() throws Exception {
         pipeline = TextClassificationPipeline.builder().model(ServeModels.classifier(tmp, LABELS)).device(Device.cpu()).build();
         multiLabel = TextClassificationPipeline.builder().model(ServeModels.multiLabel(tmp, 2)).device(Device.cpu()).build();
-        server = ClassificationServer.builder().classifier(pipeline).modelId("tiny-bert").maxClientBatchSize(4).build();
-        multiLabelServer = ClassificationServer.builder().classifier(multiLabel).build();
+        server = ClassificationServer.builder().port(0).classifier(pipeline).modelId("tiny-bert").maxClientBatchSize(4).build();
+        multiLabelServer = ClassificationServer.builder().port(0).classifier(multiLabel).build();
     }
 
     @AfterAll
@@ -220,7 +220,7 @@ class TeiRoutesTest {
 
     @Test
     void autoTruncateCutsWhenTheRequestDoesNotSay() throws Exception {
-        try (ClassificationServer auto = ClassificationServer.builder().classifier(pipeline).autoTruncate(true).build()) {
+        try (ClassificationServer auto = ClassificationServer.builder().port(0).classifier(pipeline).autoTruncate(true).build()) {
             String longText = words(100);
             HttpResponse<String> r = post(auto, "/predict", "{\"inputs\": \"" + longText + "\"}");
             assertEquals(200, r.statusCode(), r.body());
@@ -232,7 +232,7 @@ class TeiRoutesTest {
 
     @Test
     void oneClientsTooLongTextDoesNotFailTheOthersInItsBatch() throws Exception {
-        try (ClassificationServer slow = ClassificationServer.builder().classifier(pipeline).maxWaitMillis(300).maxBatchSize(8).build()) {
+        try (ClassificationServer slow = ClassificationServer.builder().port(0).classifier(pipeline).maxWaitMillis(300).maxBatchSize(8).build()) {
             var bad = client.sendAsync(HttpRequest.newBuilder(slow.uri().resolve("/predict"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": \"" + words(100) + "\", \"truncate\": false}")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -313,7 +313,7 @@ class TeiRoutesTest {
         error(post(server, "/", "{\"inputs\": \"a\", \"parameters\": 3}"), 422, "validation");
         String over = error(post(server, "/predict", "{\"inputs\": [[\"a\"], [\"b\"], [\"c\"], [\"d\"], [\"e\"]]}"), 413, "validation");
         assertTrue(over.contains("max_client_batch_size"), over);
-        try (ClassificationServer small = ClassificationServer.builder().classifier(pipeline).maxBodyBytes(64).build()) {
+        try (ClassificationServer small = ClassificationServer.builder().port(0).classifier(pipeline).maxBodyBytes(64).build()) {
             error(post(small, "/predict", "{\"inputs\": \"" + words(40) + "\"}"), 413, "validation");
         }
     }
@@ -338,7 +338,7 @@ class TeiRoutesTest {
 
     @Test
     void healthAndPingRunTheModel() throws Exception {
-        try (ClassificationServer fresh = ClassificationServer.builder().classifier(pipeline).build()) {
+        try (ClassificationServer fresh = ClassificationServer.builder().port(0).classifier(pipeline).build()) {
             for (String path : List.of("/health", "/ping", "/healthz")) {
                 HttpResponse<String> r = get(fresh, path);
                 assertEquals(200, r.statusCode(), path + ": " + r.body());

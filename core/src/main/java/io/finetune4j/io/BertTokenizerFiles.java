@@ -63,6 +63,18 @@ public final class BertTokenizerFiles {
         AtomicFiles.writeString(targetDir.resolve(SPECIAL_TOKENS_MAP), toJson(specialTokensMap()));
     }
 
+    /** The largest tokenizer file read (tokenizer.json of a large multilingual vocabulary is tens of MB). */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
+    /** Refuses a tokenizer file over {@link #MAX_FILE_BYTES} before reading it. */
+    public static void checkSize(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new BadInputException(file + " is " + size + " bytes, more than the " + MAX_FILE_BYTES
+                    + " a tokenizer file has; is it the right file?");
+        }
+    }
+
     /** vocab.txt: one token per line, the line number is the id (HF's load_vocab). */
     static Map<String, Integer> readVocab(Path vocabFile) {
         if (!Files.isRegularFile(vocabFile)) {
@@ -70,7 +82,7 @@ public final class BertTokenizerFiles {
         }
         List<String> lines;
         try {
-            TokenizerFolder.checkSize(vocabFile);
+            checkSize(vocabFile);
             lines = Files.readAllLines(vocabFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + vocabFile + " as UTF-8 text (" + e.getMessage() + "); replace it with a valid vocab.txt", e);

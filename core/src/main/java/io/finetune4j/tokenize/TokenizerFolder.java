@@ -59,8 +59,8 @@ record TokenizerFolder(Path dir, byte[] tokenizerJson, byte[] tokenizerConfig, J
         }
     }
 
-    /** The largest tokenizer file read (tokenizer.json of a large multilingual vocabulary is tens of MB). */
-    static final long MAX_FILE_BYTES = 1L << 30;
+    /** The largest tokenizer file read; the one limit lives with the tokenizer files' writer in io. */
+    static final long MAX_FILE_BYTES = BertTokenizerFiles.MAX_FILE_BYTES;
 
     private static byte[] read(Path file) {
         try {
@@ -71,13 +71,8 @@ record TokenizerFolder(Path dir, byte[] tokenizerJson, byte[] tokenizerConfig, J
         }
     }
 
-    /** Refuses a file over {@link #MAX_FILE_BYTES} before reading it. */
-    static void checkSize(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_FILE_BYTES) {
-            throw new BadInputException(file + " is " + size + " bytes, more than the " + MAX_FILE_BYTES
-                    + " a tokenizer file has; is it the right file?");
-        }
+    private static void checkSize(Path file) throws IOException {
+        BertTokenizerFiles.checkSize(file);
     }
 
     private static JsonNode readConfig(Path file) {

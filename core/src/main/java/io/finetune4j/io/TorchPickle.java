@@ -73,6 +73,9 @@ final class TorchPickle {
     private final Map<Integer, Object> memo = new HashMap<>();
     private final Map<String, Storage> loaded = new HashMap<>();
 
+    /** Globals read as {@link TorchCheckpoint.PythonObject} values instead of being refused (none for a state dict). */
+    private Set<String> opaque = Set.of();
+
     private TorchPickle(String where, byte[] pickle, StorageSource storages) {
         this.where = where;
         this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
@@ -100,6 +103,42 @@ final class TorchPickle {
         Map<String, Tensor> out = new LinkedHashMap<>();
         flatten("", map, out, where);
         return out;
+    }
+
+    /** The unpickled object with tuples as lists (see {@link TorchCheckpoint#readObject}). */
+    static Object object(String where, byte[] pickle, StorageSource storages) {
+        return object(where, pickle, storages, Set.of());
+    }
+
+    /** As {@link #object(String, byte[], StorageSource)}, with the globals in {@code opaque} read as {@link TorchCheckpoint.PythonObject} values. */
+    static Object object(String where, byte[] pickle, StorageSource storages, Set<String> opaque) {
+        TorchPickle p = new TorchPickle(where, pickle, storages);
+        p.opaque = opaque;
+        return plain(p.run());
+    }
+
+    private static Object plain(Object o) {
+        if (o instanceof Tuple t) {
+            List<Object> out = new ArrayList<>();
+            for (Object x : t.items()) {
+                out.add(plain(x));
+            }
+            return out;
+        }
+        if (o instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(x -> out.add(plain(x)));
+            return out;
+        }
+        if (o instanceof TorchCheckpoint.PythonObject x) {
+            return new TorchCheckpoint.PythonObject(x.global(), plain(x.args()), plain(x.state()));
+        }
+        if (o instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(plain(k), plain(v)));
+            return out;
+        }
+        return o;
     }
 
     private static void flatten(String prefix, Map<?, ?> map, Map<String, Tensor> out, String where) {
@@ -205,6 +244,11 @@ final class TorchPickle {
                     }
                     case 'b' -> { // BUILD: state of an OrderedDict (its _metadata) is not needed
                         Object state = pop();
+                        if (peek() instanceof TorchCheckpoint.PythonObject o) {
+                            pop();
+                            push(new TorchCheckpoint.PythonObject(o.global(), o.args(), state));
+                            continue;
+                        }
                         if (!(peek() instanceof Map<?, ?>)) {
                             throw bad("BUILD on a " + describe(peek()) + "; only tensors and dicts are rebuilt");
                         }
@@ -223,6 +267,9 @@ final class TorchPickle {
 
     private Object global(String module, String name) {
         Global g = new Global(module, name);
+        if (opaque.contains(g.qualified())) {
+            return new TorchCheckpoint.PythonObject(g.qualified(), null, null);
+        }
         if (CALLABLES.contains(g)) {
             return g;
         }
@@ -255,6 +302,9 @@ final class TorchPickle {
     }
 
     private Object call(Object callable, Object args) {
+        if (callable instanceof TorchCheckpoint.PythonObject o && o.args() == null && args instanceof Tuple) {
+            return new TorchCheckpoint.PythonObject(o.global(), args, null);
+        }
         if (!(callable instanceof Global g)) {
             throw bad("REDUCE on a " + describe(callable) + "; only " + allowedGlobals() + " may be called");
         }

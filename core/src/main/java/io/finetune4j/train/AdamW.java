@@ -342,7 +342,11 @@ public final class AdamW implements AutoCloseable {
                 Tensor.ofFloats(new long[] {1}, new float[] {step - (long) t[2].toFloats()[0]})}));
     }
 
-    /** Writes exp_avg/exp_avg_sq per parameter and the step count (torch's state_dict content) to a safetensors file. */
+    /**
+     * Writes exp_avg/exp_avg_sq per parameter and the step count to a safetensors file: finetune4j's optimizer.safetensors
+     * from before checkpoints held HF's optimizer.pt ({@link #saveStateDict}); kept so that old checkpoints stay readable
+     * and tested.
+     */
     public void save(Path file) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (String name : params.keySet()) {

@@ -422,6 +422,7 @@ public final class Trainer {
                 }
             }
             Checkpoints.writeJson(dir.resolve(Checkpoints.ARGS_FILE), args.toMap());
+            state.statefulCallbacks.put("TrainerControl", control.state(true));
             state.save(dir.resolve(TrainerState.FILE));
         });
         all.forEach(c -> c.onSave(args, state, control, target));

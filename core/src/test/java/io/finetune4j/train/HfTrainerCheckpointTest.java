@@ -139,6 +139,11 @@ class HfTrainerCheckpointTest {
             assertEquals(zipLayout(hf4.resolve(f)), zipLayout(ours8.resolve(f)), f);
             assertEquals(shape(TorchCheckpoint.readObject(hf4.resolve(f), NUMPY)), shape(TorchCheckpoint.readObject(ours8.resolve(f), NUMPY)), f);
         }
+        // trainer_state.json: HF's keys, and the TrainerControl entry HF's Trainer updates when it saves after a resume
+        JsonNode hfState = JSON.readTree(hf4.resolve("trainer_state.json").toFile());
+        JsonNode ourState = JSON.readTree(ours8.resolve("trainer_state.json").toFile());
+        hfState.fieldNames().forEachRemaining(k -> assertTrue(ourState.has(k), "trainer_state.json lacks " + k));
+        assertEquals(hfState.get("stateful_callbacks"), ourState.get("stateful_callbacks"));
         // the values HF's resume reads: per-parameter step, the groups' hyper-parameters, the schedule's position
         Map<?, ?> opt = (Map<?, ?>) TorchCheckpoint.readObject(ours8.resolve("optimizer.pt"));
         Map<?, ?> state0 = (Map<?, ?>) ((Map<?, ?>) opt.get("state")).get(0L);

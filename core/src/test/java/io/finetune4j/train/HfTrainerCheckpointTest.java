@@ -174,6 +174,41 @@ class HfTrainerCheckpointTest {
         assertTrue(Files.isRegularFile(out.resolve("checkpoint-8/optimizer.pt")));
     }
 
+    @Test
+    void aCheckpointOfAnotherBatchSizeOrModelStopsBeforeTrainingAndStaysUnchanged() throws Exception {
+        Path out = tmp.resolve("mismatch");
+        Path ckpt4 = copyCheckpoint(NODROP, out);
+        Map<String, byte[]> before = files(out);
+        TrainingArguments batch4 = TrainingArguments.builder().outputDir(out.toString()).learningRate(1e-3).perDeviceTrainBatchSize(4)
+                .maxSteps(8).seed(42).saveStrategy("steps").set("save_steps", 1).set("disable_tqdm", true).set("report_to", "none")
+                .set("resume_from_checkpoint", ckpt4.toString()).build();
+        try (BertForSequenceClassification model = model(NODROP.resolve("run/checkpoint-4"))) {
+            io.finetune4j.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(io.finetune4j.BadInputException.class,
+                    () -> Trainer.builder().model(model).args(batch4).trainColumns(rows(NODROP)).peakFlops(1e11).build().train());
+            assertTrue(e.getMessage().contains("batch size 8") && e.getMessage().contains("per_device_train_batch_size 4"), e.getMessage());
+        }
+        try (BertForSequenceClassification other = BertForSequenceClassification.random(new io.finetune4j.models.bert.BertConfig(200, 32, 1,
+                2, 64, "gelu", 0.0, 0.0, 64, 2, 0.02, 1e-12, 0, "absolute", null, io.finetune4j.models.bert.BertConfig.defaultLabels(2),
+                null, null, null, Map.of()), 1, Device.cpu())) {
+            io.finetune4j.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(io.finetune4j.BadInputException.class,
+                    () -> Trainer.builder().model(other).args(args(out, ckpt4.toString())).trainColumns(rows(NODROP)).peakFlops(1e11).build()
+                            .train());
+            assertTrue(e.getMessage().contains("num_hidden_layers 2") && e.getMessage().contains("has 1"), e.getMessage());
+        }
+        assertEquals(before.keySet(), files(out).keySet(), "nothing written");
+        files(out).forEach((k, v) -> assertTrue(java.util.Arrays.equals(before.get(k), v), k + " unchanged"));
+    }
+
+    private static Map<String, byte[]> files(Path dir) throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                out.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+
     /** The mean cross-entropy of {@code model} (no dropout) on the given rows: what a training step's loss is before its update. */
     static double loss(BertForSequenceClassification model, EncodedColumns c, int[] batch) {
         try (NDManager m = model.manager().newSubManager()) {

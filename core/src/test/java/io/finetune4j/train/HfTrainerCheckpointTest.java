@@ -199,6 +199,36 @@ class HfTrainerCheckpointTest {
         files(out).forEach((k, v) -> assertTrue(java.util.Arrays.equals(before.get(k), v), k + " unchanged"));
     }
 
+    @Test
+    void checkpointsOfEarlierFinetune4jVersionsStillResume() throws Exception {
+        Path out = tmp.resolve("now");
+        Path ckpt4 = copyCheckpoint(NODROP, out);
+        EncodedColumns rows = rows(NODROP);
+        try (BertForSequenceClassification model = model(NODROP.resolve("run/checkpoint-4"))) {
+            Trainer.builder().model(model).args(args(out, ckpt4.toString())).trainColumns(rows).peakFlops(1e11).build().train();
+        }
+        // checkpoint-5 as finetune4j wrote it before HF's files: optimizer.safetensors and scheduler.json
+        Path old = tmp.resolve("old");
+        Path ckpt5 = old.resolve("checkpoint-5");
+        Files.createDirectories(ckpt5);
+        for (String f : List.of("config.json", "model.safetensors", "trainer_state.json")) {
+            Files.copy(out.resolve("checkpoint-5").resolve(f), ckpt5.resolve(f));
+        }
+        try (BertForSequenceClassification model = model(ckpt5); AdamW opt = AdamW.of(model.namedParameters(), args(old, null))) {
+            opt.loadStateDict(out.resolve("checkpoint-5/optimizer.pt"));
+            opt.save(ckpt5.resolve(Checkpoints.LEGACY_OPTIMIZER_FILE));
+        }
+        Files.writeString(ckpt5.resolve(Checkpoints.LEGACY_SCHEDULER_FILE), "{\"last_epoch\": 5}\n");
+        try (BertForSequenceClassification model = model(ckpt5)) {
+            Trainer.builder().model(model).args(args(old, ckpt5.toString())).trainColumns(rows).peakFlops(1e11).build().train();
+        }
+        Map<String, Tensor> a = SafeTensors.read(out.resolve("checkpoint-8/model.safetensors"));
+        Map<String, Tensor> b = SafeTensors.read(old.resolve("checkpoint-8/model.safetensors"));
+        for (String name : a.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(name).toFloats(), b.get(name).toFloats(), 1e-7f, name);
+        }
+    }
+
     private static Map<String, byte[]> files(Path dir) throws IOException {
         Map<String, byte[]> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {

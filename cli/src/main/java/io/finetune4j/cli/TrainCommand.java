@@ -3,7 +3,7 @@ package io.finetune4j.cli;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
-import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.train.EvalTablePrinter;
 import io.finetune4j.tasks.RunArguments;
 import io.finetune4j.tasks.TextClassificationJob;
@@ -51,7 +51,7 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
             }
 
             @Override
-            public void onModel(SequenceClassificationModel model) {
+            public void onModel(SequenceClassifier model) {
                 if (!json) {
                     out.println(model.trainableParametersLine());
                     out.flush();

@@ -172,7 +172,7 @@ class ProblemTypesTest {
     @Test
     void multiLabelFromJsonlListsTrainsEvaluatesAndPredictsSigmoidsPerLabel() throws Exception {
         List<JsonNode> evals = new ArrayList<>();
-        Path out = train("topics", multi, 6, evals, "learning_rate: 3.0e-3");
+        Path out = train("topics", multi, 8, evals, "learning_rate: 3.0e-3");
 
         JsonNode cfg = JSON.readTree(out.resolve("config.json").toFile());
         assertEquals("multi_label_classification", cfg.get("problem_type").asText(), cfg.toString());

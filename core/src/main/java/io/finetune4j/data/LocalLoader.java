@@ -48,12 +48,13 @@ final class LocalLoader {
         boolean skip = options.onBadRows() == LoadDatasetOptions.BadRows.SKIP;
         Map<String, List<DuckDbFiles.RawTable>> raw = new LinkedHashMap<>();
         files.forEach((split, list) -> raw.put(split, list.stream().map(f -> DuckDbFiles.read(f, skip)).toList()));
-        LabelKind kind = labelKind(raw, options);
-        ClassLabel labels = classLabel(raw, options, kind);
+        LoadDatasetOptions rows = forPreTokenized(raw, options);
+        LabelKind kind = labelKind(raw, rows);
+        ClassLabel labels = classLabel(raw, rows, kind);
         Map<String, Dataset> splits = new LinkedHashMap<>();
         Map<String, Integer> skipped = new LinkedHashMap<>();
         raw.forEach((split, tables) -> {
-            RowChecker checker = new RowChecker(options, labels, kind);
+            RowChecker checker = new RowChecker(rows, labels, kind);
             List<Dataset> parts = new ArrayList<>();
             for (DuckDbFiles.RawTable t : tables) parts.add(checker.convert(t));
             Dataset d = parts.size() == 1 ? parts.get(0) : Datasets.concatenate(parts.toArray(Dataset[]::new));
@@ -61,6 +62,20 @@ final class LocalLoader {
             skipped.put(split, checker.skipped());
         });
         return DatasetDict.withSkipped(splits, skipped);
+    }
+
+    /** Rows of token ids with no text column ({@link PreTokenized}) load without one, labels from {@code labels} if need be. */
+    private static LoadDatasetOptions forPreTokenized(Map<String, List<DuckDbFiles.RawTable>> raw, LoadDatasetOptions options) {
+        List<DuckDbFiles.RawTable> all = raw.values().stream().flatMap(List::stream).toList();
+        if (all.isEmpty() || !all.stream().allMatch(t -> PreTokenized.holds(t.columns().keySet(), options.textColumn()))) {
+            return options;
+        }
+        String label = options.labelColumn();
+        if (all.stream().allMatch(t -> PreTokenized.LABELS.equals(PreTokenized.labelColumn(t.columns().keySet(), options.labelColumn())))) {
+            label = PreTokenized.LABELS;
+        }
+        return new LoadDatasetOptions(options.split(), options.dataFiles(), null, label, options.labelNames(), options.onBadRows(),
+                options.cache(), options.labelDelimiter());
     }
 
     /** Split name → files, from {@code dataFiles} or by file names inside a folder. */

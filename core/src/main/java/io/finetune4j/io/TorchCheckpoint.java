@@ -34,6 +34,35 @@ public final class TorchCheckpoint {
 
     /** Every tensor of the file by state-dict name; float16 and bfloat16 tensors come back as float32. */
     public static Map<String, Tensor> read(Path file) {
+        return open(file, (pickle, storages) -> TorchPickle.stateDict(file.toString(), pickle, storages));
+    }
+
+    /**
+     * The whole pickled object (an optimizer's or scheduler's state_dict): dicts as {@link Map}s (int keys as
+     * {@link Long}), lists and tuples as {@link java.util.List}s, ints as Long, floats as Double, tensors as {@link Tensor}.
+     * The same restricted globals as {@link #read}.
+     */
+    public static Object readObject(Path file) {
+        return open(file, (pickle, storages) -> TorchPickle.object(file.toString(), pickle, storages));
+    }
+
+    /**
+     * A Python object of a class {@link #readObject(Path, Set)} was told to accept (numpy's arrays in rng_state.pth):
+     * the global's name, the arguments it was called with (null when only referenced) and the state BUILD gave it.
+     * Nothing is ever called.
+     */
+    public record PythonObject(String global, Object args, Object state) {}
+
+    /** As {@link #readObject(Path)}, reading the named globals (e.g. {@code numpy.dtype}) as {@link PythonObject}s. */
+    public static Object readObject(Path file, java.util.Set<String> accepted) {
+        return open(file, (pickle, storages) -> TorchPickle.object(file.toString(), pickle, storages, accepted));
+    }
+
+    private interface Unpickler<T> {
+        T load(byte[] pickle, TorchPickle.StorageSource storages);
+    }
+
+    private static <T> T open(Path file, Unpickler<T> unpickler) {
         checkZip(file);
         try (ZipFile zip = new ZipFile(file.toFile())) {
             String prefix = archivePrefix(zip, file);
@@ -45,7 +74,7 @@ public final class TorchCheckpoint {
                 }
             }
             byte[] pickle = readEntry(zip, zip.getEntry(prefix + "data.pkl"), file, MAX_PICKLE_BYTES);
-            return TorchPickle.stateDict(file.toString(), pickle, (key, minBytes) -> {
+            return unpickler.load(pickle, (key, minBytes) -> {
                 ZipEntry e = zip.getEntry(prefix + "data/" + key);
                 if (e == null) {
                     throw new BadInputException(file + " names storage data/" + key + " in its pickle but the zip has no entry "

@@ -83,6 +83,9 @@ final class TorchPickle {
     private long storageBytes;
     private long copiedBytes;
 
+    /** Globals read as {@link TorchCheckpoint.PythonObject} values instead of being refused (none for a state dict). */
+    private Set<String> opaque = Set.of();
+
     private TorchPickle(String where, byte[] pickle, StorageSource storages) {
         this.where = where;
         this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
@@ -112,6 +115,50 @@ final class TorchPickle {
         long[] budget = {4L * pickle.length + 1000};
         flatten("", map, out, where, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), budget);
         return out;
+    }
+
+    /** The unpickled object with tuples as lists (see {@link TorchCheckpoint#readObject}). */
+    static Object object(String where, byte[] pickle, StorageSource storages) {
+        return object(where, pickle, storages, Set.of());
+    }
+
+    /** As {@link #object(String, byte[], StorageSource)}, with the globals in {@code opaque} read as {@link TorchCheckpoint.PythonObject} values. */
+    static Object object(String where, byte[] pickle, StorageSource storages, Set<String> opaque) {
+        TorchPickle p = new TorchPickle(where, pickle, storages);
+        p.opaque = opaque;
+        return plain(p.run(), 0, where, new long[] {16L * pickle.length + 1024});
+    }
+
+    private static Object plain(Object o, int depth, String where, long[] budget) {
+        if (--budget[0] < 0) {
+            throw new BadInputException(where + " is not a readable checkpoint: its objects are shared under so many keys that"
+                    + " copying them out gives more values than the file could hold");
+        }
+        if (depth > MAX_DEPTH) {
+            throw new BadInputException(where + " is not a readable checkpoint: its objects nest more than " + MAX_DEPTH
+                    + " deep (or contain themselves); a checkpoint's state is a few levels deep");
+        }
+        if (o instanceof Tuple t) {
+            List<Object> out = new ArrayList<>();
+            for (Object x : t.items()) {
+                out.add(plain(x, depth + 1, where, budget));
+            }
+            return out;
+        }
+        if (o instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(x -> out.add(plain(x, depth + 1, where, budget)));
+            return out;
+        }
+        if (o instanceof TorchCheckpoint.PythonObject x) {
+            return new TorchCheckpoint.PythonObject(x.global(), plain(x.args(), depth + 1, where, budget), plain(x.state(), depth + 1, where, budget));
+        }
+        if (o instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(plain(k, depth + 1, where, budget), plain(v, depth + 1, where, budget)));
+            return out;
+        }
+        return o;
     }
 
     /** Depth-first over nested dicts; {@code path} holds the dicts being walked, so a dict that contains itself is caught. */
@@ -238,6 +285,11 @@ final class TorchPickle {
                     }
                     case 'b' -> { // BUILD: state of an OrderedDict (its _metadata) is not needed
                         Object state = pop();
+                        if (peek() instanceof TorchCheckpoint.PythonObject o) {
+                            pop();
+                            push(new TorchCheckpoint.PythonObject(o.global(), o.args(), state));
+                            continue;
+                        }
                         if (!(peek() instanceof Map<?, ?>)) {
                             throw bad("BUILD on a " + describe(peek()) + "; only tensors and dicts are rebuilt");
                         }
@@ -258,6 +310,9 @@ final class TorchPickle {
 
     private Object global(String module, String name) {
         Global g = new Global(module, name);
+        if (opaque.contains(g.qualified())) {
+            return new TorchCheckpoint.PythonObject(g.qualified(), null, null);
+        }
         if (CALLABLES.contains(g)) {
             return g;
         }
@@ -295,6 +350,9 @@ final class TorchPickle {
     }
 
     private Object call(Object callable, Object args) {
+        if (callable instanceof TorchCheckpoint.PythonObject o && o.args() == null && args instanceof Tuple) {
+            return new TorchCheckpoint.PythonObject(o.global(), args, null);
+        }
         if (!(callable instanceof Global g)) {
             throw bad("REDUCE on a " + describe(callable) + "; only " + allowedGlobals() + " may be called");
         }

@@ -66,6 +66,22 @@ public interface SequenceClassifier extends AutoCloseable {
         loadWeights(io.finetune4j.io.SafeTensors.readCheckpoint(dir));
     }
 
+    /**
+     * PEFT's {@code print_trainable_parameters()} line for what trains: "trainable params: 26,114 || all params:
+     * 31,543,300 || trainable%: 0.0828" (the parameters that require a gradient, over all of them).
+     */
+    default String trainableParametersLine() {
+        long all = 0;
+        long train = 0;
+        for (Parameter p : namedParameters().values()) {
+            long n = p.getArray().getShape().size();
+            all += n;
+            train += p.requiresGradient() ? n : 0;
+        }
+        return String.format(java.util.Locale.ROOT, "trainable params: %,d || all params: %,d || trainable%%: %.4f", train, all,
+                all == 0 ? 0.0 : 100.0 * train / all);
+    }
+
     /** Current parameter values by HF name (copies on the heap). */
     Map<String, Tensor> stateDict();
 

@@ -142,6 +142,12 @@ public final class ClassificationData {
                 throw new BadInputException(holds + "one class per row but problem_type is multi_label_classification; give each row a "
                         + "list of labels (a JSON/parquet list, or names joined by label_delimiter in CSV)");
             }
+            if (ds.features().classLabel(labelColumn) == null && io.finetune4j.data.PreTokenized.holds(ds.columnNames(), null)) {
+                // pre-tokenized rows with int labels and no ClassLabel, as HF's Trainer takes them: ids 0..max
+                List<String> names = idNames(new Column.IntLists(java.util.Arrays.stream(((Column.Ints) c).values())
+                        .mapToObj(id -> new int[] {id}).toArray(int[][]::new)));
+                return new Labels(SINGLE_LABEL, names, Math.max(2, names.size()));
+            }
             ClassLabel label = classLabel(ds, labelColumn);
             return new Labels(SINGLE_LABEL, label.names(), label.numClasses());
         }
@@ -195,6 +201,9 @@ public final class ClassificationData {
      * {@code multi_labels_to_ids}). {@code labels} null: as {@link #labels} infers them from this split.
      */
     public static EncodedColumns encode(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc, Labels labels) {
+        if (io.finetune4j.data.PreTokenized.holds(ds.columnNames(), p.textColumn())) {
+            return tokenIds(ds, labelColumn(ds, p.labelColumn()), labels);
+        }
         for (String column : p.textColumns()) {
             if (!ds.columnNames().contains(column)) {
                 throw new BadInputException("the data set has no text column '" + column + "'; its columns are " + ds.columnNames()
@@ -216,6 +225,55 @@ public final class ClassificationData {
                 (Column.IntLists) tokenized.column(BatchEncoding.TOKEN_TYPE_IDS),
                 (Column.IntLists) tokenized.column(BatchEncoding.ATTENTION_MASK),
                 target);
+    }
+
+    /** Whether the split's rows are token ids already (an input_ids column, no text column): they need no tokenizer. */
+    public static boolean preTokenized(Dataset ds, String textColumn) {
+        return io.finetune4j.data.PreTokenized.holds(ds.columnNames(), textColumn);
+    }
+
+    /** The label column to read: the configured one, or {@code labels} in pre-tokenized rows that lack it. */
+    public static String labelColumn(Dataset ds, String configured) {
+        return io.finetune4j.data.PreTokenized.holds(ds.columnNames(), null)
+                ? io.finetune4j.data.PreTokenized.labelColumn(ds.columnNames(), configured) : configured;
+    }
+
+    /**
+     * Pre-tokenized rows as the Trainer's columns, as they are (HF's default collator stacks them): input_ids, and
+     * token_type_ids / attention_mask when present (zeros / ones when absent), labels as for {@link #encode}.
+     */
+    static EncodedColumns tokenIds(Dataset ds, String labelColumn, Labels labels) {
+        Column ids = ds.column(io.finetune4j.data.PreTokenized.INPUT_IDS);
+        if (!(ids instanceof Column.IntLists inputIds)) {
+            throw new BadInputException("column input_ids holds " + ids.typeName() + ", not lists of token ids");
+        }
+        Column.IntLists types = idsOr(ds, io.finetune4j.data.PreTokenized.TOKEN_TYPE_IDS, inputIds, 0);
+        Column.IntLists mask = idsOr(ds, io.finetune4j.data.PreTokenized.ATTENTION_MASK, inputIds, 1);
+        for (int i = 0; i < inputIds.size(); i++) {
+            int n = inputIds.values()[i].length;
+            if (n == 0 || types.values()[i].length != n || mask.values()[i].length != n) {
+                throw new BadInputException("row " + i + " of the pre-tokenized data has " + n + " input_ids, "
+                        + types.values()[i].length + " token_type_ids and " + mask.values()[i].length
+                        + " attention_mask values; each row needs the same number (at least one)");
+            }
+        }
+        Labels kind = labels != null ? labels : labels(ds, labelColumn, null);
+        return new EncodedColumns(inputIds, types, mask, targets(ds.column(labelColumn), kind, labelColumn));
+    }
+
+    private static Column.IntLists idsOr(Dataset ds, String name, Column.IntLists like, int fill) {
+        if (ds.columnNames().contains(name)) {
+            if (ds.column(name) instanceof Column.IntLists l) {
+                return l;
+            }
+            throw new BadInputException("column " + name + " holds " + ds.column(name).typeName() + ", not lists of ints");
+        }
+        int[][] out = new int[like.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new int[like.values()[i].length];
+            java.util.Arrays.fill(out[i], fill);
+        }
+        return new Column.IntLists(out);
     }
 
     /** The label column as the loss of {@code kind} takes it; a column of another kind is a one-line error. */

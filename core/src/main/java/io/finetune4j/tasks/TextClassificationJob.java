@@ -41,7 +41,8 @@ public final class TextClassificationJob {
     public interface Listener {
         default void onData(DatasetDict raw, Dataset train, Dataset eval) {}
 
-        default void onModel(SequenceClassificationModel model) {}
+        /** The model as it trains (LoRA adapters added, layers frozen), before training starts. */
+        default void onModel(SequenceClassifier model) {}
 
         default void onTrainEnd(TrainOutput output) {}
 
@@ -68,12 +69,19 @@ public final class TextClassificationJob {
                 d.maxEvalSamples() != null, d.shuffleSeed()) : null;
         listener.onData(raw, train, eval);
         // problem_type: given, else from the label column (floats: regression, lists: multi-label), as run_classification.py
-        ClassificationData.Labels kind = ClassificationData.labels(train, d.labelColumnName(), m.problemType());
+        // rows of token ids (input_ids, ..., labels) train as they are: no text column, no tokenizer
+        boolean preTokenized = ClassificationData.preTokenized(train, d.textColumnName());
+        if (preTokenized && !m.predictTexts().isEmpty()) {
+            throw new io.finetune4j.BadInputException("predict_texts needs a tokenizer, but the data is pre-tokenized (input_ids, no text "
+                    + "column), so none is loaded; drop predict_texts");
+        }
+        ClassificationData.Labels kind = ClassificationData.labels(train, ClassificationData.labelColumn(train, d.labelColumnName()),
+                m.problemType());
         List<String> labels = ClassificationData.labelNames(m.labelNames(), kind);
 
         // --- tokenize (cached by fingerprint: a second run loads from disk)
         Path modelDir = PretrainedModels.resolve(m.modelNameOrPath());
-        try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir)) {
+        try (AutoTokenizer tokenizer = preTokenized ? null : AutoTokenizer.fromPretrained(modelDir)) {
             ClassificationData.Preprocessing prep = ClassificationData.Preprocessing.of(d);
             EncodedColumns trainColumns = ClassificationData.encode(train, tokenizer, prep, "Running tokenizer on train", kind);
             EncodedColumns evalColumns = eval == null ? null : ClassificationData.encode(eval, tokenizer, prep, "Running tokenizer on eval", kind);
@@ -96,9 +104,9 @@ public final class TextClassificationJob {
                 if (m.freeze() != null) {
                     model.freeze(m.freeze());
                 }
-                listener.onModel(model);
                 // LoRA adapters on top (base frozen), or the model as configured
                 SequenceClassifier trained = PeftSetup.apply(model, m.peft(), t.seed());
+                listener.onModel(trained); // counts what trains: with LoRA, the adapters and the head
 
                 // --- train
                 List<TrainerCallback> all = new ArrayList<>(callbacks);
@@ -111,14 +119,17 @@ public final class TextClassificationJob {
                     all.add(early);
                 }
                 // saved with the model: pipelines, predict, serve and evaluate cut texts as they were cut in training
-                tokenizer.setTruncationSide(io.finetune4j.tokenize.EncodeOptions.Side.parse(d.truncationSide()));
-                tokenizer.setModelMaxLength(d.maxSeqLength());
+                if (tokenizer != null) {
+                    tokenizer.setTruncationSide(io.finetune4j.tokenize.EncodeOptions.Side.parse(d.truncationSide()));
+                    tokenizer.setModelMaxLength(d.maxSeqLength());
+                }
                 Trainer trainer = Trainer.builder()
                         .model(trained).args(t).tokenizer(tokenizer)
                         .trainColumns(trainColumns).evalColumns(evalColumns)
                         .computeMetrics(ComputeMetrics.forProblemType(kind.problemType()))
-                        .dataCollator(DataCollatorWithPadding.of(tokenizer, d.padToMaxLength()
-                                ? EncodeOptions.Padding.MAX_LENGTH : EncodeOptions.Padding.LONGEST, d.maxSeqLength()))
+                        .dataCollator(tokenizer == null ? DataCollatorWithPadding.longest() : DataCollatorWithPadding.of(tokenizer,
+                                d.padToMaxLength() ? EncodeOptions.Padding.MAX_LENGTH : EncodeOptions.Padding.LONGEST,
+                                d.maxSeqLength()))
                         .callbacks(all)
                         .build();
                 TrainOutput output = trainer.train();

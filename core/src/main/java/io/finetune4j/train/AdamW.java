@@ -194,7 +194,159 @@ public final class AdamW implements AutoCloseable {
         return a;
     }
 
-    /** Writes exp_avg/exp_avg_sq per parameter and the step count (torch's state_dict content) to a safetensors file. */
+    /**
+     * HF's create_optimizer layout: group 0 = the decayed parameters (weight_decay), group 1 = the rest (0.0), each in
+     * named_parameters order; torch numbers the parameters 0.. across group 0 then group 1.
+     */
+    public List<List<String>> paramGroups() {
+        List<String> decayed = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (String name : params.keySet()) {
+            (noDecay.contains(name) ? rest : decayed).add(name);
+        }
+        return List.of(decayed, rest);
+    }
+
+    /**
+     * Writes optimizer.pt as HF's Trainer does ({@code torch.save(optimizer.state_dict())} of torch's AdamW): per
+     * parameter index {@code step} (a float32 scalar tensor), {@code exp_avg}, {@code exp_avg_sq}; two param_groups
+     * (see {@link #paramGroups}) with torch's hyper-parameters, the current {@code lr} and the scheduler's
+     * {@code initial_lr}, plus {@code param_names} (as torch 2.6+ writes for named parameters) so that a run that unfroze
+     * parameters part-way maps its indices back by name. A parameter that never took a step has no state entry.
+     */
+    public void saveStateDict(Path file, double lr, double initialLr) {
+        Map<Object, Object> state = new LinkedHashMap<>();
+        List<Object> groups = new ArrayList<>();
+        int index = 0;
+        List<List<String>> layout = paramGroups();
+        for (int g = 0; g < layout.size(); g++) {
+            List<Object> indices = new ArrayList<>();
+            for (String name : layout.get(g)) {
+                long taken = step - joinedAt.get(name);
+                if (taken > 0) {
+                    Map<String, Object> s = new LinkedHashMap<>();
+                    s.put("step", Tensor.ofFloats(new long[0], new float[] {taken}));
+                    s.put("exp_avg", toTensor(expAvg.get(name)));
+                    s.put("exp_avg_sq", toTensor(expAvgSq.get(name)));
+                    state.put(index, s);
+                }
+                indices.add(index++);
+            }
+            Map<String, Object> group = new LinkedHashMap<>();
+            group.put("weight_decay", g == 0 ? weightDecay : 0.0);
+            group.put("lr", lr);
+            group.put("betas", io.finetune4j.io.TorchSave.Tuple.of(beta1, beta2));
+            group.put("eps", eps);
+            group.put("amsgrad", false);
+            group.put("foreach", null);
+            group.put("maximize", false);
+            group.put("capturable", false);
+            group.put("initial_lr", initialLr);
+            group.put("params", indices);
+            group.put("param_names", new ArrayList<Object>(layout.get(g)));
+            groups.add(group);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("state", state);
+        root.put("param_groups", groups);
+        io.finetune4j.io.TorchSave.write(file, root);
+    }
+
+    /**
+     * Restores optimizer.pt (HF's Trainer's or {@link #saveStateDict}'s). Indices map to names by the groups'
+     * {@code param_names} when present, else by {@link #paramGroups} (HF's layout over the parameters that train now);
+     * a file whose groups or shapes do not fit this model is refused before anything changes.
+     */
+    @SuppressWarnings("unchecked")
+    public void loadStateDict(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException("optimizer state " + file + " is missing; resume from a checkpoint saved without save_only_model");
+        }
+        Object root = io.finetune4j.io.TorchCheckpoint.readObject(file);
+        String bad = file + " is not an optimizer state_dict of AdamW for this model";
+        if (!(root instanceof Map<?, ?> m) || !(m.get("state") instanceof Map<?, ?> state) || !(m.get("param_groups") instanceof List<?> groups)) {
+            throw new BadInputException(bad + " (no 'state' dict and 'param_groups' list)");
+        }
+        List<List<String>> layout = paramGroups();
+        if (groups.size() != layout.size()) {
+            throw new BadInputException(bad + ": it has " + groups.size() + " param_groups, HF's Trainer writes " + layout.size()
+                    + " (decayed, not decayed)");
+        }
+        Map<Long, String> names = new LinkedHashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            if (!(groups.get(g) instanceof Map<?, ?> group) || !(group.get("params") instanceof List<?> indices)) {
+                throw new BadInputException(bad + ": param_groups[" + g + "] has no 'params' list");
+            }
+            List<?> given = group.get("param_names") instanceof List<?> l ? l : null;
+            if (given == null && indices.size() != layout.get(g).size()) {
+                throw new BadInputException(bad + ": param_groups[" + g + "] holds " + indices.size() + " parameters but this model trains "
+                        + layout.get(g).size() + " in that group; was it saved for another model or other frozen layers?");
+            }
+            if (given != null && given.size() != indices.size()) {
+                throw new BadInputException(bad + ": param_groups[" + g + "] has " + indices.size() + " params but " + given.size() + " param_names");
+            }
+            for (int i = 0; i < indices.size(); i++) {
+                if (!(indices.get(i) instanceof Long idx)) {
+                    throw new BadInputException(bad + ": param_groups[" + g + "].params holds a non-integer");
+                }
+                String name = given != null ? String.valueOf(given.get(i)) : layout.get(g).get(i);
+                if (!candidates.containsKey(name)) {
+                    throw new BadInputException(bad + ": it has state for '" + name + "', which this model does not have");
+                }
+                names.put(idx, name);
+            }
+        }
+        // check every entry before changing anything
+        Map<String, Tensor[]> loaded = new LinkedHashMap<>();
+        long maxStep = 0;
+        for (Map.Entry<?, ?> e : state.entrySet()) {
+            String name = names.get(e.getKey() instanceof Long l ? l : null);
+            if (name == null || !(e.getValue() instanceof Map<?, ?> s)) {
+                throw new BadInputException(bad + ": state key " + e.getKey() + " is in no param_group");
+            }
+            long[] shape = candidates.get(name).getArray().getShape().getShape();
+            Tensor[] t = new Tensor[3];
+            String[] keys = {"exp_avg", "exp_avg_sq", "step"};
+            for (int k = 0; k < 3; k++) {
+                Object v = s.get(keys[k]);
+                if (v instanceof Double d && k == 2) {
+                    v = Tensor.ofFloats(new long[0], new float[] {d.floatValue()});
+                } else if (v instanceof Long l && k == 2) {
+                    v = Tensor.ofFloats(new long[0], new float[] {l});
+                }
+                if (!(v instanceof Tensor tensor) || (k < 2 && !java.util.Arrays.equals(tensor.shape(), shape)) || (k == 2 && tensor.numel() != 1)) {
+                    throw new BadInputException(bad + ": the state of '" + name + "' has no " + keys[k]
+                            + (k < 2 ? " of shape " + java.util.Arrays.toString(shape) : " count") + "; was it saved for another model?");
+                }
+                t[k] = tensor;
+            }
+            maxStep = Math.max(maxStep, (long) t[2].toFloats()[0]);
+            loaded.put(name, t);
+        }
+        step = maxStep;
+        pendingState.clear();
+        for (String name : params.keySet()) {
+            Tensor[] t = loaded.remove(name);
+            if (t == null) {
+                expAvg.get(name).set(new float[(int) expAvg.get(name).size()]);
+                expAvgSq.get(name).set(new float[(int) expAvgSq.get(name).size()]);
+                joinedAt.put(name, step);
+            } else {
+                expAvg.get(name).set(t[0].toFloats());
+                expAvgSq.get(name).set(t[1].toFloats());
+                joinedAt.put(name, step - (long) t[2].toFloats()[0]);
+            }
+        }
+        // parameters unfrozen during the saved run but frozen now get their state when they join again
+        loaded.forEach((name, t) -> pendingState.put(name, new Tensor[] {t[0], t[1],
+                Tensor.ofFloats(new long[] {1}, new float[] {step - (long) t[2].toFloats()[0]})}));
+    }
+
+    /**
+     * Writes exp_avg/exp_avg_sq per parameter and the step count to a safetensors file: finetune4j's optimizer.safetensors
+     * from before checkpoints held HF's optimizer.pt ({@link #saveStateDict}); kept so that old checkpoints stay readable
+     * and tested.
+     */
     public void save(Path file) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (String name : params.keySet()) {
@@ -212,7 +364,7 @@ public final class AdamW implements AutoCloseable {
         SafeTensors.write(file, tensors, meta);
     }
 
-    /** Restores what {@link #save} wrote; every trainable parameter must have its state with the same shape. */
+    /** Restores what {@link #save} wrote (finetune4j's optimizer.safetensors before optimizer.pt); every trainable parameter must have its state with the same shape. */
     public void load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("optimizer state " + file + " is missing; resume from a checkpoint saved without save_only_model");

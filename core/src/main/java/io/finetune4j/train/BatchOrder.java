@@ -3,12 +3,11 @@ package io.finetune4j.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The training data order: each epoch's row order is a pure function of (data_seed, epoch), so a
  * resumed run sees exactly the batches an uninterrupted one would. Random permutation, or HF's
- * LengthGroupedSampler for group_by_length; drop_last drops the final incomplete batch.
+ * LengthGroupedSampler for group_by_length (from the same permutation); drop_last drops the final incomplete batch.
  */
 public final class BatchOrder {
     private final int numRows;
@@ -40,20 +39,12 @@ public final class BatchOrder {
         return out;
     }
 
-    /** Fisher–Yates with a generator seeded from (data_seed, epoch) only. */
+    /**
+     * HF's order: accelerate's SeedableRandomSampler seeds a torch generator with data_seed + epoch and draws
+     * torch.randperm(n), so epoch e of a run here visits the rows in the order HF's Trainer does.
+     */
     int[] permutation(int epoch) {
-        SplittableRandom rng = new SplittableRandom(dataSeed * 0x9E3779B97F4A7C15L + epoch);
-        int[] p = new int[numRows];
-        for (int i = 0; i < numRows; i++) {
-            p[i] = i;
-        }
-        for (int i = numRows - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return io.finetune4j.util.Mt19937.randperm(numRows, dataSeed + epoch);
     }
 
     /**

@@ -19,21 +19,25 @@ import java.util.stream.Stream;
 /**
  * The checkpoint folders of a run: {@code output_dir/checkpoint-{step}/}, each written through a
  * ".tmp-" folder and renamed, so only complete checkpoints (named checkpoint-N and holding
- * trainer_state.json) are ever listed or resumed from.
+ * trainer_state.json) are ever listed or resumed from. The files inside are HF's Trainer's: config.json +
+ * model.safetensors, optimizer.pt, scheduler.pt, rng_state.pth, trainer_state.json (plus training_args.json where HF
+ * writes the pickled training_args.bin), so HF's {@code Trainer.train(resume_from_checkpoint=…)} continues a finetune4j
+ * run and the other way round.
  */
 public final class Checkpoints {
     public static final String PREFIX = "checkpoint-";
-    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
-    public static final String SCHEDULER_FILE = "scheduler.json";
-    public static final String RNG_FILE = "rng_state.json";
+    /** HF's Trainer's names: torch.save files (zip, pickle protocol 2), so checkpoints move between the two. */
+    public static final String OPTIMIZER_FILE = "optimizer.pt";
+    public static final String SCHEDULER_FILE = "scheduler.pt";
+    public static final String RNG_FILE = RngState.FILE;
+    /** What finetune4j wrote before it wrote HF's files; still read on resume. */
+    public static final String LEGACY_OPTIMIZER_FILE = "optimizer.safetensors";
+    public static final String LEGACY_SCHEDULER_FILE = "scheduler.json";
     public static final String ARGS_FILE = "training_args.json";
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Checkpoints() {}
-
-    /** Where the data order stands: epoch e's order is a function of data_seed and e alone. */
-    public record RngState(int seed, int dataSeed, int epoch, int stepInEpoch, int globalStep) {}
 
     public static Path path(Path outputDir, int step) {
         return outputDir.resolve(PREFIX + step);

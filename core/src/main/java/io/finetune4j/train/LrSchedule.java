@@ -57,6 +57,43 @@ public final class LrSchedule {
         this.lastStep = step;
     }
 
+    /**
+     * Writes scheduler.pt as HF's Trainer does ({@code torch.save(lr_scheduler.state_dict())} of the LambdaLR that
+     * get_scheduler builds): base_lrs and _last_lr per param group, last_epoch = the steps taken, _step_count one more,
+     * and one empty dict per group for the lr_lambdas (functools.partial objects keep no state).
+     */
+    public void saveStateDict(java.nio.file.Path file, int paramGroups) {
+        java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+        java.util.List<Object> base = new java.util.ArrayList<>();
+        java.util.List<Object> last = new java.util.ArrayList<>();
+        java.util.List<Object> lambdas = new java.util.ArrayList<>();
+        for (int g = 0; g < paramGroups; g++) {
+            base.add(baseLr);
+            last.add(currentLr());
+            lambdas.add(new java.util.LinkedHashMap<>());
+        }
+        s.put("base_lrs", base);
+        s.put("last_epoch", lastStep);
+        s.put("verbose", false);
+        s.put("_step_count", lastStep + 1);
+        s.put("_get_lr_called_within_step", false);
+        s.put("_last_lr", last);
+        s.put("lr_lambdas", lambdas);
+        io.finetune4j.io.TorchSave.write(file, s);
+    }
+
+    /** The steps taken (last_epoch) from a scheduler.pt of HF's Trainer or of {@link #saveStateDict}; not yet applied. */
+    public static int readLastStep(java.nio.file.Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new io.finetune4j.BadInputException("scheduler state " + file + " is missing; resume from a checkpoint saved without save_only_model");
+        }
+        Object root = io.finetune4j.io.TorchCheckpoint.readObject(file);
+        if (!(root instanceof java.util.Map<?, ?> m) || !(m.get("last_epoch") instanceof Long last) || last < 0 || last > Integer.MAX_VALUE) {
+            throw new io.finetune4j.BadInputException(file + " is not a learning-rate scheduler state_dict (no integer last_epoch)");
+        }
+        return last.intValue();
+    }
+
     public double baseLr() {
         return baseLr;
     }

@@ -132,7 +132,7 @@ public final class Trainer {
                     }
                     boolean newBest = (shouldEvaluate(epochEnd) || control.shouldEvaluate) && evaluateDuringTraining(all);
                     if (shouldSave(epochEnd, newBest) || control.shouldSave) {
-                        saveCheckpoint(optimizer, schedule, epoch, k + 1, newBest, all);
+                        saveCheckpoint(optimizer, schedule, newBest, all);
                     }
                     control.shouldEvaluate = control.shouldSave = false;
                     if (control.shouldTrainingStop || control.shouldEpochStop) {
@@ -403,7 +403,7 @@ public final class Trainer {
 
     // ------------------------------------------------------------------ checkpoints
 
-    private void saveCheckpoint(AdamW optimizer, LrSchedule schedule, int epoch, int stepInEpoch, boolean newBest, List<TrainerCallback> all) {
+    private void saveCheckpoint(AdamW optimizer, LrSchedule schedule, boolean newBest, List<TrainerCallback> all) {
         Path target = Checkpoints.path(outputDir, state.globalStep);
         if (newBest) {
             state.bestModelCheckpoint = target.toString();
@@ -414,22 +414,15 @@ public final class Trainer {
                 tokenizer.savePretrained(dir);
             }
             if (!args.saveOnlyModel()) {
-                optimizer.save(dir.resolve(Checkpoints.OPTIMIZER_FILE));
+                optimizer.saveStateDict(dir.resolve(Checkpoints.OPTIMIZER_FILE), schedule.currentLr(), schedule.baseLr());
+                schedule.saveStateDict(dir.resolve(Checkpoints.SCHEDULER_FILE), optimizer.paramGroups().size());
+                RngState.save(dir.resolve(Checkpoints.RNG_FILE), args.seed());
                 if (scaler != null) {
                     scaler.save(dir.resolve(GradScaler.FILE));
                 }
-                Map<String, Object> sched = new LinkedHashMap<>();
-                sched.put("last_epoch", schedule.lastStep());
-                sched.put("base_lrs", List.of(schedule.baseLr()));
-                sched.put("_last_lr", List.of(schedule.currentLr()));
-                sched.put("lr_scheduler_type", schedule.type().name().toLowerCase());
-                sched.put("num_warmup_steps", schedule.warmupSteps());
-                sched.put("num_training_steps", schedule.totalSteps());
-                Checkpoints.writeJson(dir.resolve(Checkpoints.SCHEDULER_FILE), sched);
-                Checkpoints.writeJson(dir.resolve(Checkpoints.RNG_FILE),
-                        new Checkpoints.RngState(args.seed(), args.dataSeed(), epoch, stepInEpoch, state.globalStep));
             }
             Checkpoints.writeJson(dir.resolve(Checkpoints.ARGS_FILE), args.toMap());
+            state.statefulCallbacks.put("TrainerControl", control.state(true));
             state.save(dir.resolve(TrainerState.FILE));
         });
         all.forEach(c -> c.onSave(args, state, control, target));
@@ -438,20 +431,36 @@ public final class Trainer {
         }
     }
 
+    /**
+     * HF's _load_from_checkpoint + _load_optimizer_and_scheduler: weights, optimizer.pt, scheduler.pt and trainer_state.json
+     * (HF's files or finetune4j's older optimizer.safetensors / scheduler.json). rng_state.pth is not read: every step
+     * reseeds from (seed, step), see {@link RngState}. A checkpoint of another model or batch size stops here, before training.
+     */
     private void restore(Path checkpoint, AdamW optimizer, LrSchedule schedule) {
         LOG.info("resuming from {}", checkpoint);
+        TrainerState saved = TrainerState.load(checkpoint.resolve(TrainerState.FILE));
+        ResumeCheck.check(checkpoint, saved, model, args);
         model.loadCheckpoint(checkpoint);
-        optimizer.load(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE));
+        Path legacyOptimizer = checkpoint.resolve(Checkpoints.LEGACY_OPTIMIZER_FILE);
+        if (!Files.exists(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE)) && Files.isRegularFile(legacyOptimizer)) {
+            optimizer.load(legacyOptimizer);
+        } else {
+            optimizer.loadStateDict(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE));
+        }
         if (scaler != null) {
             scaler.load(checkpoint.resolve(GradScaler.FILE));
         }
-        Object last = Checkpoints.readMap(checkpoint.resolve(Checkpoints.SCHEDULER_FILE)).get("last_epoch");
-        schedule.setLastStep(((Number) last).intValue());
-        Checkpoints.RngState rng = Checkpoints.readJson(checkpoint.resolve(Checkpoints.RNG_FILE), Checkpoints.RngState.class);
-        if (rng.dataSeed() != args.dataSeed()) {
-            LOG.warn("{} was trained with data_seed {} but this run uses {}; the data order will differ", checkpoint, rng.dataSeed(), args.dataSeed());
+        Path legacyScheduler = checkpoint.resolve(Checkpoints.LEGACY_SCHEDULER_FILE);
+        if (!Files.exists(checkpoint.resolve(Checkpoints.SCHEDULER_FILE)) && Files.isRegularFile(legacyScheduler)) {
+            Object last = Checkpoints.readMap(legacyScheduler).get("last_epoch");
+            if (!(last instanceof Number n)) {
+                throw new BadInputException(legacyScheduler + " has no numeric last_epoch");
+            }
+            schedule.setLastStep(n.intValue());
+        } else {
+            schedule.setLastStep(LrSchedule.readLastStep(checkpoint.resolve(Checkpoints.SCHEDULER_FILE)));
         }
-        state = TrainerState.load(checkpoint.resolve(TrainerState.FILE));
+        state = saved;
     }
 
     private Path resolveResume() {

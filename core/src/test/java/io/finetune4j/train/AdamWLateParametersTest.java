@@ -78,6 +78,8 @@ class AdamWLateParametersTest {
                 // its state and join step survive save/load into an optimizer built while it is frozen
                 Path file = tmp.resolve("optimizer.safetensors");
                 opt.save(file);
+                Path pt = tmp.resolve("optimizer.pt"); // HF's file: indices mapped back through param_names
+                opt.saveStateDict(pt, 0.1, 0.1);
                 try (AdamW fresh = new AdamW(params, 0.9, 0.999, 1e-8, 0.0)) {
                     fresh.load(file);
                     params.get("layer.weight").freeze(false);
@@ -90,6 +92,22 @@ class AdamWLateParametersTest {
                     assertEquals(w1[0] - w0[0], w2[0] - w1[0], 1e-6f);
                     assertEquals(w1[1] - w0[1], w2[1] - w1[1], 1e-6f);
                     assertNotEquals(0f, w1[0] - w0[0]);
+                }
+                // optimizer.pt restores the same state as optimizer.safetensors
+                params.get("layer.weight").freeze(true);
+                try (AdamW legacy = new AdamW(params, 0.9, 0.999, 1e-8, 0.0); AdamW hf = new AdamW(params, 0.9, 0.999, 1e-8, 0.0)) {
+                    legacy.load(file);
+                    hf.loadStateDict(pt);
+                    params.get("layer.weight").freeze(false);
+                    backward(m, params, 0.5f);
+                    float[] w0 = params.get("layer.weight").getArray().toFloatArray();
+                    legacy.step(0.1);
+                    float[] w1 = params.get("layer.weight").getArray().toFloatArray();
+                    hf.step(0.1);
+                    float[] w2 = params.get("layer.weight").getArray().toFloatArray();
+                    assertEquals(w1[0] - w0[0], w2[0] - w1[0], 1e-6f);
+                    assertEquals(w1[1] - w0[1], w2[1] - w1[1], 1e-6f);
+                    assertEquals(legacy.stepCount(), hf.stepCount());
                 }
             }
         }

@@ -115,7 +115,7 @@ final class ResumeRuns {
             }
             // Only complete checkpoints are listed; leftovers of a killed write are ".tmp-" folders.
             for (Path c : Checkpoints.sorted(run)) {
-                for (String f : List.of("model.safetensors", "optimizer.safetensors", "scheduler.json", "rng_state.json", "trainer_state.json")) {
+                for (String f : List.of("model.safetensors", "optimizer.pt", "scheduler.pt", "rng_state.pth", "trainer_state.json")) {
                     assertTrue(Files.isRegularFile(c.resolve(f)), c + " lacks " + f);
                 }
             }

@@ -73,7 +73,7 @@ class TrainerTest {
                 assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents.")));
             }
             Path ckpt = kept.get(kept.size() - 1);
-            for (String f : List.of("config.json", "model.safetensors", "optimizer.safetensors", "scheduler.json", "rng_state.json",
+            for (String f : List.of("config.json", "model.safetensors", "optimizer.pt", "scheduler.pt", "rng_state.pth",
                     "trainer_state.json", "training_args.json")) {
                 assertTrue(Files.isRegularFile(ckpt.resolve(f)), f);
             }

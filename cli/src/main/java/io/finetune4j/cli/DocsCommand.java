@@ -1,6 +1,5 @@
 package io.finetune4j.cli;
 
-import io.finetune4j.config.ArgumentDocs;
 import io.finetune4j.train.ArgumentSections;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +21,7 @@ final class DocsCommand implements Callable<Integer> {
         if (!topic.equals("arguments")) {
             throw new io.finetune4j.BadInputException("unknown docs topic '" + topic + "'; the topics are: arguments");
         }
-        spec.commandLine().getOut().print(ArgumentDocs.markdown(ArgumentSections.all()));
+        spec.commandLine().getOut().print(ArgumentSections.markdown());
         spec.commandLine().getOut().flush();
         return Main.OK;
     }

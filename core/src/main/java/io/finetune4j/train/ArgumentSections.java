@@ -18,4 +18,9 @@ public final class ArgumentSections {
         sections.put("PeftArguments (keys of the `peft:` mapping)", new io.finetune4j.peft.PeftArguments());
         return sections;
     }
+
+    /** docs/ARGUMENTS.md: every argument's table, then the Trainer and tokenizer API coverage. */
+    public static String markdown() {
+        return io.finetune4j.config.ArgumentDocs.markdown(all()) + ApiCoverage.markdown();
+    }
 }

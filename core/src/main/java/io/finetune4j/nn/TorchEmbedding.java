@@ -35,7 +35,8 @@ public final class TorchEmbedding extends Module {
 
     /** {@code ids} int64 of any shape → {@code [..., dim]}, in {@code ids}' manager. */
     public NDArray forward(NDArray ids) {
-        return ids.getNDArrayInternal().embedding(ids, weight.getArray(), SparseFormat.DENSE).singletonOrThrow();
+        NDArray out = ids.getNDArrayInternal().embedding(ids, weight.getArray(), SparseFormat.DENSE).singletonOrThrow();
+        return InputNoise.apply(weight, out); // NEFTune while training, when on for this table
     }
 
     @Override

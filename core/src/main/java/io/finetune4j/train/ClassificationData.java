@@ -216,6 +216,29 @@ public final class ClassificationData {
                 target);
     }
 
+    /**
+     * A split to predict (do_predict): as {@link #encode}, but a split without the label column is fine (HF's
+     * run_classification.py drops the labels before predicting); its columns then have no labels.
+     */
+    public static EncodedColumns encodeForPrediction(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc, Labels labels) {
+        if (ds.columnNames().contains(p.labelColumn())) {
+            return encode(ds, tokenizer, p, desc, labels);
+        }
+        for (String column : p.textColumns()) {
+            if (!ds.columnNames().contains(column)) {
+                throw new BadInputException("the prediction split has no text column '" + column + "'; its columns are " + ds.columnNames());
+            }
+        }
+        MapOptions.Builder options = MapOptions.builder().desc(desc).removeColumns(p.textColumns()).loadFromCacheFile(!p.overwriteCache());
+        if (p.numWorkers() != null) {
+            options.numProc(p.numWorkers());
+        }
+        Dataset tokenized = ds.map(tokenizer.mapFunction(p.textColumn(), p.textPairColumn(), p.encodeOptions()), options.build());
+        return new EncodedColumns((Column.IntLists) tokenized.column(BatchEncoding.INPUT_IDS),
+                (Column.IntLists) tokenized.column(BatchEncoding.TOKEN_TYPE_IDS),
+                (Column.IntLists) tokenized.column(BatchEncoding.ATTENTION_MASK), null);
+    }
+
     /** The label column as the loss of {@code kind} takes it; a column of another kind is a one-line error. */
     public static Column targets(Column c, Labels kind, String labelColumn) {
         String holds = "label column '" + labelColumn + "' holds ";

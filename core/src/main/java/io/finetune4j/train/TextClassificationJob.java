@@ -49,6 +49,7 @@ public final class TextClassificationJob {
         ModelArguments m = a.model();
         DataArguments d = a.data();
         TrainingArguments t = a.training();
+        OutputDirs.checkNotEmpty(t); // before the data and the model load
 
         // --- data: load, pick the splits, sample
         DatasetDict raw = Datasets.load(d.datasetName(), LoadOptions.builder()
@@ -121,6 +122,11 @@ public final class TextClassificationJob {
                 if (evalColumns != null && t.doEval()) {
                     metrics = trainer.evaluate();
                     listener.onEvaluate(metrics);
+                }
+                // --- do_predict: the test split's predictions in output_dir/predict_results.txt (run_classification.py)
+                if (t.doPredict()) {
+                    Dataset test = ClassificationData.sample(ClassificationData.split(raw, d.testSplitName()), d.maxPredictSamples(), false, 0);
+                    PredictResults.predictAndWrite(trainer, test, prep, tokenizer, kind, labels, Path.of(t.outputDir()));
                 }
                 // --- try the model on a few texts, through the same pipeline users get
                 List<List<TextClassifier.LabelScore>> predictions = List.of();

@@ -136,6 +136,7 @@ public final class Trainer {
             begin(plan, resumeFrom, optimizer, schedule);
             TrainingStep step = new TrainingStep(model, optimizer, schedule, scaler, args);
             step.lossFunc(computeLossFunc);
+            Parameter neftune = inputEmbeddings();
             cacheFrozenFeatures(step);
             List<TrainerCallback> all = withReporting();
             FlopCount flops = new FlopCount(model.namedParameters());
@@ -156,7 +157,10 @@ public final class Trainer {
                 checkFrozenFeatures(step);
                 flops.trainable(trainableParameters().keySet(), trainFeatures); // callbacks may unfreeze
                 for (int k = skip; k < plan.stepsPerEpoch && state.globalStep < plan.maxSteps; k++) {
-                    TrainingStep.Result r = step.run(loader.next(), state.globalStep);
+                    TrainingStep.Result r;
+                    try (io.finetune4j.nn.InputNoise.Handle noise = neftune != null ? io.finetune4j.nn.InputNoise.neftune(neftune, args.neftuneNoiseAlpha()) : null) {
+                        r = step.run(loader.next(), state.globalStep);
+                    }
                     checkFinite(r);
                     state.globalStep++;
                     state.epoch = epoch + (k + 1) / (double) plan.stepsPerEpoch;
@@ -663,6 +667,23 @@ public final class Trainer {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * neftune_noise_alpha: the input (word) embedding table that gets NEFTune noise in training steps, as HF's
+     * hook on get_input_embeddings(); null when the argument is unset.
+     */
+    private Parameter inputEmbeddings() {
+        if (args.neftuneNoiseAlpha() == null) {
+            return null;
+        }
+        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+            if (e.getKey().endsWith("embeddings.word_embeddings.weight") || e.getKey().endsWith("embeddings.tok_embeddings.weight")) {
+                return e.getValue();
+            }
+        }
+        throw new BadInputException("neftune_noise_alpha needs the model's input embeddings (a word_embeddings table), which "
+                + model.getClass().getSimpleName() + " does not have; leave neftune_noise_alpha unset");
+    }
 
     /** fp16_full_eval: evaluation and prediction compute in float16; else as training does. */
     private ai.djl.ndarray.types.DataType evalComputeType() {

@@ -620,15 +620,40 @@ public final class Trainer {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put(prefix + "_loss", r.loss);
         if (computeMetrics != null && !args.predictionLossOnly()) {
-            EvalPrediction p = columns.classIds() ? new EvalPrediction(r.logits, columns.labelIds())
-                    : EvalPrediction.ofValues(r.logits, columns.labelValues());
-            computeMetrics.compute(p)
-                    .forEach((k, v) -> m.put(prefix + "_" + k, v));
+            Map<String, Double> values = args.batchEvalMetrics() ? perBatchMetrics(r, columns)
+                    : computeMetrics.compute(prediction(r.logits, columns, 0, r.logits.length));
+            values.forEach((k, v) -> m.put(prefix + "_" + k, v));
         }
         m.put(prefix + "_runtime", round(r.seconds, 4));
         m.put(prefix + "_samples_per_second", round(columns.size() / Math.max(r.seconds, 1e-9), 3));
         m.put(prefix + "_steps_per_second", round(r.batches / Math.max(r.seconds, 1e-9), 3));
         return m;
+    }
+
+    private static EvalPrediction prediction(float[][] logits, EncodedColumns columns, int from, int to) {
+        float[][] rows = from == 0 && to == logits.length ? logits : java.util.Arrays.copyOfRange(logits, from, to);
+        if (columns.classIds()) {
+            int[] ids = columns.labelIds();
+            return new EvalPrediction(rows, from == 0 && to == ids.length ? ids : java.util.Arrays.copyOfRange(ids, from, to));
+        }
+        float[][] values = columns.labelValues();
+        return EvalPrediction.ofValues(rows, from == 0 && to == values.length ? values : java.util.Arrays.copyOfRange(values, from, to));
+    }
+
+    /** batch_eval_metrics: compute_metrics once per evaluation batch, the last call (compute_result) giving the metrics. */
+    private Map<String, Double> perBatchMetrics(Loop r, EncodedColumns columns) {
+        if (!(computeMetrics instanceof io.finetune4j.metrics.BatchComputeMetrics batched)) {
+            throw new BadInputException("batch_eval_metrics=true needs a compute_metrics that keeps running totals "
+                    + "(io.finetune4j.metrics.BatchComputeMetrics, as HF's compute_result argument); the built-in metrics are computed "
+                    + "once on all logits, so leave batch_eval_metrics false");
+        }
+        int bs = args.perDeviceEvalBatchSize();
+        Map<String, Double> last = Map.of();
+        for (int from = 0; from < r.logits.length; from += bs) {
+            int to = Math.min(r.logits.length, from + bs);
+            last = batched.compute(prediction(r.logits, columns, from, to), to == r.logits.length);
+        }
+        return last;
     }
 
     private record Loop(float[][] logits, double loss, double seconds, int batches) {}

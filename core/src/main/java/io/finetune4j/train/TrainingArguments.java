@@ -169,8 +169,7 @@ public final class TrainingArguments {
     @Arg(name = "eval_do_concat_batches", help = "Concatenate the batches' predictions into one array.",
             refused = "predictions are always one array of rows; split them yourself if you need batches")
     boolean evalDoConcatBatches = true;
-    @Arg(name = "batch_eval_metrics", help = "Call compute_metrics after every evaluation batch instead of once on all logits.",
-            refused = "compute_metrics is called once on all logits (they are small for classification); use prediction_loss_only to skip it")
+    @Arg(name = "batch_eval_metrics", help = "Call compute_metrics once per evaluation batch (a Java BatchComputeMetrics keeping running totals; the last call returns the metrics) instead of once on all logits. The CLI's built-in metrics need false.")
     boolean batchEvalMetrics = false;
     @Arg(name = "eval_use_gather_object", help = "Gather Python objects from all devices.", refused = SINGLE_PROCESS)
     boolean evalUseGatherObject = false;
@@ -502,6 +501,7 @@ public final class TrainingArguments {
     public boolean autoFindBatchSize() { return autoFindBatchSize; }
     public Double neftuneNoiseAlpha() { return neftuneNoiseAlpha; }
     public boolean predictionLossOnly() { return predictionLossOnly; }
+    public boolean batchEvalMetrics() { return batchEvalMetrics; }
     public Map<String, Object> lrSchedulerKwargs() { return lrSchedulerKwargs == null ? Map.of() : lrSchedulerKwargs; }
     public String optim() { return optim; }
     public String optimArgs() { return optimArgs; }

@@ -270,6 +270,44 @@ class TrainingArgumentsEffectsTest {
     }
 
     @Test
+    void batchEvalMetricsCallsComputeMetricsPerBatch() {
+        List<Integer> sizes = new java.util.ArrayList<>();
+        io.finetune4j.metrics.BatchComputeMetrics counting = new io.finetune4j.metrics.BatchComputeMetrics() {
+            int right;
+            int total;
+
+            @Override
+            public Map<String, Double> compute(io.finetune4j.metrics.EvalPrediction batch, boolean computeResult) {
+                sizes.add(batch.predictions().length);
+                int[] predicted = batch.predictedLabels();
+                for (int i = 0; i < predicted.length; i++) {
+                    right += predicted[i] == batch.labelIds()[i] ? 1 : 0;
+                }
+                total += predicted.length;
+                if (!computeResult) {
+                    return Map.of();
+                }
+                Map<String, Double> out = Map.of("accuracy", right / (double) total);
+                right = total = 0;
+                return out;
+            }
+        };
+        try (TinyClassifier model = new TinyClassifier(20, 8, 2, 7)) {
+            EncodedColumns eval = SyntheticTask.make(40, 2);
+            double whole = Trainer.builder().model(model).args(base("b").build()).evalColumns(eval)
+                    .computeMetrics(ComputeMetrics.classification()).build().evaluate().get("eval_accuracy");
+            double batched = Trainer.builder().model(model).args(base("b").batchEvalMetrics(true).build()).evalColumns(eval)
+                    .computeMetrics(counting).build().evaluate().get("eval_accuracy");
+            assertEquals(List.of(16, 16, 8), sizes, "one call per evaluation batch of 16");
+            assertEquals(whole, batched, 1e-12);
+            BadInputException e = assertThrows(BadInputException.class, () -> Trainer.builder().model(model)
+                    .args(base("b").batchEvalMetrics(true).build()).evalColumns(eval).computeMetrics(ComputeMetrics.classification())
+                    .build().evaluate());
+            assertTrue(e.getMessage().startsWith("batch_eval_metrics=true needs a compute_metrics that keeps running totals"), e.getMessage());
+        }
+    }
+
+    @Test
     void evalAccumulationStepsGivesTheSameResults() {
         try (TinyClassifier model = new TinyClassifier(20, 8, 2, 7)) {
             EncodedColumns eval = SyntheticTask.make(40, 2);

@@ -66,22 +66,22 @@ public final class ApiCoverage {
                 new Row("from_pretrained", TOK + "#fromPretrained", "a local folder; models come through `finetune4j model fetch`"),
                 new Row("convert_tokens_to_ids", TOK + "#convertTokensToIds", ""),
                 new Row("convert_ids_to_tokens", TOK + "#convertIdsToTokens", "without skip_special_tokens"),
-                new Row("convert_tokens_to_string", null, "decode(convertTokensToIds(tokens), false) gives the string"),
+                new Row("convert_tokens_to_string", TOK + "#convertTokensToString", ""),
                 new Row("prepare_for_model", null, SPECIALS_INSIDE),
                 new Row("build_inputs_with_special_tokens", null, SPECIALS_INSIDE),
                 new Row("pad", "io.finetune4j.train.DataCollatorWithPadding#collate", "batches are padded by the collator; tokenize.Padder pads one row"),
                 new Row("truncate", OPT + "#truncation", "truncation is an option of encode, not a separate call"),
                 new Row("add_special_tokens", OPT + "#addSpecialTokens", "as the encode option; adding new special tokens to the vocabulary is not supported"),
                 new Row("create_token_type_ids_from_sequences", null, SPECIALS_INSIDE),
-                new Row("num_special_tokens_to_add", null, "encode an empty text (or pair) and count its ids")));
+                new Row("num_special_tokens_to_add", TOK + "#numSpecialTokensToAdd", "")));
         t.put("Tokenizer attributes", List.of(
                 new Row("vocab_size", TOK + "#vocabSize", ""),
                 new Row("model_max_length", TOK + "#modelMaxLength", ""),
                 new Row("padding_side", OPT + "#paddingSide", "per encode call; the collator pads on the tokenizer's side (tokenize.Padder)"),
                 new Row("truncation_side", TOK + "#truncationSide", ""),
-                new Row("all_special_tokens", TOK + "#specialTokensMap", "its values"),
+                new Row("all_special_tokens", TOK + "#allSpecialTokens", ""),
                 new Row("special_tokens_map", TOK + "#specialTokensMap", ""),
-                new Row("vocab", null, "the vocabulary stays inside the native tokenizer; convertTokensToIds and convertIdsToTokens look it up"),
+                new Row("vocab", TOK + "#vocab", "get_vocab()"),
                 new Row("added_tokens_encoder", null, "added tokens are read from tokenizer.json by the native tokenizer and not listed separately"),
                 new Row("added_tokens_decoder", null, "added tokens are read from tokenizer.json by the native tokenizer and not listed separately")));
         t.put("Tokenizer __call__ options", List.of(

@@ -193,6 +193,18 @@ public final class ClassificationData {
      * {@code multi_labels_to_ids}). {@code labels} null: as {@link #labels} infers them from this split.
      */
     public static EncodedColumns encode(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc, Labels labels) {
+        Dataset tokenized = tokenize(ds, tokenizer, p, desc);
+        Labels kind = labels != null ? labels : labels(ds, p.labelColumn(), null);
+        Column target = targets(tokenized.column(p.labelColumn()), kind, p.labelColumn());
+        return new EncodedColumns(
+                (Column.IntLists) tokenized.column(BatchEncoding.INPUT_IDS),
+                (Column.IntLists) tokenized.column(BatchEncoding.TOKEN_TYPE_IDS),
+                (Column.IntLists) tokenized.column(BatchEncoding.ATTENTION_MASK),
+                target);
+    }
+
+    /** The split's text columns tokenized (cached by fingerprint), the texts removed. */
+    private static Dataset tokenize(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc) {
         for (String column : p.textColumns()) {
             if (!ds.columnNames().contains(column)) {
                 throw new BadInputException("the data set has no text column '" + column + "'; its columns are " + ds.columnNames()
@@ -206,14 +218,7 @@ public final class ClassificationData {
         if (p.numWorkers() != null) {
             options.numProc(p.numWorkers());
         }
-        Dataset tokenized = ds.map(tokenizer.mapFunction(p.textColumn(), p.textPairColumn(), p.encodeOptions()), options.build());
-        Labels kind = labels != null ? labels : labels(ds, p.labelColumn(), null);
-        Column target = targets(tokenized.column(p.labelColumn()), kind, p.labelColumn());
-        return new EncodedColumns(
-                (Column.IntLists) tokenized.column(BatchEncoding.INPUT_IDS),
-                (Column.IntLists) tokenized.column(BatchEncoding.TOKEN_TYPE_IDS),
-                (Column.IntLists) tokenized.column(BatchEncoding.ATTENTION_MASK),
-                target);
+        return ds.map(tokenizer.mapFunction(p.textColumn(), p.textPairColumn(), p.encodeOptions()), options.build());
     }
 
     /**
@@ -224,16 +229,7 @@ public final class ClassificationData {
         if (ds.columnNames().contains(p.labelColumn())) {
             return encode(ds, tokenizer, p, desc, labels);
         }
-        for (String column : p.textColumns()) {
-            if (!ds.columnNames().contains(column)) {
-                throw new BadInputException("the prediction split has no text column '" + column + "'; its columns are " + ds.columnNames());
-            }
-        }
-        MapOptions.Builder options = MapOptions.builder().desc(desc).removeColumns(p.textColumns()).loadFromCacheFile(!p.overwriteCache());
-        if (p.numWorkers() != null) {
-            options.numProc(p.numWorkers());
-        }
-        Dataset tokenized = ds.map(tokenizer.mapFunction(p.textColumn(), p.textPairColumn(), p.encodeOptions()), options.build());
+        Dataset tokenized = tokenize(ds, tokenizer, p, desc);
         return new EncodedColumns((Column.IntLists) tokenized.column(BatchEncoding.INPUT_IDS),
                 (Column.IntLists) tokenized.column(BatchEncoding.TOKEN_TYPE_IDS),
                 (Column.IntLists) tokenized.column(BatchEncoding.ATTENTION_MASK), null);

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HF's Trainer for sequence classification: AdamW + LR schedule over the model's trainable
+ * HF's Trainer for sequence classification: the optimizer optim names (AdamW by default) + LR schedule over the model's trainable
  * parameters, gradient accumulation and clipping, logging, evaluation, checkpoints, best model
  * and exact resume. {@link #train()} reads top to bottom like nanoGPT's train.py.
  */
@@ -302,9 +302,9 @@ public final class Trainer {
             throw new BadInputException("full_determinism=true is not supported on a GPU: DJL 0.36 cannot switch on "
                     + "torch.use_deterministic_algorithms; train on the CPU (use_cpu=true), where runs are bit-for-bit repeatable");
         }
-        if (args.autoFindBatchSize() && !model.manager().getDevice().isGpu()) {
-            LOG.info("auto_find_batch_size: only CUDA out-of-memory errors lower the batch size; on the CPU it stays {}",
-                    args.perDeviceTrainBatchSize());
+        if (args.autoFindBatchSize()) {
+            LOG.warn("auto_find_batch_size has no effect here: the batch size stays {} (it reacts to CUDA out-of-memory errors, "
+                    + "which finetune4j does not retry; lower per_device_train_batch_size if a GPU runs out)", args.perDeviceTrainBatchSize());
         }
         if (args.fp16() && !model.manager().getDevice().isGpu()) {
             LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (0.91 GFLOP/s vs 169 in float32 on a 2-core EPYC); "

@@ -154,7 +154,8 @@ public final class TrainingArguments {
     @Arg(name = "dataloader_prefetch_factor", help = "Batches each worker prepares ahead (needs dataloader_num_workers > 0; torch's default is 2).")
     Integer dataloaderPrefetchFactor = null;
     @Arg(name = "auto_find_batch_size", help = "Halve the batch size and retry after a CUDA out-of-memory error.",
-            noEffect = "it reacts to CUDA out-of-memory errors only; on the CPU nothing runs out that way (a log line says so)")
+            noEffect = "finetune4j does not retry after an out-of-memory error: on the CPU none occurs that way, on a GPU lower "
+                    + "per_device_train_batch_size yourself (a warning says so when it is true)")
     boolean autoFindBatchSize = false;
     @Arg(name = "neftune_noise_alpha", help = "NEFTune: add uniform noise of size alpha/sqrt(sequence length x hidden size) to the input embeddings while training (not in evaluation).")
     Double neftuneNoiseAlpha = null;

@@ -22,7 +22,7 @@ final class DocsCommand implements Callable<Integer> {
         if (!topic.equals("arguments")) {
             throw new io.finetune4j.BadInputException("unknown docs topic '" + topic + "'; the topics are: arguments");
         }
-        spec.commandLine().getOut().print(ArgumentDocs.markdown(ArgumentSections.all()));
+        spec.commandLine().getOut().print(ArgumentSections.markdown());
         spec.commandLine().getOut().flush();
         return Main.OK;
     }

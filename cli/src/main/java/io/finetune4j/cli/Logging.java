@@ -21,6 +21,27 @@ final class Logging {
         setDefault("ai.djl.offline", "true");
     }
 
+    /**
+     * TrainingArguments.log_level: the level of finetune4j's own log lines from here on (loggers made after
+     * this call, which is before the job loads its classes); passive keeps the level set above. HF's names
+     * map onto SLF4J's: warning → warn, critical → error.
+     */
+    static void applyLogLevel(String logLevel) {
+        String level = slf4jLevel(logLevel);
+        if (level != null) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.finetune4j", level);
+        }
+    }
+
+    static String slf4jLevel(String logLevel) {
+        return switch (logLevel) {
+            case "debug", "info", "error" -> logLevel;
+            case "warning" -> "warn";
+            case "critical" -> "error";
+            default -> null; // passive
+        };
+    }
+
     private static void setDefault(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);

@@ -40,6 +40,7 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         RunArguments args = run.resolve(flags);
+        Logging.applyLogLevel(args.training().logLevel());
         TextClassificationJob.Listener listener = new TextClassificationJob.Listener() {
             @Override
             public void onData(DatasetDict raw, Dataset train, Dataset eval) {

@@ -19,4 +19,16 @@ public @interface Arg {
 
     /** One sentence: what the argument does. */
     String help();
+
+    /**
+     * Non-empty for an HF argument that cannot apply here: its HF default is accepted, any other value
+     * stops with this reason (what to do instead). docs/ARGUMENTS.md marks the row "refused".
+     */
+    String refused() default "";
+
+    /**
+     * Non-empty for an argument that is accepted with every HF value but changes nothing here; says why
+     * (e.g. pinned memory on the CPU). docs/ARGUMENTS.md marks the row "accepted, no effect here".
+     */
+    String noEffect() default "";
 }

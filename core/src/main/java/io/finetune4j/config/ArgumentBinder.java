@@ -21,7 +21,15 @@ public final class ArgumentBinder {
     private ArgumentBinder() {}
 
     /** Describes one argument: its key, Java field, type and help. */
-    public record ArgInfo(String name, Field field, String help) {
+    public record ArgInfo(String name, Field field, String help, String refused, String noEffect) {
+        /** implemented, refused (only HF's default is accepted) or accepted without effect here. */
+        public String status() {
+            if (!refused.isEmpty()) {
+                return "refused: " + refused;
+            }
+            return noEffect.isEmpty() ? "implemented" : "accepted, no effect here: " + noEffect;
+        }
+
         public String typeName() {
             Class<?> t = field.getType();
             if (t.isEnum()) {
@@ -32,6 +40,9 @@ public final class ArgumentBinder {
             }
             if (t == Map.class) {
                 return "mapping";
+            }
+            if (t == Object.class) {
+                return "string or mapping";
             }
             return switch (t.getSimpleName()) {
                 case "int", "Integer", "long", "Long" -> "int";
@@ -63,7 +74,7 @@ public final class ArgumentBinder {
                 Arg arg = f.getAnnotation(Arg.class);
                 if (arg != null && !Modifier.isStatic(f.getModifiers())) {
                     f.setAccessible(true);
-                    out.add(new ArgInfo(arg.name(), f, arg.help()));
+                    out.add(new ArgInfo(arg.name(), f, arg.help(), arg.refused(), arg.noEffect()));
                 }
             }
         }
@@ -76,6 +87,7 @@ public final class ArgumentBinder {
         for (ArgInfo info : describe(target.getClass())) {
             byName.put(info.name(), info);
         }
+        Object defaults = null;
         for (Map.Entry<String, ?> e : values.entrySet()) {
             String key = e.getKey();
             ArgInfo info = byName.get(key);
@@ -86,6 +98,13 @@ public final class ArgumentBinder {
             }
             Object converted = convert(info, e.getValue(), origin);
             try {
+                if (!info.refused().isEmpty()) {
+                    defaults = defaults != null ? defaults : freshInstance(target.getClass());
+                    Object def = info.field().get(defaults);
+                    if (!sameAsDefault(converted, def)) {
+                        throw new BadInputException(key + "=" + e.getValue() + from(origin) + " is not supported: " + info.refused());
+                    }
+                }
                 info.field().set(target, converted);
             } catch (IllegalAccessException ex) {
                 throw new IllegalStateException(ex);
@@ -134,6 +153,31 @@ public final class ArgumentBinder {
             }
         }
         return out;
+    }
+
+    private static Object freshInstance(Class<?> type) {
+        try {
+            var ctor = type.getDeclaredConstructor();
+            ctor.setAccessible(true);
+            return ctor.newInstance();
+        } catch (ReflectiveOperationException ex) {
+            throw new IllegalStateException(type + " needs a no-argument constructor for its defaults", ex);
+        }
+    }
+
+    /**
+     * Whether a value of a refused argument means what HF's default means: equal to it, or "off" where
+     * the default is unset (false for a None bool, an empty string, list or mapping for None).
+     */
+    static boolean sameAsDefault(Object value, Object def) {
+        if (java.util.Objects.equals(value, def)) {
+            return true;
+        }
+        if (def == null || "".equals(def) || def instanceof List<?> l && l.isEmpty() || def instanceof Map<?, ?> m && m.isEmpty()) {
+            return value == null || Boolean.FALSE.equals(value) || "".equals(value) || value instanceof List<?> vl && vl.isEmpty()
+                    || value instanceof Map<?, ?> vm && vm.isEmpty() || (def == null || "".equals(def)) && "".equals(String.valueOf(value).trim());
+        }
+        return false;
     }
 
     /** Enum constants are spelled as HF spells the value: lower case ({@code CONSTANT_WITH_WARMUP} → constant_with_warmup). */
@@ -201,6 +245,9 @@ public final class ArgumentBinder {
                     return List.of();
                 }
                 return Arrays.stream(str.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+            }
+            if (t == Object.class) {
+                return raw;
             }
             if (t == Map.class) {
                 if (raw instanceof Map<?, ?> m) {

@@ -38,7 +38,8 @@ public final class TorchEmbedding extends Module {
     /** {@code ids} int64 of any shape → {@code [..., dim]}, in {@code ids}' manager. */
     public NDArray forward(NDArray ids) {
         try {
-            return ids.getNDArrayInternal().embedding(ids, weight.getArray(), SparseFormat.DENSE).singletonOrThrow();
+            NDArray out = ids.getNDArrayInternal().embedding(ids, weight.getArray(), SparseFormat.DENSE).singletonOrThrow();
+            return InputNoise.apply(weight, out); // NEFTune while training, when on for this table
         } catch (EngineException e) {
             if (e.getMessage() == null || !e.getMessage().contains("index out of range")) {
                 throw e;

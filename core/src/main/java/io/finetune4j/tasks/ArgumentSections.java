@@ -1,6 +1,7 @@
 package io.finetune4j.tasks;
 
 import io.finetune4j.train.CallbackArguments;
+import io.finetune4j.train.ApiCoverage;
 import io.finetune4j.train.TrainingArguments;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,5 +20,10 @@ public final class ArgumentSections {
         sections.put("Gradual unfreezing", new io.finetune4j.train.UnfreezeArguments());
         sections.put("PeftArguments (keys of the `peft:` mapping)", new io.finetune4j.peft.PeftArguments());
         return sections;
+    }
+
+    /** docs/ARGUMENTS.md: every argument's table, then the Trainer and tokenizer API coverage. */
+    public static String markdown() {
+        return io.finetune4j.config.ArgumentDocs.markdown(all()) + ApiCoverage.markdown();
     }
 }

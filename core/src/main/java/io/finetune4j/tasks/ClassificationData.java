@@ -204,6 +204,18 @@ public final class ClassificationData {
         if (io.finetune4j.data.PreTokenized.holds(ds.columnNames(), p.textColumn())) {
             return tokenIds(ds, labelColumn(ds, p.labelColumn()), labels);
         }
+        Dataset tokenized = tokenize(ds, tokenizer, p, desc);
+        Labels kind = labels != null ? labels : labels(ds, p.labelColumn(), null);
+        Column target = targets(tokenized.column(p.labelColumn()), kind, p.labelColumn());
+        return new EncodedColumns(
+                (Column.IntLists) tokenized.column(BatchEncoding.INPUT_IDS),
+                (Column.IntLists) tokenized.column(BatchEncoding.TOKEN_TYPE_IDS),
+                (Column.IntLists) tokenized.column(BatchEncoding.ATTENTION_MASK),
+                target);
+    }
+
+    /** The split's text columns tokenized (cached by fingerprint), the texts removed. */
+    private static Dataset tokenize(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc) {
         for (String column : p.textColumns()) {
             if (!ds.columnNames().contains(column)) {
                 throw new BadInputException("the data set has no text column '" + column + "'; its columns are " + ds.columnNames()
@@ -217,14 +229,21 @@ public final class ClassificationData {
         if (p.numWorkers() != null) {
             options.numProc(p.numWorkers());
         }
-        Dataset tokenized = ds.map(tokenizer.mapFunction(p.textColumn(), p.textPairColumn(), p.encodeOptions()), options.build());
-        Labels kind = labels != null ? labels : labels(ds, p.labelColumn(), null);
-        Column target = targets(tokenized.column(p.labelColumn()), kind, p.labelColumn());
-        return new EncodedColumns(
-                (Column.IntLists) tokenized.column(BatchEncoding.INPUT_IDS),
+        return ds.map(tokenizer.mapFunction(p.textColumn(), p.textPairColumn(), p.encodeOptions()), options.build());
+    }
+
+    /**
+     * A split to predict (do_predict): as {@link #encode}, but a split without the label column is fine (HF's
+     * run_classification.py drops the labels before predicting); its columns then have no labels.
+     */
+    public static EncodedColumns encodeForPrediction(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc, Labels labels) {
+        if (ds.columnNames().contains(p.labelColumn())) {
+            return encode(ds, tokenizer, p, desc, labels);
+        }
+        Dataset tokenized = tokenize(ds, tokenizer, p, desc);
+        return new EncodedColumns((Column.IntLists) tokenized.column(BatchEncoding.INPUT_IDS),
                 (Column.IntLists) tokenized.column(BatchEncoding.TOKEN_TYPE_IDS),
-                (Column.IntLists) tokenized.column(BatchEncoding.ATTENTION_MASK),
-                target);
+                (Column.IntLists) tokenized.column(BatchEncoding.ATTENTION_MASK), null);
     }
 
     /** Whether the split's rows are token ids already (an input_ids column, no text column): they need no tokenizer. */

@@ -30,6 +30,10 @@ public final class DataArguments {
     String truncationSide = "right";
     @Arg(name = "max_train_samples", help = "Use only this many training rows (after shuffling when shuffle_train_dataset).")
     Integer maxTrainSamples = null;
+    @Arg(name = "test_split_name", help = "Split that do_predict predicts (written to output_dir/predict_results.txt); HF slicing works.")
+    String testSplitName = "test";
+    @Arg(name = "max_predict_samples", help = "Predict only the first N rows of test_split_name (HF's run_classification.py).")
+    Integer maxPredictSamples = null;
     @Arg(name = "max_eval_samples", help = "Evaluate on a random sample of this many rows (seed shuffle_seed), so sorted splits stay balanced.")
     Integer maxEvalSamples = null;
     @Arg(name = "shuffle_train_dataset", help = "Shuffle the training split before max_train_samples selects from it.")
@@ -51,6 +55,9 @@ public final class DataArguments {
         textColumns(); // checks text_column_names
         if (maxTrainSamples != null && maxTrainSamples < 1) {
             throw new BadInputException("max_train_samples must be >= 1, got " + maxTrainSamples);
+        }
+        if (maxPredictSamples != null && maxPredictSamples < 1) {
+            throw new BadInputException("max_predict_samples must be >= 1, got " + maxPredictSamples);
         }
         if (maxEvalSamples != null && maxEvalSamples < 1) {
             throw new BadInputException("max_eval_samples must be >= 1, got " + maxEvalSamples);
@@ -91,6 +98,8 @@ public final class DataArguments {
     public String truncationSide() { return truncationSide; }
     public Integer maxTrainSamples() { return maxTrainSamples; }
     public Integer maxEvalSamples() { return maxEvalSamples; }
+    public String testSplitName() { return testSplitName; }
+    public Integer maxPredictSamples() { return maxPredictSamples; }
     public boolean shuffleTrainDataset() { return shuffleTrainDataset; }
     public int shuffleSeed() { return shuffleSeed; }
     public Integer preprocessingNumWorkers() { return preprocessingNumWorkers; }

@@ -21,6 +21,7 @@ import io.finetune4j.train.TrainOutput;
 import io.finetune4j.train.Trainer;
 import io.finetune4j.train.TrainerCallback;
 import io.finetune4j.train.TrainingArguments;
+import io.finetune4j.train.OutputDirs;
 import io.finetune4j.train.UnfreezeSchedule;
 import io.finetune4j.util.Devices;
 import java.nio.file.Path;
@@ -58,6 +59,7 @@ public final class TextClassificationJob {
         ModelArguments m = a.model();
         DataArguments d = a.data();
         TrainingArguments t = a.training();
+        OutputDirs.checkNotEmpty(t); // before the data and the model load
 
         // --- data: load, pick the splits, sample
         DatasetDict raw = Datasets.load(d.datasetName(), LoadDatasetOptions.builder()
@@ -140,6 +142,11 @@ public final class TextClassificationJob {
                 if (evalColumns != null && t.doEval()) {
                     metrics = trainer.evaluate();
                     listener.onEvaluate(metrics);
+                }
+                // --- do_predict: the test split's predictions in output_dir/predict_results.txt (run_classification.py)
+                if (t.doPredict()) {
+                    Dataset test = ClassificationData.sample(ClassificationData.split(raw, d.testSplitName()), d.maxPredictSamples(), false, 0);
+                    PredictResults.predictAndWrite(trainer, test, prep, tokenizer, kind, labels, Path.of(t.outputDir()));
                 }
                 // --- try the model on a few texts, through the same pipeline users get
                 List<List<TextClassifier.LabelScore>> predictions = List.of();

@@ -397,6 +397,40 @@ public final class AutoTokenizer implements AutoCloseable {
                 .replace(" 've", "'ve").replace(" 're", "'re");
     }
 
+    /** {@code convert_tokens_to_string}: the native decoder joins the pieces (## continuations glued), no clean-up. */
+    public String convertTokensToString(List<String> tokens) {
+        int[] ids = convertTokensToIds(tokens);
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            l[i] = ids[i];
+        }
+        return TokenizersLibrary.LIB.decode(handles.plain(), l, false);
+    }
+
+    /** {@code num_special_tokens_to_add(pair)}: the special tokens encode adds to one text (2 for BERT) or a pair (3). */
+    public int numSpecialTokensToAdd(boolean pair) {
+        EncodeOptions o = EncodeOptions.builder().returnSpecialTokensMask(true).build();
+        int[] mask = (pair ? encode("a", "a", o) : encode("a", o)).specialTokensMask()[0];
+        return java.util.Arrays.stream(mask).sum();
+    }
+
+    /** {@code get_vocab()} / {@code vocab}: token → id, added tokens included. */
+    public Map<String, Integer> vocab() {
+        return java.util.Collections.unmodifiableMap(vocab);
+    }
+
+    /** {@code all_special_tokens}: the special token strings in HF's attribute order (bos, eos, unk, sep, pad, cls, mask). */
+    public List<String> allSpecialTokens() {
+        List<String> out = new ArrayList<>();
+        for (String attr : List.of("bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token")) {
+            String t = specialTokens.get(attr);
+            if (t != null && !out.contains(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
     /** HF's {@code vocab_size}: the model's vocabulary without added tokens. */
     public int vocabSize() {
         return modelVocabSize;

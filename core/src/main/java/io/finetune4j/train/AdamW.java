@@ -6,7 +6,6 @@ import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
-import io.finetune4j.nn.Gradients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import java.util.Map;
  * per-parameter step, its own bias-correction count. Frozen parameters are skipped. Updates are in
  * place; temporaries live in a per-step sub-manager that is closed after the step.
  */
-public final class AdamW implements AutoCloseable {
+public final class AdamW extends Optimizer {
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
     private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
@@ -88,16 +87,17 @@ public final class AdamW implements AutoCloseable {
         return !(name.endsWith("bias") || name.contains("LayerNorm") || name.contains("layer_norm"));
     }
 
-    /** Names of the parameters this optimizer updates, in order. */
+    @Override
     public List<String> parameterNames() {
         return List.copyOf(params.keySet());
     }
 
+    @Override
     public long stepCount() {
         return step;
     }
 
-    /** One update with learning rate {@code lr} from the gradients currently held by the parameters. */
+    @Override
     public void step(double lr) {
         addNewlyTrainable();
         step++;
@@ -126,72 +126,10 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** Sets every gradient to zero (PyTorch accumulates gradients across backward calls). */
-    public void zeroGrad() {
+    @Override
+    protected List<Parameter> live() {
         addNewlyTrainable();
-        zeroGrad(params.values().stream().filter(AdamW::active).toList());
-    }
-
-    static void zeroGrad(Iterable<Parameter> parameters) {
-        for (Parameter p : parameters) {
-            Gradients.zero(p.getArray());
-        }
-    }
-
-    /**
-     * Multiplies every gradient by {@code factor} in place (GradScaler's unscale) and reports whether
-     * all of them are finite afterwards: any inf or NaN makes the total of all gradients non-finite,
-     * which is read once (one device sync per step, not one per parameter).
-     */
-    public boolean scaleGradients(double factor) {
-        addNewlyTrainable();
-        List<Parameter> live = params.values().stream().filter(AdamW::active).toList();
-        if (live.isEmpty()) {
-            return true;
-        }
-        try (NDManager tmp = live.get(0).getArray().getManager().newSubManager()) {
-            NDArray total = null;
-            for (Parameter p : live) {
-                NDArray g = p.getArray().getGradient();
-                g.attach(tmp);
-                g.muli(factor);
-                NDArray sum = g.sum();
-                total = total == null ? sum : total.add(sum);
-            }
-            return Float.isFinite(total.getFloat());
-        }
-    }
-
-    /**
-     * Scales all gradients so that their global L2 norm is at most {@code maxNorm} (torch's
-     * clip_grad_norm_, with its 1e-6) and returns the norm before clipping. maxNorm ≤ 0 only measures.
-     */
-    public double clipGradNorm(double maxNorm) {
-        addNewlyTrainable();
-        List<Parameter> live = params.values().stream().filter(AdamW::active).toList();
-        double sumSq = 0;
-        for (Parameter p : live) {
-            try (NDManager tmp = p.getArray().getManager().newSubManager()) {
-                NDArray g = p.getArray().getGradient();
-                g.attach(tmp);
-                sumSq += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-            }
-        }
-        double norm = Math.sqrt(sumSq);
-        double coef = maxNorm / (norm + 1e-6);
-        if (maxNorm > 0 && coef < 1) {
-            for (Parameter p : live) {
-                try (NDArray g = p.getArray().getGradient()) {
-                    g.muli(coef);
-                }
-            }
-        }
-        return norm;
-    }
-
-    private static NDArray attach(NDManager tmp, NDArray a) {
-        a.attach(tmp);
-        return a;
+        return params.values().stream().filter(AdamW::active).toList();
     }
 
     /**
@@ -347,6 +285,7 @@ public final class AdamW implements AutoCloseable {
      * from before checkpoints held HF's optimizer.pt ({@link #saveStateDict}); kept so that old checkpoints stay readable
      * and tested.
      */
+    @Override
     public void save(Path file) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (String name : params.keySet()) {
@@ -357,6 +296,7 @@ public final class AdamW implements AutoCloseable {
             }
         }
         Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("optim", "adamw_torch");
         meta.put("step", Long.toString(step));
         meta.put("betas", beta1 + "," + beta2);
         meta.put("eps", Double.toString(eps));
@@ -365,11 +305,13 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** Restores what {@link #save} wrote (finetune4j's optimizer.safetensors before optimizer.pt); every trainable parameter must have its state with the same shape. */
+    @Override
     public void load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("optimizer state " + file + " is missing; resume from a checkpoint saved without save_only_model");
         }
         SafeTensors.Contents contents = SafeTensors.readWithMetadata(file);
+        OptimizerState.checkSavedBy(file, contents.metadata(), "adamw_torch");
         Map<String, Tensor> tensors = contents.tensors();
         for (String name : params.keySet()) {
             copyInto(file, tensors, "state." + name + ".exp_avg", expAvg.get(name));

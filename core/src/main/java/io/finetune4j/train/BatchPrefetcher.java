@@ -24,14 +24,24 @@ final class BatchPrefetcher implements AutoCloseable {
     private int next;
 
     BatchPrefetcher(DataCollatorWithPadding collator, EncodedColumns columns, int workers) {
+        this(collator, columns, workers, 2);
+    }
+
+    /** {@code prefetchFactor}: windows each worker prepares ahead (dataloader_prefetch_factor; torch's default 2). */
+    BatchPrefetcher(DataCollatorWithPadding collator, EncodedColumns columns, int workers, int prefetchFactor) {
         this.collator = collator;
         this.columns = columns;
-        this.ahead = 2 * workers;
+        this.ahead = prefetchFactor * workers;
         this.pool = workers > 0 ? Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "finetune4j-dataloader");
             t.setDaemon(true);
             return t;
         }) : null;
+    }
+
+    /** How many windows are prepared ahead of the training step (workers × prefetch factor). */
+    int ahead() {
+        return ahead;
     }
 
     /** The micro-batch windows of one epoch (from the resume position on), in training order. */

@@ -38,7 +38,7 @@ public final class GradScaler {
      * Divides the optimizer's gradients by the scale, in place. Returns false when a gradient is inf or
      * NaN: the caller must then skip this optimizer step.
      */
-    public boolean unscale(AdamW optimizer) {
+    public boolean unscale(Optimizer optimizer) {
         return optimizer.scaleGradients(1.0 / scale);
     }
 

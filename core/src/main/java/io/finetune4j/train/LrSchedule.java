@@ -11,9 +11,16 @@ public final class LrSchedule {
     private final double baseLr;
     private final int warmupSteps;
     private final int totalSteps;
+    private final double numCycles;
     private int lastStep;
 
     public LrSchedule(SchedulerType type, double baseLr, int warmupSteps, int totalSteps) {
+        this(type, baseLr, warmupSteps, totalSteps, 0.5);
+    }
+
+    /** {@code numCycles}: cosine waves over the decay (HF's get_cosine_schedule_with_warmup, default 0.5 = down to 0). */
+    public LrSchedule(SchedulerType type, double baseLr, int warmupSteps, int totalSteps, double numCycles) {
+        this.numCycles = numCycles;
         this.type = type;
         this.baseLr = baseLr;
         this.warmupSteps = warmupSteps;
@@ -33,9 +40,39 @@ public final class LrSchedule {
                     yield (double) step / Math.max(1, warmupSteps);
                 }
                 double progress = (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);
-                yield Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * 0.5 * 2.0 * progress)));
+                yield Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * numCycles * 2.0 * progress)));
             }
         };
+    }
+
+    /** The schedule the training arguments ask for (lr_scheduler_type with lr_scheduler_kwargs). */
+    public static LrSchedule of(TrainingArguments args, int totalSteps) {
+        return new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.warmupSteps(totalSteps), totalSteps,
+                numCycles(args.lrSchedulerType(), args.lrSchedulerKwargs()));
+    }
+
+    /**
+     * Checks lr_scheduler_kwargs against the schedule (HF passes them to the schedule's function, which
+     * takes num_cycles for cosine and nothing else for these four) and returns num_cycles.
+     */
+    public static double numCycles(SchedulerType type, java.util.Map<String, Object> kwargs) {
+        double cycles = 0.5;
+        if (kwargs == null) {
+            return cycles;
+        }
+        for (java.util.Map.Entry<String, Object> e : kwargs.entrySet()) {
+            if (type == SchedulerType.COSINE && e.getKey().equals("num_cycles")) {
+                if (!(e.getValue() instanceof Number n) || !(n.doubleValue() > 0) || !Double.isFinite(n.doubleValue())) {
+                    throw new io.finetune4j.BadInputException("lr_scheduler_kwargs num_cycles must be a number > 0, got " + e.getValue());
+                }
+                cycles = n.doubleValue();
+            } else {
+                throw new io.finetune4j.BadInputException("lr_scheduler_kwargs key '" + e.getKey() + "' is not taken by the "
+                        + type.name().toLowerCase(java.util.Locale.ROOT) + " schedule"
+                        + (type == SchedulerType.COSINE ? " (it takes num_cycles)" : " (it takes none; cosine takes num_cycles)"));
+            }
+        }
+        return cycles;
     }
 
     /** Learning rate for the next optimizer step (what HF logs as learning_rate: get_last_lr()). */

@@ -26,14 +26,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HF's Trainer for sequence classification: AdamW + LR schedule over the model's trainable
+ * HF's Trainer for sequence classification: the optimizer optim names (AdamW by default) + LR schedule over the model's trainable
  * parameters, gradient accumulation and clipping, logging, evaluation, checkpoints, best model
  * and exact resume. {@link #train()} reads top to bottom like nanoGPT's train.py.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
-    private final SequenceClassifier model;
+    private SequenceClassifier model;
+    private final java.util.function.Supplier<? extends SequenceClassifier> modelInit;
+    private final ComputeLossFunc computeLossFunc;
+    private final PreprocessLogitsForMetrics preprocessLogitsForMetrics;
+    private final Optimizer givenOptimizer;
+    private final LrSchedule givenSchedule;
+    private final java.util.function.Function<Map<String, Parameter>, Optimizer> optimizerClsAndKwargs;
+    private boolean inTrain;
     private final TrainingArguments args;
     private final EncodedColumns trainColumns;
     private final EncodedColumns evalColumns;
@@ -53,10 +60,19 @@ public final class Trainer {
     private FrozenFeatures evalFeatures;
 
     private Trainer(Builder b) {
-        if (b.model == null || b.args == null) {
-            throw new IllegalArgumentException("Trainer needs a model and TrainingArguments");
+        if ((b.model == null && b.modelInit == null) || b.args == null) {
+            throw new IllegalArgumentException("Trainer needs a model (or model_init) and TrainingArguments");
         }
-        this.model = b.model;
+        if (b.optimizer != null && b.optimizerClsAndKwargs != null) {
+            throw new IllegalArgumentException("pass either optimizers or optimizer_cls_and_kwargs, not both (as HF's Trainer)");
+        }
+        this.modelInit = b.modelInit;
+        this.model = b.model != null ? b.model : b.modelInit.get();
+        this.computeLossFunc = b.computeLossFunc;
+        this.preprocessLogitsForMetrics = b.preprocessLogitsForMetrics;
+        this.givenOptimizer = b.optimizer;
+        this.givenSchedule = b.lrScheduler;
+        this.optimizerClsAndKwargs = b.optimizerClsAndKwargs;
         this.args = b.args.validate();
         this.trainColumns = b.trainColumns;
         this.evalColumns = b.evalColumns;
@@ -82,19 +98,45 @@ public final class Trainer {
         return List.copyOf(callbacks);
     }
 
+    /** HF's trainer.model: the model being trained. */
+    public SequenceClassifier model() {
+        return model;
+    }
+
+    /** HF's trainer.model_wrapped: the outermost model; nothing wraps it here (no DDP, no DeepSpeed), so it is {@link #model()}. */
+    public SequenceClassifier modelWrapped() {
+        return model;
+    }
+
+    /** HF's trainer.is_model_parallel: always false, the whole model is on one device. */
+    public boolean isModelParallel() {
+        return false;
+    }
+
+    /** HF's trainer.is_in_train: true while {@link #train()} runs (an evaluate() from a callback sees true). */
+    public boolean isInTrain() {
+        return inTrain;
+    }
+
     // ------------------------------------------------------------------ training
 
     /** The loop, nanoGPT style: plan, restore, then epoch → optimizer step → log / evaluate / save. */
     public TrainOutput train() {
+        if (modelInit != null && state.globalStep > 0) {
+            model = modelInit.get(); // HF: every train() call starts from a fresh model_init() model
+        }
         Plan plan = plan();
         Path resumeFrom = resolveResume();
         checkOutputDir(resumeFrom);
-        try (AdamW optimizer = AdamW.of(model.namedParameters(), args); // all: callbacks may unfreeze more later
-             BatchPrefetcher loader = new BatchPrefetcher(collator, trainColumns, args.dataloaderNumWorkers())) {
-            LrSchedule schedule = new LrSchedule(args.lrSchedulerType(), args.learningRate(), args.warmupSteps(plan.maxSteps), plan.maxSteps);
+        inTrain = true;
+        try (Optimizer optimizer = optimizerFor(); // all parameters: callbacks may unfreeze more later
+             BatchPrefetcher loader = new BatchPrefetcher(collator, trainColumns, args.dataloaderNumWorkers(), args.dataloaderPrefetchFactor())) {
+            LrSchedule schedule = givenSchedule != null ? givenSchedule : LrSchedule.of(args, plan.maxSteps);
             scaler = !args.fp16() ? null : initialScaler != null ? initialScaler : new GradScaler();
             begin(plan, resumeFrom, optimizer, schedule);
             TrainingStep step = new TrainingStep(model, optimizer, schedule, scaler, args);
+            step.lossFunc(computeLossFunc);
+            Parameter neftune = inputEmbeddings();
             cacheFrozenFeatures(step);
             List<TrainerCallback> all = withReporting();
             FlopCount flops = new FlopCount(model.namedParameters());
@@ -107,14 +149,18 @@ public final class Trainer {
             if (args.evalOnStart() && state.globalStep == 0 && evalColumns != null) {
                 evaluateDuringTraining(all);
             }
-            int skip = state.globalStep % plan.stepsPerEpoch;
+            // ignore_data_skip: a resumed epoch starts again from its first batch instead of skipping the ones seen
+            int skip = args.ignoreDataSkip() ? 0 : state.globalStep % plan.stepsPerEpoch;
             for (int epoch = state.globalStep / plan.stepsPerEpoch; epoch < plan.numEpochs && !done(plan); epoch++, skip = 0) {
                 loader.startEpoch(plan.windows(epoch, skip));
                 all.forEach(c -> c.onEpochBegin(args, state, control));
                 checkFrozenFeatures(step);
                 flops.trainable(trainableParameters().keySet(), trainFeatures); // callbacks may unfreeze
                 for (int k = skip; k < plan.stepsPerEpoch && state.globalStep < plan.maxSteps; k++) {
-                    TrainingStep.Result r = step.run(loader.next(), state.globalStep);
+                    TrainingStep.Result r;
+                    try (io.finetune4j.nn.InputNoise.Handle noise = neftune != null ? io.finetune4j.nn.InputNoise.neftune(neftune, args.neftuneNoiseAlpha()) : null) {
+                        r = step.run(loader.next(), state.globalStep);
+                    }
                     checkFinite(r);
                     state.globalStep++;
                     state.epoch = epoch + (k + 1) / (double) plan.stepsPerEpoch;
@@ -144,7 +190,28 @@ public final class Trainer {
             return finish(all, run, (System.nanoTime() - start) / 1e9);
         } finally {
             trainFeatures = evalFeatures = null;
+            inTrain = false;
         }
+    }
+
+    /**
+     * The optimizer: the one given with optimizers(...) (kept open: the caller owns it), else from
+     * optimizer_cls_and_kwargs, else the one the optim argument names.
+     */
+    private Optimizer optimizerFor() {
+        if (givenOptimizer != null) {
+            return new Optimizer() {
+                @Override public void step(double lr) { givenOptimizer.step(lr); }
+                @Override protected List<Parameter> live() { return givenOptimizer.live(); }
+                @Override public List<String> parameterNames() { return givenOptimizer.parameterNames(); }
+                @Override public long stepCount() { return givenOptimizer.stepCount(); }
+                @Override public void save(Path file) { givenOptimizer.save(file); }
+                @Override public void load(Path file) { givenOptimizer.load(file); }
+                @Override public void close() {}
+            };
+        }
+        Map<String, Parameter> params = model.namedParameters();
+        return optimizerClsAndKwargs != null ? optimizerClsAndKwargs.apply(params) : Optimizer.create(params, args);
     }
 
     /**
@@ -219,7 +286,7 @@ public final class Trainer {
     }
 
     /** Fresh or restored state, with this run's plan. */
-    private void begin(Plan plan, Path resumeFrom, AdamW optimizer, LrSchedule schedule) {
+    private void begin(Plan plan, Path resumeFrom, Optimizer optimizer, LrSchedule schedule) {
         state = new TrainerState();
         if (resumeFrom != null) {
             restore(resumeFrom, optimizer, schedule);
@@ -231,6 +298,14 @@ public final class Trainer {
         state.saveSteps = args.saveSteps();
         state.trainBatchSize = args.perDeviceTrainBatchSize();
         control.shouldTrainingStop = false;
+        if (args.fullDeterminism() && model.manager().getDevice().isGpu()) {
+            throw new BadInputException("full_determinism=true is not supported on a GPU: DJL 0.36 cannot switch on "
+                    + "torch.use_deterministic_algorithms; train on the CPU (use_cpu=true), where runs are bit-for-bit repeatable");
+        }
+        if (args.autoFindBatchSize()) {
+            LOG.warn("auto_find_batch_size has no effect here: the batch size stays {} (it reacts to CUDA out-of-memory errors, "
+                    + "which finetune4j does not retry; lower per_device_train_batch_size if a GPU runs out)", args.perDeviceTrainBatchSize());
+        }
         if (args.fp16() && !model.manager().getDevice().isGpu()) {
             LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (0.91 GFLOP/s vs 169 in float32 on a 2-core EPYC); "
                     + "fp16 is meant for GPUs");
@@ -262,6 +337,9 @@ public final class Trainer {
         logs.put("grad_norm", gradNorm);
         logs.put("learning_rate", schedule.currentLr());
         logs.put("epoch", state.epoch);
+        if (args.includeNumInputTokensSeen()) {
+            logs.put("num_input_tokens_seen", state.numInputTokensSeen);
+        }
         log(all, logs);
         LOG.info("step {}: loss {}, {} samples/s, MFU {}%", state.globalStep, logs.get("loss"),
                 String.format("%.1f", state.samplesPerSecond), String.format("%.2f", 100 * state.mfu));
@@ -278,9 +356,12 @@ public final class Trainer {
             this.startStep = startStep;
         }
 
+        long positions;
+
         void add(TrainingStep.Result r) {
             lossSum += r.loss();
             rows += r.rows();
+            positions += r.positions();
         }
     }
 
@@ -296,6 +377,9 @@ public final class Trainer {
         metrics.put("train_runtime", round(runtime, 4));
         metrics.put("train_samples_per_second", round(run.rows / Math.max(runtime, 1e-9), 3));
         metrics.put("train_steps_per_second", round(stepsRun / Math.max(runtime, 1e-9), 3));
+        if (args.includeTokensPerSecond()) { // HF counts the input_ids of the batches, padding included
+            metrics.put("train_tokens_per_second", round(run.positions / Math.max(runtime, 1e-9), 3));
+        }
         metrics.put("total_flos", state.totalFlos);
         metrics.put("train_loss", trainLoss);
         metrics.put("epoch", state.epoch);
@@ -403,7 +487,7 @@ public final class Trainer {
 
     // ------------------------------------------------------------------ checkpoints
 
-    private void saveCheckpoint(AdamW optimizer, LrSchedule schedule, boolean newBest, List<TrainerCallback> all) {
+    private void saveCheckpoint(Optimizer optimizer, LrSchedule schedule, boolean newBest, List<TrainerCallback> all) {
         Path target = Checkpoints.path(outputDir, state.globalStep);
         if (newBest) {
             state.bestModelCheckpoint = target.toString();
@@ -414,8 +498,12 @@ public final class Trainer {
                 tokenizer.savePretrained(dir);
             }
             if (!args.saveOnlyModel()) {
-                optimizer.saveStateDict(dir.resolve(Checkpoints.OPTIMIZER_FILE), schedule.currentLr(), schedule.baseLr());
-                schedule.saveStateDict(dir.resolve(Checkpoints.SCHEDULER_FILE), optimizer.paramGroups().size());
+                if (optimizer instanceof AdamW adamw) { // HF's optimizer.pt, torch's AdamW state_dict
+                    adamw.saveStateDict(dir.resolve(Checkpoints.OPTIMIZER_FILE), schedule.currentLr(), schedule.baseLr());
+                } else { // sgd, adafactor: finetune4j's own state file (no torch layout written for them yet)
+                    optimizer.save(dir.resolve(Checkpoints.LEGACY_OPTIMIZER_FILE));
+                }
+                schedule.saveStateDict(dir.resolve(Checkpoints.SCHEDULER_FILE), 2);
                 RngState.save(dir.resolve(Checkpoints.RNG_FILE), args.seed());
                 if (scaler != null) {
                     scaler.save(dir.resolve(GradScaler.FILE));
@@ -436,7 +524,7 @@ public final class Trainer {
      * (HF's files or finetune4j's older optimizer.safetensors / scheduler.json). rng_state.pth is not read: every step
      * reseeds from (seed, step), see {@link RngState}. A checkpoint of another model or batch size stops here, before training.
      */
-    private void restore(Path checkpoint, AdamW optimizer, LrSchedule schedule) {
+    private void restore(Path checkpoint, Optimizer optimizer, LrSchedule schedule) {
         LOG.info("resuming from {}", checkpoint);
         TrainerState saved = TrainerState.load(checkpoint.resolve(TrainerState.FILE));
         ResumeCheck.check(checkpoint, saved, model, args);
@@ -444,8 +532,11 @@ public final class Trainer {
         Path legacyOptimizer = checkpoint.resolve(Checkpoints.LEGACY_OPTIMIZER_FILE);
         if (!Files.exists(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE)) && Files.isRegularFile(legacyOptimizer)) {
             optimizer.load(legacyOptimizer);
+        } else if (optimizer instanceof AdamW adamw) {
+            adamw.loadStateDict(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE));
         } else {
-            optimizer.loadStateDict(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE));
+            throw new BadInputException(checkpoint + " holds no " + Checkpoints.LEGACY_OPTIMIZER_FILE + " for optim=" + args.optim()
+                    + " (its optimizer.pt is an AdamW state); resume with the optim it was trained with");
         }
         if (scaler != null) {
             scaler.load(checkpoint.resolve(GradScaler.FILE));
@@ -544,16 +635,41 @@ public final class Trainer {
     private Map<String, Double> metrics(Loop r, EncodedColumns columns, String prefix) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put(prefix + "_loss", r.loss);
-        if (computeMetrics != null) {
-            EvalPrediction p = columns.classIds() ? new EvalPrediction(r.logits, columns.labelIds())
-                    : EvalPrediction.ofValues(r.logits, columns.labelValues());
-            computeMetrics.compute(p)
-                    .forEach((k, v) -> m.put(prefix + "_" + k, v));
+        if (computeMetrics != null && !args.predictionLossOnly()) {
+            Map<String, Double> values = args.batchEvalMetrics() ? perBatchMetrics(r, columns)
+                    : computeMetrics.compute(prediction(r.logits, columns, 0, r.logits.length));
+            values.forEach((k, v) -> m.put(prefix + "_" + k, v));
         }
         m.put(prefix + "_runtime", round(r.seconds, 4));
         m.put(prefix + "_samples_per_second", round(columns.size() / Math.max(r.seconds, 1e-9), 3));
         m.put(prefix + "_steps_per_second", round(r.batches / Math.max(r.seconds, 1e-9), 3));
         return m;
+    }
+
+    private static EvalPrediction prediction(float[][] logits, EncodedColumns columns, int from, int to) {
+        float[][] rows = from == 0 && to == logits.length ? logits : java.util.Arrays.copyOfRange(logits, from, to);
+        if (columns.classIds()) {
+            int[] ids = columns.labelIds();
+            return new EvalPrediction(rows, from == 0 && to == ids.length ? ids : java.util.Arrays.copyOfRange(ids, from, to));
+        }
+        float[][] values = columns.labelValues();
+        return EvalPrediction.ofValues(rows, from == 0 && to == values.length ? values : java.util.Arrays.copyOfRange(values, from, to));
+    }
+
+    /** batch_eval_metrics: compute_metrics once per evaluation batch, the last call (compute_result) giving the metrics. */
+    private Map<String, Double> perBatchMetrics(Loop r, EncodedColumns columns) {
+        if (!(computeMetrics instanceof io.finetune4j.metrics.BatchComputeMetrics batched)) {
+            throw new BadInputException("batch_eval_metrics=true needs a compute_metrics that keeps running totals "
+                    + "(io.finetune4j.metrics.BatchComputeMetrics, as HF's compute_result argument); the built-in metrics are computed "
+                    + "once on all logits, so leave batch_eval_metrics false");
+        }
+        int bs = args.perDeviceEvalBatchSize();
+        Map<String, Double> last = Map.of();
+        for (int from = 0; from < r.logits.length; from += bs) {
+            int to = Math.min(r.logits.length, from + bs);
+            last = batched.compute(prediction(r.logits, columns, from, to), to == r.logits.length);
+        }
+        return last;
     }
 
     private record Loop(float[][] logits, double loss, double seconds, int batches) {}
@@ -571,16 +687,19 @@ public final class Trainer {
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = from + i;
             }
-            try (NDManager step = model.manager().newSubManager(); Autocast ignored = Autocast.enable(TrainingStep.computeType(args))) {
+            try (NDManager step = model.manager().newSubManager(); Autocast ignored = Autocast.enable(evalComputeType())) {
                 DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, step);
                 NDArray out = forwardFor(columns).logits(batch, false);
-                float[] flat = out.toFloatArray();
-                int k = (int) out.getShape().get(1);
+                NDArray kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;
+                float[] flat = kept.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                int k = flat.length / rows.length;
                 for (int i = 0; i < rows.length; i++) {
                     logits[from + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
                 }
                 if (batch.labels() != null) {
-                    lossSum += TrainingStep.loss(model, (b, t) -> out, batch, args.labelSmoothingFactor(), false).getFloat() * rows.length;
+                    NDArray loss = computeLossFunc != null ? computeLossFunc.compute(out, batch.labels(), rows.length)
+                            : TrainingStep.loss(model, (b, t) -> out, batch, args.labelSmoothingFactor(), false);
+                    lossSum += loss.getFloat() * rows.length;
                 }
             }
             batches++;
@@ -589,6 +708,28 @@ public final class Trainer {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * neftune_noise_alpha: the input (word) embedding table that gets NEFTune noise in training steps, as HF's
+     * hook on get_input_embeddings(); null when the argument is unset.
+     */
+    private Parameter inputEmbeddings() {
+        if (args.neftuneNoiseAlpha() == null) {
+            return null;
+        }
+        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+            if (e.getKey().endsWith("embeddings.word_embeddings.weight") || e.getKey().endsWith("embeddings.tok_embeddings.weight")) {
+                return e.getValue();
+            }
+        }
+        throw new BadInputException("neftune_noise_alpha needs the model's input embeddings (a word_embeddings table), which "
+                + model.getClass().getSimpleName() + " does not have; leave neftune_noise_alpha unset");
+    }
+
+    /** fp16_full_eval: evaluation and prediction compute in float16; else as training does. */
+    private ai.djl.ndarray.types.DataType evalComputeType() {
+        return args.fp16FullEval() ? ai.djl.ndarray.types.DataType.FLOAT16 : TrainingStep.computeType(args);
+    }
 
     /** The cached top for the eval rows during training with cache_frozen_features, else the whole model. */
     private BatchForward forwardFor(EncodedColumns columns) {
@@ -667,6 +808,12 @@ public final class Trainer {
     /** Builder with HF's Trainer(...) arguments. */
     public static final class Builder {
         private SequenceClassifier model;
+        private java.util.function.Supplier<? extends SequenceClassifier> modelInit;
+        private ComputeLossFunc computeLossFunc;
+        private PreprocessLogitsForMetrics preprocessLogitsForMetrics;
+        private Optimizer optimizer;
+        private LrSchedule lrScheduler;
+        private java.util.function.Function<Map<String, Parameter>, Optimizer> optimizerClsAndKwargs;
         private TrainingArguments args;
         private EncodedColumns trainColumns;
         private EncodedColumns evalColumns;
@@ -691,6 +838,32 @@ public final class Trainer {
          * truncation_side and model_max_length it was trained with; set them on the tokenizer first).
          */
         public Builder tokenizer(AutoTokenizer v) { this.tokenizer = v; return this; }
+        /** HF's name for {@link #tokenizer}. */
+        public Builder processingClass(AutoTokenizer v) { return tokenizer(v); }
+        /** HF's train_dataset: the tokenized training rows. */
+        public Builder trainDataset(EncodedColumns v) { return trainColumns(v); }
+        /** HF's eval_dataset: the tokenized evaluation rows. */
+        public Builder evalDataset(EncodedColumns v) { return evalColumns(v); }
+        /** HF's model_init: makes the model; each train() after the first starts from a new one. Instead of model(...). */
+        public Builder modelInit(java.util.function.Supplier<? extends SequenceClassifier> v) { this.modelInit = v; return this; }
+        /** HF's compute_loss_func: the loss from logits and labels instead of the model's. */
+        public Builder computeLossFunc(ComputeLossFunc v) { this.computeLossFunc = v; return this; }
+        /** HF's preprocess_logits_for_metrics: transforms each evaluation batch's logits before compute_metrics sees them. */
+        public Builder preprocessLogitsForMetrics(PreprocessLogitsForMetrics v) { this.preprocessLogitsForMetrics = v; return this; }
+        /**
+         * HF's optimizers=(optimizer, lr_scheduler): use these instead of the ones the arguments describe
+         * (either may be null). The caller owns and closes the optimizer.
+         */
+        public Builder optimizers(Optimizer optimizer, LrSchedule lrScheduler) {
+            this.optimizer = optimizer;
+            this.lrScheduler = lrScheduler;
+            return this;
+        }
+        /** HF's optimizer_cls_and_kwargs: a factory from the named parameters to the optimizer (overrides optim and optim_args). */
+        public Builder optimizerClsAndKwargs(java.util.function.Function<Map<String, Parameter>, Optimizer> v) {
+            this.optimizerClsAndKwargs = v;
+            return this;
+        }
         /** Where cache_frozen_features keeps its files (default: the standard cache folder). */
         public Builder cache(io.finetune4j.io.Cache v) { this.cache = v; return this; }
         /** Peak FLOP/s of the device for the MFU figure (default: a quick matmul measurement). */

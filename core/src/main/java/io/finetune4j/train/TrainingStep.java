@@ -29,11 +29,12 @@ public final class TrainingStep {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingStep.class);
 
     private final SequenceClassifier model;
-    private final AdamW optimizer;
+    private final Optimizer optimizer;
     private final LrSchedule schedule;
     private final GradScaler scaler;
     private final TrainingArguments args;
     private BatchForward forward;
+    private ComputeLossFunc lossFunc;
 
     /**
      * What one step did. {@code gradNorm} is NaN when fp16 gradients overflowed (update skipped); the
@@ -51,13 +52,18 @@ public final class TrainingStep {
     }
 
     /** {@code scaler} is null unless fp16. */
-    public TrainingStep(SequenceClassifier model, AdamW optimizer, LrSchedule schedule, GradScaler scaler, TrainingArguments args) {
+    public TrainingStep(SequenceClassifier model, Optimizer optimizer, LrSchedule schedule, GradScaler scaler, TrainingArguments args) {
         this.model = Objects.requireNonNull(model);
         this.optimizer = Objects.requireNonNull(optimizer);
         this.schedule = Objects.requireNonNull(schedule);
         this.scaler = scaler;
         this.args = Objects.requireNonNull(args);
         this.forward = BatchForward.of(model);
+    }
+
+    /** Trainer(compute_loss_func=...): this loss instead of the model's (null: the model's). */
+    void lossFunc(ComputeLossFunc f) {
+        this.lossFunc = f;
     }
 
     /** Runs the model from cached frozen features instead of from the token ids (cache_frozen_features). */
@@ -100,7 +106,8 @@ public final class TrainingStep {
             for (DataCollatorWithPadding.HostBatch host : window) {
                 long f0 = System.nanoTime();
                 DataCollatorWithPadding.Batch batch = host.toDevice(step);
-                NDArray mean = loss(model, forward, batch, args.labelSmoothingFactor(), true);
+                NDArray mean = lossFunc != null ? lossFunc.compute(forward.logits(batch, true), batch.labels(), rows)
+                        : loss(model, forward, batch, args.labelSmoothingFactor(), true);
                 double weight = (double) batch.size() / rows;
                 loss += mean.getFloat() * weight; // reading the loss waits for the forward (a device sync on a GPU)
                 forwardNanos += System.nanoTime() - f0;

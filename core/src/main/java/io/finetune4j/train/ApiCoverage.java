@@ -32,7 +32,7 @@ public final class ApiCoverage {
     public static Map<String, List<Row>> tables() {
         Map<String, List<Row>> t = new LinkedHashMap<>();
         t.put("TrainingArguments names with another meaning here", List.of(
-                new Row("label_names", "io.finetune4j.train.ModelArguments#labelNames",
+                new Row("label_names", "io.finetune4j.tasks.ModelArguments#labelNames",
                         "finetune4j's label_names are the class names (id2label), a ModelArguments key older than this table; "
                         + "HF's TrainingArguments.label_names, the input key of the labels, is always [labels] for sequence classifiers")));
         t.put("Trainer parameters", List.of(

@@ -535,8 +535,8 @@ public final class Trainer {
         } else if (optimizer instanceof AdamW adamw) {
             adamw.loadStateDict(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE));
         } else {
-            throw new BadInputException(checkpoint + " holds no " + Checkpoints.LEGACY_OPTIMIZER_FILE + " for optim=" + args.optim()
-                    + " (its optimizer.pt is an AdamW state); resume with the optim it was trained with");
+            throw new BadInputException(checkpoint.resolve(Checkpoints.OPTIMIZER_FILE) + " was saved by optim adamw_torch but this run uses "
+                    + args.optim() + "; resume with optim adamw_torch, or start a new run");
         }
         if (scaler != null) {
             scaler.load(checkpoint.resolve(GradScaler.FILE));

@@ -49,11 +49,12 @@ final class LocalLoader {
         Map<String, List<DuckDbFiles.RawTable>> raw = new LinkedHashMap<>();
         files.forEach((split, list) -> raw.put(split, list.stream().map(f -> DuckDbFiles.read(f, skip)).toList()));
         LabelKind kind = labelKind(raw, options);
-        ClassLabel labels = classLabel(raw, options, kind);
+        Classes classes = classLabel(raw, options, kind);
+        ClassLabel labels = classes.labels();
         Map<String, Dataset> splits = new LinkedHashMap<>();
         Map<String, Integer> skipped = new LinkedHashMap<>();
         raw.forEach((split, tables) -> {
-            RowChecker checker = new RowChecker(options, labels, kind);
+            RowChecker checker = new RowChecker(options, labels, kind, classes.fromIds());
             List<Dataset> parts = new ArrayList<>();
             for (DuckDbFiles.RawTable t : tables) parts.add(checker.convert(t));
             Dataset d = parts.size() == 1 ? parts.get(0) : Datasets.concatenate(parts.toArray(Dataset[]::new));
@@ -122,38 +123,84 @@ final class LocalLoader {
 
     /**
      * What the label column holds, over all splits, as HF's run_classification.py tells them apart: lists of labels
-     * (multi-label; also strings split on label_delimiter), floats (regression), or class names / ids.
+     * (multi-label; also strings split on label_delimiter), floats (regression), or class names / ids. The column must
+     * hold one of these throughout (ints and floats together are floats): a row of another type stops the load, named.
      */
     enum LabelKind { CLASS, FLOAT, LIST }
+
+    /** The type of one label cell; ints and floats mix (as numbers), nothing else does. */
+    private enum Shape {
+        NAME("a class name"), ID("a class id"), FLOAT("a float"), LIST("a list of labels"), OTHER("a JSON object or nested list");
+
+        final String words;
+
+        Shape(String words) {
+            this.words = words;
+        }
+
+        static Shape of(Object v, String delimiter) {
+            if (v instanceof String) return delimiter != null ? LIST : NAME;
+            if (v instanceof Long) return ID;
+            if (v instanceof Number) return FLOAT;
+            if (v instanceof int[] || v instanceof String[] || v instanceof float[]) return LIST;
+            return OTHER;
+        }
+
+        boolean mixesWith(Shape other) {
+            return this == other || (this == ID && other == FLOAT) || (this == FLOAT && other == ID);
+        }
+    }
 
     static LabelKind labelKind(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options) {
         if (options.labelColumn() == null) return LabelKind.CLASS;
         boolean floats = false;
+        boolean lists = false;
+        Shape first = null;
+        String firstAt = null;
+        Object firstValue = null;
         for (List<DuckDbFiles.RawTable> tables : raw.values()) {
             for (DuckDbFiles.RawTable t : tables) {
                 if (t.hfFeatures() != null && t.hfFeatures().get(options.labelColumn()) instanceof Feature.Sequence) return LabelKind.LIST;
                 Object[] values = t.columns().get(options.labelColumn());
                 if (values == null) continue;
-                for (Object v : values) {
-                    if (v instanceof int[] || v instanceof String[] || v instanceof float[]) return LabelKind.LIST;
-                    if (v instanceof String && options.labelDelimiter() != null) return LabelKind.LIST;
-                    if (v instanceof Double) floats = true;
+                for (int r = 0; r < values.length; r++) {
+                    Object v = values[r];
+                    if (v == null) continue;
+                    Shape shape = Shape.of(v, options.labelDelimiter());
+                    if (first == null) {
+                        first = shape;
+                        firstAt = t.file() + " row " + (r + 1);
+                        firstValue = v;
+                    } else if (!shape.mixesWith(first)) {
+                        throw new BadInputException(t.file() + " row " + (r + 1) + ": label " + RowChecker.describe(v) + " is "
+                                + shape.words + ", but " + firstAt + " holds " + first.words + " (" + RowChecker.describe(firstValue)
+                                + "); give every row of column '" + options.labelColumn() + "' one type: class names, class ids, "
+                                + "lists of them (multi-label) or floats (regression)");
+                    }
+                    lists |= shape == Shape.LIST;
+                    floats |= shape == Shape.FLOAT;
                 }
             }
         }
+        if (lists) return LabelKind.LIST;
         return floats && options.labelNames() == null ? LabelKind.FLOAT : LabelKind.CLASS;
     }
 
-    /** The label classes: given names, else HF metadata, else the sorted distinct string labels of all splits. */
-    private static ClassLabel classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options, LabelKind kind) {
-        if (options.labelColumn() == null || kind == LabelKind.FLOAT) return null;
-        if (options.labelNames() != null) return new ClassLabel(options.labelNames());
+    /**
+     * The label classes: given names, else HF metadata, else the sorted distinct labels of all splits, as
+     * run_classification.py's get_label_list makes them: class names, or class ids (ints, -1 left out as "no label")
+     * named by their decimal value, in numeric order.
+     */
+    private static Classes classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options, LabelKind kind) {
+        if (options.labelColumn() == null || kind == LabelKind.FLOAT) return Classes.NONE;
+        if (options.labelNames() != null) return new Classes(new ClassLabel(options.labelNames()), false);
         TreeSet<String> names = new TreeSet<>();
+        TreeSet<Long> ids = new TreeSet<>();
         boolean sawStrings = false;
         for (List<DuckDbFiles.RawTable> tables : raw.values()) {
             for (DuckDbFiles.RawTable t : tables) {
                 if (t.hfFeatures() != null && t.hfFeatures().labelClasses(options.labelColumn()) != null) {
-                    return t.hfFeatures().labelClasses(options.labelColumn());
+                    return new Classes(t.hfFeatures().labelClasses(options.labelColumn()), false);
                 }
                 Object[] values = t.columns().get(options.labelColumn());
                 if (values == null) continue;
@@ -168,11 +215,19 @@ final class LocalLoader {
                     } else if (v instanceof String[] list) {
                         sawStrings = true;
                         for (String s : list) if (!s.isBlank()) names.add(s);
+                    } else if (v instanceof Long id && kind == LabelKind.CLASS && id != -1) {
+                        ids.add(id);
                     }
                 }
             }
         }
-        return sawStrings && !names.isEmpty() ? new ClassLabel(new ArrayList<>(names)) : null;
+        if (sawStrings) return names.isEmpty() ? Classes.NONE : new Classes(new ClassLabel(new ArrayList<>(names)), false);
+        return ids.isEmpty() ? Classes.NONE : new Classes(new ClassLabel(ids.stream().map(String::valueOf).toList()), true);
+    }
+
+    /** The label classes (null when the labels name none) and whether they were made from int labels. */
+    private record Classes(ClassLabel labels, boolean fromIds) {
+        static final Classes NONE = new Classes(null, false);
     }
 
     /** The label names of a "a|b" cell (label_delimiter), stripped, empty parts dropped. */
@@ -194,6 +249,8 @@ final class LocalLoader {
         private final ClassLabel labels;
         private final Map<String, Integer> labelIndex;
         private final LabelKind kind;
+        /** Class names made of int labels ("0", "3", "7"): an int label is looked up by name, not taken as an id. */
+        private final boolean idsAreNames;
         private int skipped;
 
         RowChecker(LoadOptions options, ClassLabel labels) {
@@ -205,6 +262,16 @@ final class LocalLoader {
             this.labels = labels;
             this.kind = kind;
             this.labelIndex = labels == null ? Map.of() : labels.index();
+            this.idsAreNames = false;
+        }
+
+        /** {@code idsAreNames}: the classes were made from int labels ({@link #classLabel}), so ints are looked up by name. */
+        RowChecker(LoadOptions options, ClassLabel labels, LabelKind kind, boolean idsAreNames) {
+            this.options = options;
+            this.labels = labels;
+            this.kind = kind;
+            this.labelIndex = labels == null ? Map.of() : labels.index();
+            this.idsAreNames = idsAreNames;
         }
 
         int skipped() {
@@ -233,7 +300,12 @@ final class LocalLoader {
                 String problem = null;
                 if (text != null) {
                     Object v = t.columns().get(text)[r];
-                    if (!(v instanceof String s) || s.isEmpty()) problem = "missing text in column '" + text + "'";
+                    if (v == null || v instanceof String s && s.isEmpty()) {
+                        problem = "missing text in column '" + text + "'";
+                    } else if (!(v instanceof String)) {
+                        problem = "the value " + describe(v) + " in text column '" + text + "' is " + (v instanceof Number ? "a number"
+                                : v instanceof JsonRows.Nested ? "a JSON object or nested list" : "a list") + ", not a string";
+                    }
                 }
                 if (problem == null && label != null) {
                     Object v = t.columns().get(label)[r];
@@ -250,7 +322,11 @@ final class LocalLoader {
                         else labelIds[r] = id;
                     } else if (v instanceof Number n) {
                         long id = n.longValue();
-                        if (n.doubleValue() != id || (labels != null ? !labels.accepts((int) id) : id != (int) id)) {
+                        Integer named = idsAreNames && id != -1 ? labelIndex.get(Long.toString(id)) : null;
+                        if (named != null) {
+                            labelIds[r] = named;
+                        } else if (n.doubleValue() != id || idsAreNames && id != -1
+                                || (labels != null ? !labels.accepts((int) id) : id != (int) id)) {
                             problem = "label " + v + " is not a class of " + (labels != null ? labels : "int labels");
                         } else {
                             labelIds[r] = (int) id;
@@ -339,8 +415,13 @@ final class LocalLoader {
             return new Column.IntLists(out);
         }
 
-        private static String describe(Object v) {
-            if (v instanceof String s) return "'" + s + "'";
+        static String describe(Object v) {
+            String s = v instanceof String t ? "'" + t + "'" : text(v);
+            return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        }
+
+        /** A cell as text: lists as [a, b], objects as their JSON. */
+        private static String text(Object v) {
             if (v instanceof int[] a) return Arrays.toString(a);
             if (v instanceof float[] a) return Arrays.toString(a);
             if (v instanceof Object[] a) return Arrays.toString(a);
@@ -357,6 +438,13 @@ final class LocalLoader {
         private static Column column(String name, Object[] values, int[] keep, int kept, DuckDbFiles.RawTable t) {
             Object sample = null;
             for (Object v : values) if (v != null) { sample = v; break; }
+            boolean uniform = true;
+            for (Object v : values) uniform &= v == null || v.getClass() == sample.getClass();
+            if (!uniform) { // a column of mixed types (JSON): kept as texts, as the label and text columns are checked apart
+                String[] out = new String[kept];
+                for (int i = 0; i < kept; i++) out[i] = values[keep[i]] == null ? null : text(values[keep[i]]);
+                return new Column.Strings(out);
+            }
             if (sample instanceof Long) {
                 int[] out = new int[kept];
                 for (int i = 0; i < kept; i++) {

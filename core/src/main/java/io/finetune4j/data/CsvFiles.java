@@ -118,7 +118,7 @@ final class CsvFiles {
         for (Object o : texts) {
             if (o == null) continue;
             any = true;
-            String s = o.toString();
+            String s = o.toString().strip();
             if (ints && !INT.matcher(s).matches()) ints = false;
             if (!ints && !FLOAT.matcher(s).matches()) {
                 floats = false;
@@ -129,7 +129,7 @@ final class CsvFiles {
         if (!any || (!ints && !floats)) return out;
         for (int i = 0; i < out.length; i++) {
             if (out[i] == null) continue;
-            String s = out[i].toString();
+            String s = out[i].toString().strip();
             out[i] = ints ? (Object) Long.parseLong(s) : (Object) Double.parseDouble(s);
         }
         return out;

@@ -284,7 +284,7 @@ final class LocalLoader {
             String label = options.labelColumn();
             if (text != null && !t.columns().containsKey(text)) {
                 throw new BadInputException(t.file() + " has no text column '" + text + "'; its columns are " + t.columns().keySet()
-                        + " (set text_column_name)");
+                        + " (set text_column_name" + delimiterHint(t) + ")");
             }
             if (label != null && !t.columns().containsKey(label)) {
                 throw new BadInputException(t.file() + " has no label column '" + label + "'; its columns are " + t.columns().keySet()
@@ -356,6 +356,16 @@ final class LocalLoader {
                 if (name.equals(label) && labels != null) feats.put(name, kind == LabelKind.LIST ? new Feature.Sequence(labels) : labels);
             }
             return new Dataset(cols, new Features(feats));
+        }
+
+        /** A CSV whose header is one column holding ';' or '|' was likely written with another delimiter. */
+        private static String delimiterHint(DuckDbFiles.RawTable t) {
+            if (t.columns().size() != 1 || DuckDbFiles.formatOf(t.file()) != DuckDbFiles.Format.CSV) return "";
+            String only = t.columns().keySet().iterator().next();
+            for (String d : new String[] {";", "|", "\t"}) {
+                if (only.contains(d)) return "; .csv files are split on ',' as pandas does: use ',' or name the file .tsv for tabs";
+            }
+            return "";
         }
 
         /**

@@ -202,6 +202,10 @@ class BadDataTest {
         assertArrayEquals(new String[] {"a, b", "c"}, t.strings("text"));
         assertArrayEquals(new float[] {0.5f, 2f}, t.floats("score"));
         fails(csv("text,\"label\n"), "the header has a quote that is never closed");
+        fails(csv("text;label\na;pos\n"), "its columns are [text;label]", ".csv files are split on ','");
+        Dataset spaced = Datasets.load(csv("text,label,score\na, 1, 2.5\nb,0 ,-1\n"), LoadOptions.defaults()).get("train");
+        assertArrayEquals(new int[] {1, 0}, spaced.ints("label"), "numbers with spaces around are numbers, as pandas reads them");
+        assertArrayEquals(new float[] {2.5f, -1f}, spaced.floats("score"));
     }
 
     @Test

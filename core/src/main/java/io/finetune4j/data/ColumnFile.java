@@ -145,9 +145,10 @@ final class ColumnFile {
         byte[] scratch = new byte[1 << 16];
         for (int i = 0; i < rows; i++) {
             int len = lengths[i];
-            if (len < 0) continue;
-            if (len > scratch.length) scratch = new byte[Math.max(len, scratch.length * 2)];
-            buf.get(scratch, 0, checkLen(len, buf, file));
+            if (len == -1) continue; // null
+            checkLen(len, buf, file);
+            if (len > scratch.length) scratch = new byte[Math.max(len, Math.min(scratch.length * 2, buf.remaining()))];
+            buf.get(scratch, 0, len);
             out[i] = new String(scratch, 0, len, StandardCharsets.UTF_8);
         }
         return new Column.Strings(out);
@@ -159,9 +160,9 @@ final class ColumnFile {
         int[][] out = new int[rows][];
         long total = 0;
         for (int i = 0; i < rows; i++) {
-            if (lengths[i] < 0) continue;
+            if (lengths[i] == -1) continue; // null
             total += lengths[i];
-            if (4 * total > buf.remaining()) {
+            if (lengths[i] < 0 || 4 * total > buf.remaining()) {
                 throw new BadInputException(file + " is corrupt (lists longer than the file at row " + i + "); delete it and rerun");
             }
             out[i] = new int[lengths[i]];
@@ -177,9 +178,9 @@ final class ColumnFile {
         float[][] out = new float[rows][];
         long total = 0;
         for (int i = 0; i < rows; i++) {
-            if (lengths[i] < 0) continue;
+            if (lengths[i] == -1) continue; // null
             total += lengths[i];
-            if (4 * total > buf.remaining()) {
+            if (lengths[i] < 0 || 4 * total > buf.remaining()) {
                 throw new BadInputException(file + " is corrupt (lists longer than the file at row " + i + "); delete it and rerun");
             }
             out[i] = new float[lengths[i]];

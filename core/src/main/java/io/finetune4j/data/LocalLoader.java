@@ -49,12 +49,11 @@ final class LocalLoader {
         Map<String, List<DuckDbFiles.RawTable>> raw = new LinkedHashMap<>();
         files.forEach((split, list) -> raw.put(split, list.stream().map(f -> DuckDbFiles.read(f, skip)).toList()));
         LabelKind kind = labelKind(raw, options);
-        Classes classes = classLabel(raw, options, kind);
-        ClassLabel labels = classes.labels();
+        ClassLabel labels = classLabel(raw, options, kind);
         Map<String, Dataset> splits = new LinkedHashMap<>();
         Map<String, Integer> skipped = new LinkedHashMap<>();
         raw.forEach((split, tables) -> {
-            RowChecker checker = new RowChecker(options, labels, kind, classes.fromIds());
+            RowChecker checker = new RowChecker(options, labels, kind);
             List<Dataset> parts = new ArrayList<>();
             for (DuckDbFiles.RawTable t : tables) parts.add(checker.convert(t));
             Dataset d = parts.size() == 1 ? parts.get(0) : Datasets.concatenate(parts.toArray(Dataset[]::new));
@@ -186,21 +185,25 @@ final class LocalLoader {
         return floats && options.labelNames() == null ? LabelKind.FLOAT : LabelKind.CLASS;
     }
 
+    /** Class ids past this are not taken as ids of that many classes (years, user ids, ...). */
+    static final int MAX_ID_CLASSES = 10_000;
+
     /**
-     * The label classes: given names, else HF metadata, else the sorted distinct labels of all splits, as
-     * run_classification.py's get_label_list makes them: class names, or class ids (ints, -1 left out as "no label")
-     * named by their decimal value, in numeric order.
+     * The label classes: given names, else HF metadata, else from the labels of all splits: the sorted distinct class
+     * names (run_classification.py's get_label_list), or for class ids (ints) the classes "0".."max id", so an id stays
+     * its class (as multi-label ids do; -1 is "no label"). HF names only the ids present ([1, 3, 5] are 3 classes
+     * there, 6 here): ids kept as they are mean the same numbers in training, evaluate and regression.
      */
-    private static Classes classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options, LabelKind kind) {
-        if (options.labelColumn() == null || kind == LabelKind.FLOAT) return Classes.NONE;
-        if (options.labelNames() != null) return new Classes(new ClassLabel(options.labelNames()), false);
+    private static ClassLabel classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadOptions options, LabelKind kind) {
+        if (options.labelColumn() == null || kind == LabelKind.FLOAT) return null;
+        if (options.labelNames() != null) return new ClassLabel(options.labelNames());
         TreeSet<String> names = new TreeSet<>();
         TreeSet<Long> ids = new TreeSet<>();
         boolean sawStrings = false;
         for (List<DuckDbFiles.RawTable> tables : raw.values()) {
             for (DuckDbFiles.RawTable t : tables) {
                 if (t.hfFeatures() != null && t.hfFeatures().labelClasses(options.labelColumn()) != null) {
-                    return new Classes(t.hfFeatures().labelClasses(options.labelColumn()), false);
+                    return t.hfFeatures().labelClasses(options.labelColumn());
                 }
                 Object[] values = t.columns().get(options.labelColumn());
                 if (values == null) continue;
@@ -221,13 +224,16 @@ final class LocalLoader {
                 }
             }
         }
-        if (sawStrings) return names.isEmpty() ? Classes.NONE : new Classes(new ClassLabel(new ArrayList<>(names)), false);
-        return ids.isEmpty() ? Classes.NONE : new Classes(new ClassLabel(ids.stream().map(String::valueOf).toList()), true);
-    }
-
-    /** The label classes (null when the labels name none) and whether they were made from int labels. */
-    private record Classes(ClassLabel labels, boolean fromIds) {
-        static final Classes NONE = new Classes(null, false);
+        if (sawStrings) return names.isEmpty() ? null : new ClassLabel(new ArrayList<>(names));
+        if (ids.isEmpty()) return null;
+        long max = ids.last();
+        if (max >= MAX_ID_CLASSES) {
+            throw new BadInputException("label column '" + options.labelColumn() + "' holds class ids up to " + max
+                    + "; ids are classes 0.." + (MAX_ID_CLASSES - 1) + " at most: give the labels as class names, or label_names");
+        }
+        List<String> idNames = new ArrayList<>();
+        for (long i = 0; i <= max; i++) idNames.add(Long.toString(i));
+        return new ClassLabel(idNames);
     }
 
     /** The label names of a "a|b" cell (label_delimiter), stripped, empty parts dropped. */
@@ -249,8 +255,6 @@ final class LocalLoader {
         private final ClassLabel labels;
         private final Map<String, Integer> labelIndex;
         private final LabelKind kind;
-        /** Class names made of int labels ("0", "3", "7"): an int label is looked up by name, not taken as an id. */
-        private final boolean idsAreNames;
         private int skipped;
 
         RowChecker(LoadOptions options, ClassLabel labels) {
@@ -262,16 +266,6 @@ final class LocalLoader {
             this.labels = labels;
             this.kind = kind;
             this.labelIndex = labels == null ? Map.of() : labels.index();
-            this.idsAreNames = false;
-        }
-
-        /** {@code idsAreNames}: the classes were made from int labels ({@link #classLabel}), so ints are looked up by name. */
-        RowChecker(LoadOptions options, ClassLabel labels, LabelKind kind, boolean idsAreNames) {
-            this.options = options;
-            this.labels = labels;
-            this.kind = kind;
-            this.labelIndex = labels == null ? Map.of() : labels.index();
-            this.idsAreNames = idsAreNames;
         }
 
         int skipped() {
@@ -322,11 +316,7 @@ final class LocalLoader {
                         else labelIds[r] = id;
                     } else if (v instanceof Number n) {
                         long id = n.longValue();
-                        Integer named = idsAreNames && id != -1 ? labelIndex.get(Long.toString(id)) : null;
-                        if (named != null) {
-                            labelIds[r] = named;
-                        } else if (n.doubleValue() != id || idsAreNames && id != -1
-                                || (labels != null ? !labels.accepts((int) id) : id != (int) id)) {
+                        if (n.doubleValue() != id || (labels != null ? !labels.accepts((int) id) : id != (int) id)) {
                             problem = "label " + v + " is not a class of " + (labels != null ? labels : "int labels");
                         } else {
                             labelIds[r] = (int) id;

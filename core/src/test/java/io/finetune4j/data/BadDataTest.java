@@ -124,18 +124,21 @@ class BadDataTest {
     }
 
     @Test
-    void intLabelsBecomeClassesNamedByTheirValueAsRunClassificationDoes() throws Exception {
+    void intLabelsAreClassIdsNamedByTheirValue() throws Exception {
         Dataset binary = Datasets.load(jsonl("{\"text\": \"a\", \"label\": 1}", "{\"text\": \"b\", \"label\": 0}"), LoadOptions.defaults()).get("train");
         assertEquals(ClassLabel.of("0", "1"), binary.features().get("label"));
         assertArrayEquals(new int[] {1, 0}, binary.ints("label"));
         ClassificationData.Labels labels = ClassificationData.labels(binary, "label", null);
         assertEquals(List.of("0", "1"), labels.names());
 
-        // sparse ids: sorted unique values are the classes, in numeric order; -1 stays "no label"
-        Dataset sparse = Datasets.load(jsonl("{\"text\": \"a\", \"label\": 5}", "{\"text\": \"b\", \"label\": 1}",
-                "{\"text\": \"c\", \"label\": 10}", "{\"text\": \"d\", \"label\": -1}"), LoadOptions.defaults()).get("train");
-        assertEquals(ClassLabel.of("1", "5", "10"), sparse.features().get("label"));
-        assertArrayEquals(new int[] {1, 0, 2, -1}, sparse.ints("label"));
+        // an id stays its class ("0".."max", as multi-label ids); -1 stays "no label"; other negatives and huge ids stop
+        Dataset sparse = Datasets.load(jsonl("{\"text\": \"a\", \"label\": 3}", "{\"text\": \"b\", \"label\": 1}",
+                "{\"text\": \"d\", \"label\": -1}"), LoadOptions.defaults()).get("train");
+        assertEquals(ClassLabel.of("0", "1", "2", "3"), sparse.features().get("label"));
+        assertArrayEquals(new int[] {3, 1, -1}, sparse.ints("label"));
+        fails(jsonl("{\"text\": \"a\", \"label\": 1}", "{\"text\": \"b\", \"label\": -3}"), "row 2: label -3 is not a class of");
+        fails(jsonl("{\"text\": \"a\", \"label\": 1}", "{\"text\": \"b\", \"label\": 2024}", "{\"text\": \"c\", \"label\": 123456}"),
+                "holds class ids up to 123456", "class names, or label_names");
 
         Dataset fromCsv = Datasets.load(csv("text,label\na,0\nb,1\nc,1\n"), LoadOptions.defaults()).get("train");
         assertEquals(ClassLabel.of("0", "1"), fromCsv.features().get("label"));

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,8 +18,12 @@ class ColumnFileTest {
     Path tmp;
 
     private Path saved() {
-        Dataset d = new Dataset(Map.of("ids", new Column.IntLists(new int[][] {{1, 2, 3}, {4}}),
-                "text", new Column.Strings(new String[] {"a", "b"})));
+        return saved(new Column.IntLists(new int[][] {{1, 2, 3}, {4}}));
+    }
+
+    /** A one-column file, so the test knows where the column's lengths are. */
+    private Path saved(Column column) {
+        Dataset d = new Dataset(Map.of("c", column));
         Path file = tmp.resolve("d" + System.nanoTime() + ".f4j");
         d.saveToDisk(file);
         return file;
@@ -27,6 +32,12 @@ class ColumnFileTest {
     /** Byte offset of the rows field: magic, features length, features. */
     private static int rowsAt(byte[] bytes) {
         return 8 + 4 + ByteBuffer.wrap(bytes, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    /** Byte offset of the first column's first length: after rows, columns, the name and its kind. */
+    private static int firstLengthAt(byte[] bytes) {
+        int rows = rowsAt(bytes);
+        return rows + 8 + 4 + ByteBuffer.wrap(bytes, rows + 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() + 1;
     }
 
     private static void corrupt(Path file, int at, int value) throws Exception {
@@ -54,13 +65,12 @@ class ColumnFileTest {
             corrupt(g, rows + 4, value); // the column count
             refused(g);
         }
-        // the first column's first list length ("ids" or "text", whichever was written first): huge
+        // the first length of a list column and of a string column: huge, or (lists) negative past -1
         for (int value : new int[] {-7, 0x40000001, Integer.MAX_VALUE}) {
-            Path f = saved();
-            byte[] bytes = Files.readAllBytes(f);
-            int nameLen = ByteBuffer.wrap(bytes, rows + 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-            corrupt(f, rows + 8 + 4 + nameLen + 1, value);
-            refused(f);
+            for (Path f : List.of(saved(), saved(new Column.Strings(new String[] {"a", "b"})))) {
+                corrupt(f, firstLengthAt(Files.readAllBytes(f)), value);
+                refused(f);
+            }
         }
     }
 

@@ -98,9 +98,19 @@ final class ColumnFile {
             }
             byte[] featureBytes = new byte[checkLen(buf.getInt(), buf, file)];
             buf.get(featureBytes);
-            Features features = FeaturesJson.fromJson(FeaturesJson.JSON.readTree(featureBytes));
+            Features features;
+            try {
+                features = FeaturesJson.fromJson(FeaturesJson.JSON.readTree(featureBytes));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new BadInputException(file + " is corrupt (features: " + JsonRows.message(e) + "); delete it and rerun", e);
+            }
             int rows = buf.getInt();
             int cols = buf.getInt();
+            // every column takes a name length, a kind and 4 bytes per row at least: counts past that are damage
+            if (rows < 0 || cols < 0 || 5L * cols + 4L * rows * cols > buf.remaining()) {
+                throw new BadInputException(file + " is corrupt (" + rows + " rows, " + cols + " columns in "
+                        + buf.remaining() + " bytes); delete it and rerun");
+            }
             Map<String, Column> columns = new LinkedHashMap<>();
             for (int c = 0; c < cols; c++) {
                 byte[] n = new byte[checkLen(buf.getInt(), buf, file)];
@@ -124,7 +134,7 @@ final class ColumnFile {
             return new Dataset(columns, features);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException | NegativeArraySizeException e) {
             throw new BadInputException(file + " is corrupt (" + e.getClass().getSimpleName() + "); delete it and rerun", e);
         }
     }
@@ -135,9 +145,10 @@ final class ColumnFile {
         byte[] scratch = new byte[1 << 16];
         for (int i = 0; i < rows; i++) {
             int len = lengths[i];
-            if (len < 0) continue;
-            if (len > scratch.length) scratch = new byte[Math.max(len, scratch.length * 2)];
-            buf.get(scratch, 0, checkLen(len, buf, file));
+            if (len == -1) continue; // null
+            checkLen(len, buf, file);
+            if (len > scratch.length) scratch = new byte[Math.max(len, Math.min(scratch.length * 2, buf.remaining()))];
+            buf.get(scratch, 0, len);
             out[i] = new String(scratch, 0, len, StandardCharsets.UTF_8);
         }
         return new Column.Strings(out);
@@ -149,11 +160,13 @@ final class ColumnFile {
         int[][] out = new int[rows][];
         long total = 0;
         for (int i = 0; i < rows; i++) {
-            if (lengths[i] < 0) continue;
-            checkLen(lengths[i] * 4, buf, file);
+            if (lengths[i] == -1) continue; // null
+            total += lengths[i];
+            if (lengths[i] < 0 || 4 * total > buf.remaining()) {
+                throw new BadInputException(file + " is corrupt (lists longer than the file at row " + i + "); delete it and rerun");
+            }
             out[i] = new int[lengths[i]];
             ints.get(out[i]);
-            total += lengths[i];
         }
         buf.position((int) (buf.position() + 4 * total));
         return new Column.IntLists(out);
@@ -165,11 +178,13 @@ final class ColumnFile {
         float[][] out = new float[rows][];
         long total = 0;
         for (int i = 0; i < rows; i++) {
-            if (lengths[i] < 0) continue;
-            checkLen(lengths[i] * 4, buf, file);
+            if (lengths[i] == -1) continue; // null
+            total += lengths[i];
+            if (lengths[i] < 0 || 4 * total > buf.remaining()) {
+                throw new BadInputException(file + " is corrupt (lists longer than the file at row " + i + "); delete it and rerun");
+            }
             out[i] = new float[lengths[i]];
             floats.get(out[i]);
-            total += lengths[i];
         }
         buf.position((int) (buf.position() + 4 * total));
         return new Column.FloatLists(out);

@@ -129,6 +129,8 @@ public final class DatasetDict {
                 out.put(n.asText(), ColumnFile.read(dir.resolve(n.asText() + ".f4j")));
             }
             return new DatasetDict(out);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadInputException("cannot read " + index + ": not valid JSON (" + JsonRows.message(e) + "); save the data set again", e);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + index + ": " + e.getMessage(), e);
         }

@@ -23,8 +23,8 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Reads parquet, CSV/TSV and JSON/JSONL files and writes parquet, all through DuckDB (no
- * hand-written file-format code). DuckDB errors become {@link BadInputException}s naming the file.
+ * Reads parquet and CSV/TSV files and writes parquet through DuckDB; JSON/JSONL goes to {@link JsonRows} (Jackson,
+ * depth-limited). DuckDB errors become {@link BadInputException}s naming the file.
  */
 final class DuckDbFiles {
     private DuckDbFiles() {}
@@ -47,50 +47,59 @@ final class DuckDbFiles {
         return DriverManager.getConnection("jdbc:duckdb:");
     }
 
-    /** Reads a whole file; {@code skipBadRows} lets DuckDB skip unparsable CSV lines and counts them. */
+    /**
+     * Reads a whole file; {@code skipBadRows} lets DuckDB skip unparsable CSV lines and counts them. JSON is read in
+     * Java ({@link JsonRows}); CSV/TSV with the delimiter, quoting and the header's columns fixed (as pandas reads them,
+     * so a ragged row or an unclosed quote is an error naming its line) and column types inferred after ({@link
+     * CsvFiles}); parquet as it is.
+     */
     static RawTable read(Path file, boolean skipBadRows) {
         Format format = formatOf(file);
         if (format == null) {
             throw new BadInputException("cannot read " + file + ": unknown file type; use .parquet, .csv, .tsv, .json or .jsonl");
         }
+        if (format == Format.JSON) return JsonRows.read(file);
         String lit = literal(file);
-        String source = switch (format) {
-            case PARQUET -> "read_parquet(" + lit + ")";
-            case CSV, TSV -> "read_csv(" + lit + ", header = true, auto_detect = true"
-                    + (format == Format.TSV ? ", delim = '\\t'" : "")
-                    + (skipBadRows ? ", ignore_errors = true, store_rejects = true" : "") + ")";
-            case JSON -> "read_json(" + lit + ", format = 'auto')";
-        };
-        try (Connection conn = connect(); Statement st = conn.createStatement()) {
-            Features hf = format == Format.PARQUET ? hfFeatures(st, lit) : null;
+        List<String> header = format == Format.PARQUET ? null : CsvFiles.header(file, format == Format.TSV ? '\t' : ',');
+        String source = format == Format.PARQUET ? "read_parquet(" + lit + ")"
+                : "read_csv(" + lit + ", header = true, auto_detect = false, delim = " + (format == Format.TSV ? "'\\t'" : "','")
+                        + ", quote = '\"', escape = '\"', columns = " + CsvFiles.varcharColumns(header)
+                        + (skipBadRows ? ", ignore_errors = true, store_rejects = true" : "") + ")";
+        try (Connection conn = connect()) {
+            Features hf = format == Format.PARQUET ? hfFeatures(conn, lit) : null;
             Map<String, List<Object>> cols = new LinkedHashMap<>();
             int rows = 0;
-            try (ResultSet rs = st.executeQuery("SELECT * FROM " + source)) {
-                ResultSetMetaData md = rs.getMetaData();
-                int n = md.getColumnCount();
-                int[] types = new int[n + 1];
-                for (int c = 1; c <= n; c++) {
-                    cols.put(md.getColumnName(c), new ArrayList<>());
-                    types[c] = md.getColumnType(c);
-                }
-                List<List<Object>> lists = new ArrayList<>(cols.values());
-                while (rs.next()) {
-                    for (int c = 1; c <= n; c++) lists.get(c - 1).add(value(rs, c, types[c]));
-                    rows++;
-                }
-            }
             int rejected = 0;
-            if (skipBadRows && (format == Format.CSV || format == Format.TSV)) {
-                try (ResultSet rs = st.executeQuery("SELECT count(DISTINCT line) FROM reject_errors")) {
-                    if (rs.next()) rejected = rs.getInt(1);
+            try (Statement st = conn.createStatement()) {
+                try (ResultSet rs = st.executeQuery("SELECT * FROM " + source)) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    int n = md.getColumnCount();
+                    int[] types = new int[n + 1];
+                    for (int c = 1; c <= n; c++) {
+                        cols.put(header != null ? header.get(c - 1) : md.getColumnName(c), new ArrayList<>());
+                        types[c] = md.getColumnType(c);
+                    }
+                    List<List<Object>> lists = new ArrayList<>(cols.values());
+                    while (rs.next()) {
+                        for (int c = 1; c <= n; c++) lists.get(c - 1).add(value(rs, c, types[c]));
+                        rows++;
+                    }
+                }
+                if (skipBadRows && header != null) {
+                    try (ResultSet rs = st.executeQuery("SELECT count(DISTINCT line) FROM reject_errors")) {
+                        if (rs.next()) rejected = rs.getInt(1);
+                    }
                 }
             }
             Map<String, Object[]> out = new LinkedHashMap<>();
-            cols.forEach((k, v) -> out.put(k, v.toArray()));
+            cols.forEach((k, v) -> out.put(k, header != null ? CsvFiles.typed(v) : v.toArray()));
+            if (rows == 0 && rejected == 0 && header != null) {
+                throw new BadInputException(file + " holds no rows (only a header); give at least one row of data");
+            }
             return new RawTable(file, rows, out, rejected, hf);
         } catch (SQLException e) {
-            throw new BadInputException("cannot read " + file + ": " + firstLine(e.getMessage())
-                    + (format == Format.PARQUET ? " (is it a complete parquet file? fetch or copy it again)" : ""), e);
+            throw new BadInputException(header != null ? CsvFiles.problem(file, e.getMessage()) : "cannot read " + file + ": "
+                    + firstLine(e.getMessage()) + " (is it a complete parquet file? fetch or copy it again)", e);
         }
     }
 
@@ -143,8 +152,8 @@ final class DuckDbFiles {
     }
 
     /** Features HF stored in the parquet footer ("huggingface" key), or null. */
-    private static Features hfFeatures(Statement st, String lit) {
-        try (ResultSet rs = st.executeQuery("SELECT decode(value) FROM parquet_kv_metadata(" + lit + ") WHERE decode(key) = 'huggingface'")) {
+    private static Features hfFeatures(Connection conn, String lit) {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT decode(value) FROM parquet_kv_metadata(" + lit + ") WHERE decode(key) = 'huggingface'")) {
             if (!rs.next()) return null;
             JsonNode root = FeaturesJson.JSON.readTree(rs.getString(1));
             JsonNode feats = root.path("info").path("features");
@@ -210,7 +219,8 @@ final class DuckDbFiles {
 
     static String firstLine(String message) {
         if (message == null) return "unknown error";
-        String line = Arrays.stream(message.split("\n")).filter(s -> !s.isBlank()).findFirst().orElse(message);
+        String line = Arrays.stream(message.split("\n")).filter(s -> !s.isBlank()).findFirst().orElse(message)
+                .replaceFirst("^(?:[A-Z][a-z]+ ){1,3}Error: ", ""); // DuckDB's error class ("Invalid Input Error: ")
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 }

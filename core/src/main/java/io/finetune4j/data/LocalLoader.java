@@ -137,33 +137,83 @@ final class LocalLoader {
 
     /**
      * What the label column holds, over all splits, as HF's run_classification.py tells them apart: lists of labels
-     * (multi-label; also strings split on label_delimiter), floats (regression), or class names / ids.
+     * (multi-label; also strings split on label_delimiter), floats (regression), or class names / ids. The column must
+     * hold one of these throughout (ints and floats together are floats): a row of another type stops the load, named.
      */
     enum LabelKind { CLASS, FLOAT, LIST }
+
+    /** The type of one label cell; ints and floats mix (as numbers), nothing else does. */
+    private enum Shape {
+        NAME("a class name"), ID("a class id"), FLOAT("a float"), LIST("a list of labels"), OTHER("a JSON object or nested list");
+
+        final String words;
+
+        Shape(String words) {
+            this.words = words;
+        }
+
+        static Shape of(Object v, String delimiter) {
+            if (v instanceof String) return delimiter != null ? LIST : NAME;
+            if (v instanceof Long) return ID;
+            if (v instanceof Number) return FLOAT;
+            if (v instanceof int[] || v instanceof String[] || v instanceof float[]) return LIST;
+            return OTHER;
+        }
+
+        boolean mixesWith(Shape other) {
+            return this == other || (this == ID && other == FLOAT) || (this == FLOAT && other == ID);
+        }
+    }
 
     static LabelKind labelKind(Map<String, List<DuckDbFiles.RawTable>> raw, LoadDatasetOptions options) {
         if (options.labelColumn() == null) return LabelKind.CLASS;
         boolean floats = false;
+        boolean lists = false;
+        Shape first = null;
+        String firstAt = null;
+        Object firstValue = null;
         for (List<DuckDbFiles.RawTable> tables : raw.values()) {
             for (DuckDbFiles.RawTable t : tables) {
                 if (t.hfFeatures() != null && t.hfFeatures().get(options.labelColumn()) instanceof Feature.Sequence) return LabelKind.LIST;
                 Object[] values = t.columns().get(options.labelColumn());
                 if (values == null) continue;
-                for (Object v : values) {
-                    if (v instanceof int[] || v instanceof String[] || v instanceof float[]) return LabelKind.LIST;
-                    if (v instanceof String && options.labelDelimiter() != null) return LabelKind.LIST;
-                    if (v instanceof Double) floats = true;
+                for (int r = 0; r < values.length; r++) {
+                    Object v = values[r];
+                    if (v == null) continue;
+                    Shape shape = Shape.of(v, options.labelDelimiter());
+                    if (first == null) {
+                        first = shape;
+                        firstAt = t.file() + " row " + (r + 1);
+                        firstValue = v;
+                    } else if (!shape.mixesWith(first)) {
+                        throw new BadInputException(t.file() + " row " + (r + 1) + ": label " + RowChecker.describe(v) + " is "
+                                + shape.words + ", but " + firstAt + " holds " + first.words + " (" + RowChecker.describe(firstValue)
+                                + "); give every row of column '" + options.labelColumn() + "' one type: class names, class ids, "
+                                + "lists of them (multi-label) or floats (regression)");
+                    }
+                    lists |= shape == Shape.LIST;
+                    floats |= shape == Shape.FLOAT;
                 }
             }
         }
+        if (lists) return LabelKind.LIST;
         return floats && options.labelNames() == null ? LabelKind.FLOAT : LabelKind.CLASS;
     }
 
-    /** The label classes: given names, else HF metadata, else the sorted distinct string labels of all splits. */
+    /** Class ids past this are not taken as ids of that many classes (years, user ids, ...). */
+    static final int MAX_ID_CLASSES = 10_000;
+
+    /**
+     * The label classes: given names, else HF metadata, else from the labels of all splits: the sorted distinct class
+     * names (run_classification.py's get_label_list), or for class ids (ints) the classes "0".."max id", so an id stays
+     * its class (as multi-label ids do; -1 is "no label"). HF names only the ids present ([1, 3, 5] are 3 classes
+     * there, 6 here): ids kept as they are mean the same numbers in training, evaluate and regression.
+     */
     private static ClassLabel classLabel(Map<String, List<DuckDbFiles.RawTable>> raw, LoadDatasetOptions options, LabelKind kind) {
         if (options.labelColumn() == null || kind == LabelKind.FLOAT) return null;
         if (options.labelNames() != null) return new ClassLabel(options.labelNames());
         TreeSet<String> names = new TreeSet<>();
+        TreeSet<Long> ids = new TreeSet<>();
         boolean sawStrings = false;
         for (List<DuckDbFiles.RawTable> tables : raw.values()) {
             for (DuckDbFiles.RawTable t : tables) {
@@ -183,11 +233,22 @@ final class LocalLoader {
                     } else if (v instanceof String[] list) {
                         sawStrings = true;
                         for (String s : list) if (!s.isBlank()) names.add(s);
+                    } else if (v instanceof Long id && kind == LabelKind.CLASS && id != -1) {
+                        ids.add(id);
                     }
                 }
             }
         }
-        return sawStrings && !names.isEmpty() ? new ClassLabel(new ArrayList<>(names)) : null;
+        if (sawStrings) return names.isEmpty() ? null : new ClassLabel(new ArrayList<>(names));
+        if (ids.isEmpty()) return null;
+        long max = ids.last();
+        if (max >= MAX_ID_CLASSES) {
+            throw new BadInputException("label column '" + options.labelColumn() + "' holds class ids up to " + max
+                    + "; ids are classes 0.." + (MAX_ID_CLASSES - 1) + " at most: give the labels as class names, or label_names");
+        }
+        List<String> idNames = new ArrayList<>();
+        for (long i = 0; i <= max; i++) idNames.add(Long.toString(i));
+        return new ClassLabel(idNames);
     }
 
     /** The label names of a "a|b" cell (label_delimiter), stripped, empty parts dropped. */
@@ -232,7 +293,7 @@ final class LocalLoader {
             String label = options.labelColumn();
             if (text != null && !t.columns().containsKey(text)) {
                 throw new BadInputException(t.file() + " has no text column '" + text + "'; its columns are " + t.columns().keySet()
-                        + " (set text_column_name)");
+                        + " (set text_column_name" + delimiterHint(t) + ")");
             }
             if (label != null && !t.columns().containsKey(label)) {
                 throw new BadInputException(t.file() + " has no label column '" + label + "'; its columns are " + t.columns().keySet()
@@ -248,7 +309,12 @@ final class LocalLoader {
                 String problem = null;
                 if (text != null) {
                     Object v = t.columns().get(text)[r];
-                    if (!(v instanceof String s) || s.isEmpty()) problem = "missing text in column '" + text + "'";
+                    if (v == null || v instanceof String s && s.isEmpty()) {
+                        problem = "missing text in column '" + text + "'";
+                    } else if (!(v instanceof String)) {
+                        problem = "the value " + describe(v) + " in text column '" + text + "' is " + (v instanceof Number ? "a number"
+                                : v instanceof JsonRows.Nested ? "a JSON object or nested list" : "a list") + ", not a string";
+                    }
                 }
                 if (problem == null && label != null) {
                     Object v = t.columns().get(label)[r];
@@ -295,6 +361,16 @@ final class LocalLoader {
                 if (name.equals(label) && labels != null) feats.put(name, kind == LabelKind.LIST ? new Feature.Sequence(labels) : labels);
             }
             return new Dataset(cols, new Features(feats));
+        }
+
+        /** A CSV whose header is one column holding ';' or '|' was likely written with another delimiter. */
+        private static String delimiterHint(DuckDbFiles.RawTable t) {
+            if (t.columns().size() != 1 || DuckDbFiles.formatOf(t.file()) != DuckDbFiles.Format.CSV) return "";
+            String only = t.columns().keySet().iterator().next();
+            for (String d : new String[] {";", "|", "\t"}) {
+                if (only.contains(d)) return "; .csv files are split on ',' as pandas does: use ',' or name the file .tsv for tabs";
+            }
+            return "";
         }
 
         /**
@@ -354,8 +430,13 @@ final class LocalLoader {
             return new Column.IntLists(out);
         }
 
-        private static String describe(Object v) {
-            if (v instanceof String s) return "'" + s + "'";
+        static String describe(Object v) {
+            String s = v instanceof String t ? "'" + t + "'" : text(v);
+            return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        }
+
+        /** A cell as text: lists as [a, b], objects as their JSON. */
+        private static String text(Object v) {
             if (v instanceof int[] a) return Arrays.toString(a);
             if (v instanceof float[] a) return Arrays.toString(a);
             if (v instanceof Object[] a) return Arrays.toString(a);
@@ -372,6 +453,13 @@ final class LocalLoader {
         private static Column column(String name, Object[] values, int[] keep, int kept, DuckDbFiles.RawTable t) {
             Object sample = null;
             for (Object v : values) if (v != null) { sample = v; break; }
+            boolean uniform = true;
+            for (Object v : values) uniform &= v == null || v.getClass() == sample.getClass();
+            if (!uniform) { // a column of mixed types (JSON): kept as texts, as the label and text columns are checked apart
+                String[] out = new String[kept];
+                for (int i = 0; i < kept; i++) out[i] = values[keep[i]] == null ? null : text(values[keep[i]]);
+                return new Column.Strings(out);
+            }
             if (sample instanceof Long) {
                 int[] out = new int[kept];
                 for (int i = 0; i < kept; i++) {

@@ -148,7 +148,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         // Length and side left unset mean "as saved with the model" (tokenizer_config.json), as predict and serve do.
         ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(data.textColumnName(), data.labelColumnName(),
-                maxLength, false, truncationSide, null, false, data.textPairColumnName());
+                maxLength, false, truncationSide == null ? null : io.finetune4j.tokenize.EncodeOptions.Side.parse(truncationSide), null, false, data.textPairColumnName());
         ModelEvaluation.Result r = ModelEvaluation.run(new ModelEvaluation.Options(model, data.datasetName(), data.validationSplitName(),
                 data.maxEvalSamples(), data.shuffleSeed(), batchSize, prep, useCpu, runtime, quantized, data.labelDelimiter()));
         PrintWriter out = spec.commandLine().getOut();

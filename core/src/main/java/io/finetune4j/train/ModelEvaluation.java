@@ -62,12 +62,12 @@ public final class ModelEvaluation {
                      io.finetune4j.models.LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
             ClassificationData.Labels kind = labelsFor(model.configProblemType(), model.numLabels(), sample, o, dir);
             // max length and truncation side as the model was trained (saved with its tokenizer) unless given
-            ClassificationData.Preprocessing prep = o.preprocessing().forTokenizer(tokenizer);
+            ClassificationData.Preprocessing prep = o.preprocessing().forModel(tokenizer, model.config().maxInputLength());
             EncodedColumns columns = ClassificationData.encode(sample, tokenizer, prep, "Running tokenizer on " + o.split(), kind);
             TrainingArguments args = TrainingArguments.builder()
                     .perDeviceEvalBatchSize(o.batchSize()).set("use_cpu", o.useCpu()).set("disable_tqdm", true).build();
             Trainer trainer = Trainer.builder().model(model).args(args).computeMetrics(ComputeMetrics.forProblemType(kind.problemType()))
-                    .dataCollator(DataCollatorWithPadding.of(tokenizer, DataCollatorWithPadding.Padding.LONGEST, 0)).build();
+                    .dataCollator(prep.collator(tokenizer)).build();
             columns.checkLabels(model.numLabels());
             PredictionOutput out = trainer.predict(columns);
             long[][] confusion = null;
@@ -153,7 +153,7 @@ public final class ModelEvaluation {
              ModelRuntime runtime = ModelRuntimes.open(o.runtime(), dir, new RuntimeOptions(null, o.quantized()))) {
             int k = runtime.numLabels();
             ClassificationData.Labels kind = labelsFor(configProblemType(dir), k, sample, o, dir);
-            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing().forTokenizer(tokenizer),
+            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing().forModel(tokenizer, runtime.maxPositions()),
                     "Running tokenizer on " + o.split(), kind);
             columns.checkLabels(k);
             int rows = columns.size();

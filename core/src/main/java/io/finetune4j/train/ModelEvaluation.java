@@ -38,6 +38,17 @@ public final class ModelEvaluation {
                 ClassificationData.Preprocessing preprocessing, boolean useCpu, String runtime, boolean quantized) {
             this(model, dataset, split, maxSamples, seed, batchSize, preprocessing, useCpu, runtime, quantized, null);
         }
+
+        /**
+         * The model and how it runs from {@code inference} (length and side as saved with the model unless given),
+         * the split, columns and sample from {@code data} (train's names and checks); rows are padded per batch.
+         */
+        public static Options of(io.finetune4j.pipeline.InferenceArguments inference, DataArguments data) {
+            ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(data.textColumnName(), data.labelColumnName(),
+                    inference.maxSeqLength(), false, inference.truncationSide(), null, false, data.textPairColumnName());
+            return new Options(inference.model(), data.datasetName(), data.validationSplitName(), data.maxEvalSamples(), data.shuffleSeed(),
+                    inference.batchSize(), prep, inference.useCpu(), inference.runtime(), inference.quantized(), data.labelDelimiter());
+        }
     }
 
     /** {@code confusionMatrix} is null unless single-label; {@code problemType} is the one the model was scored as. */

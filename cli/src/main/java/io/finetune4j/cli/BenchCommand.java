@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * Reproducible speed numbers: {@code bench CASE [--json]}. Each result carries its machine line;
  * {@code bench report results.jsonl} turns collected JSON lines into the Markdown of docs/BENCHMARKS.md.
  */
-@Command(name = "bench", description = "Benchmarks: gemm, baseline-djl, forward, train-step, memory, tokenize, pipeline, or 'report FILE.jsonl' to render Markdown.",
+@Command(name = "bench", description = {"Benchmarks: gemm, baseline-djl, forward, train-step, memory, tokenize, pipeline, or 'report FILE.jsonl' to render Markdown.",
+        "With --json: one JSON object per case, one line each."},
         modelTransformer = BenchCommand.BenchOptions.class)
 final class BenchCommand implements Callable<Integer> {
     /** The tokens per review of the tokenize and pipeline cases unless --max_seq_length says otherwise: the seed's max_length. */
@@ -51,8 +52,8 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "For report: a JSON-lines file of results.")
     Path file;
 
-    @Option(names = "--json", description = "Print one JSON object per case (one line each).")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed iterations first (default ${DEFAULT-VALUE}).")
     int warmup;
@@ -176,7 +177,7 @@ final class BenchCommand implements Callable<Integer> {
                     + io.finetune4j.config.Suggestions.didYouMean(benchCase, CASES));
         }
         for (BenchResult result : results) {
-            if (json) {
+            if (json.on()) {
                 out.println(new ObjectMapper().writeValueAsString(result.toMap()));
             } else {
                 out.println(result.name() + " " + result.params());

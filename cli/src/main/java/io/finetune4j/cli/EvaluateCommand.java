@@ -48,8 +48,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Evaluation batch size (default " + InferenceArguments.DEFAULT_BATCH_SIZE + "; also --batch_size).")
     Integer batchSize;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     /** Train's data arguments: each flag below binds straight into it, so names, defaults and checks are train's. */
     private final DataArguments data = new DataArguments();
@@ -136,7 +136,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         ModelEvaluation.Result r = ModelEvaluation.run(ModelEvaluation.Options.of(inference, data));
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rows", r.rows());
             m.put("metrics", r.metrics());
@@ -151,7 +151,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     r.problemType());
             r.metrics().forEach((k, v) -> out.printf(Locale.ROOT, "  %-28s %.4f%n", k, v));
         }
-        if (!json && r.confusionMatrix() != null) {
+        if (!json.on() && r.confusionMatrix() != null) {
             out.println("  confusion matrix (rows: true label, columns: predicted)");
             StringBuilder head = new StringBuilder(String.format("  %12s", ""));
             r.labels().forEach(l -> head.append(String.format(" %10s", l)));

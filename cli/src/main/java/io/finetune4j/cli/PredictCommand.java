@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
 
 /** HF's text-classification pipeline on the command line. */
 @Command(name = "predict", description = {"Classify texts with a fine-tuned model (HF's text-classification pipeline).",
-        "Texts come from arguments, --file (one per line) or stdin (one per line)."})
+        "Texts come from arguments, --file (one per line) or stdin (one per line).",
+        "With --json: HF's shape, a list of {label, score} per text."})
 final class PredictCommand implements Callable<Integer> {
     private static final com.fasterxml.jackson.databind.ObjectMapper COMPACT = new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -65,8 +66,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Write predictions to FILE: .jsonl or .csv.")
     Path output;
 
-    @Option(names = "--json", description = "Print JSON (HF's shape: a list of {label, score} per text).")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--device", paramLabel = "NAME", description = "cpu or gpu:N (default: a GPU when present).")
     String device;
@@ -109,7 +110,7 @@ final class PredictCommand implements Callable<Integer> {
                 String text = "csv".equals(format) ? csv(inputs, predictions) : jsonl(inputs, predictions);
                 AtomicFiles.writeString(output, text);
                 out.printf("wrote %d predictions to %s%n", predictions.size(), output);
-            } else if (json) {
+            } else if (json.on()) {
                 List<List<Map<String, Object>>> rows = new ArrayList<>();
                 predictions.forEach(p -> rows.add(scoreMaps(p.scores())));
                 out.println(ConfigSources.toJson(rows));

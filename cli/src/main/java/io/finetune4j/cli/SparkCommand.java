@@ -209,8 +209,8 @@ final class SparkCommand implements Runnable {
         @Option(names = "--partitions", paramLabel = "N", description = "Scoring tasks, as spark predict's (default: as many as the input has, at least one per task slot; 0: the input's partitioning).")
         Integer partitions;
 
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Spec
         CommandSpec spec;
@@ -224,7 +224,7 @@ final class SparkCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             withSession(sparkConf, SparkEvaluate.scoring(request), (spark, sessionSeconds) -> {
                 SparkEvaluate.Result r = SparkEvaluate.run(spark, request);
-                if (json) {
+                if (json.on()) {
                     out.println(io.finetune4j.config.ConfigSources.toJson(r.toMap()));
                     return;
                 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Shows what the tokenizer makes of some texts: ids, tokens, token type ids and attention mask. */
-@Command(name = "tokenize", description = "Tokenize texts with a model's tokenizer and show ids, tokens, type ids and mask.",
+@Command(name = "tokenize", description = {"Tokenize texts with a model's tokenizer and show ids, tokens, type ids and mask.",
+        "With --json: one object per text with HF's keys (input_ids, token_type_ids, attention_mask) and its tokens."},
         modelTransformer = TokenizeCommand.TokenizerAlias.class)
 final class TokenizeCommand implements Callable<Integer> {
     @Mixin
@@ -47,8 +48,8 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--truncation", description = "Truncate to max_length (longest_first).")
     boolean truncation;
 
-    @Option(names = "--json", description = "Print JSON (HF keys) instead of a table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to tokenize.")
     List<String> texts;
@@ -68,7 +69,7 @@ final class TokenizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(Path.of(arguments.model()))) { // a known name resolves to its cache folder
             BatchEncoding enc = tokenizer.encode(texts, options);
-            if (json) {
+            if (json.on()) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int r = 0; r < enc.size(); r++) {
                     Map<String, Object> row = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The inference options: declared once (InferenceOptions), bound to InferenceArguments, the length checked before tokenizing. */
+/** The inference options (and --json): declared once (InferenceOptions, JsonOption), bound to InferenceArguments, the length checked before tokenizing. */
 class InferenceOptionsTest {
     @TempDir
     Path tmp;
@@ -53,6 +53,13 @@ class InferenceOptionsTest {
     private static void walk(CommandLine cli, String path, List<String> elsewhere, List<String> lengths) {
         for (OptionSpec o : cli.getCommandSpec().options()) {
             for (String name : o.names()) {
+                if (name.equals("--json")) {
+                    Class<?> declaring = ((Member) o.userObject()).getDeclaringClass();
+                    if (declaring != JsonOption.class) {
+                        elsewhere.add(path.strip() + " --json (" + declaring.getSimpleName() + ")");
+                    }
+                    continue;
+                }
                 if (!SHARED.contains(name) || OWN.contains(path.strip() + " " + name)) {
                     continue;
                 }

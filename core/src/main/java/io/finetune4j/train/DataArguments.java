@@ -24,7 +24,8 @@ public final class DataArguments {
     @Arg(name = "label_delimiter", help = "Splits a text label into several labels (multi-label from CSV, e.g. | for \"sports|politics\"); "
             + "a label column of lists (JSON arrays, parquet lists) is multi-label without it.")
     String labelDelimiter = null;
-    @Arg(name = "max_seq_length", help = "Tokens per text after truncation (the seed's max_length).")
+    @Arg(name = "max_seq_length", help = "Tokens per text after truncation (the seed's max_length); above the model's limit (model_max_length, "
+            + "max_position_embeddings) it is lowered to it with a warning, as HF does.")
     int maxSeqLength = 128;
     @Arg(name = "pad_to_max_length", help = "Pad every text to max_seq_length (as the seed); false pads each batch to its longest text.")
     boolean padToMaxLength = true;

@@ -35,7 +35,8 @@ final class TokenizeCommand implements Callable<Integer> {
     static final class TokenizerAlias implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            InferenceOptions.adjust(spec, "--model", b -> b.names("--model", "--model_name_or_path", "--tokenizer"));
+            InferenceOptions.adjust(spec, "--model", b -> b.names("--model", "--model_name_or_path", "--tokenizer").description("Model folder "
+                    + "holding tokenizer.json (or vocab.txt of a BERT checkpoint), or a known name such as bert-base-uncased."));
             // no model to hold the length against: as given, else the tokenizer's model_max_length
             return InferenceOptions.adjust(spec, "--max_seq_length", b -> b.description("Pad/truncate to N tokens (default: model_max_length)."));
         }

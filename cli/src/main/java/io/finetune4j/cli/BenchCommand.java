@@ -24,7 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.finetune4j.pipeline.InferenceArguments;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -34,8 +37,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * Reproducible speed numbers: {@code bench CASE [--json]}. Each result carries its machine line;
  * {@code bench report results.jsonl} turns collected JSON lines into the Markdown of docs/BENCHMARKS.md.
  */
-@Command(name = "bench", description = "Benchmarks: gemm, baseline-djl, forward, train-step, memory, tokenize, pipeline, or 'report FILE.jsonl' to render Markdown.")
+@Command(name = "bench", description = {"Benchmarks: gemm, baseline-djl, forward, train-step, memory, tokenize, pipeline, or 'report FILE.jsonl' to render Markdown.",
+        "With --json: one JSON object per case, one line each."},
+        modelTransformer = BenchCommand.BenchOptions.class)
 final class BenchCommand implements Callable<Integer> {
+    /** The tokens per review of the tokenize and pipeline cases unless --max_seq_length says otherwise: the seed's max_length. */
+    static final int SEED_MAX_LENGTH = 160;
+
     static final List<String> CASES = List.of("gemm", "baseline-djl", "forward", "train-step", "memory", "tokenize", "pipeline", "report");
 
     @Parameters(index = "0", paramLabel = "CASE", description = "gemm | baseline-djl | forward | train-step | memory | tokenize | pipeline | report")
@@ -44,8 +52,8 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "For report: a JSON-lines file of results.")
     Path file;
 
-    @Option(names = "--json", description = "Print one JSON object per case (one line each).")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed iterations first (default ${DEFAULT-VALUE}).")
     int warmup;
@@ -62,8 +70,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", description = "Random-init model size: base or tiny (default base; tiny for memory).")
     String size;
 
-    @Option(names = "--model", paramLabel = "DIR|NAME", description = "Pretrained weights (a folder or bert-base-uncased) instead of a random-init --size.")
-    String model;
+    @Mixin
+    InferenceOptions.Model model;
+
+    /** Bench's --model is optional (random-init weights of --size without it); its tokenize and pipeline cases read 160 tokens unless told. */
+    static final class BenchOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            InferenceOptions.adjust(spec, "--model", b -> b.required(false)
+                    .description("Pretrained weights (a folder or bert-base-uncased) instead of a random-init --size."));
+            return InferenceOptions.adjust(spec, "--max_seq_length", b -> b.description("tokenize and pipeline: tokens per review (default "
+                    + SEED_MAX_LENGTH + ")."));
+        }
+    }
 
     @Option(names = "--num_hidden_layers", paramLabel = "N", description = "Keep only the first N encoder layers.")
     Integer numHiddenLayers;
@@ -77,8 +96,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--texts", defaultValue = "0", description = "tokenize: first N train reviews (0 = all 25,000); pipeline: N test reviews (0 = 512).")
     int texts;
 
-    @Option(names = {"--max_length", "--max_seq_length"}, defaultValue = "160", description = "tokenize and pipeline: tokens per review (default ${DEFAULT-VALUE}).")
-    int maxLength;
+    @Mixin
+    InferenceOptions.MaxSeqLength maxSeqLength;
 
     @Option(names = {"--dataset_name", "--dataset"}, defaultValue = "imdb", description = "tokenize and pipeline: the data set (default ${DEFAULT-VALUE}).")
     String dataset;
@@ -91,8 +110,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "pipeline: one more pass per runtime that says where the time goes (tokenize vs model, the model's time by op type from libtorch's or ONNX Runtime's profiler); traces kept in DIR.")
     java.nio.file.Path profileDir;
 
-    @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
-    boolean useCpu;
+    @Mixin
+    InferenceOptions.UseCpu useCpu;
 
     @Option(names = "--gemm", defaultValue = "2560,768,3072", description = "M,K,N of the gemm case (default ${DEFAULT-VALUE}).")
     String gemmShape;
@@ -103,6 +122,10 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        InferenceArguments inference = InferenceOptions.arguments(maxSeqLength, useCpu);
+        String model = this.model.model;
+        int maxLength = inference.maxSeqLength() != null ? inference.maxSeqLength() : SEED_MAX_LENGTH;
+        boolean useCpu = inference.useCpu();
         if (warmup < 0 || repeat < 1) {
             throw new BadInputException("--warmup must be >= 0 and --repeat >= 1, got " + warmup + " and " + repeat);
         }
@@ -154,7 +177,7 @@ final class BenchCommand implements Callable<Integer> {
                     + io.finetune4j.config.Suggestions.didYouMean(benchCase, CASES));
         }
         for (BenchResult result : results) {
-            if (json) {
+            if (json.on()) {
                 out.println(new ObjectMapper().writeValueAsString(result.toMap()));
             } else {
                 out.println(result.name() + " " + result.params());
@@ -176,6 +199,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** --model (a folder or a known name) or a random-init --size, with --num_hidden_layers. */
     private BenchModel benchModel(String defaultSize) {
+        String model = this.model.model;
         if (model != null) {
             if (size != null) {
                 throw new BadInputException("give either --model or --size, not both");

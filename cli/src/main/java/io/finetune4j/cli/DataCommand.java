@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -53,8 +54,8 @@ final class DataCommand implements Runnable {
         @Option(names = {"--skip_bad_rows", "--skip-bad-rows"}, description = "Skip and count bad rows instead of stopping at the first one.")
         boolean skipBadRows;
 
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Spec
         CommandSpec spec;
@@ -68,7 +69,7 @@ final class DataCommand implements Runnable {
             DatasetDict dict = Datasets.load(source, options);
             long millis = (System.nanoTime() - start) / 1_000_000;
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (json.on()) {
                 Map<String, Object> report = new LinkedHashMap<>();
                 report.put("source", source);
                 Map<String, Object> splits = new LinkedHashMap<>();
@@ -120,8 +121,8 @@ final class DataCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "imdb")
         String name;
 
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Spec
         CommandSpec spec;
@@ -130,7 +131,7 @@ final class DataCommand implements Runnable {
         public Integer call() {
             Datasets.FetchReport r = Datasets.fetch(name, Cache.standard());
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (json.on()) {
                 Map<String, Object> report = new LinkedHashMap<>();
                 report.put("dir", r.dir().toString());
                 report.put("files", r.fileSizes());

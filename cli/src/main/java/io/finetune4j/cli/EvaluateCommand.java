@@ -6,12 +6,14 @@ import io.finetune4j.config.ConfigSources;
 import io.finetune4j.tasks.ClassificationData;
 import io.finetune4j.tasks.DataArguments;
 import io.finetune4j.tasks.ModelEvaluation;
+import io.finetune4j.pipeline.InferenceArguments;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,84 +26,99 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "evaluate", description = "Score a fine-tuned classifier on a data set split (flags: train's HF names).")
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = {"--model", "--model_name_or_path"}, required = true, paramLabel = "DIR|NAME",
-            description = "Checkpoint folder, PEFT adapter folder, or a known model name.")
-    String model;
+    @Mixin
+    InferenceOptions.Model model;
 
-    @Option(names = "--dataset_name", description = "imdb or a local data set (default imdb; also --dataset).")
-    String dataset;
+    @Mixin
+    InferenceOptions.MaxSeqLength maxSeqLength;
 
-    @Option(names = {"--split", "--validation_split_name"}, defaultValue = "test", description = "Split, HF slicing allowed (default ${DEFAULT-VALUE}).")
-    String split;
+    @Mixin
+    InferenceOptions.TruncationSide truncationSide;
+
+    @Mixin
+    InferenceOptions.Runtime runtime;
+
+    @Mixin
+    InferenceOptions.Quantized quantized;
+
+    @Mixin
+    InferenceOptions.UseCpu useCpu;
+
+    // No defaultValue: picocli would apply it after the --batch_size alias below ran (InferenceArguments has the default).
+    @Option(names = "--per_device_eval_batch_size", paramLabel = "N",
+            description = "Evaluation batch size (default " + InferenceArguments.DEFAULT_BATCH_SIZE + "; also --batch_size).")
+    Integer batchSize;
+
+    @Mixin
+    JsonOption json;
+
+    /** Train's data arguments: each flag below binds straight into it, so names, defaults and checks are train's. */
+    private final DataArguments data = new DataArguments();
+
+    private void data(String name, Object value) {
+        ArgumentBinder.bind(data, Map.of(name, value), "flags");
+    }
+
+    @Option(names = "--dataset_name", paramLabel = "NAME|PATH", description = "imdb or a local data set (default imdb; also --dataset).")
+    void datasetName(String value) {
+        data("dataset_name", value);
+    }
+
+    @Option(names = {"--split", "--validation_split_name"}, paramLabel = "SPLIT", description = "Split, HF slicing allowed (default test).")
+    void split(String value) {
+        data("validation_split_name", value);
+    }
 
     @Option(names = "--max_eval_samples", paramLabel = "N",
             description = "Evaluate on a random sample of this many rows (seed --shuffle_seed; also --max_samples).")
-    Integer maxSamples;
+    void maxEvalSamples(int value) {
+        data("max_eval_samples", value);
+    }
 
     @Option(names = "--shuffle_seed", paramLabel = "N", description = "Seed of that sample (default 42; also --seed).")
-    Integer seed;
+    void shuffleSeed(int value) {
+        data("shuffle_seed", value);
+    }
 
-    @Option(names = "--max_seq_length", paramLabel = "N",
-            description = "Tokens per text (default: the model_max_length saved with the model, else 512; also --max_length).")
-    Integer maxLength;
-
-    @Option(names = "--truncation_side", description = "right keeps the beginning, left the end (default: as saved with the model, else right).")
-    String truncationSide;
-
-    @Option(names = "--per_device_eval_batch_size", paramLabel = "N",
-            description = "Evaluation batch size (default 64; also --batch_size).")
-    Integer batchSize;
-
-    @Option(names = "--text_column_name", defaultValue = "text", description = "Column holding the text (default ${DEFAULT-VALUE}).")
-    String textColumn;
+    @Option(names = "--text_column_name", paramLabel = "NAME", description = "Column holding the text (default text).")
+    void textColumnName(String value) {
+        data("text_column_name", value);
+    }
 
     @Option(names = "--text_column_names", paramLabel = "A,B", description = "Two comma-separated columns of a text pair (sentence1,sentence2), as in training.")
-    String textColumnNames;
+    void textColumnNames(String value) {
+        data("text_column_names", value);
+    }
 
-    @Option(names = "--label_column_name", defaultValue = "label", description = "Column holding the label (default ${DEFAULT-VALUE}).")
-    String labelColumn;
+    @Option(names = "--label_column_name", paramLabel = "NAME", description = "Column holding the label (default label).")
+    void labelColumnName(String value) {
+        data("label_column_name", value);
+    }
 
     @Option(names = "--label_delimiter", paramLabel = "SEP",
             description = "Splits a text label into several (multi-label CSV, e.g. '|' for \"sports|politics\"), as in training.")
-    String labelDelimiter;
+    void labelDelimiter(String value) {
+        data("label_delimiter", value);
+    }
 
-    @Option(names = "--use_cpu", description = "Run on the CPU even when a GPU is available.")
-    boolean useCpu;
-
-    @Option(names = "--runtime", paramLabel = "djl|onnx", defaultValue = "djl",
-            description = "djl: the safetensors checkpoint on libtorch; onnx: a folder from `export onnx` on ONNX Runtime (default: ${DEFAULT-VALUE}).")
-    String runtime;
-
-    @Option(names = "--quantized", description = "With --runtime onnx: score onnx/model_quantized.onnx (int8).")
-    boolean quantized;
-
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
-
-    // The spellings evaluate had before it took train's names: still accepted, not shown. (No defaultValue on
-    // the options above: picocli would apply it after these setters ran; call() fills the defaults.)
+    // The spellings evaluate had before it took train's names: still accepted, not shown.
     @Option(names = "--dataset", hidden = true)
     void dataset(String value) {
-        dataset = value;
+        datasetName(value);
     }
 
     @Option(names = "--max_samples", hidden = true)
-    void maxSamples(Integer value) {
-        maxSamples = value;
+    void maxSamples(int value) {
+        maxEvalSamples(value);
     }
 
     @Option(names = "--seed", hidden = true)
-    void seed(Integer value) {
-        seed = value;
-    }
-
-    @Option(names = "--max_length", hidden = true)
-    void maxLength(Integer value) {
-        maxLength = value;
+    void seed(int value) {
+        shuffleSeed(value);
     }
 
     @Option(names = "--batch_size", hidden = true)
-    void batchSize(Integer value) {
+    void batchSize(int value) {
         batchSize = value;
     }
 
@@ -110,49 +127,17 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (dataset == null) {
-            dataset = "imdb";
+        data.validate();
+        InferenceArguments inference = InferenceOptions.arguments(model, maxSeqLength, truncationSide, runtime, quantized, useCpu);
+        if (batchSize != null) {
+            if (batchSize < 1) {
+                throw new BadInputException("per_device_eval_batch_size must be >= 1, got " + batchSize);
+            }
+            inference.batchSize(batchSize);
         }
-        if (seed == null) {
-            seed = 42;
-        }
-        if (batchSize == null) {
-            batchSize = 64;
-        }
-        // The same DataArguments train binds, so values are checked (and errors worded) as there.
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("dataset_name", dataset);
-        flags.put("validation_split_name", split);
-        flags.put("text_column_name", textColumn);
-        if (textColumnNames != null) {
-            flags.put("text_column_names", textColumnNames);
-        }
-        flags.put("label_column_name", labelColumn);
-        if (labelDelimiter != null) {
-            flags.put("label_delimiter", labelDelimiter);
-        }
-        if (maxLength != null) {
-            flags.put("max_seq_length", maxLength);
-        }
-        if (truncationSide != null) {
-            flags.put("truncation_side", truncationSide);
-        }
-        flags.put("pad_to_max_length", false); // each batch padded to its longest text: same scores, less work
-        flags.put("shuffle_seed", seed);
-        if (maxSamples != null) {
-            flags.put("max_eval_samples", maxSamples);
-        }
-        DataArguments data = ArgumentBinder.bind(new DataArguments(), flags, "flags").validate();
-        if (batchSize < 1) {
-            throw new BadInputException("per_device_eval_batch_size must be >= 1, got " + batchSize);
-        }
-        // Length and side left unset mean "as saved with the model" (tokenizer_config.json), as predict and serve do.
-        ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(data.textColumnName(), data.labelColumnName(),
-                maxLength, false, truncationSide, null, false, data.textPairColumnName());
-        ModelEvaluation.Result r = ModelEvaluation.run(new ModelEvaluation.Options(model, data.datasetName(), data.validationSplitName(),
-                data.maxEvalSamples(), data.shuffleSeed(), batchSize, prep, useCpu, runtime, quantized, data.labelDelimiter()));
+        ModelEvaluation.Result r = ModelEvaluation.run(ModelEvaluation.Options.of(inference, data));
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rows", r.rows());
             m.put("metrics", r.metrics());
@@ -163,10 +148,11 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             out.println(ConfigSources.toJson(m));
         } else {
-            out.printf(Locale.ROOT, "%s on %s %s (%d rows, %s)%n", model, dataset, split, r.rows(), r.problemType());
+            out.printf(Locale.ROOT, "%s on %s %s (%d rows, %s)%n", inference.model(), data.datasetName(), data.validationSplitName(), r.rows(),
+                    r.problemType());
             r.metrics().forEach((k, v) -> out.printf(Locale.ROOT, "  %-28s %.4f%n", k, v));
         }
-        if (!json && r.confusionMatrix() != null) {
+        if (!json.on() && r.confusionMatrix() != null) {
             out.println("  confusion matrix (rows: true label, columns: predicted)");
             StringBuilder head = new StringBuilder(String.format("  %12s", ""));
             r.labels().forEach(l -> head.append(String.format(" %10s", l)));

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,8 +29,8 @@ final class ExportCommand implements Runnable {
             "Families (config.json model_type): bert, roberta, xlm-roberta, distilbert, electra, albert, deberta-v2, modernbert.",
             "Inputs input_ids, attention_mask and token_type_ids where the family has them (int64, batch_size x sequence_length); output logits."})
     static final class Onnx implements Callable<Integer> {
-        @Option(names = "--model", required = true, paramLabel = "DIR|NAME", description = "Checkpoint folder (config.json, model.safetensors, tokenizer files).")
-        String model;
+        @Mixin
+        InferenceOptions.Model model;
 
         @Option(names = "--output", required = true, paramLabel = "OUT", description = "Folder to write (replaced only once the export is complete).")
         Path output;
@@ -46,6 +47,7 @@ final class ExportCommand implements Runnable {
 
         @Override
         public Integer call() {
+            String model = InferenceOptions.arguments(this.model).model();
             Path dir = PretrainedModels.resolve(model);
             OnnxExporter.Options options = OnnxExporter.Options.defaults().withQuantization(Quantization.parse(quantize)).withOpset(opset);
             OnnxExporter.Result r = OnnxExporter.export(dir, output, options);

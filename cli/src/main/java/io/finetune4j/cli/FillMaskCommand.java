@@ -12,21 +12,23 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** HF's fill-mask pipeline on the command line. */
-@Command(name = "fill-mask", description = "Predict the words behind [MASK] tokens with a masked-LM model (HF's fill-mask pipeline).")
+@Command(name = "fill-mask", description = {"Predict the words behind [MASK] tokens with a masked-LM model (HF's fill-mask pipeline).",
+        "With --json: HF's fields score, token, token_str, sequence (a list per mask when a text has several)."})
 final class FillMaskCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR|NAME", description = "Masked-LM checkpoint folder or model name, e.g. bert-base-uncased.")
-    String model;
+    @Mixin
+    InferenceOptions.Model model;
 
     @Option(names = {"--top_k", "--top-k"}, paramLabel = "N", defaultValue = "5", description = "Candidates per mask (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--json", description = "Print JSON with HF's fields: score, token, token_str, sequence (a list per mask when a text has several).")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--device", paramLabel = "NAME", description = "cpu or gpu:N (default: a GPU when present).")
     String device;
@@ -40,10 +42,10 @@ final class FillMaskCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (FillMaskPipeline unmasker = FillMaskPipeline.fromPretrained(model, topK,
+        try (FillMaskPipeline unmasker = FillMaskPipeline.fromPretrained(InferenceOptions.arguments(model).model(), topK,
                 device == null ? null : io.finetune4j.util.Devices.parse(device))) {
             List<List<List<FillMaskResult>>> results = unmasker.fillEach(texts, topK);
-            if (json) {
+            if (json.on()) {
                 List<Object> perText = new ArrayList<>();
                 for (List<List<FillMaskResult>> perMask : results) {
                     // HF's shape: a flat list for one mask, a list per mask for several

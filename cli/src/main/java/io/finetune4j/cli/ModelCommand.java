@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,8 +39,8 @@ final class ModelCommand implements Runnable {
         @Option(names = "--trainable", paramLabel = "REGEX", description = "Only parameters whose HF name matches stay trainable (e.g. 'pooler|classifier').")
         String trainable;
 
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Spec
         CommandSpec spec;
@@ -57,7 +58,7 @@ final class ModelCommand implements Runnable {
                     model.trainable(trainable);
                 }
                 LoadReport report = model.loadReport();
-                if (json) {
+                if (json.on()) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("model", model.architecture());
                     m.put("path", dir.toString());

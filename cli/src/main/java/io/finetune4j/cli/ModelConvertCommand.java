@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,8 +20,8 @@ final class ModelConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "A HF checkpoint folder with pytorch_model.bin or pytorch_model.bin.index.json.")
     Path dir;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Spec
     CommandSpec spec;
@@ -32,7 +32,7 @@ final class ModelConvertCommand implements Callable<Integer> {
         StateDictReader.Conversion c = StateDictReader.convertToSafetensors(dir);
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("path", c.file().toAbsolutePath().toString());
             m.put("from", c.from().file);

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,8 +26,8 @@ final class ModelFetchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A known model name (bert-base-uncased) or a model folder.")
     String model;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Spec
     CommandSpec spec;
@@ -50,7 +50,7 @@ final class ModelFetchCommand implements Callable<Integer> {
         report.put("bytes", bytes);
         report.put("seconds", Math.round(seconds * 1000) / 1000.0);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             out.println(ConfigSources.toJson(report));
         } else {
             out.printf("%s: %s%n", model, dir.toAbsolutePath());

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,12 +31,13 @@ import picocli.CommandLine.Spec;
 
 /** HF's text-classification pipeline on the command line. */
 @Command(name = "predict", description = {"Classify texts with a fine-tuned model (HF's text-classification pipeline).",
-        "Texts come from arguments, --file (one per line) or stdin (one per line)."})
+        "Texts come from arguments, --file (one per line) or stdin (one per line).",
+        "With --json: HF's shape, a list of {label, score} per text."})
 final class PredictCommand implements Callable<Integer> {
     private static final com.fasterxml.jackson.databind.ObjectMapper COMPACT = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|NAME", description = "Checkpoint folder (config.json, model.safetensors, tokenizer files) or model name.")
-    String model;
+    @Mixin
+    InferenceOptions.Model model;
 
     @Option(names = "--tokenizer", paramLabel = "DIR|NAME", description = "Tokenizer folder or known name (default: the model's folder).")
     String tokenizer;
@@ -46,11 +48,14 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"--top_k", "--top-k"}, paramLabel = "N", defaultValue = "1", description = "Labels per text; 0 for all (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = {"--batch_size", "--batch-size"}, paramLabel = "N", defaultValue = "64", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    InferenceOptions.BatchSize batchSize;
 
-    @Option(names = {"--max_length", "--max_seq_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model_max_length saved with the model, else the model's limit, 512 for BERT).")
-    Integer maxLength;
+    @Mixin
+    InferenceOptions.MaxSeqLength maxSeqLength;
+
+    @Mixin
+    InferenceOptions.TruncationSide truncationSide;
 
     @Option(names = "--stride", paramLabel = "N", description = "Score long texts in overlapping windows sharing N tokens and average them (default: truncate).")
     Integer stride;
@@ -61,8 +66,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Write predictions to FILE: .jsonl or .csv.")
     Path output;
 
-    @Option(names = "--json", description = "Print JSON (HF's shape: a list of {label, score} per text).")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--device", paramLabel = "NAME", description = "cpu or gpu:N (default: a GPU when present).")
     String device;
@@ -71,12 +76,11 @@ final class PredictCommand implements Callable<Integer> {
             + "give one per TEXT, in order: each TEXT is scored with its pair as [CLS] TEXT [SEP] PAIR [SEP].")
     List<String> textPairs;
 
-    @Option(names = "--runtime", paramLabel = "djl|onnx", defaultValue = "djl",
-            description = "djl: the safetensors checkpoint on libtorch; onnx: a folder from `export onnx` on ONNX Runtime (default: ${DEFAULT-VALUE}).")
-    String runtime;
+    @Mixin
+    InferenceOptions.Runtime runtime;
 
-    @Option(names = "--quantized", description = "With --runtime onnx: run onnx/model_quantized.onnx (int8).")
-    boolean quantized;
+    @Mixin
+    InferenceOptions.Quantized quantized;
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to classify.")
     List<String> texts;
@@ -88,9 +92,10 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> inputs = readInputs();
         String format = output == null ? null : outputFormat(output);
-        TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model)
+        TextClassificationPipeline.Builder builder = InferenceOptions.arguments(model, batchSize, maxSeqLength, truncationSide, runtime, quantized)
+                .pipeline()
                 .tokenizer(tokenizer == null ? null : Path.of(tokenizer)) // a known name resolves to its cache folder
-                .labels(labels).topK(topK).batchSize(batchSize).maxLength(maxLength).runtime(runtime).quantized(quantized);
+                .labels(labels).topK(topK);
         if (stride != null) {
             builder.longText(LongTextMode.WINDOWS, stride);
         }
@@ -105,7 +110,7 @@ final class PredictCommand implements Callable<Integer> {
                 String text = "csv".equals(format) ? csv(inputs, predictions) : jsonl(inputs, predictions);
                 AtomicFiles.writeString(output, text);
                 out.printf("wrote %d predictions to %s%n", predictions.size(), output);
-            } else if (json) {
+            } else if (json.on()) {
                 List<List<Map<String, Object>>> rows = new ArrayList<>();
                 predictions.forEach(p -> rows.add(scoreMaps(p.scores())));
                 out.println(ConfigSources.toJson(rows));

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import io.finetune4j.pipeline.InferenceArguments;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
@@ -27,21 +29,23 @@ import picocli.CommandLine.Model.CommandSpec;
         + "--auto_truncate, --max_client_batch_size, --max_batch_size, --max_wait_ms, --queue_capacity, --max_body_bytes, "
         + "--header_timeout_s, --body_timeout_s, --max_header_bytes, --max_headers, --max_connections, --http_threads, ...")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Checkpoint folder, PEFT adapter folder, or a known model name.")
-    String model;
+    @Mixin
+    InferenceOptions.Model model;
 
     @Option(names = "--labels", split = ",", description = "Display names of the labels in id order (e.g. negative,positive).")
     List<String> labels;
 
-    @Option(names = {"--max_length", "--max_seq_length"}, description = "Tokens per text (default: the model's maximum).")
-    Integer maxLength;
+    @Mixin
+    InferenceOptions.MaxSeqLength maxSeqLength;
 
-    @Option(names = "--runtime", paramLabel = "djl|onnx", defaultValue = "djl",
-            description = "djl: the safetensors checkpoint on libtorch; onnx: a folder from `export onnx` on ONNX Runtime (default: ${DEFAULT-VALUE}).")
-    String runtime;
+    @Mixin
+    InferenceOptions.TruncationSide truncationSide;
 
-    @Option(names = "--quantized", description = "With --runtime onnx: serve onnx/model_quantized.onnx (int8).")
-    boolean quantized;
+    @Mixin
+    InferenceOptions.Runtime runtime;
+
+    @Mixin
+    InferenceOptions.Quantized quantized;
 
     @Unmatched
     List<String> flags = new ArrayList<>();
@@ -52,20 +56,20 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServeOptions options = ServeOptions.fromMap(ConfigSources.parseFlags(flags), "flags").apiKeyFrom(System.getenv());
-        TextClassificationPipeline.Builder builder = TextClassificationPipeline.builder().model(model).batchSize(options.maxBatchSize())
-                .runtime(runtime).quantized(quantized);
+        // serve batches by --max_batch_size (ServeOptions): the pipeline's batch size follows it
+        InferenceArguments arguments = InferenceOptions.arguments(model, maxSeqLength, truncationSide, runtime, quantized)
+                .batchSize(options.maxBatchSize());
+        String modelId = arguments.model();
+        TextClassificationPipeline.Builder builder = arguments.pipeline();
         if (labels != null) {
             builder.labels(labels);
-        }
-        if (maxLength != null) {
-            builder.maxLength(maxLength);
         }
         PrintWriter out = spec.commandLine().getOut();
         // Listen first, load second: while the model loads, /health answers 503 (loading) instead of refusing connections.
         CompletableFuture<TextClassifier> loading = new CompletableFuture<>();
         Map<String, Object> info = new LinkedHashMap<>();
         ClassificationServer server = ClassificationServer.builder()
-                .loading(loading).modelInfo(info).options(options).modelId(model).build();
+                .loading(loading).modelInfo(info).options(options).modelId(modelId).build();
         Thread hook = server.closeOnShutdown(); // SIGTERM drains queued requests, then stops
         if (!server.isLoopback() && options.apiKey() == null) {
             PrintWriter err = spec.commandLine().getErr();
@@ -83,13 +87,13 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         try (pipeline) {
-            info.put("model", model);
+            info.put("model", modelId);
             info.put("labels", pipeline.labels());
             info.put("max_length", pipeline.maxLength());
             info.put("parameters", pipeline.runtime().numParameters());
-            info.put("runtime", pipeline.runtime().name() + (quantized ? " int8" : ""));
+            info.put("runtime", pipeline.runtime().name() + (arguments.quantized() ? " int8" : ""));
             loading.complete(pipeline);
-            out.println("serving " + model + " on " + server.uri() + " (POST /predict, POST /, POST /v1/classify, GET /info,"
+            out.println("serving " + modelId + " on " + server.uri() + " (POST /predict, POST /, POST /v1/classify, GET /info,"
                     + " GET /health, GET /metrics" + (options.apiKey() != null ? "; API key required" : "") + "); Ctrl-C stops");
             out.flush();
             server.awaitClosed();

@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import io.finetune4j.pipeline.InferenceArguments;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -29,7 +31,7 @@ final class SparkCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "predict", description = {"Label every row of a table (parquet, json lines or csv) with a fine-tuned model.",
+    @Command(name = "predict", modelTransformer = ExecutorModel.class, description = {"Label every row of a table (parquet, json lines or csv) with a fine-tuned model.",
             "Keeps every input column and adds label and score; writes with Spark's commit protocol (no partial output)."})
     static final class Predict implements Callable<Integer> {
         @Mixin
@@ -68,8 +70,9 @@ final class SparkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SparkConf sparkConf = sparkConf("finetune4j spark predict", scoring.master, scoring.conf);
-            SparkPredict.Request request = new SparkPredict.Request(table.model, table.input, inputFormat, table.textColumn, table.textPairColumn, output,
-                    outputFormat, scoring.runtime, scoring.batchSize, scoring.maxLength, outputPrefix, includeScores, overwrite, partitions);
+            InferenceArguments a = inference(table, scoring);
+            SparkPredict.Request request = new SparkPredict.Request(a.model(), table.input, inputFormat, table.textColumn, table.textPairColumn, output,
+                    outputFormat, a.runtime(), a.batchSize(), a.maxSeqLength(), outputPrefix, includeScores, overwrite, partitions);
             PrintWriter out = spec.commandLine().getOut();
             withSession(sparkConf, request, (spark, sessionSeconds) -> {
                 SparkPredict.Summary s = SparkPredict.run(spark, request);
@@ -85,8 +88,8 @@ final class SparkCommand implements Runnable {
 
     /** The options spark predict and spark evaluate share: the model and the table's text columns. */
     static final class Table {
-        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder every executor can read: a local path, an hdfs:/s3a: URI, or a folder name shipped with --archives.")
-        String model;
+        @Mixin
+        InferenceOptions.Model model;
 
         @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input file or folder (any Hadoop FileSystem path).")
         String input;
@@ -98,19 +101,33 @@ final class SparkCommand implements Runnable {
         String textPairColumn;
     }
 
+    /** The model, how it runs and how many tokens it reads (the inference options, declared once in InferenceOptions). */
+    static InferenceArguments inference(Table table, Scoring scoring) {
+        return InferenceOptions.arguments(table.model, scoring.runtime, scoring.batchSize, scoring.maxSeqLength);
+    }
+
+    /** Executors load the model themselves: its folder must be a path each of them can read. */
+    static final class ExecutorModel implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return InferenceOptions.adjust(spec, "--model", b -> b.paramLabel("DIR").description("Checkpoint folder every executor can read: "
+                    + "a local path, an hdfs:/s3a: URI, or a folder name shipped with --archives."));
+        }
+    }
+
     /** The options spark predict and spark evaluate share: where Spark runs and how the model scores. */
     static final class Scoring {
         @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
         String master;
 
-        @Option(names = "--runtime", paramLabel = "NAME", defaultValue = "djl", description = "djl (libtorch) or onnx (ONNX Runtime) (default: ${DEFAULT-VALUE}).")
-        String runtime;
+        @Mixin
+        InferenceOptions.Runtime runtime;
 
-        @Option(names = {"--batch_size", "--batch-size"}, paramLabel = "N", defaultValue = "64", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
-        int batchSize;
+        @Mixin
+        InferenceOptions.BatchSize batchSize;
 
-        @Option(names = {"--max_length", "--max-length"}, paramLabel = "N", description = "Tokens per input (default: the model's limit, 512 for BERT).")
-        Integer maxLength;
+        @Mixin
+        InferenceOptions.MaxSeqLength maxSeqLength;
 
         @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, as spark-submit's --conf (repeatable).")
         List<String> conf;
@@ -173,7 +190,7 @@ final class SparkCommand implements Runnable {
         }
     }
 
-    @Command(name = "evaluate", description = {"Accuracy, precision, recall and F1 of a model on a labelled table, computed with Spark.",
+    @Command(name = "evaluate", modelTransformer = ExecutorModel.class, description = {"Accuracy, precision, recall and F1 of a model on a labelled table, computed with Spark.",
             "Gold labels: ids (an integer column) or the model's label names (a string column). Two labels: the scores of label 1; "
                     + "more: macro averages. Rows with a null or blank text or a null label are counted and left out."})
     static final class Evaluate implements Callable<Integer> {
@@ -192,8 +209,8 @@ final class SparkCommand implements Runnable {
         @Option(names = "--partitions", paramLabel = "N", description = "Scoring tasks, as spark predict's (default: as many as the input has, at least one per task slot; 0: the input's partitioning).")
         Integer partitions;
 
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Spec
         CommandSpec spec;
@@ -201,12 +218,13 @@ final class SparkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SparkConf sparkConf = sparkConf("finetune4j spark evaluate", scoring.master, scoring.conf);
-            SparkEvaluate.Request request = new SparkEvaluate.Request(table.model, table.input, inputFormat, table.textColumn, table.textPairColumn, labelColumn,
-                    scoring.runtime, scoring.batchSize, scoring.maxLength, partitions);
+            InferenceArguments a = inference(table, scoring);
+            SparkEvaluate.Request request = new SparkEvaluate.Request(a.model(), table.input, inputFormat, table.textColumn, table.textPairColumn, labelColumn,
+                    a.runtime(), a.batchSize(), a.maxSeqLength(), partitions);
             PrintWriter out = spec.commandLine().getOut();
             withSession(sparkConf, SparkEvaluate.scoring(request), (spark, sessionSeconds) -> {
                 SparkEvaluate.Result r = SparkEvaluate.run(spark, request);
-                if (json) {
+                if (json.on()) {
                     out.println(io.finetune4j.config.ConfigSources.toJson(r.toMap()));
                     return;
                 }

@@ -1,6 +1,7 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
+import io.finetune4j.pipeline.InferenceArguments;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
@@ -11,21 +12,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Shows what the tokenizer makes of some texts: ids, tokens, token type ids and attention mask. */
-@Command(name = "tokenize", description = "Tokenize texts with a model's tokenizer and show ids, tokens, type ids and mask.")
+@Command(name = "tokenize", description = {"Tokenize texts with a model's tokenizer and show ids, tokens, type ids and mask.",
+        "With --json: one object per text with HF's keys (input_ids, token_type_ids, attention_mask) and its tokens."},
+        modelTransformer = TokenizeCommand.TokenizerAlias.class)
 final class TokenizeCommand implements Callable<Integer> {
-    @Option(names = {"--model", "--tokenizer"}, required = true, paramLabel = "DIR|NAME",
-            description = "Model folder holding tokenizer.json (or vocab.txt of a BERT checkpoint), or a known name such as bert-base-uncased.")
-    String model;
+    @Mixin
+    InferenceOptions.Model model;
 
-    @Option(names = {"--max_length", "--max_seq_length", "--max-length"}, paramLabel = "N", description = "Pad/truncate to N tokens (default: model_max_length).")
-    Integer maxLength;
+    @Mixin
+    InferenceOptions.MaxSeqLength maxSeqLength;
+
+    /** The model folder holds the tokenizer (tokenizer.json, or vocab.txt of a BERT checkpoint): --tokenizer names it too; no positions to check. */
+    static final class TokenizerAlias implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            InferenceOptions.adjust(spec, "--model", b -> b.names("--model", "--model_name_or_path", "--tokenizer").description("Model folder "
+                    + "holding tokenizer.json (or vocab.txt of a BERT checkpoint), or a known name such as bert-base-uncased."));
+            // no model to hold the length against: as given, else the tokenizer's model_max_length
+            return InferenceOptions.adjust(spec, "--max_seq_length", b -> b.description("Pad/truncate to N tokens (default: model_max_length)."));
+        }
+    }
 
     @Option(names = "--padding", paramLabel = "STRATEGY", defaultValue = "none",
             description = "max_length, longest or none (default: ${DEFAULT-VALUE}).")
@@ -34,8 +49,8 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--truncation", description = "Truncate to max_length (longest_first).")
     boolean truncation;
 
-    @Option(names = "--json", description = "Print JSON (HF keys) instead of a table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to tokenize.")
     List<String> texts;
@@ -45,15 +60,17 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EncodeOptions.Builder builder = EncodeOptions.builder().padding(EncodeOptions.Padding.parse(padding)).maxLength(maxLength);
+        InferenceArguments arguments = InferenceOptions.arguments(model, maxSeqLength);
+        // no model to hold the length against: max_length as given, else the tokenizer's model_max_length (HF's rule)
+        EncodeOptions.Builder builder = EncodeOptions.builder().padding(EncodeOptions.Padding.parse(padding)).maxLength(arguments.maxSeqLength());
         if (truncation) {
             builder.truncation(true); // unset, HF's rule applies: max_length without padding truncates
         }
         EncodeOptions options = builder.build();
         PrintWriter out = spec.commandLine().getOut();
-        try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(Path.of(model))) { // a known name resolves to its cache folder
+        try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(Path.of(arguments.model()))) { // a known name resolves to its cache folder
             BatchEncoding enc = tokenizer.encode(texts, options);
-            if (json) {
+            if (json.on()) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int r = 0; r < enc.size(); r++) {
                     Map<String, Object> row = new LinkedHashMap<>();

@@ -17,18 +17,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code train --config FILE [--flag value ...]}: fine-tunes a classifier as the seed's notebook does. */
-@Command(name = "train", description = "Fine-tune a BERT classifier: --config FILE plus any --argument value (see docs/ARGUMENTS.md).")
+@Command(name = "train", description = {"Fine-tune a BERT classifier: --config FILE plus any --argument value (see docs/ARGUMENTS.md).",
+        "With --json: the final result as one JSON object."})
 final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
     @Mixin
     RunArgumentOptions run = new RunArgumentOptions();
 
-    @Option(names = "--json", description = "Print the final result as one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Unmatched
     List<String> flags = new ArrayList<>();
@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
         TextClassificationJob.Listener listener = new TextClassificationJob.Listener() {
             @Override
             public void onData(DatasetDict raw, Dataset train, Dataset eval) {
-                if (!json) {
+                if (!json.on()) {
                     out.println(raw);
                     out.println("training on " + train.numRows() + " rows" + (eval == null ? "" : ", evaluating on " + eval.numRows()));
                     out.flush();
@@ -53,7 +53,7 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
 
             @Override
             public void onModel(SequenceClassifier model) {
-                if (!json) {
+                if (!json.on()) {
                     out.println(model.trainableParametersLine());
                     out.flush();
                 }
@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
 
             @Override
             public void onTrainEnd(TrainOutput output) {
-                if (!json) {
+                if (!json.on()) {
                     out.println(output);
                     out.flush();
                 }
@@ -69,7 +69,7 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
 
             @Override
             public void onPredictions(List<String> texts, List<List<io.finetune4j.pipeline.TextClassifier.LabelScore>> results) {
-                if (!json) {
+                if (!json.on()) {
                     for (int i = 0; i < texts.size(); i++) {
                         var top = results.get(i).get(0);
                         out.printf(java.util.Locale.ROOT, "%-9s %.4f  %s%n", top.label(), top.score(), texts.get(i));
@@ -80,15 +80,15 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
 
             @Override
             public void onEvaluate(Map<String, Double> metrics) {
-                if (!json) {
+                if (!json.on()) {
                     out.println("eval: " + metrics);
                     out.flush();
                 }
             }
         };
-        List<io.finetune4j.train.TrainerCallback> callbacks = json ? List.of() : List.of(new EvalTablePrinter(out));
+        List<io.finetune4j.train.TrainerCallback> callbacks = json.on() ? List.of() : List.of(new EvalTablePrinter(out));
         TextClassificationJob.Result result = TextClassificationJob.run(args, callbacks, listener);
-        if (json) {
+        if (json.on()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("output_dir", result.outputDir().toString());
             m.put("global_step", result.trainOutput().globalStep());

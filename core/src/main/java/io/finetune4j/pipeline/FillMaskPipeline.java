@@ -66,7 +66,7 @@ public final class FillMaskPipeline implements AutoCloseable {
             throw new BadInputException("the tokenizer of " + tokenizer.directory() + " has no mask_token; fill-mask needs a masked-LM tokenizer");
         }
         this.maskId = mask;
-        this.maxLength = Math.min(tokenizer.modelMaxLength(), model.config().maxInputLength());
+        this.maxLength = io.finetune4j.tokenize.MaxLength.resolve(null, tokenizer.modelMaxLength(), model.config().maxInputLength());
     }
 
     /** Loads a masked-LM checkpoint folder or known model name, tokenizer from the same folder. */

@@ -7,6 +7,7 @@ import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
+import io.finetune4j.tokenize.MaxLength;
 import io.finetune4j.tokenize.Padder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         this.labels = resolveLabels(model, b.labels);
         this.topK = b.topK;
         this.batchSize = b.batchSize;
-        this.maxLength = resolveMaxLength(model, tokenizer, b.maxLength);
+        this.maxLength = MaxLength.resolve(b.maxLength, tokenizer.modelMaxLength(), model.maxPositions());
         this.truncation = b.truncation;
         // The side the model was trained with (tokenizer_config.json's truncation_side) unless one is given.
         this.truncationSide = b.truncationSide != null ? b.truncationSide : tokenizer.truncationSide();
@@ -395,21 +396,6 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         return List.copyOf(out);
     }
 
-    /** HF truncates to the tokenizer's model_max_length; a model with fewer positions caps it further. */
-    private static int resolveMaxLength(ModelRuntime model, AutoTokenizer tokenizer, Integer requested) {
-        int limit = Math.min(tokenizer.modelMaxLength(), model.maxPositions());
-        if (requested == null) {
-            if (limit == Integer.MAX_VALUE) {
-                throw new BadInputException("neither the tokenizer (model_max_length) nor the model says how long inputs may be; set max_length");
-            }
-            return limit;
-        }
-        if (requested < 1 || requested > limit) {
-            throw new BadInputException("max_length " + requested + " is outside 1.." + limit + " (the model's position limit); pick a value in that range");
-        }
-        return requested;
-    }
-
     /** config.json's problem_type, or null (any runtime's folder has config.json). */
     private static String problemType(Path dir) {
         Path config = dir == null ? null : dir.resolve("config.json");
@@ -548,7 +534,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
             return this;
         }
 
-        /** Tokens per input, special tokens included; null (default): min(model_max_length, max_position_embeddings). */
+        /** Tokens per input, special tokens included; null (default): model_max_length, capped at the model's positions ({@link MaxLength}). */
         public Builder maxLength(Integer n) {
             this.maxLength = n;
             return this;

@@ -10,8 +10,10 @@ import io.finetune4j.data.SplitSpec;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
+import io.finetune4j.train.DataCollatorWithPadding;
 import io.finetune4j.train.EncodedColumns;
 import io.finetune4j.train.Trainer;
+import io.finetune4j.tokenize.MaxLength;
 import java.util.List;
 
 /**
@@ -25,17 +27,19 @@ public final class ClassificationData {
     /**
      * How texts become token ids; {@code textPairColumn} (may be null) makes each row a text pair. {@code maxLength}
      * and {@code truncationSide} may be null for "as the model was trained" (tokenizer_config.json's
-     * model_max_length and truncation_side): see {@link #forTokenizer}.
+     * model_max_length and truncation_side): see {@link #forModel}.
      */
-    public record Preprocessing(String textColumn, String labelColumn, Integer maxLength, boolean padToMaxLength, String truncationSide,
-            Integer numWorkers, boolean overwriteCache, String textPairColumn) {
-        public Preprocessing(String textColumn, String labelColumn, Integer maxLength, boolean padToMaxLength, String truncationSide,
+    public record Preprocessing(String textColumn, String labelColumn, Integer maxLength, boolean padToMaxLength,
+            EncodeOptions.Side truncationSide, Integer numWorkers, boolean overwriteCache, String textPairColumn) {
+        public Preprocessing(String textColumn, String labelColumn, Integer maxLength, boolean padToMaxLength, EncodeOptions.Side truncationSide,
                 Integer numWorkers, boolean overwriteCache) {
             this(textColumn, labelColumn, maxLength, padToMaxLength, truncationSide, numWorkers, overwriteCache, null);
         }
 
-        public static Preprocessing of(DataArguments d) {
-            return new Preprocessing(d.textColumnName(), d.labelColumnName(), d.maxSeqLength(), d.padToMaxLength(), d.truncationSide(),
+        /** A training run's preprocessing: its max_seq_length as {@link MaxLength#forTraining} lowers it for this model. */
+        public static Preprocessing of(DataArguments d, AutoTokenizer tokenizer, int maxPositions) {
+            return new Preprocessing(d.textColumnName(), d.labelColumnName(),
+                    MaxLength.forTraining(d.maxSeqLength(), tokenizer == null ? Integer.MAX_VALUE : tokenizer.modelMaxLength(), maxPositions), d.padToMaxLength(), d.truncationSide(),
                     d.preprocessingNumWorkers(), d.overwriteCache(), d.textPairColumnName());
         }
 
@@ -44,21 +48,38 @@ public final class ClassificationData {
             return textPairColumn == null ? List.of(textColumn) : List.of(textColumn, textPairColumn);
         }
 
-        /** Fills what was left null from the tokenizer saved with the model; explicit values win. */
-        public Preprocessing forTokenizer(AutoTokenizer tokenizer) {
-            int saved = tokenizer.modelMaxLength() == Integer.MAX_VALUE ? 512 : tokenizer.modelMaxLength();
-            return new Preprocessing(textColumn, labelColumn, maxLength != null ? maxLength : saved, padToMaxLength,
-                    truncationSide != null ? truncationSide : tokenizer.truncationSide().name().toLowerCase(java.util.Locale.ROOT),
-                    numWorkers, overwriteCache, textPairColumn);
+        /**
+         * The length and side resolved for one model, before anything is tokenized: the length by {@link MaxLength}
+         * (asked for, else the tokenizer's model_max_length; refused above the model's {@code maxPositions}), the side
+         * asked for, else the tokenizer's truncation_side (as saved with the model).
+         */
+        public Preprocessing forModel(AutoTokenizer tokenizer, int maxPositions) {
+            return new Preprocessing(textColumn, labelColumn, MaxLength.resolve(maxLength, tokenizer.modelMaxLength(), maxPositions),
+                    padToMaxLength, truncationSide != null ? truncationSide : tokenizer.truncationSide(), numWorkers, overwriteCache,
+                    textPairColumn);
         }
 
+        /**
+         * The one padding decision, made when tokenizing: pad_to_max_length pads every row to max_length there
+         * (HF's {@code padding="max_length"}); otherwise rows stay unpadded and {@link #collator} pads each batch to
+         * its longest row (HF's {@code DataCollatorWithPadding}).
+         */
         EncodeOptions encodeOptions() {
             return EncodeOptions.builder()
                     .truncation(true)
                     .padding(padToMaxLength ? EncodeOptions.Padding.MAX_LENGTH : EncodeOptions.Padding.DO_NOT_PAD)
                     .maxLength(maxLength)
-                    .truncationSide(EncodeOptions.Side.parse(truncationSide))
+                    .truncationSide(truncationSide)
                     .build();
+        }
+
+        /**
+         * The collator for columns from {@link #encodeOptions}: it pads each batch to its longest row, which is
+         * max_length for every batch when the rows were padded when tokenizing; it decides nothing itself.
+         */
+        public DataCollatorWithPadding collator(AutoTokenizer tokenizer) {
+            return tokenizer == null ? DataCollatorWithPadding.longest() // pre-tokenized rows: BERT's pad id, as HF's collator would
+                    : DataCollatorWithPadding.of(tokenizer, EncodeOptions.Padding.LONGEST, 0);
         }
     }
 

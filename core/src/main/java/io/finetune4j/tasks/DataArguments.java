@@ -2,6 +2,8 @@ package io.finetune4j.tasks;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.config.Arg;
+import io.finetune4j.tokenize.EncodeOptions;
+import io.finetune4j.tokenize.MaxLength;
 
 /** What data to train and evaluate on and how to tokenize it (HF's run_classification.py DataTrainingArguments). */
 public final class DataArguments {
@@ -22,12 +24,13 @@ public final class DataArguments {
     @Arg(name = "label_delimiter", help = "Splits a text label into several labels (multi-label from CSV, e.g. | for \"sports|politics\"); "
             + "a label column of lists (JSON arrays, parquet lists) is multi-label without it.")
     String labelDelimiter = null;
-    @Arg(name = "max_seq_length", help = "Tokens per text after truncation (the seed's max_length).")
+    @Arg(name = "max_seq_length", help = "Tokens per text after truncation (the seed's max_length); above the model's limit (model_max_length, "
+            + "max_position_embeddings) it is lowered to it with a warning, as HF does.")
     int maxSeqLength = 128;
     @Arg(name = "pad_to_max_length", help = "Pad every text to max_seq_length (as the seed); false pads each batch to its longest text.")
     boolean padToMaxLength = true;
     @Arg(name = "truncation_side", help = "Which end of a long text to cut: right keeps the beginning, left keeps the end.")
-    String truncationSide = "right";
+    EncodeOptions.Side truncationSide = EncodeOptions.Side.RIGHT;
     @Arg(name = "max_train_samples", help = "Use only this many training rows (after shuffling when shuffle_train_dataset).")
     Integer maxTrainSamples = null;
     @Arg(name = "test_split_name", help = "Split that do_predict predicts (written to output_dir/predict_results.txt); HF slicing works.")
@@ -46,12 +49,7 @@ public final class DataArguments {
     boolean overwriteCache = false;
 
     public DataArguments validate() {
-        if (maxSeqLength < 2) {
-            throw new BadInputException("max_seq_length must be >= 2 (room for [CLS] and [SEP]), got " + maxSeqLength);
-        }
-        if (!truncationSide.equals("right") && !truncationSide.equals("left")) {
-            throw new BadInputException("truncation_side must be left or right, got '" + truncationSide + "'");
-        }
+        MaxLength.check(maxSeqLength); // the model's positions are checked when it is known, before tokenizing
         textColumns(); // checks text_column_names
         if (maxTrainSamples != null && maxTrainSamples < 1) {
             throw new BadInputException("max_train_samples must be >= 1, got " + maxTrainSamples);
@@ -95,7 +93,7 @@ public final class DataArguments {
     public String labelDelimiter() { return labelDelimiter; }
     public int maxSeqLength() { return maxSeqLength; }
     public boolean padToMaxLength() { return padToMaxLength; }
-    public String truncationSide() { return truncationSide; }
+    public EncodeOptions.Side truncationSide() { return truncationSide; }
     public Integer maxTrainSamples() { return maxTrainSamples; }
     public Integer maxEvalSamples() { return maxEvalSamples; }
     public String testSplitName() { return testSplitName; }

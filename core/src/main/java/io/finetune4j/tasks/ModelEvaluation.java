@@ -49,6 +49,17 @@ public final class ModelEvaluation {
                 ClassificationData.Preprocessing preprocessing, boolean useCpu, String runtime, boolean quantized) {
             this(model, dataset, split, maxSamples, seed, batchSize, preprocessing, useCpu, runtime, quantized, null);
         }
+
+        /**
+         * The model and how it runs from {@code inference} (length and side as saved with the model unless given),
+         * the split, columns and sample from {@code data} (train's names and checks); rows are padded per batch.
+         */
+        public static Options of(io.finetune4j.pipeline.InferenceArguments inference, DataArguments data) {
+            ClassificationData.Preprocessing prep = new ClassificationData.Preprocessing(data.textColumnName(), data.labelColumnName(),
+                    inference.maxSeqLength(), false, inference.truncationSide(), null, false, data.textPairColumnName());
+            return new Options(inference.model(), data.datasetName(), data.validationSplitName(), data.maxEvalSamples(), data.shuffleSeed(),
+                    inference.batchSize(), prep, inference.useCpu(), inference.runtime(), inference.quantized(), data.labelDelimiter());
+        }
     }
 
     /** {@code confusionMatrix} is null unless single-label; {@code problemType} is the one the model was scored as. */
@@ -73,12 +84,12 @@ public final class ModelEvaluation {
                      LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
             ClassificationData.Labels kind = labelsFor(model.configProblemType(), model.numLabels(), sample, o, dir);
             // max length and truncation side as the model was trained (saved with its tokenizer) unless given
-            ClassificationData.Preprocessing prep = o.preprocessing().forTokenizer(tokenizer);
+            ClassificationData.Preprocessing prep = o.preprocessing().forModel(tokenizer, model.config().maxInputLength());
             EncodedColumns columns = ClassificationData.encode(sample, tokenizer, prep, "Running tokenizer on " + o.split(), kind);
             TrainingArguments args = TrainingArguments.builder()
                     .perDeviceEvalBatchSize(o.batchSize()).set("use_cpu", o.useCpu()).set("disable_tqdm", true).build();
             Trainer trainer = Trainer.builder().model(model).args(args).computeMetrics(ComputeMetrics.forProblemType(kind.problemType()))
-                    .dataCollator(DataCollatorWithPadding.of(tokenizer, EncodeOptions.Padding.LONGEST, 0)).build();
+                    .dataCollator(prep.collator(tokenizer)).build();
             columns.checkLabels(model.numLabels());
             PredictionOutput out = trainer.predict(columns);
             long[][] confusion = null;
@@ -152,7 +163,7 @@ public final class ModelEvaluation {
              ModelRuntime runtime = ModelRuntimes.open(o.runtime(), dir, new RuntimeOptions(null, o.quantized()))) {
             int k = runtime.numLabels();
             ClassificationData.Labels kind = labelsFor(configProblemType(dir), k, sample, o, dir);
-            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing().forTokenizer(tokenizer),
+            EncodedColumns columns = ClassificationData.encode(sample, tokenizer, o.preprocessing().forModel(tokenizer, runtime.maxPositions()),
                     "Running tokenizer on " + o.split(), kind);
             columns.checkLabels(k);
             int rows = columns.size();

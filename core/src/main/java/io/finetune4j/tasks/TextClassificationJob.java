@@ -6,6 +6,7 @@ import io.finetune4j.data.Datasets;
 import io.finetune4j.data.LoadDatasetOptions;
 import io.finetune4j.io.PretrainedModels;
 import io.finetune4j.metrics.ComputeMetrics;
+import io.finetune4j.models.AutoConfig;
 import io.finetune4j.models.AutoModelForSequenceClassification;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.models.SequenceClassifier;
@@ -83,8 +84,20 @@ public final class TextClassificationJob {
 
         // --- tokenize (cached by fingerprint: a second run loads from disk)
         Path modelDir = PretrainedModels.resolve(m.modelNameOrPath());
-        try (AutoTokenizer tokenizer = preTokenized ? null : AutoTokenizer.fromPretrained(modelDir)) {
-            ClassificationData.Preprocessing prep = ClassificationData.Preprocessing.of(d);
+        ClassificationData.Preprocessing prep;
+        AutoTokenizer tokenizer;
+        int maxPositions = AutoConfig.fromPretrained(modelDir).maxInputLength();
+        if (preTokenized) { // token ids as they are: no tokenizer, the length only bounds what the model takes
+            prep = ClassificationData.Preprocessing.of(d, null, maxPositions);
+            tokenizer = null;
+        } else {
+            try (AutoTokenizer loaded = AutoTokenizer.fromPretrained(modelDir)) {
+                // the length (lowered to the model's limit with a warning, as HF does) resolved once, before anything is tokenized
+                prep = ClassificationData.Preprocessing.of(d, loaded, maxPositions);
+                tokenizer = savedWith(loaded, prep);
+            }
+        }
+        try (tokenizer) {
             EncodedColumns trainColumns = ClassificationData.encode(train, tokenizer, prep, "Running tokenizer on train", kind);
             EncodedColumns evalColumns = eval == null ? null : ClassificationData.encode(eval, tokenizer, prep, "Running tokenizer on eval", kind);
 
@@ -120,18 +133,11 @@ public final class TextClassificationJob {
                 if (early != null) {
                     all.add(early);
                 }
-                // saved with the model: pipelines, predict, serve and evaluate cut texts as they were cut in training
-                if (tokenizer != null) {
-                    tokenizer.setTruncationSide(io.finetune4j.tokenize.EncodeOptions.Side.parse(d.truncationSide()));
-                    tokenizer.setModelMaxLength(d.maxSeqLength());
-                }
                 Trainer trainer = Trainer.builder()
                         .model(trained).args(t).tokenizer(tokenizer)
                         .trainColumns(trainColumns).evalColumns(evalColumns)
                         .computeMetrics(ComputeMetrics.forProblemType(kind.problemType()))
-                        .dataCollator(tokenizer == null ? DataCollatorWithPadding.longest() : DataCollatorWithPadding.of(tokenizer,
-                                d.padToMaxLength() ? EncodeOptions.Padding.MAX_LENGTH : EncodeOptions.Padding.LONGEST,
-                                d.maxSeqLength()))
+                        .dataCollator(prep.collator(tokenizer))
                         .callbacks(all)
                         .build();
                 TrainOutput output = trainer.train();
@@ -152,13 +158,23 @@ public final class TextClassificationJob {
                 List<List<TextClassifier.LabelScore>> predictions = List.of();
                 if (!m.predictTexts().isEmpty()) {
                     try (TextClassificationPipeline pipeline = TextClassificationPipeline.builder()
-                            .model(trained).tokenizer(tokenizer).maxLength(d.maxSeqLength()).topK(1).build()) {
+                            .model(trained).tokenizer(tokenizer).maxLength(prep.maxLength()).topK(1).build()) {
                         predictions = pipeline.classify(m.predictTexts());
                     }
                     listener.onPredictions(m.predictTexts(), predictions);
                 }
                 return new Result(output, metrics, Path.of(t.outputDir()), predictions);
             }
+        }
+    }
+
+    /**
+     * The tokenizer saved with the model: its truncation_side and model_max_length are the run's, so pipelines,
+     * predict, serve and evaluate cut texts as they were cut in training.
+     */
+    private static AutoTokenizer savedWith(AutoTokenizer loaded, ClassificationData.Preprocessing prep) {
+        try (AutoTokenizer sided = loaded.withTruncationSide(prep.truncationSide())) {
+            return sided.withModelMaxLength(prep.maxLength());
         }
     }
 }

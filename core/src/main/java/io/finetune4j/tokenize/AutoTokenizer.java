@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HF's {@code AutoTokenizer} for a local folder, backed by the HF tokenizers library (Rust, via
- * DJL's JNI). Thread-safe: one instance can encode from several threads at once. Close it to free
- * the native tokenizers.
+ * DJL's JNI). Immutable and thread-safe: one instance can encode from several threads at once; settings
+ * change by {@code with…} copies ({@link #withModelMaxLength}, {@link #withTruncationSide}) that share the native
+ * tokenizers. Close each instance to free them (they are freed when the last sharing instance closes).
  *
  * <pre>{@code
  * try (AutoTokenizer tok = AutoTokenizer.fromPretrained(Path.of("bert-base-uncased"))) {
@@ -48,9 +49,10 @@ public final class AutoTokenizer implements AutoCloseable {
     private final int modelVocabSize;
     private final Map<String, String> specialTokens;
     private final Padder padder;
-    private volatile int modelMaxLength;
-    private volatile EncodeOptions.Side truncationSide;
-    private final AtomicBoolean warnedTooLong = new AtomicBoolean();
+    private final int modelMaxLength;
+    private final EncodeOptions.Side truncationSide;
+    private final AtomicBoolean warnedTooLong;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private AutoTokenizer(TokenizerFolder folder, boolean prefixCut) {
         this.folder = folder;
@@ -86,6 +88,22 @@ public final class AutoTokenizer implements AutoCloseable {
         Integer pad = padTokenId();
         this.padder = new Padder(pad == null ? 0 : pad, json.path("padding").path("pad_type_id").asInt(0), folder.paddingSide());
         this.truncationSide = folder.truncationSide();
+        this.warnedTooLong = new AtomicBoolean();
+    }
+
+    /** A copy with other settings, sharing the native tokenizers (and the warn-once flag) of {@code from}. */
+    private AutoTokenizer(AutoTokenizer from, int modelMaxLength, EncodeOptions.Side truncationSide) {
+        this.folder = from.folder;
+        this.handles = from.handles.retain();
+        this.encoder = from.encoder;
+        this.vocab = from.vocab;
+        this.idToToken = from.idToToken;
+        this.modelVocabSize = from.modelVocabSize;
+        this.specialTokens = from.specialTokens;
+        this.padder = from.padder;
+        this.modelMaxLength = modelMaxLength;
+        this.truncationSide = truncationSide;
+        this.warnedTooLong = from.warnedTooLong;
     }
 
     /**
@@ -442,14 +460,15 @@ public final class AutoTokenizer implements AutoCloseable {
     }
 
     /**
-     * HF's {@code tokenizer.model_max_length = n}: what {@link #savePretrained} writes, and the default length of
-     * pipelines that load the saved folder (the Trainer sets it to the max_seq_length the model was trained with).
+     * HF's {@code tokenizer.model_max_length = n}, as a copy: what {@link #savePretrained} writes, and the default
+     * length of pipelines that load the saved folder (training saves the max_seq_length the model was trained with).
+     * The copy shares this tokenizer's native tokenizers; close both.
      */
-    public void setModelMaxLength(int n) {
+    public AutoTokenizer withModelMaxLength(int n) {
         if (n < 1) {
             throw new BadInputException("model_max_length must be at least 1, got " + n);
         }
-        this.modelMaxLength = n;
+        return new AutoTokenizer(this, n, truncationSide);
     }
 
     /**
@@ -460,9 +479,12 @@ public final class AutoTokenizer implements AutoCloseable {
         return truncationSide;
     }
 
-    /** HF's {@code tokenizer.truncation_side = "left"}: saved into tokenizer_config.json by {@link #savePretrained}. */
-    public void setTruncationSide(EncodeOptions.Side side) {
-        this.truncationSide = java.util.Objects.requireNonNull(side);
+    /**
+     * HF's {@code tokenizer.truncation_side = "left"}, as a copy: saved into tokenizer_config.json by
+     * {@link #savePretrained}. The copy shares this tokenizer's native tokenizers; close both.
+     */
+    public AutoTokenizer withTruncationSide(EncodeOptions.Side side) {
+        return new AutoTokenizer(this, modelMaxLength, java.util.Objects.requireNonNull(side));
     }
 
     /** Special token strings by HF attribute name (cls_token, mask_token, pad_token, sep_token, unk_token). */
@@ -553,8 +575,11 @@ public final class AutoTokenizer implements AutoCloseable {
         }
     }
 
+    /** Frees the native tokenizers once every instance sharing them is closed; closing twice does nothing. */
     @Override
     public void close() {
-        handles.close();
+        if (closed.compareAndSet(false, true)) {
+            handles.close();
+        }
     }
 }

@@ -26,6 +26,8 @@ final class NativeHandles implements AutoCloseable {
     private final Path source;
     private final Map<String, Long> handles = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Tokenizers sharing these handles ({@link AutoTokenizer#withModelMaxLength} and its kin): freed when the last closes. */
+    private int users = 1;
 
     static {
         LibUtils.checkStatus(); // loads DJL's bundled libtokenizers before the first JNI call
@@ -98,9 +100,18 @@ final class NativeHandles implements AutoCloseable {
         return handle(null, null, 0, null);
     }
 
+    /** One more tokenizer shares these handles; each calls {@link #close} once. */
+    synchronized NativeHandles retain() {
+        if (closed) {
+            throw new IllegalStateException("the tokenizer is closed");
+        }
+        users++;
+        return this;
+    }
+
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (closed || --users > 0) {
             return;
         }
         closed = true;

@@ -32,11 +32,13 @@ class SavedTruncationTest {
     void truncationSideAndMaxLengthTravelWithTheModel() throws Exception {
         Path base = TinyCheckpoints.classifier(tmp, 2, null);
         Path out = tmp.resolve("trained");
-        try (AutoTokenizer tok = AutoTokenizer.fromPretrained(base);
+        try (AutoTokenizer loaded = AutoTokenizer.fromPretrained(base);
+             AutoTokenizer left = loaded.withTruncationSide(EncodeOptions.Side.LEFT);
+             AutoTokenizer tok = left.withModelMaxLength(12);
              BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(base)) {
-            assertEquals(EncodeOptions.Side.RIGHT, tok.truncationSide(), "HF's default");
-            tok.setTruncationSide(EncodeOptions.Side.LEFT);
-            tok.setModelMaxLength(12);
+            assertEquals(EncodeOptions.Side.RIGHT, loaded.truncationSide(), "HF's default");
+            assertEquals(EncodeOptions.Side.RIGHT, loaded.truncationSide(), "a copy leaves the original as it was");
+            assertEquals(EncodeOptions.Side.LEFT, tok.truncationSide());
             EncodedColumns rows = new EncodedColumns(new Column.IntLists(new int[][] {{101, 2204, 102}, {101, 2919, 102}}), null,
                     null, new Column.Ints(new int[] {1, 0}));
             Trainer.builder().model(model).tokenizer(tok).trainColumns(rows).peakFlops(1e11)
@@ -65,13 +67,15 @@ class SavedTruncationTest {
         // evaluate's preprocessing: null means "as saved"; an explicit value wins
         try (AutoTokenizer tok = AutoTokenizer.fromPretrained(out)) {
             ClassificationData.Preprocessing asSaved = new ClassificationData.Preprocessing("text", "label", null, false, null, null, false)
-                    .forTokenizer(tok);
+                    .forModel(tok, TinyCheckpoints.MAX_POSITIONS);
             assertEquals(12, asSaved.maxLength());
-            assertEquals("left", asSaved.truncationSide());
-            ClassificationData.Preprocessing given = new ClassificationData.Preprocessing("text", "label", 64, false, "right", null, false)
-                    .forTokenizer(tok);
+            assertEquals(EncodeOptions.Side.LEFT, asSaved.truncationSide());
+            ClassificationData.Preprocessing given = new ClassificationData.Preprocessing("text", "label", 64, false, EncodeOptions.Side.RIGHT, null, false)
+                    .forModel(tok, TinyCheckpoints.MAX_POSITIONS);
             assertEquals(64, given.maxLength());
-            assertEquals("right", given.truncationSide());
+            assertEquals(EncodeOptions.Side.RIGHT, given.truncationSide());
+            assertThrows(io.finetune4j.BadInputException.class, () -> new ClassificationData.Preprocessing("text", "label", 100000, false,
+                    null, null, false).forModel(tok, TinyCheckpoints.MAX_POSITIONS), "above the positions: refused before tokenizing");
         }
     }
 }

@@ -51,6 +51,26 @@ class AutoTokenizerTest {
     }
 
     @Test
+    void settingsChangeByCopiesThatShareTheNativeTokenizer() {
+        AutoTokenizer own = AutoTokenizer.fromPretrained(tok.directory());
+        AutoTokenizer left = own.withTruncationSide(EncodeOptions.Side.LEFT);
+        AutoTokenizer short12 = left.withModelMaxLength(12);
+        assertEquals(EncodeOptions.Side.RIGHT, own.truncationSide(), "the original is unchanged");
+        assertEquals(EncodeOptions.Side.LEFT, left.truncationSide());
+        assertEquals(own.modelMaxLength(), left.modelMaxLength());
+        assertEquals(12, short12.modelMaxLength());
+        assertEquals(EncodeOptions.Side.LEFT, short12.truncationSide());
+        own.close();
+        left.close();
+        left.close(); // closing twice counts once
+        assertEquals(4, short12.encode("hello world", EncodeOptions.builder().build()).inputIds()[0].length,
+                "the copy still encodes after the others closed");
+        short12.close();
+        assertThrows(IllegalStateException.class, () -> short12.encode("hello", EncodeOptions.builder().build()),
+                "freed when the last sharing instance closes");
+    }
+
+    @Test
     void reproducesTheSeedsIdsForImdbTrain0() {
         BatchEncoding enc = tok.encode(TokenizerTestFiles.imdbTrain0(), SEED);
         assertEquals(1, enc.size());

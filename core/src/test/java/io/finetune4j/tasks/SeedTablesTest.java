@@ -1,9 +1,10 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.config.ArgumentBinder;
+import io.finetune4j.train.TrainingArguments;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;

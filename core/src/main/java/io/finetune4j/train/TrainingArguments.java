@@ -126,7 +126,8 @@ public final class TrainingArguments {
     boolean useCpu = false;
     @Arg(name = "fp16", help = "Mixed precision: linear layers and attention compute in float16 on float32 master weights, with dynamic loss scaling (torch GradScaler defaults). Meant for GPUs: the CPU has no fast float16 matmul.")
     boolean fp16 = false;
-    @Arg(name = "bf16", help = "bfloat16 mixed precision; not available with DJL 0.36's PyTorch engine, so true is an error.")
+    @Arg(name = "bf16", help = "bfloat16 mixed precision (autocast to bfloat16 on float32 master weights).",
+            refused = "DJL 0.36's PyTorch engine aborts on bfloat16 tensors (the libtorch 2.10 engine brings it); use fp16 on a GPU or float32")
     boolean bf16 = false;
 
     // --- the rest of HF's TrainingArguments, in the order of its documentation
@@ -346,9 +347,6 @@ public final class TrainingArguments {
         }
         if (outputDir == null || outputDir.isBlank()) {
             problems.add("output_dir must be a folder name");
-        }
-        if (bf16) {
-            problems.add("bf16 is not supported: DJL 0.36's PyTorch engine aborts on bfloat16 tensors; use fp16 on a GPU or float32");
         }
         for (String r : reportTo) {
             if (!List.of("none", "all", "tensorboard", "jsonl").contains(r)) {

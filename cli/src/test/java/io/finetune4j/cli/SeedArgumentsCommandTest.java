@@ -33,7 +33,7 @@ class SeedArgumentsCommandTest {
     @Test
     void doPredictWritesPredictResultsAsRunClassificationDoes() throws Exception {
         Path out = tmp.resolve("run");
-        MainTest.Result r = MainTest.run(config(out, 30, "--do_predict", "true", "--max_predict_samples", "20").toArray(String[]::new));
+        MainTest.Result r = MainTest.run(config(out, 90, "--do_predict", "true", "--max_predict_samples", "20").toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out.resolve("predict_results.txt"));
         assertEquals("index\tprediction", lines.get(0));

@@ -1,6 +1,6 @@
 package io.finetune4j.cli;
 
-import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.onnx.OnnxExporter;
 import io.finetune4j.onnx.Quantization;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
-import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.LoadReport;
 import io.finetune4j.models.SequenceClassificationModel;
@@ -47,7 +47,7 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Path dir = io.finetune4j.io.PretrainedModels.resolve(model);
+            Path dir = io.finetune4j.io.hub.PretrainedModels.resolve(model);
             LoadOptions.Builder options = LoadOptions.builder().device(io.finetune4j.util.Devices.select(true));
             if (numLabels != null) {
                 options.numLabels(numLabels);

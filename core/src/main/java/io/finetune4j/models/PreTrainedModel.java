@@ -8,6 +8,8 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.io.AtomicFiles;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.models.auto.AutoConfig;
+import io.finetune4j.models.auto.ModelRegistry;
 import io.finetune4j.nn.Gradients;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.AtomicFiles;
+import io.finetune4j.models.auto.AutoConfig;
+import io.finetune4j.models.auto.ModelRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

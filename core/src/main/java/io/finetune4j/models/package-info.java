@@ -1,7 +1,7 @@
 /**
- * HF's auto classes and what every family shares. {@link io.finetune4j.models.ModelRegistry} is the one
- * registry, keyed by config.json's {@code model_type}; {@link io.finetune4j.models.AutoConfig},
- * {@link io.finetune4j.models.AutoModelForSequenceClassification} and {@link io.finetune4j.models.AutoModelForMaskedLM}
+ * HF's auto classes and what every family shares. {@link io.finetune4j.models.auto.ModelRegistry} is the one
+ * registry, keyed by config.json's {@code model_type}; {@link io.finetune4j.models.auto.AutoConfig},
+ * {@link io.finetune4j.models.auto.AutoModelForSequenceClassification} and {@link io.finetune4j.models.auto.AutoModelForMaskedLM}
  * look the family up there. {@link io.finetune4j.models.PretrainedConfig} holds the shared config.json fields
  * (labels, problem_type, pad_token_id, hidden_size, num_hidden_layers, architectures, unknown keys kept);
  * {@link io.finetune4j.models.PreTrainedModel} loading, saving, state dict, freezing and counts;

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
-import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.models.bert.BertForSequenceClassification;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.io.SafeTensors;
-import io.finetune4j.models.AutoConfig;
+import io.finetune4j.models.auto.AutoConfig;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.ReferenceOps;
 import java.nio.file.Path;

@@ -1,6 +1,10 @@
-package io.finetune4j.models;
+package io.finetune4j.models.auto;
 
 import ai.djl.Device;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.ModelClass;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.SequenceClassificationModel;
 import java.nio.file.Path;
 
 /** HF's {@code AutoModelForSequenceClassification}: the family's {@code …ForSequenceClassification} by config.json's model_type. */

@@ -1,4 +1,4 @@
-package io.finetune4j.models;
+package io.finetune4j.models.auto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.finetune4j.BadInputException;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.MaskedLMModel;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForMaskedLM;
 import io.finetune4j.models.bert.BertForSequenceClassification;

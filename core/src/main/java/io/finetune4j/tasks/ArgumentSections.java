@@ -1,7 +1,6 @@
 package io.finetune4j.tasks;
 
 import io.finetune4j.train.CallbackArguments;
-import io.finetune4j.train.ApiCoverage;
 import io.finetune4j.train.TrainingArguments;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.config.ArgumentBinder;
+import io.finetune4j.tasks.ApiCoverage;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;

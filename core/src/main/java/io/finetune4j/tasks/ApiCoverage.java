@@ -1,4 +1,4 @@
-package io.finetune4j.train;
+package io.finetune4j.tasks;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -14,7 +14,8 @@ public final class AutoModelForMaskedLM {
     private AutoModelForMaskedLM() {}
 
     public static MaskedLMModel fromPretrained(Path dir, LoadOptions options) {
-        return modelClass(AutoConfig.fromPretrained(dir)).fromPretrained(dir, options);
+        PretrainedConfig config = AutoConfig.fromPretrained(dir);
+        return modelClass(config).fromPretrained(dir, config, options);
     }
 
     public static MaskedLMModel fromPretrained(Path dir) {

@@ -12,7 +12,8 @@ public final class AutoModelForSequenceClassification {
     private AutoModelForSequenceClassification() {}
 
     public static SequenceClassificationModel fromPretrained(Path dir, LoadOptions options) {
-        return modelClass(AutoConfig.fromPretrained(dir)).fromPretrained(dir, options);
+        PretrainedConfig config = AutoConfig.fromPretrained(dir);
+        return modelClass(config).fromPretrained(dir, config, options);
     }
 
     public static SequenceClassificationModel fromPretrained(Path dir) {

@@ -1,10 +1,10 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
-import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.LoadReport;
 import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

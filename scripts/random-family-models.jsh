@@ -5,8 +5,8 @@
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.finetune4j.models.AutoConfig;
-import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.auto.AutoConfig;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import java.nio.file.Path;
 
 var out = Path.of(System.getProperty("out", "/tmp/finetune4j-families"));

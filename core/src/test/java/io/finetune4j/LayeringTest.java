@@ -20,14 +20,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Core's packages are layered: every reference from one package to another ({@code import} lines and qualified names,
- * Javadoc links included) points to a lower layer, so there is neither an upward arrow nor a cycle. A subpackage
- * belongs to its top-level package ({@code io.tf} is {@code io}, {@code models.bert} is {@code models}); packages on
- * one layer do not refer to each other. A new package has to be placed here (and in README's Layout) first.
+ * Javadoc links included) is an arrow between the two packages, each subpackage its own node ({@code io.tf},
+ * {@code models.bert}, {@code models.auto}). Two rules hold:
+ * <ul>
+ *   <li>between top-level packages every arrow points to a lower layer of {@link #LAYERS}: a subpackage sits on its
+ *       top-level package's layer ({@code models.bert -> nn} is down, {@code models.auto -> peft} up), and packages
+ *       on one layer do not refer to each other;</li>
+ *   <li>the arrows of all packages, subpackages included, form no cycle ({@code models <-> models.bert} is one even
+ *       though both are {@code models}'s layer).</li>
+ * </ul>
+ * A new top-level package has to be placed here (and in README's Layout) first; a new subpackage only has to keep the
+ * graph free of cycles.
  */
 class LayeringTest {
     /** Bottom to top; the same line, with {@code ->}, is in README's Layout section. */
     static final String LAYERS = "io.finetune4j -> util, metrics, config -> io -> data -> tokenize -> nn -> models -> peft -> train -> pipeline -> tasks";
 
+    private static final String ROOT = "io.finetune4j";
     private static final Path SOURCES = Path.of("core/src/main/java");
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
     /** {@code io.finetune4j.<lower-case segments>.<Class>}: an import, a qualified name in code or a Javadoc link. */
@@ -35,21 +44,21 @@ class LayeringTest {
 
     @Test
     void everyReferenceBetweenCorePackagesPointsDown() throws IOException {
-        Map<String, Integer> layer = layers();
         Map<String, Set<String>> arrows = arrows();
-        List<String> wrong = new ArrayList<>();
-        for (Map.Entry<String, Set<String>> e : arrows.entrySet()) {
-            String[] fromTo = e.getKey().split(" -> ");
-            Integer from = layer.get(fromTo[0]);
-            Integer to = layer.get(fromTo[1]);
-            if (from == null || to == null) {
-                wrong.add("package " + (from == null ? fromTo[0] : fromTo[1]) + " has no layer in LayeringTest.LAYERS: " + e.getValue());
-            } else if (to >= from) {
-                wrong.add(e.getKey() + (to.equals(from) ? " (same layer)" : " (upward)") + ": " + e.getValue());
-            }
-        }
+        List<String> wrong = layerViolations(arrows);
         assertTrue(wrong.isEmpty(), "layers " + LAYERS + " broken:\n" + String.join("\n", wrong));
-        assertTrue(cycle(arrows).isEmpty(), "import cycle " + cycle(arrows));
+    }
+
+    @Test
+    void thePackagesSubpackagesIncludedFormNoCycle() throws IOException {
+        Map<String, Set<String>> arrows = arrows();
+        List<String> cycle = cycle(arrows);
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i + 1 < cycle.size(); i++) {
+            String arrow = cycle.get(i) + " -> " + cycle.get(i + 1);
+            made.add(arrow + ": " + arrows.get(arrow));
+        }
+        assertTrue(cycle.isEmpty(), "import cycle between packages " + String.join(" -> ", cycle) + "\n" + String.join("\n", made));
     }
 
     @Test
@@ -58,7 +67,7 @@ class LayeringTest {
         assertTrue(readme.contains("`" + LAYERS + "`"), "README's Layout section shows the layers as `" + LAYERS + "`");
         Set<String> packages = new TreeSet<>();
         try (Stream<Path> files = Files.walk(SOURCES)) {
-            files.filter(p -> p.toString().endsWith(".java")).forEach(p -> packages.add(top(packageOf(p))));
+            files.filter(p -> p.toString().endsWith(".java")).forEach(p -> packages.add(top(node(packageOf(p)))));
         }
         assertEquals(new TreeSet<>(layers().keySet()), packages, "every package of core has a layer, and no layer names a missing package");
     }
@@ -66,10 +75,45 @@ class LayeringTest {
     @Test
     void theCheckFindsAnUpwardArrowAndACycle() {
         Map<String, Set<String>> arrows = new TreeMap<>();
-        arrows.put("nn -> models", Set.of("nn/Module.java"));
-        arrows.put("models -> nn", Set.of("models/bert/BertLayer.java"));
-        assertEquals(List.of("models", "nn", "models"), cycle(arrows));
-        assertTrue(layers().get("models") > layers().get("nn"), "nn -> models would be upward");
+        arrows.put("nn -> models.bert", Set.of("nn/Module.java"));
+        arrows.put("models.bert -> models", Set.of("models/bert/BertConfig.java"));
+        arrows.put("models -> nn", Set.of("models/PreTrainedModel.java"));
+        assertEquals(List.of("nn -> models.bert (upward): [nn/Module.java]"), layerViolations(arrows));
+        assertEquals(List.of("models", "nn", "models.bert", "models"), cycle(arrows));
+    }
+
+    @Test
+    void theCheckFindsACycleBetweenSubpackagesOfOneLayer() {
+        Map<String, Set<String>> arrows = new TreeMap<>();
+        arrows.put("models.auto -> models.bert", Set.of("models/auto/ModelRegistry.java"));
+        arrows.put("models.bert -> models", Set.of("models/bert/BertConfig.java"));
+        arrows.put("models -> util", Set.of("models/PreTrainedModel.java"));
+        arrows.put("io.tf -> io", Set.of("io/tf/TfCheckpoint.java"));
+        arrows.put("io.finetune4j -> util", Set.of());
+        assertEquals(List.of("io.finetune4j -> util (upward): []"), layerViolations(arrows), "arrows inside models are no layer violation");
+        assertEquals(List.of(), cycle(arrows));
+        arrows.put("models -> models.auto", Set.of("models/PreTrainedModel.java"));
+        assertEquals(1, layerViolations(arrows).size(), "models -> models.auto is no layer violation either, only a cycle");
+        assertEquals(List.of("models", "models.auto", "models.bert", "models"), cycle(arrows));
+    }
+
+    /** The arrows between different top-level packages that do not point to a lower layer, with their files. */
+    static List<String> layerViolations(Map<String, Set<String>> arrows) {
+        Map<String, Integer> layer = layers();
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> e : arrows.entrySet()) {
+            String[] fromTo = e.getKey().split(" -> ");
+            String fromTop = top(fromTo[0]);
+            String toTop = top(fromTo[1]);
+            Integer from = layer.get(fromTop);
+            Integer to = layer.get(toTop);
+            if (from == null || to == null) {
+                wrong.add("package " + (from == null ? fromTop : toTop) + " has no layer in LayeringTest.LAYERS: " + e.getValue());
+            } else if (!fromTop.equals(toTop) && to >= from) {
+                wrong.add(e.getKey() + (to.equals(from) ? " (same layer)" : " (upward)") + ": " + e.getValue());
+            }
+        }
+        return wrong;
     }
 
     /** Package (top level under io.finetune4j; io.finetune4j itself for BadInputException) to its layer, bottom = 0. */
@@ -84,15 +128,18 @@ class LayeringTest {
         return layer;
     }
 
-    /** "from -> to" between different top-level packages, with the files that make each arrow. */
-    private static Map<String, Set<String>> arrows() throws IOException {
+    /**
+     * "from -> to" between different packages (subpackages are nodes of their own: {@code models.bert}), with the files
+     * that make each arrow.
+     */
+    static Map<String, Set<String>> arrows() throws IOException {
         Map<String, Set<String>> arrows = new TreeMap<>();
         try (Stream<Path> files = Files.walk(SOURCES)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String from = top(packageOf(file));
+                String from = node(packageOf(file));
                 Matcher m = REFERENCE.matcher(Files.readString(file));
                 while (m.find()) {
-                    String to = top("io.finetune4j" + m.group(1));
+                    String to = node("io.finetune4j" + m.group(1));
                     if (!to.equals(from)) {
                         arrows.computeIfAbsent(from + " -> " + to, k -> new TreeSet<>()).add(SOURCES.relativize(file).toString());
                     }
@@ -111,9 +158,14 @@ class LayeringTest {
         }
     }
 
-    private static String top(String pkg) {
-        String[] parts = pkg.split("\\.");
-        return parts.length > 2 ? parts[2] : "io.finetune4j";
+    /** A package's node: its name under io.finetune4j ({@code io.tf}, {@code models.bert}), or io.finetune4j itself. */
+    private static String node(String pkg) {
+        return pkg.startsWith(ROOT + ".") ? pkg.substring(ROOT.length() + 1) : ROOT;
+    }
+
+    /** The top-level package of a node ({@code models} for {@code models.bert}). */
+    private static String top(String node) {
+        return node.equals(ROOT) ? ROOT : node.split("\\.")[0];
     }
 
     /** A cycle among the arrows as the path that closes it, or an empty list. */

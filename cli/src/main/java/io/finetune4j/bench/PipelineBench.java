@@ -2,7 +2,7 @@ package io.finetune4j.bench;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.AtomicFiles;
-import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.onnx.OnnxExporter;
 import io.finetune4j.onnx.OnnxRuntimeModel;
 import io.finetune4j.onnx.Quantization;

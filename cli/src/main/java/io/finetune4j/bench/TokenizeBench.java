@@ -9,7 +9,7 @@ import io.finetune4j.data.Dataset;
 import io.finetune4j.data.Datasets;
 import io.finetune4j.data.MapOptions;
 import io.finetune4j.io.AtomicFiles;
-import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.EncodeOptions;
 import java.nio.file.Files;

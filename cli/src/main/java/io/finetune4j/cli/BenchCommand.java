@@ -15,7 +15,7 @@ import io.finetune4j.bench.PipelineBench;
 import io.finetune4j.bench.TokenizeBench;
 import io.finetune4j.bench.MemoryBench;
 import io.finetune4j.bench.TrainStepBench;
-import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.util.Devices;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.finetune4j.cli;
 
-import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.onnx.OnnxExporter;
 import io.finetune4j.onnx.Quantization;
 import java.io.PrintWriter;
@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,10 +28,20 @@ final class ExportCommand implements Runnable {
     @Command(name = "onnx", description = {"Write OUT/config.json, the tokenizer files and OUT/onnx/model.onnx (float32; with --quantize int8 also "
             + "OUT/onnx/model_quantized.onnx), the layout transformers.js and HF Hub ONNX repos use.",
             "Families (config.json model_type): bert, roberta, xlm-roberta, distilbert, electra, albert, deberta-v2, modernbert.",
-            "Inputs input_ids, attention_mask and token_type_ids where the family has them (int64, batch_size x sequence_length); output logits."})
+            "Inputs input_ids, attention_mask and token_type_ids where the family has them (int64, batch_size x sequence_length); output logits."},
+            modelTransformer = ExportCommand.Onnx.ClassifierModel.class)
     static final class Onnx implements Callable<Integer> {
         @Mixin
         InferenceOptions.Model model;
+
+        /** The shared --model option, described for this command: the classifier checkpoint it exports (no adapter folder). */
+        static final class ClassifierModel implements IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                return InferenceOptions.adjust(spec, "--model", b -> b.description("Sequence-classification checkpoint folder to export "
+                        + "(config.json, model.safetensors with the classifier head, tokenizer files), e.g. a train --output_dir."));
+            }
+        }
 
         @Option(names = "--output", required = true, paramLabel = "OUT", description = "Folder to write (replaced only once the export is complete).")
         Path output;

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,10 +20,19 @@ import picocli.CommandLine.Spec;
 
 /** HF's fill-mask pipeline on the command line. */
 @Command(name = "fill-mask", description = {"Predict the words behind [MASK] tokens with a masked-LM model (HF's fill-mask pipeline).",
-        "With --json: HF's fields score, token, token_str, sequence (a list per mask when a text has several)."})
+        "With --json: HF's fields score, token, token_str, sequence (a list per mask when a text has several)."},
+        modelTransformer = FillMaskCommand.MaskedLMModel.class)
 final class FillMaskCommand implements Callable<Integer> {
     @Mixin
     InferenceOptions.Model model;
+
+    /** The shared --model option, described for this command: a masked-LM checkpoint (no classifier, no adapter). */
+    static final class MaskedLMModel implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return InferenceOptions.adjust(spec, "--model", b -> b.description("Masked-LM checkpoint folder or model name, e.g. bert-base-uncased."));
+        }
+    }
 
     @Option(names = {"--top_k", "--top-k"}, paramLabel = "N", defaultValue = "5", description = "Candidates per mask (default: ${DEFAULT-VALUE}).")
     int topK;

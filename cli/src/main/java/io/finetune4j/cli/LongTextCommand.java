@@ -3,17 +3,27 @@ package io.finetune4j.cli;
 import io.finetune4j.pipeline.LongTextEvaluation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code long-text}: does window averaging beat truncation on a split's texts longer than max_length? */
 @Command(name = "long-text",
-        description = "Score a split's texts longer than max_length truncated and in overlapping windows; print both accuracies.")
+        description = "Score a split's texts longer than max_length truncated and in overlapping windows; print both accuracies.",
+        modelTransformer = LongTextCommand.ClassifierModel.class)
 final class LongTextCommand implements Callable<Integer> {
-    @Option(names = {"--model", "--model_name_or_path"}, required = true, paramLabel = "DIR|NAME",
-            description = "A fine-tuned classifier whose label ids match the data set's labels.")
-    String model;
+    @Mixin
+    InferenceOptions.Model model;
+
+    /** The shared --model option, described for this command. */
+    static final class ClassifierModel implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return InferenceOptions.adjust(spec, "--model", b -> b.description("A fine-tuned classifier whose label ids match the data set's labels."));
+        }
+    }
 
     @Option(names = "--dataset_name", defaultValue = "imdb", description = "imdb or a local data set with text and label columns (default ${DEFAULT-VALUE}).")
     String dataset;
@@ -36,7 +46,7 @@ final class LongTextCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LongTextEvaluation.Result r = LongTextEvaluation.evaluate(model, dataset, split, stride, batchSize, maxEvalSamples);
+        LongTextEvaluation.Result r = LongTextEvaluation.evaluate(InferenceOptions.arguments(model).model(), dataset, split, stride, batchSize, maxEvalSamples);
         spec.commandLine().getOut().println(dataset + "/" + split + ", stride " + stride + ": " + r.describe());
         spec.commandLine().getOut().flush();
         return Main.OK;

@@ -1,10 +1,10 @@
 package io.finetune4j.cli;
 
 import io.finetune4j.config.ConfigSources;
-import io.finetune4j.models.AutoModelForSequenceClassification;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.LoadReport;
 import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -47,7 +47,7 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Path dir = io.finetune4j.io.PretrainedModels.resolve(model);
+            Path dir = io.finetune4j.io.hub.PretrainedModels.resolve(model);
             LoadOptions.Builder options = LoadOptions.builder().device(io.finetune4j.util.Devices.select(true));
             if (numLabels != null) {
                 options.numLabels(numLabels);

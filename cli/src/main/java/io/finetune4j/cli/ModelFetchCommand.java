@@ -3,7 +3,7 @@ package io.finetune4j.cli;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.io.AtomicFiles;
 import io.finetune4j.io.Cache;
-import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.util.MachineInfo;
 import java.io.PrintWriter;

@@ -50,6 +50,19 @@ class InferenceOptionsTest {
                 "the commands that take a max length");
     }
 
+    @Test
+    void fillMaskAndExportDescribeTheModelTheyTake() {
+        CommandLine cli = Main.commandLine();
+        String fillMask = String.join(" ", cli.getSubcommands().get("fill-mask").getCommandSpec().findOption("--model").description());
+        String export = String.join(" ", cli.getSubcommands().get("export").getSubcommands().get("onnx").getCommandSpec()
+                .findOption("--model").description());
+        assertTrue(fillMask.startsWith("Masked-LM checkpoint folder or model name"), fillMask);
+        assertTrue(export.startsWith("Sequence-classification checkpoint folder to export"), export);
+        assertFalse(fillMask.contains("adapter") || export.contains("adapter"), "neither takes a PEFT adapter folder");
+        assertEquals(List.of("--model", "--model_name_or_path"),
+                List.of(cli.getSubcommands().get("fill-mask").getCommandSpec().findOption("--model").names()));
+    }
+
     private static void walk(CommandLine cli, String path, List<String> elsewhere, List<String> lengths) {
         for (OptionSpec o : cli.getCommandSpec().options()) {
             for (String name : o.names()) {

@@ -2,7 +2,7 @@ package io.finetune4j.cli;
 
 import ai.djl.Device;
 import io.finetune4j.io.Cache;
-import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForMaskedLM;
 import io.finetune4j.io.BertTokenizerFiles;

@@ -1,6 +1,5 @@
 package io.finetune4j.models;
 
-import io.finetune4j.models.bert.BertForSequenceClassification;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

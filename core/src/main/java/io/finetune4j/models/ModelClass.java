@@ -2,8 +2,11 @@ package io.finetune4j.models;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.finetune4j.BadInputException;
 import io.finetune4j.io.Tensor;
 import io.finetune4j.nn.ParameterFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -14,14 +17,15 @@ import java.util.function.UnaryOperator;
  * parameter factory, which checkpoint tensors it may ignore and how older checkpoint names map onto its own.
  *
  * @param name HF's class name (written to config.json's architectures, used in load messages)
+ * @param configParser reads the config.json this class loads (HF's {@code config_class}: {@code BertConfig::fromJson}, ...)
  * @param ignorable checkpoint tensors that are not parameters (buffers such as position_ids, tied decoders)
  * @param renames maps a checkpoint's names (already normalised) onto this class's names
  */
-public record ModelClass<M extends PreTrainedModel>(String name, Builder<M> builder, Set<String> ignorable,
-        UnaryOperator<Map<String, Tensor>> renames) {
+public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.ConfigParser configParser, Builder<M> builder,
+        Set<String> ignorable, UnaryOperator<Map<String, Tensor>> renames) {
 
-    public ModelClass(String name, Builder<M> builder, Set<String> ignorable) {
-        this(name, builder, ignorable, UnaryOperator.identity());
+    public ModelClass(String name, ModelFamily.ConfigParser configParser, Builder<M> builder, Set<String> ignorable) {
+        this(name, configParser, builder, ignorable, UnaryOperator.identity());
     }
 
     /** Builds the module tree; every parameter is created once through {@code factory}. */
@@ -30,9 +34,33 @@ public record ModelClass<M extends PreTrainedModel>(String name, Builder<M> buil
         M build(PretrainedConfig config, NDManager manager, ParameterFactory factory);
     }
 
-    /** HF's {@code from_pretrained}: config.json + safetensors weights; missing weights are initialised and reported. */
+    /**
+     * HF's {@code from_pretrained}: config.json (read with this class's config parser) + safetensors weights; missing
+     * weights are initialised and reported.
+     */
     public M fromPretrained(Path dir, LoadOptions options) {
-        return PreTrainedModel.load(dir, options, this);
+        return PreTrainedModel.load(dir, readConfig(dir), options, this);
+    }
+
+    /** {@code from_pretrained} with config.json already read (what the auto classes do after looking up the family). */
+    public M fromPretrained(Path dir, PretrainedConfig config, LoadOptions options) {
+        return PreTrainedModel.load(dir, config, options, this);
+    }
+
+    /**
+     * {@code dir/config.json} (or the file itself) parsed by this class's config; a config.json of another model_type is
+     * one line naming both.
+     */
+    public PretrainedConfig readConfig(Path dirOrFile) {
+        Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve(PretrainedConfig.FILE_NAME) : dirOrFile;
+        ObjectNode json = ConfigJson.read(dirOrFile);
+        PretrainedConfig config = configParser.parse(json, file.toString());
+        String declared = json.path("model_type").asText(config.modelType());
+        if (!declared.equals(config.modelType())) {
+            throw new BadInputException(file + " has model_type '" + declared + "' but " + name + " reads '" + config.modelType()
+                    + "'; load the folder with AutoModelForSequenceClassification or AutoModelForMaskedLM");
+        }
+        return config;
     }
 
     /** HF's {@code from_config}: random weights (normal(0, initializer_range), zero biases, LayerNorm 1/0). */

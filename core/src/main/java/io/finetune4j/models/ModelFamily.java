@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One registry entry: what finetune4j knows about a {@code model_type}. A family is added by writing its
  * package ({@code io.finetune4j.models.<family>}, mirroring HF's {@code modeling_<family>.py}) and one line
- * in {@link ModelRegistry}.
+ * in {@code models.auto.ModelRegistry}; a family's configs answer {@link PretrainedConfig#family()} with it.
  *
  * @param modelType config.json's model_type
  * @param configParser reads that family's config.json

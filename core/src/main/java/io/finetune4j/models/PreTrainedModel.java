@@ -58,7 +58,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
 
     /** The registry entry of this model's model_type (base prefix, layer names, PEFT's default targets). */
     public ModelFamily family() {
-        return ModelRegistry.family(config.modelType(), "the model");
+        return config.family();
     }
 
     /** The manager that owns the parameters (null for a shapes-only model). */
@@ -95,9 +95,8 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
 
     // ---- loading -------------------------------------------------------------------------------
 
-    /** Builds {@code modelClass} from a checkpoint folder: config.json through {@link AutoConfig}, then the weights. */
-    static <M extends PreTrainedModel> M load(Path dir, LoadOptions options, ModelClass<M> modelClass) {
-        PretrainedConfig config = AutoConfig.fromPretrained(dir);
+    /** Builds {@code modelClass} from a checkpoint folder: its config.json (already read), the load options, then the weights. */
+    static <M extends PreTrainedModel> M load(Path dir, PretrainedConfig config, LoadOptions options, ModelClass<M> modelClass) {
         if (options.id2label() != null) {
             config = config.withId2label(options.id2label());
         } else if (options.numLabels() != null && options.numLabels() != config.numLabels()) {
@@ -109,7 +108,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         if (options.numHiddenLayers() != null) {
             config = config.withNumHiddenLayers(options.numHiddenLayers());
         }
-        ModelFamily family = ModelRegistry.family(config.modelType(), dir.toString());
+        ModelFamily family = config.family();
         Map<String, Tensor> weights = modelClass.renames().apply(
                 CheckpointNames.normalize(SafeTensors.readCheckpoint(dir), family.basePrefix()));
         checkLayersInCheckpoint(dir, family, config, weights);

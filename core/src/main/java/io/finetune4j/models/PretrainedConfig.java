@@ -12,14 +12,17 @@ import java.util.Map;
 /**
  * HF's {@code PretrainedConfig}: the fields every family's {@code config.json} shares. Each family has its
  * own config (a record in its package, e.g. {@code BertConfig}) that implements this; keys a config does
- * not model are kept in {@link #extra()} and written back unchanged. {@link AutoConfig} picks the family
- * by {@code model_type}.
+ * not model are kept in {@link #extra()} and written back unchanged. {@code models.auto.AutoConfig} picks the
+ * family by {@code model_type}.
  */
 public interface PretrainedConfig {
     String FILE_NAME = "config.json";
 
     /** config.json's {@code model_type} (the registry key: bert, roberta, ...). */
     String modelType();
+
+    /** The family of this config's model_type: its parser, base prefix, layer names and head classes. */
+    ModelFamily family();
 
     int vocabSize();
 
@@ -112,6 +115,6 @@ public interface PretrainedConfig {
     default PretrainedConfig edit(java.util.function.Consumer<ObjectNode> change) {
         ObjectNode json = toJson();
         change.accept(json);
-        return ModelRegistry.family(modelType(), "config").parseConfig(json, "config");
+        return family().parseConfig(json, "config");
     }
 }

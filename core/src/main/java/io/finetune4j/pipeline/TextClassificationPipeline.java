@@ -2,7 +2,7 @@ package io.finetune4j.pipeline;
 
 import ai.djl.Device;
 import io.finetune4j.BadInputException;
-import io.finetune4j.io.PretrainedModels;
+import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;

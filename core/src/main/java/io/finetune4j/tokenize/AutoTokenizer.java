@@ -112,17 +112,17 @@ public final class AutoTokenizer implements AutoCloseable {
      * written first (into the folder when writable, else into a temporary folder), honouring
      * {@code do_lower_case} and {@code model_max_length} of an existing tokenizer_config.json.
      * A known model name ({@code bert-base-uncased}) that is no local folder is its cache folder,
-     * fetched when needed ({@link io.finetune4j.io.PretrainedModels#resolveIfKnown}).
+     * fetched when needed ({@link io.finetune4j.io.hub.PretrainedModels#resolveIfKnown}).
      *
      * @throws BadInputException when the folder, vocab.txt or tokenizer.json is missing or malformed
      */
     public static AutoTokenizer fromPretrained(Path dir) {
-        return new AutoTokenizer(TokenizerFolder.resolve(io.finetune4j.io.PretrainedModels.resolveIfKnown(dir)), true);
+        return new AutoTokenizer(TokenizerFolder.resolve(io.finetune4j.io.hub.PretrainedModels.resolveIfKnown(dir)), true);
     }
 
     /** For benchmarks and identity tests: the same tokenizer without the prefix cut. */
     static AutoTokenizer fromPretrained(Path dir, boolean prefixCut) {
-        return new AutoTokenizer(TokenizerFolder.resolve(io.finetune4j.io.PretrainedModels.resolveIfKnown(dir)), prefixCut);
+        return new AutoTokenizer(TokenizerFolder.resolve(io.finetune4j.io.hub.PretrainedModels.resolveIfKnown(dir)), prefixCut);
     }
 
     // ---- encoding ---------------------------------------------------------------------------

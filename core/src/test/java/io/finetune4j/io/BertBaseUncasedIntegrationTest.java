@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.io.tf.SsTable;
 import io.finetune4j.io.tf.TfBertWeights;
 import io.finetune4j.io.tf.TfCheckpoint;

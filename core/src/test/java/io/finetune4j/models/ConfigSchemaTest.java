@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
+import io.finetune4j.models.auto.AutoConfig;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.models.bert.BertConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

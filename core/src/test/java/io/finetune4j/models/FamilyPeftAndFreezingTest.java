@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.models.auto.AutoConfig;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.peft.LoraConfig;
 import io.finetune4j.peft.LoraModel;
 import java.nio.file.Path;

@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.models.auto.AutoModelForMaskedLM;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

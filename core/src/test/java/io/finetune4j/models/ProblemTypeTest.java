@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.distilbert.DistilBertConfig;
 import io.finetune4j.models.roberta.RobertaConfig;

@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune4j.models.auto.AutoModelForMaskedLM;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

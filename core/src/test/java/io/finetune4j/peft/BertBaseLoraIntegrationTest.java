@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.finetune4j.io.Cache;
-import io.finetune4j.models.AutoModelForSequenceClassification;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;

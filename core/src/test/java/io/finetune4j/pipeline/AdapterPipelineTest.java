@@ -3,8 +3,8 @@ package io.finetune4j.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.finetune4j.models.AutoModelForSequenceClassification;
 import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.peft.LoraConfig;
 import io.finetune4j.peft.LoraModel;
 import java.nio.file.Files;

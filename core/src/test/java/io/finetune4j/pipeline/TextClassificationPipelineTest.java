@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.finetune4j.BadInputException;
-import io.finetune4j.models.AutoModelForSequenceClassification;
 import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
 import io.finetune4j.tokenize.AutoTokenizer;
 import java.nio.file.Path;

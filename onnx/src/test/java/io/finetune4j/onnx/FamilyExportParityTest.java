@@ -109,7 +109,7 @@ class FamilyExportParityTest {
             PretrainedConfig c = tiny.edit(j -> j.put("vocab_size", 30522)).withNumLabels(3);
             Path dir = tmp.resolve("texts-" + c.modelType());
             try (SequenceClassificationModel model = FamilyTests.scramble(
-                    io.finetune4j.models.AutoModelForSequenceClassification.fromConfig(c, 13, Device.cpu()), 17)) {
+                    io.finetune4j.models.auto.AutoModelForSequenceClassification.fromConfig(c, 13, Device.cpu()), 17)) {
                 model.savePretrained(dir);
             }
             TinyExports.writeTokenizer(dir);

@@ -6,6 +6,7 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigFields;
 import io.finetune4j.models.ConfigJson;
 import io.finetune4j.models.ConfigSchema;
+import io.finetune4j.models.ModelFamily;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.nn.Activations;
@@ -100,6 +101,11 @@ public record AlbertConfig(
     @Override
     public String modelType() {
         return MODEL_TYPE;
+    }
+
+    @Override
+    public ModelFamily family() {
+        return AlbertFamily.FAMILY;
     }
 
     /** The config.json object; bos/eos ids (kept in extra) are written with HF's defaults 2 and 3 when absent. */

@@ -14,8 +14,9 @@ import java.util.Map;
 public final class AlbertForMaskedLM extends MaskedLMModel {
     static final String BIAS = "predictions.bias";
     static final String DECODER_BIAS = "predictions.decoder.bias";
-    public static final ModelClass<AlbertForMaskedLM> CLASS = new ModelClass<>("AlbertForMaskedLM", AlbertForMaskedLM::new,
-            setOf("predictions.decoder.weight", DECODER_BIAS, "albert.embeddings.position_ids"), AlbertForMaskedLM::renameDecoderBias);
+    public static final ModelClass<AlbertForMaskedLM> CLASS = new ModelClass<>("AlbertForMaskedLM", AlbertConfig::fromJson,
+            AlbertForMaskedLM::new, setOf("predictions.decoder.weight", DECODER_BIAS, "albert.embeddings.position_ids"),
+            AlbertForMaskedLM::renameDecoderBias);
 
     private final AlbertModel albert;
     private final AlbertMLMHead predictions;

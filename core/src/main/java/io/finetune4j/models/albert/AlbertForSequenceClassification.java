@@ -12,7 +12,7 @@ import io.finetune4j.nn.TorchLinear;
 /** HF's {@code AlbertForSequenceClassification}: pooled output → dropout(classifier_dropout_prob) → classifier. */
 public final class AlbertForSequenceClassification extends SequenceClassificationModel {
     public static final ModelClass<AlbertForSequenceClassification> CLASS = new ModelClass<>("AlbertForSequenceClassification",
-            AlbertForSequenceClassification::new, setOf("albert.embeddings.position_ids"));
+            AlbertConfig::fromJson, AlbertForSequenceClassification::new, setOf("albert.embeddings.position_ids"));
 
     private final AlbertModel albert;
     private final TorchDropout dropout;

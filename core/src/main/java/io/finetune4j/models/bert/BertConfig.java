@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigJson;
 import io.finetune4j.models.ConfigSchema;
+import io.finetune4j.models.ModelFamily;
 import io.finetune4j.models.PretrainedConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,6 +94,11 @@ public record BertConfig(
     @Override
     public String modelType() {
         return MODEL_TYPE;
+    }
+
+    @Override
+    public ModelFamily family() {
+        return BertFamily.FAMILY;
     }
 
     public int headDim() {

@@ -23,8 +23,9 @@ public final class BertForMaskedLM extends MaskedLMModel {
      * {@code cls.predictions.decoder.weight} is ignored (tied to the word embeddings) and
      * {@code cls.predictions.decoder.bias} is used as {@code cls.predictions.bias} when that is absent.
      */
-    public static final ModelClass<BertForMaskedLM> CLASS = new ModelClass<>("BertForMaskedLM", BertForMaskedLM::new,
-            setOf(DECODER_WEIGHT, DECODER_BIAS, "bert.embeddings.position_ids"), BertForMaskedLM::renameDecoderBias);
+    public static final ModelClass<BertForMaskedLM> CLASS = new ModelClass<>("BertForMaskedLM", BertConfig::fromJson,
+            BertForMaskedLM::new, setOf(DECODER_WEIGHT, DECODER_BIAS, "bert.embeddings.position_ids"),
+            BertForMaskedLM::renameDecoderBias);
 
     private final BertModel bert;
     private final BertOnlyMLMHead cls;

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 /** HF's {@code BertForSequenceClassification}: BERT with pooler, dropout and a linear classifier. */
 public final class BertForSequenceClassification extends SequenceClassificationModel implements FrozenPrefix {
     public static final ModelClass<BertForSequenceClassification> CLASS = new ModelClass<>("BertForSequenceClassification",
-            BertForSequenceClassification::new, setOf("bert.embeddings.position_ids"));
+            BertConfig::fromJson, BertForSequenceClassification::new, setOf("bert.embeddings.position_ids"));
 
     private final BertModel bert;
     private final TorchDropout dropout;

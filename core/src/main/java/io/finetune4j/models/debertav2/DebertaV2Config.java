@@ -6,6 +6,7 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigFields;
 import io.finetune4j.models.ConfigJson;
 import io.finetune4j.models.ConfigSchema;
+import io.finetune4j.models.ModelFamily;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.Activations;
 import java.util.ArrayList;
@@ -149,6 +150,11 @@ public record DebertaV2Config(
     @Override
     public String modelType() {
         return MODEL_TYPE;
+    }
+
+    @Override
+    public ModelFamily family() {
+        return DebertaV2Family.FAMILY;
     }
 
     /** HF's {@code attention_head_size} (hidden_size / num_attention_heads unless set). */

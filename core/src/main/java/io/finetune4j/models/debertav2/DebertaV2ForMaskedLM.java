@@ -24,8 +24,9 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
     static final String DECODER_BIAS = "cls.predictions.decoder.bias";
     static final String BIAS = "cls.predictions.bias";
 
-    public static final ModelClass<DebertaV2ForMaskedLM> CLASS = new ModelClass<>("DebertaV2ForMaskedLM", DebertaV2ForMaskedLM::new,
-            setOf(DECODER_WEIGHT, DECODER_BIAS, "deberta.embeddings.position_ids"), DebertaV2ForMaskedLM::renameDecoderBias);
+    public static final ModelClass<DebertaV2ForMaskedLM> CLASS = new ModelClass<>("DebertaV2ForMaskedLM", DebertaV2Config::fromJson,
+            DebertaV2ForMaskedLM::new, setOf(DECODER_WEIGHT, DECODER_BIAS, "deberta.embeddings.position_ids"),
+            DebertaV2ForMaskedLM::renameDecoderBias);
 
     private final DebertaV2Model deberta;
     private final LegacyDebertaV2OnlyMLMHead cls;

@@ -21,7 +21,7 @@ import java.nio.file.Path;
  */
 public final class DebertaV2ForSequenceClassification extends SequenceClassificationModel {
     public static final ModelClass<DebertaV2ForSequenceClassification> CLASS = new ModelClass<>("DebertaV2ForSequenceClassification",
-            DebertaV2ForSequenceClassification::new, setOf("deberta.embeddings.position_ids"));
+            DebertaV2Config::fromJson, DebertaV2ForSequenceClassification::new, setOf("deberta.embeddings.position_ids"));
 
     private final DebertaV2Model deberta;
     private final ContextPooler pooler;

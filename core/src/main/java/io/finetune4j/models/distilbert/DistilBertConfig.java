@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigJson;
 import io.finetune4j.models.ConfigSchema;
+import io.finetune4j.models.ModelFamily;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.Activations;
 import java.util.List;
@@ -84,6 +85,11 @@ public record DistilBertConfig(
     @Override
     public String modelType() {
         return MODEL_TYPE;
+    }
+
+    @Override
+    public ModelFamily family() {
+        return DistilBertFamily.FAMILY;
     }
 
     @Override

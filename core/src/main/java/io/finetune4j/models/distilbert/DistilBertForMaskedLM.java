@@ -19,8 +19,8 @@ import io.finetune4j.nn.TorchLinear;
  * weight is tied to the word embeddings (its own bias is {@code vocab_projector.bias}).
  */
 public final class DistilBertForMaskedLM extends MaskedLMModel {
-    public static final ModelClass<DistilBertForMaskedLM> CLASS = new ModelClass<>("DistilBertForMaskedLM", DistilBertForMaskedLM::new,
-            setOf("vocab_projector.weight"));
+    public static final ModelClass<DistilBertForMaskedLM> CLASS = new ModelClass<>("DistilBertForMaskedLM", DistilBertConfig::fromJson,
+            DistilBertForMaskedLM::new, setOf("vocab_projector.weight"));
 
     private final Activation activation;
     private final DistilBertModel distilbert;

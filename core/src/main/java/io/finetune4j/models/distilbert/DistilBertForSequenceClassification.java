@@ -16,7 +16,7 @@ import io.finetune4j.nn.TorchLinear;
  */
 public final class DistilBertForSequenceClassification extends SequenceClassificationModel {
     public static final ModelClass<DistilBertForSequenceClassification> CLASS = new ModelClass<>("DistilBertForSequenceClassification",
-            DistilBertForSequenceClassification::new, setOf());
+            DistilBertConfig::fromJson, DistilBertForSequenceClassification::new, setOf());
     private static final NDIndex FIRST_TOKEN = new NDIndex(":, 0");
 
     private final DistilBertModel distilbert;

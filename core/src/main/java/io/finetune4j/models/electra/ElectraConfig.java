@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigFields;
 import io.finetune4j.models.ConfigSchema;
+import io.finetune4j.models.ModelFamily;
 import io.finetune4j.models.bert.BertBackedConfig;
 import io.finetune4j.models.bert.BertConfig;
 import java.util.Map;
@@ -68,6 +69,11 @@ public record ElectraConfig(BertConfig bert) implements BertBackedConfig {
     @Override
     public String modelType() {
         return MODEL_TYPE;
+    }
+
+    @Override
+    public ModelFamily family() {
+        return ElectraFamily.FAMILY;
     }
 
     @Override

@@ -12,8 +12,8 @@ import io.finetune4j.nn.TiedDecoder;
 
 /** HF's {@code ElectraForMaskedLM} (the generator): generator_predictions, then generator_lm_head tied to the word embeddings. */
 public final class ElectraForMaskedLM extends MaskedLMModel {
-    public static final ModelClass<ElectraForMaskedLM> CLASS = new ModelClass<>("ElectraForMaskedLM", ElectraForMaskedLM::new,
-            setOf("generator_lm_head.weight", "electra.embeddings.position_ids"));
+    public static final ModelClass<ElectraForMaskedLM> CLASS = new ModelClass<>("ElectraForMaskedLM", ElectraConfig::fromJson,
+            ElectraForMaskedLM::new, setOf("generator_lm_head.weight", "electra.embeddings.position_ids"));
 
     private final ElectraModel electra;
     private final ElectraGeneratorPredictions generatorPredictions;

@@ -10,7 +10,7 @@ import io.finetune4j.nn.ParameterFactory;
 /** HF's {@code ElectraForSequenceClassification}: the discriminator's encoder, then {@link ElectraClassificationHead}. */
 public final class ElectraForSequenceClassification extends SequenceClassificationModel {
     public static final ModelClass<ElectraForSequenceClassification> CLASS = new ModelClass<>("ElectraForSequenceClassification",
-            ElectraForSequenceClassification::new, setOf("electra.embeddings.position_ids"));
+            ElectraConfig::fromJson, ElectraForSequenceClassification::new, setOf("electra.embeddings.position_ids"));
 
     private final ElectraModel electra;
     private final ElectraClassificationHead classifier;

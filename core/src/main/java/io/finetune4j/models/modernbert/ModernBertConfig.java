@@ -7,6 +7,7 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigFields;
 import io.finetune4j.models.ConfigJson;
 import io.finetune4j.models.ConfigSchema;
+import io.finetune4j.models.ModelFamily;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.Activations;
 import java.util.ArrayList;
@@ -164,6 +165,11 @@ public record ModernBertConfig(
     @Override
     public String modelType() {
         return MODEL_TYPE;
+    }
+
+    @Override
+    public ModelFamily family() {
+        return ModernBertFamily.FAMILY;
     }
 
     public int headDim() {

@@ -20,8 +20,8 @@ import java.nio.file.Path;
 public final class ModernBertForMaskedLM extends MaskedLMModel {
     static final String DECODER_WEIGHT = "decoder.weight";
 
-    public static final ModelClass<ModernBertForMaskedLM> CLASS = new ModelClass<>("ModernBertForMaskedLM", ModernBertForMaskedLM::new,
-            setOf(DECODER_WEIGHT));
+    public static final ModelClass<ModernBertForMaskedLM> CLASS = new ModelClass<>("ModernBertForMaskedLM", ModernBertConfig::fromJson,
+            ModernBertForMaskedLM::new, setOf(DECODER_WEIGHT));
 
     private final ModernBertModel model;
     private final ModernBertPredictionHead head;

@@ -20,7 +20,7 @@ import java.nio.file.Path;
  */
 public final class ModernBertForSequenceClassification extends SequenceClassificationModel {
     public static final ModelClass<ModernBertForSequenceClassification> CLASS = new ModelClass<>("ModernBertForSequenceClassification",
-            ModernBertForSequenceClassification::new, setOf());
+            ModernBertConfig::fromJson, ModernBertForSequenceClassification::new, setOf());
 
     private final ModernBertModel model;
     private final ModernBertPredictionHead head;

@@ -6,6 +6,7 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.models.ConfigFields;
 import io.finetune4j.models.ConfigJson;
 import io.finetune4j.models.ConfigSchema;
+import io.finetune4j.models.ModelFamily;
 import io.finetune4j.models.bert.BertBackedConfig;
 import io.finetune4j.models.bert.BertConfig;
 import java.util.List;
@@ -72,6 +73,11 @@ public record RobertaConfig(String modelType, BertConfig bert) implements BertBa
     private int tokenId(String key, int fallback) {
         JsonNode n = bert.extra().get(key);
         return n == null || n.isNull() ? fallback : n.asInt();
+    }
+
+    @Override
+    public ModelFamily family() {
+        return XLM_MODEL_TYPE.equals(modelType) ? RobertaFamily.XLM_ROBERTA : RobertaFamily.ROBERTA;
     }
 
     /** HF's class-name prefix of this model type ({@code Roberta} or {@code XLMRoberta}). */

@@ -17,10 +17,10 @@ public final class RobertaForMaskedLM extends MaskedLMModel {
     private static final java.util.Set<String> IGNORABLE = setOf("lm_head.decoder.weight", DECODER_BIAS,
             "roberta.embeddings.position_ids", "roberta.embeddings.token_type_ids");
 
-    public static final ModelClass<RobertaForMaskedLM> CLASS = new ModelClass<>("RobertaForMaskedLM", RobertaForMaskedLM::new,
-            IGNORABLE, RobertaForMaskedLM::renameDecoderBias);
-    public static final ModelClass<RobertaForMaskedLM> XLM_CLASS = new ModelClass<>("XLMRobertaForMaskedLM", RobertaForMaskedLM::new,
-            IGNORABLE, RobertaForMaskedLM::renameDecoderBias);
+    public static final ModelClass<RobertaForMaskedLM> CLASS = new ModelClass<>("RobertaForMaskedLM", RobertaConfig::fromJson,
+            RobertaForMaskedLM::new, IGNORABLE, RobertaForMaskedLM::renameDecoderBias);
+    public static final ModelClass<RobertaForMaskedLM> XLM_CLASS = new ModelClass<>("XLMRobertaForMaskedLM", RobertaConfig::fromJson,
+            RobertaForMaskedLM::new, IGNORABLE, RobertaForMaskedLM::renameDecoderBias);
 
     private final RobertaModel roberta;
     private final RobertaLMHead lmHead;

@@ -13,9 +13,10 @@ import io.finetune4j.nn.ParameterFactory;
  */
 public final class RobertaForSequenceClassification extends SequenceClassificationModel {
     public static final ModelClass<RobertaForSequenceClassification> CLASS = new ModelClass<>("RobertaForSequenceClassification",
-            RobertaForSequenceClassification::new, setOf("roberta.embeddings.position_ids", "roberta.embeddings.token_type_ids"));
+            RobertaConfig::fromJson, RobertaForSequenceClassification::new,
+            setOf("roberta.embeddings.position_ids", "roberta.embeddings.token_type_ids"));
     public static final ModelClass<RobertaForSequenceClassification> XLM_CLASS = new ModelClass<>("XLMRobertaForSequenceClassification",
-            RobertaForSequenceClassification::new, CLASS.ignorable());
+            RobertaConfig::fromJson, RobertaForSequenceClassification::new, CLASS.ignorable());
 
     private final RobertaModel roberta;
     private final RobertaClassificationHead classifier;

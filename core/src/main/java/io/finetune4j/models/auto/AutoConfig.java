@@ -1,6 +1,8 @@
-package io.finetune4j.models;
+package io.finetune4j.models.auto;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.finetune4j.models.ConfigJson;
+import io.finetune4j.models.PretrainedConfig;
 import java.nio.file.Path;
 
 /** HF's {@code AutoConfig}: reads config.json and parses it with the config of its {@code model_type}. */

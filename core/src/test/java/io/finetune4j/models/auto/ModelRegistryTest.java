@@ -1,18 +1,35 @@
-package io.finetune4j.models;
+package io.finetune4j.models.auto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.finetune4j.BadInputException;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.MaskedLMModel;
+import io.finetune4j.models.ModelClass;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.models.albert.AlbertConfig;
+import io.finetune4j.models.albert.AlbertForSequenceClassification;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForMaskedLM;
 import io.finetune4j.models.bert.BertForSequenceClassification;
+import io.finetune4j.models.debertav2.DebertaV2Config;
+import io.finetune4j.models.distilbert.DistilBertConfig;
+import io.finetune4j.models.distilbert.DistilBertForSequenceClassification;
+import io.finetune4j.models.electra.ElectraConfig;
+import io.finetune4j.models.electra.ElectraForMaskedLM;
+import io.finetune4j.models.modernbert.ModernBertConfig;
+import io.finetune4j.models.roberta.RobertaConfig;
+import io.finetune4j.models.roberta.RobertaForSequenceClassification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,5 +77,29 @@ class ModelRegistryTest {
         assertEquals(3, edited.numLabels());
         assertEquals(Map.of("a", 0, "b", 1, "c", 2), edited.label2id());
         assertThrows(BadInputException.class, () -> c.withProblemType("ranking"));
+    }
+
+    @Test
+    void everyFamilysConfigAnswersWithItsRegistryEntry() {
+        List<PretrainedConfig> configs = List.of(BertConfig.tiny(), RobertaConfig.tiny("roberta"), RobertaConfig.tiny("xlm-roberta"),
+                DistilBertConfig.tiny(false), ElectraConfig.tiny(16), AlbertConfig.tiny(1), DebertaV2Config.tiny(), ModernBertConfig.tiny());
+        assertEquals(new TreeSet<>(ModelRegistry.modelTypes()), new TreeSet<>(configs.stream().map(PretrainedConfig::modelType).toList()));
+        for (PretrainedConfig c : configs) {
+            assertSame(ModelRegistry.family(c.modelType(), "test"), c.family(), c.modelType());
+            assertSame(c.family(), AutoConfig.fromJson(c.toJson(), "test").family(), c.modelType());
+        }
+    }
+
+    @Test
+    void aFamilysClassReadsItsOwnConfigAndRefusesAnotherFamilysInOneLine() {
+        Path dir = tmp.resolve("bert");
+        BertConfig.tiny().save(dir);
+        assertTrue(BertForSequenceClassification.CLASS.readConfig(dir) instanceof BertConfig);
+        for (ModelClass<?> other : List.of(AlbertForSequenceClassification.CLASS, RobertaForSequenceClassification.CLASS,
+                ElectraForMaskedLM.CLASS, DistilBertForSequenceClassification.CLASS)) {
+            BadInputException e = assertThrows(BadInputException.class, () -> other.fromPretrained(dir, LoadOptions.defaults()));
+            assertTrue(e.getMessage().contains("'bert'"), e.getMessage());
+            assertEquals(1, e.getMessage().split("\n").length, e.getMessage());
+        }
     }
 }

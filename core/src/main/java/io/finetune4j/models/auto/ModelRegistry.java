@@ -1,6 +1,7 @@
-package io.finetune4j.models;
+package io.finetune4j.models.auto;
 
 import io.finetune4j.BadInputException;
+import io.finetune4j.models.ModelFamily;
 import io.finetune4j.models.albert.AlbertFamily;
 import io.finetune4j.models.bert.BertFamily;
 import io.finetune4j.models.debertav2.DebertaV2Family;

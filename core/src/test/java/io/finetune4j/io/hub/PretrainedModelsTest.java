@@ -1,4 +1,4 @@
-package io.finetune4j.io;
+package io.finetune4j.io.hub;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.BadInputException;
+import io.finetune4j.io.Cache;
+import io.finetune4j.io.SafeTensors;
+import io.finetune4j.io.Tensor;
 import io.finetune4j.io.tf.TfBertWeights;
 import io.finetune4j.io.tf.TfBundleWriter;
 import java.io.ByteArrayOutputStream;

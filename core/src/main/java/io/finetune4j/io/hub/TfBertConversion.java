@@ -1,10 +1,14 @@
-package io.finetune4j.io;
+package io.finetune4j.io.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.finetune4j.BadInputException;
-import io.finetune4j.io.PretrainedModels.PretrainedModel;
+import io.finetune4j.io.AtomicFiles;
+import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.io.SafeTensors;
+import io.finetune4j.io.Tensor;
+import io.finetune4j.io.hub.PretrainedModels.PretrainedModel;
 import io.finetune4j.io.tf.TfBertWeights;
 import io.finetune4j.io.tf.TfCheckpoint;
 import java.io.IOException;

@@ -1,6 +1,10 @@
-package io.finetune4j.models;
+package io.finetune4j.models.auto;
 
 import ai.djl.Device;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.ModelClass;
+import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.models.SequenceClassificationModel;
 import java.nio.file.Path;
 
 /** HF's {@code AutoModelForSequenceClassification}: the family's {@code …ForSequenceClassification} by config.json's model_type. */
@@ -8,7 +12,8 @@ public final class AutoModelForSequenceClassification {
     private AutoModelForSequenceClassification() {}
 
     public static SequenceClassificationModel fromPretrained(Path dir, LoadOptions options) {
-        return modelClass(AutoConfig.fromPretrained(dir)).fromPretrained(dir, options);
+        PretrainedConfig config = AutoConfig.fromPretrained(dir);
+        return modelClass(config).fromPretrained(dir, config, options);
     }
 
     public static SequenceClassificationModel fromPretrained(Path dir) {

@@ -1,6 +1,10 @@
-package io.finetune4j.io;
+package io.finetune4j.io.hub;
 
 import io.finetune4j.BadInputException;
+import io.finetune4j.io.AtomicFiles;
+import io.finetune4j.io.Cache;
+import io.finetune4j.io.MavenArtifacts;
+import io.finetune4j.io.SafeTensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

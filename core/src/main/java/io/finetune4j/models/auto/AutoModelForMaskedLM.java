@@ -1,7 +1,12 @@
-package io.finetune4j.models;
+package io.finetune4j.models.auto;
 
 import ai.djl.Device;
 import io.finetune4j.BadInputException;
+import io.finetune4j.models.LoadOptions;
+import io.finetune4j.models.MaskedLMModel;
+import io.finetune4j.models.ModelClass;
+import io.finetune4j.models.ModelFamily;
+import io.finetune4j.models.PretrainedConfig;
 import java.nio.file.Path;
 
 /** HF's {@code AutoModelForMaskedLM}: the family's {@code …ForMaskedLM} by config.json's model_type. */
@@ -9,7 +14,8 @@ public final class AutoModelForMaskedLM {
     private AutoModelForMaskedLM() {}
 
     public static MaskedLMModel fromPretrained(Path dir, LoadOptions options) {
-        return modelClass(AutoConfig.fromPretrained(dir)).fromPretrained(dir, options);
+        PretrainedConfig config = AutoConfig.fromPretrained(dir);
+        return modelClass(config).fromPretrained(dir, config, options);
     }
 
     public static MaskedLMModel fromPretrained(Path dir) {

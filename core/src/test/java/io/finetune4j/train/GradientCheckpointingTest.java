@@ -61,9 +61,16 @@ class GradientCheckpointingTest {
 
     /** Every trainable parameter's gradient after one forward + backward of the loss (then zeroed again). */
     static Map<String, float[]> gradients(SequenceClassifier model, boolean checkpointing, int expectedSegments) {
+        return gradients(model, checkpointing, expectedSegments, null);
+    }
+
+    /** {@code autocast}: the matmul dtype under {@link io.finetune4j.nn.Autocast} (fp16), or null. */
+    static Map<String, float[]> gradients(SequenceClassifier model, boolean checkpointing, int expectedSegments,
+            ai.djl.ndarray.types.DataType autocast) {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager step = model.manager().newSubManager();
                 GradientCollector collector = Engine.getInstance().newGradientCollector();
+                io.finetune4j.nn.Autocast ignored = io.finetune4j.nn.Autocast.enable(autocast);
                 GradientCheckpointing c = checkpointing ? GradientCheckpointing.begin(7) : null) {
             NDArray logits = model.logits(step.create(IDS), null, step.create(MASK), true);
             NDArray loss = model.loss(logits, step.create(LABELS));
@@ -129,6 +136,14 @@ class GradientCheckpointingTest {
         DebertaV2Config c = DebertaV2Config.fromJson((ObjectNode) new ObjectMapper().readTree(json), "test");
         try (DebertaV2ForSequenceClassification model = DebertaV2ForSequenceClassification.random(c, 3, Device.cpu())) {
             assertSameGradients(gradients(model, false, 0), gradients(model, true, 3), "deberta-v2 with conv");
+        }
+    }
+
+    @Test
+    void fp16AutocastGivesThePlainStepsGradientsToo() {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny().withDropout(0, 0), 6, Device.cpu())) {
+            assertSameGradients(gradients(model, false, 0, ai.djl.ndarray.types.DataType.FLOAT16),
+                    gradients(model, true, BertConfig.tiny().numHiddenLayers(), ai.djl.ndarray.types.DataType.FLOAT16), "fp16 autocast");
         }
     }
 

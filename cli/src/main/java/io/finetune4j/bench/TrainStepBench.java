@@ -37,12 +37,19 @@ public final class TrainStepBench {
     /** {@code fp16}: the step as fp16=true runs it. */
     public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat, boolean fp16)
             throws Exception {
+        return run(device, spec, batch, seqLen, warmup, repeat, fp16, false);
+    }
+
+    /** {@code gradientCheckpointing}: the step as gradient_checkpointing=true runs it. */
+    public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat, boolean fp16,
+            boolean gradientCheckpointing) throws Exception {
         spec.checkShape(batch, seqLen);
         Gemm.Result gemm = Gemm.run(device, fp16 ? DataType.FLOAT16 : DataType.FLOAT32, 2560, 768, 3072, 1, 5);
         long rssBefore = MachineInfo.rssBytes();
         int steps = warmup + repeat;
         TrainingArguments args = TrainingArguments.builder().outputDir(System.getProperty("java.io.tmpdir"))
-                .learningRate(2e-5).weightDecay(0.01).maxSteps(steps).set("fp16", fp16).build();
+                .learningRate(2e-5).weightDecay(0.01).maxSteps(steps).set("fp16", fp16)
+                .set("gradient_checkpointing", gradientCheckpointing).build();
         try (SequenceClassificationModel model = spec.open(device);
                 AdamW optimizer = AdamW.of(model.namedParameters(), args)) {
             // What the model and the optimizer state hold before the first step, for telling them from activations.
@@ -61,6 +68,7 @@ public final class TrainStepBench {
             Map<String, Object> params = spec.params(batch, seqLen);
             params.put("dtype", fp16 ? "float16" : "float32");
             params.put("optimizer", "adamw");
+            params.put("gradient_checkpointing", gradientCheckpointing);
             params.put("step", "Trainer (TrainingStep)");
             params.put("warmup", warmup);
             params.put("repeat", repeat);

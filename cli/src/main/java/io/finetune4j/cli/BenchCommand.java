@@ -93,6 +93,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fp16", description = "gemm: also a float16 matmul; train-step: also measure the fp16=true step (float16 matmuls, loss scaling); on a GPU this is measured by default. Slow on a CPU, which has no fast float16 matmul.")
     boolean fp16;
 
+    @Option(names = "--gradient_checkpointing", description = "train-step: the step with gradient_checkpointing=true (layers recomputed in the backward); compare peak_rss_mib with a run without it, one run per process.")
+    boolean gradientCheckpointing;
+
     @Option(names = "--texts", defaultValue = "0", description = "tokenize: first N train reviews (0 = all 25,000); pipeline: N test reviews (0 = 512).")
     int texts;
 
@@ -160,9 +163,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             case "train-step" -> {
                 BenchModel m = benchModel("base");
-                results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat));
+                results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, false, gradientCheckpointing));
                 if (fp16 || device.isGpu()) {
-                    results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, true));
+                    results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, true, gradientCheckpointing));
                 }
             }
             case "tokenize" -> results.add(TokenizeBench.run(model != null ? model : "bert-base-uncased", dataset, texts, maxLength,

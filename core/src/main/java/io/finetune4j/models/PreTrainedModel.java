@@ -8,6 +8,8 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.io.AtomicFiles;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.io.TorchCheckpoint;
+import io.finetune4j.io.TorchSave;
 import io.finetune4j.nn.Gradients;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
@@ -211,12 +213,27 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
      * {@code transformers} loads the result with {@code from_pretrained(dir)}.
      */
     public void savePretrained(Path dir) {
+        savePretrained(dir, true);
+    }
+
+    /**
+     * {@code safeSerialization} false (the Trainer's save_safetensors false): the weights as {@code pytorch_model.bin},
+     * torch.save of the state dict (float32 tensors by HF name), which torch.load and from_pretrained read. A
+     * model.safetensors left in {@code dir} by an earlier save is removed after the new file is written, as
+     * from_pretrained would prefer it.
+     */
+    public void savePretrained(Path dir, boolean safeSerialization) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        SafeTensors.write(dir.resolve(SafeTensors.SINGLE_FILE), stateDict(), Map.of("format", "pt"));
+        if (safeSerialization) {
+            SafeTensors.write(dir.resolve(SafeTensors.SINGLE_FILE), stateDict(), Map.of("format", "pt"));
+        } else {
+            TorchSave.write(dir.resolve(TorchCheckpoint.SINGLE_FILE), stateDict());
+            deleteStale(dir.resolve(SafeTensors.SINGLE_FILE));
+        }
         config.withArchitectures(List.of(architecture())).save(dir);
         if (sourceDir != null && !sourceDir.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
             for (String name : TOKENIZER_FILES) {
@@ -225,6 +242,14 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
                     AtomicFiles.writeFile(dir.resolve(name), tmp -> Files.copy(from, tmp));
                 }
             }
+        }
+    }
+
+    private static void deleteStale(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the stale " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -55,6 +55,17 @@ public interface SequenceClassifier extends AutoCloseable {
     /** Writes config.json + model.safetensors (HF layout) into {@code dir}. */
     void savePretrained(Path dir);
 
+    /**
+     * HF's {@code save_pretrained(dir, safe_serialization=...)}: false writes the weights as torch.save of the state
+     * dict ({@code pytorch_model.bin}, PEFT's {@code adapter_model.bin}) instead of safetensors.
+     */
+    default void savePretrained(Path dir, boolean safeSerialization) {
+        if (!safeSerialization) {
+            throw new io.finetune4j.BadInputException(getClass().getSimpleName() + " saves safetensors only; leave save_safetensors true");
+        }
+        savePretrained(dir);
+    }
+
     /** Replaces parameter values by name; every parameter must be present with the same shape. */
     void loadWeights(Map<String, Tensor> weights);
 

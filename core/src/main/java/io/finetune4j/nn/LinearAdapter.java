@@ -10,4 +10,9 @@ import ai.djl.ndarray.NDArray;
 public interface LinearAdapter {
     /** The term added to {@code x W^T + b}; same shape as the base output, in {@code x}'s manager. */
     NDArray delta(NDArray x);
+
+    /** The adapter's own parameters (they are not in the module tree; gradient checkpointing asks whether one trains). */
+    default java.util.List<ai.djl.nn.Parameter> parameters() {
+        return java.util.List.of();
+    }
 }

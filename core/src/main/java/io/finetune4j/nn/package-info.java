@@ -8,7 +8,9 @@
  * ({@link io.finetune4j.nn.Attention}), the losses HF's heads use ({@link io.finetune4j.nn.Losses}) and the
  * helpers that keep training correct on DJL: {@link io.finetune4j.nn.ParameterFactory} (each parameter created
  * once, from the checkpoint or HF's init), {@link io.finetune4j.nn.Scalars} (autograd-safe scalars),
- * {@link io.finetune4j.nn.Autocast} and {@link io.finetune4j.nn.Gradients}.
+ * {@link io.finetune4j.nn.Autocast}, {@link io.finetune4j.nn.Gradients} and
+ * {@link io.finetune4j.nn.GradientCheckpointing} (each encoder layer recomputed in the backward; every family's layer
+ * loop goes through it).
  *
  * <p>A submodule is declared once: {@code query = register("query", f, p -> new TorchLinear(p, h, h))} gives the
  * child its factory {@code f.child("query")}, so a parameter's checkpoint name is its attribute path (Candle's

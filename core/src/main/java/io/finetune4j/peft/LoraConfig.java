@@ -38,6 +38,8 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final String CONFIG_FILE = "adapter_config.json";
     public static final String WEIGHTS_FILE = "adapter_model.safetensors";
+    /** PEFT's weights file with safe_serialization=False (torch.save of the adapter's state dict). */
+    public static final String TORCH_WEIGHTS_FILE = "adapter_model.bin";
 
     /** PEFT's {@code bias} choices. */
     public enum Bias {

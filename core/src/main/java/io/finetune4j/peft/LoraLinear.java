@@ -60,6 +60,11 @@ final class LoraLinear implements LinearAdapter {
         return Scalars.mul(product, scaling);
     }
 
+    @Override
+    public java.util.List<Parameter> parameters() {
+        return java.util.List.of(loraA, loraB);
+    }
+
     /** torch's train()/eval(): dropout is active only while training. */
     void setTraining(boolean training) {
         this.training = training;

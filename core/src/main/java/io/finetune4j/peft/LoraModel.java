@@ -6,6 +6,8 @@ import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.io.TorchCheckpoint;
+import io.finetune4j.io.TorchSave;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
@@ -163,12 +165,17 @@ public final class LoraModel implements SequenceClassifier {
         }
     }
 
+    /** adapter_model.safetensors, else (PEFT's safe_serialization=False) adapter_model.bin. */
     private static Map<String, Tensor> readAdapter(Path dir) {
         Path file = dir.resolve(LoraConfig.WEIGHTS_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new BadInputException("no " + LoraConfig.WEIGHTS_FILE + " in " + dir + " (adapter_model.bin is not supported; save with safe_serialization)");
+        if (Files.isRegularFile(file)) {
+            return SafeTensors.read(file);
         }
-        return SafeTensors.read(file);
+        Path bin = dir.resolve(LoraConfig.TORCH_WEIGHTS_FILE);
+        if (Files.isRegularFile(bin)) {
+            return TorchCheckpoint.read(bin);
+        }
+        throw new BadInputException("no " + LoraConfig.WEIGHTS_FILE + " or " + LoraConfig.TORCH_WEIGHTS_FILE + " in " + dir);
     }
 
     private void loadAdapterWeights(Path dir) {
@@ -251,12 +258,27 @@ public final class LoraModel implements SequenceClassifier {
     /** PEFT's {@code save_pretrained}: adapter_config.json + adapter_model.safetensors (only the adapter's tensors). */
     @Override
     public void savePretrained(Path dir) {
+        savePretrained(dir, true);
+    }
+
+    /** {@code safeSerialization} false: adapter_model.bin (torch.save of the adapter's state dict), as PEFT writes it. */
+    @Override
+    public void savePretrained(Path dir, boolean safeSerialization) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        SafeTensors.write(dir.resolve(LoraConfig.WEIGHTS_FILE), stateDict(), Map.of("format", "pt"));
+        if (safeSerialization) {
+            SafeTensors.write(dir.resolve(LoraConfig.WEIGHTS_FILE), stateDict(), Map.of("format", "pt"));
+        } else {
+            TorchSave.write(dir.resolve(LoraConfig.TORCH_WEIGHTS_FILE), stateDict());
+            try {
+                Files.deleteIfExists(dir.resolve(LoraConfig.WEIGHTS_FILE)); // PEFT's loader would prefer a stale one
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the stale " + dir.resolve(LoraConfig.WEIGHTS_FILE) + ": " + e.getMessage(), e);
+            }
+        }
         config.save(dir, baseModelNameOrPath);
         // The base as it was trained: base_model_name_or_path names the checkpoint, but a run may have cut
         // it (num_hidden_layers) and named its labels. PEFT ignores this file; load() and the pipeline use it,
@@ -264,7 +286,7 @@ public final class LoraModel implements SequenceClassifier {
         live().config().withArchitectures(List.of(live().architecture())).save(dir);
     }
 
-    /** Restores the adapter a Trainer checkpoint holds (adapter_model.safetensors). */
+    /** Restores the adapter a Trainer checkpoint holds (adapter_model.safetensors or adapter_model.bin). */
     @Override
     public void loadCheckpoint(Path dir) {
         loadAdapterWeights(dir);

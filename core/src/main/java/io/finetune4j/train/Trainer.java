@@ -493,7 +493,7 @@ public final class Trainer {
             state.bestModelCheckpoint = target.toString();
         }
         Checkpoints.write(outputDir, state.globalStep, dir -> {
-            model.savePretrained(dir);
+            model.savePretrained(dir, args.saveSafetensors());
             if (tokenizer != null) {
                 tokenizer.savePretrained(dir);
             }
@@ -588,14 +588,14 @@ public final class Trainer {
         }
     }
 
-    /** Writes the model (config.json + model.safetensors) and training_args.json into a folder. */
+    /** Writes the model (config.json + model.safetensors, or pytorch_model.bin with save_safetensors false) and training_args.json into a folder. */
     public void saveModel(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        model.savePretrained(dir);
+        model.savePretrained(dir, args.saveSafetensors());
         if (tokenizer != null) {
             tokenizer.savePretrained(dir); // HF saves the processing_class with the model
         }

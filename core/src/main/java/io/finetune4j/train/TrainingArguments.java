@@ -184,8 +184,7 @@ public final class TrainingArguments {
     @Arg(name = "optim_target_modules", help = "Modules that GaLore or APOLLO optimize.",
             refused = "GaLore and APOLLO optimizers are not available; use optim adamw_torch, sgd or adafactor (or LoRA via peft)")
     Object optimTargetModules = null;
-    @Arg(name = "save_safetensors", help = "Save weights as model.safetensors (true) or as a torch pickle pytorch_model.bin (false).",
-            refused = "finetune4j writes safetensors only (it reads pytorch_model.bin but has no torch pickle writer); torch and transformers load model.safetensors")
+    @Arg(name = "save_safetensors", help = "Save weights as model.safetensors (true) or, as torch.save of the state dict, pytorch_model.bin (false); checkpoints and the final model alike.")
     boolean saveSafetensors = true;
     @Arg(name = "save_on_each_node", help = "Save on every node of a multi-node run.", refused = SINGLE_PROCESS)
     boolean saveOnEachNode = false;
@@ -244,12 +243,12 @@ public final class TrainingArguments {
     String torchCompileBackend = null;
     @Arg(name = "torch_compile_mode", help = "Mode of torch.compile.", refused = NO_TORCH_PY)
     String torchCompileMode = null;
-    @Arg(name = "gradient_checkpointing", help = "Recompute each layer's activations in the backward pass to save memory.",
-            refused = "DJL 0.36 records the whole forward graph for autograd and offers no hook to drop and recompute a layer in backward; "
-                    + "to save memory use a smaller per_device_train_batch_size with gradient_accumulation_steps, freezing, or LoRA (peft)")
+    @Arg(name = "gradient_checkpointing", help = "Recompute each encoder layer's activations in the backward pass instead of keeping them: "
+            + "less memory per step for about one more forward's time. Without dropout the gradients are the plain step's; with dropout "
+            + "each layer's masks are drawn from a seed of (seed, step, layer), so runs repeat and resume exactly but differ from a run without it.")
     boolean gradientCheckpointing = false;
-    @Arg(name = "gradient_checkpointing_kwargs", help = "Arguments of gradient_checkpointing_enable.",
-            refused = "gradient_checkpointing is not available (see gradient_checkpointing)")
+    @Arg(name = "gradient_checkpointing_kwargs", help = "Arguments of gradient_checkpointing_enable: use_reentrant (true or false, both run "
+            + "the same recompute here) and preserve_rng_state (true: each layer redraws its dropout masks in the recompute).")
     Map<String, Object> gradientCheckpointingKwargs = null;
     @Arg(name = "torch_empty_cache_steps", help = "Every N steps, return cached GPU memory to the driver (torch.cuda.empty_cache).",
             noEffect = "DJL 0.36 exposes no empty_cache; on the CPU there is no cache to empty (a positive value is still checked)")
@@ -391,6 +390,7 @@ public final class TrainingArguments {
         } catch (BadInputException e) {
             problems.add(e.getMessage());
         }
+        checkGradientCheckpointingKwargs(problems);
         try {
             LrSchedule.numCycles(lrSchedulerType, lrSchedulerKwargs);
         } catch (BadInputException e) {
@@ -401,6 +401,32 @@ public final class TrainingArguments {
             throw new BadInputException(String.join("; ", problems));
         }
         return this;
+    }
+
+    /** HF passes these to torch.utils.checkpoint: use_reentrant (either value) and preserve_rng_state (true) apply here. */
+    private void checkGradientCheckpointingKwargs(List<String> problems) {
+        if (gradientCheckpointingKwargs == null) {
+            return;
+        }
+        for (Map.Entry<String, Object> e : gradientCheckpointingKwargs.entrySet()) {
+            Object v = e.getValue();
+            boolean bool = v instanceof Boolean || "true".equals(v) || "false".equals(v);
+            switch (e.getKey()) {
+                case "use_reentrant" -> {
+                    if (!bool) {
+                        problems.add("gradient_checkpointing_kwargs use_reentrant must be true or false, got " + v);
+                    }
+                }
+                case "preserve_rng_state" -> {
+                    if (!bool || !Boolean.parseBoolean(String.valueOf(v))) {
+                        problems.add("gradient_checkpointing_kwargs preserve_rng_state must be true (each layer redraws its dropout masks "
+                                + "in the recompute), got " + v);
+                    }
+                }
+                default -> problems.add("gradient_checkpointing_kwargs key '" + e.getKey()
+                        + "' is not taken (it takes use_reentrant and preserve_rng_state)");
+            }
+        }
     }
 
     private static void positive(List<String> problems, String name, double v) {
@@ -490,6 +516,11 @@ public final class TrainingArguments {
     public boolean disableTqdm() { return disableTqdm; }
     public boolean useCpu() { return useCpu; }
     public boolean fp16() { return fp16; }
+    public boolean gradientCheckpointing() { return gradientCheckpointing; }
+    public Map<String, Object> gradientCheckpointingKwargs() {
+        return gradientCheckpointingKwargs == null ? Map.of() : gradientCheckpointingKwargs;
+    }
+    public boolean saveSafetensors() { return saveSafetensors; }
     public boolean doPredict() { return doPredict; }
     public boolean fullDeterminism() { return fullDeterminism; }
     public Integer evalAccumulationSteps() { return evalAccumulationSteps; }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.finetune4j.nn.Autocast;
+import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Scalars;
 import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.nn.Losses;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>reseed the generator from (seed, global step), so dropout masks do not depend on where a run was resumed;</li>
  *   <li>forward + backward over the micro-batches of the step (gradient accumulation), each loss weighted by its
- *       share of the step's rows and multiplied by the fp16 loss scale;</li>
+ *       share of the step's rows and multiplied by the fp16 loss scale; with gradient_checkpointing the encoder layers
+ *       run without a graph and are recomputed in the backward ({@link GradientCheckpointing});</li>
  *   <li>unscale (fp16), clip to max_grad_norm, AdamW step at the schedule's learning rate, schedule step;</li>
  *   <li>zero the gradients.</li>
  * </ol>
@@ -87,6 +89,14 @@ public final class TrainingStep {
         return (int) (z ^ (z >>> 32));
     }
 
+    /**
+     * gradient_checkpointing: the seed of micro-batch {@code micro}'s layer dropout masks in step {@code globalStep}, drawn
+     * again in the recompute (a function of the step, like {@link #stepSeed}, so resumed runs draw the same masks).
+     */
+    static long checkpointSeed(long seed, long globalStep, int micro) {
+        return ((long) stepSeed(seed, globalStep) << 20) ^ micro;
+    }
+
     /** Runs optimizer step number {@code globalStep + 1} (0-based {@code globalStep}) over {@code window}'s micro-batches. */
     public Result run(List<DataCollatorWithPadding.HostBatch> window, int globalStep) {
         Engine.getInstance().setRandomSeed(stepSeed(args.seed(), globalStep));
@@ -103,15 +113,22 @@ public final class TrainingStep {
         try (NDManager step = model.manager().newSubManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector();
              Autocast ignored = Autocast.enable(computeType(args))) {
-            for (DataCollatorWithPadding.HostBatch host : window) {
+            for (int micro = 0; micro < window.size(); micro++) {
+                DataCollatorWithPadding.HostBatch host = window.get(micro);
                 long f0 = System.nanoTime();
                 DataCollatorWithPadding.Batch batch = host.toDevice(step);
-                NDArray mean = lossFunc != null ? lossFunc.compute(forward.logits(batch, true), batch.labels(), rows)
-                        : loss(model, forward, batch, args.labelSmoothingFactor(), true);
-                double weight = (double) batch.size() / rows;
-                loss += mean.getFloat() * weight; // reading the loss waits for the forward (a device sync on a GPU)
-                forwardNanos += System.nanoTime() - f0;
-                collector.backward(Scalars.mul(mean, weight * lossScale));
+                try (GradientCheckpointing checkpointing = args.gradientCheckpointing()
+                        ? GradientCheckpointing.begin(checkpointSeed(args.seed(), globalStep, micro)) : null) {
+                    NDArray mean = lossFunc != null ? lossFunc.compute(forward.logits(batch, true), batch.labels(), rows)
+                            : loss(model, forward, batch, args.labelSmoothingFactor(), true);
+                    double weight = (double) batch.size() / rows;
+                    loss += mean.getFloat() * weight; // reading the loss waits for the forward (a device sync on a GPU)
+                    forwardNanos += System.nanoTime() - f0;
+                    collector.backward(Scalars.mul(mean, weight * lossScale));
+                    if (checkpointing != null) {
+                        checkpointing.backward(); // the layers, recomputed from the top down
+                    }
+                }
                 tokens += batch.tokens();
                 positions += batch.inputIds().getShape().size();
             }

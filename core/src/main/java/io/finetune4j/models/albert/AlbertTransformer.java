@@ -3,6 +3,7 @@ package io.finetune4j.models.albert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ModuleList;
 import io.finetune4j.nn.ParameterFactory;
@@ -29,7 +30,8 @@ public final class AlbertTransformer extends Module {
         NDArray h = embeddingHiddenMappingIn.forward(embedded);
         var groups = albertLayerGroups.items();
         for (int i = 0; i < numHiddenLayers; i++) {
-            h = groups.get(i / layersPerGroup).forward(h, additiveMask, training);
+            AlbertLayerGroup group = groups.get(i / layersPerGroup); // shared weights: their gradients add up over the steps
+            h = GradientCheckpointing.layer(group, h, in -> group.forward(in, additiveMask, training));
         }
         return h;
     }

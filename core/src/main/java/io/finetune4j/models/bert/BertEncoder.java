@@ -3,6 +3,7 @@ package io.finetune4j.models.bert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ModuleList;
 import io.finetune4j.nn.ParameterFactory;
@@ -23,7 +24,8 @@ public final class BertEncoder extends Module {
     public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training, int from, int to) {
         NDArray x = hidden;
         for (int i = from; i < to; i++) {
-            x = layer.items().get(i).forward(x, additiveMask, training);
+            BertLayer l = layer.items().get(i);
+            x = GradientCheckpointing.layer(l, x, h -> l.forward(h, additiveMask, training));
         }
         return x;
     }

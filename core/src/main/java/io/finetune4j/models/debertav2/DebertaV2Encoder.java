@@ -3,6 +3,7 @@ package io.finetune4j.models.debertav2;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ModuleList;
 import io.finetune4j.nn.ParameterFactory;
@@ -44,11 +45,17 @@ public final class DebertaV2Encoder extends Module {
             if (layerNorm != null) {
                 table = layerNorm.forward(table);
             }
-            rel = RelativePositions.build(hidden.getManager(), table, c, seq);
+            // every layer reads the table (and the conv the embeddings): under gradient checkpointing, through a leaf
+            rel = RelativePositions.build(hidden.getManager(), GradientCheckpointing.shared(table), c, seq);
         }
+        if (conv != null) {
+            hidden = GradientCheckpointing.shared(hidden);
+        }
+        RelativePositions positions = rel;
         NDArray x = hidden;
         for (int i = 0; i < layer.size(); i++) {
-            x = layer.items().get(i).forward(x, pair, rel, training);
+            DebertaV2Layer l = layer.items().get(i);
+            x = GradientCheckpointing.layer(l, x, h -> l.forward(h, pair, positions, training));
             if (i == 0 && conv != null) {
                 x = conv.forward(hidden, x, mask, training);
             }

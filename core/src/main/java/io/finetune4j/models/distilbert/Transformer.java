@@ -3,6 +3,7 @@ package io.finetune4j.models.distilbert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ModuleList;
 import io.finetune4j.nn.ParameterFactory;
@@ -18,7 +19,7 @@ public final class Transformer extends Module {
     public NDArray forward(NDArray x, NDArray additiveMask, boolean training) {
         NDArray h = x;
         for (TransformerBlock block : layer.items()) {
-            h = block.forward(h, additiveMask, training);
+            h = GradientCheckpointing.layer(block, h, in -> block.forward(in, additiveMask, training));
         }
         return h;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Attention;
+import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ModuleList;
 import io.finetune4j.nn.ParameterFactory;
@@ -68,7 +69,9 @@ public final class ModernBertModel extends Module {
                 }
                 mask = slidingMask;
             }
-            x = all.get(i).forward(x, cs.get(0), cs.get(1), mask, training);
+            ModernBertEncoderLayer l = all.get(i);
+            NDArray layerMask = mask;
+            x = GradientCheckpointing.layer(l, x, h -> l.forward(h, cs.get(0), cs.get(1), layerMask, training));
         }
         return finalNorm.forward(x);
     }

@@ -235,6 +235,28 @@ public final class ClassificationData {
                 target);
     }
 
+    /**
+     * The split's precomputed row lengths for group_by_length: the values of its column {@code name}
+     * (length_column_name), or null when it has no such column (the token counts are used then, as HF's Trainer does).
+     */
+    public static int[] lengthColumn(Dataset ds, String name) {
+        if (name == null || !ds.columnNames().contains(name)) {
+            return null;
+        }
+        if (!(ds.column(name) instanceof Column.Ints ints)) {
+            throw new BadInputException("column '" + name + "' (length_column_name) holds " + ds.column(name).typeName()
+                    + ", not one integer length per row; fix the column or set length_column_name to another one");
+        }
+        int[] v = ints.values();
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < 0) {
+                throw new BadInputException("row " + i + " of column '" + name + "' (length_column_name) has length " + v[i]
+                        + "; lengths must be 0 or more");
+            }
+        }
+        return v;
+    }
+
     /** The split's text columns tokenized (cached by fingerprint), the texts removed. */
     private static Dataset tokenize(Dataset ds, AutoTokenizer tokenizer, Preprocessing p, String desc) {
         for (String column : p.textColumns()) {

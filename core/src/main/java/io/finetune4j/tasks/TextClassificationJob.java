@@ -99,6 +99,9 @@ public final class TextClassificationJob {
         }
         try (tokenizer) {
             EncodedColumns trainColumns = ClassificationData.encode(train, tokenizer, prep, "Running tokenizer on train", kind);
+            if (t.groupByLength()) { // a length_column_name column, when the split has one, groups the rows (HF's Trainer)
+                trainColumns = trainColumns.withLengths(ClassificationData.lengthColumn(train, t.lengthColumnName()));
+            }
             EncodedColumns evalColumns = eval == null ? null : ClassificationData.encode(eval, tokenizer, prep, "Running tokenizer on eval", kind);
 
             // --- model: pretrained body, new head, optional fewer layers, freezing

@@ -9,9 +9,11 @@ import io.finetune4j.data.Column;
  * (zeros and ones); labels may be null for prediction. Labels are, as HF's {@code forward(labels)} takes them,
  * class ids ({@link Column.Ints}: single_label_classification), one float per row ({@link Column.Floats}:
  * regression) or a float vector per row ({@link Column.FloatLists}: multi-hot for multi_label_classification,
- * or several regression targets).
+ * or several regression targets). {@code lengths} (may be null) are the rows' lengths from the data set's
+ * length_column_name column: with group_by_length they, not the token counts, group the rows (HF's Trainer).
  */
-public record EncodedColumns(Column.IntLists inputIds, Column.IntLists tokenTypeIds, Column.IntLists attentionMask, Column labels) {
+public record EncodedColumns(Column.IntLists inputIds, Column.IntLists tokenTypeIds, Column.IntLists attentionMask, Column labels,
+        int[] lengths) {
     public EncodedColumns {
         if (inputIds == null) {
             throw new BadInputException("input_ids column is missing; tokenize the dataset first");
@@ -20,9 +22,21 @@ public record EncodedColumns(Column.IntLists inputIds, Column.IntLists tokenType
         check("token_type_ids", tokenTypeIds, n);
         check("attention_mask", attentionMask, n);
         check("labels", labels, n);
+        if (lengths != null && lengths.length != n) {
+            throw new BadInputException("the length column has " + lengths.length + " rows but input_ids has " + n);
+        }
         if (labels != null && !(labels instanceof Column.Ints || labels instanceof Column.Floats || labels instanceof Column.FloatLists)) {
             throw new BadInputException("labels must be class ids, floats or float vectors, got " + labels.typeName());
         }
+    }
+
+    public EncodedColumns(Column.IntLists inputIds, Column.IntLists tokenTypeIds, Column.IntLists attentionMask, Column labels) {
+        this(inputIds, tokenTypeIds, attentionMask, labels, null);
+    }
+
+    /** These columns with the rows' precomputed lengths (null: none, the token counts group the rows). */
+    public EncodedColumns withLengths(int[] rowLengths) {
+        return new EncodedColumns(inputIds, tokenTypeIds, attentionMask, labels, rowLengths);
     }
 
     public static EncodedColumns of(int[][] inputIds, int[] labels) {
@@ -37,6 +51,18 @@ public record EncodedColumns(Column.IntLists inputIds, Column.IntLists tokenType
 
     public int size() {
         return inputIds.size();
+    }
+
+    /** The lengths group_by_length groups by: the precomputed {@link #lengths} when given, else each row's token count. */
+    public int[] groupingLengths() {
+        if (lengths != null) {
+            return lengths;
+        }
+        int[] out = new int[size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = length(i);
+        }
+        return out;
     }
 
     /** Token count of a row (its attention mask's ones, or its length without a mask). */

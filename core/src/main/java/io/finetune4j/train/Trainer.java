@@ -274,7 +274,7 @@ public final class Trainer {
         trainableParameters(); // fails early when everything is frozen
         int batchSize = args.perDeviceTrainBatchSize();
         int accumulation = args.gradientAccumulationSteps();
-        int[] lengths = args.groupByLength() ? lengths(trainColumns) : null;
+        int[] lengths = args.groupByLength() ? trainColumns.groupingLengths() : null;
         BatchOrder order = new BatchOrder(trainColumns.size(), batchSize, args.dataSeed(), args.dataloaderDropLast(), lengths);
         if (order.batchesPerEpoch() == 0) {
             throw new BadInputException("the training set has " + trainColumns.size() + " rows, fewer than one batch of "
@@ -774,14 +774,6 @@ public final class Trainer {
             n += s.size();
         }
         return n;
-    }
-
-    private static int[] lengths(EncodedColumns c) {
-        int[] out = new int[c.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = c.length(i);
-        }
-        return out;
     }
 
     private List<TrainerCallback> withReporting() {

@@ -144,8 +144,8 @@ public final class TrainingArguments {
     boolean fullDeterminism = false;
     @Arg(name = "eval_accumulation_steps", help = "Prediction steps whose outputs are gathered before moving them to the CPU; finetune4j copies every batch's logits to host memory at once, so any positive value gives the same result.")
     Integer evalAccumulationSteps = null;
-    @Arg(name = "length_column_name", help = "Column with precomputed lengths for group_by_length; finetune4j measures each row's token count itself.",
-            refused = "lengths for group_by_length are the tokenized rows' token counts; a precomputed length column is not read")
+    @Arg(name = "length_column_name", help = "Column with precomputed row lengths for group_by_length (non-negative integers): "
+            + "when the training set has it, its values group the rows; without it, each row's token count does.")
     String lengthColumnName = "length";
     @Arg(name = "dataloader_pin_memory", help = "Page-locked host memory for faster host-to-GPU copies.",
             noEffect = "DJL copies batches from Java buffers; there is no pinned-memory switch")
@@ -501,6 +501,7 @@ public final class TrainingArguments {
     public int seed() { return seed; }
     public int dataSeed() { return dataSeed != null ? dataSeed : seed; }
     public boolean groupByLength() { return groupByLength; }
+    public String lengthColumnName() { return lengthColumnName; }
     public boolean cacheFrozenFeatures() { return cacheFrozenFeatures; }
     public boolean dataloaderDropLast() { return dataloaderDropLast; }
     public int dataloaderNumWorkers() { return dataloaderNumWorkers; }

@@ -251,4 +251,22 @@ class BadDataTest {
         fails(tmp.resolve("no-such-folder"), "no such file or folder");
         assertEquals(4, Arrays.stream(Datasets.load(dir, LoadDatasetOptions.defaults()).get("train").ints("label")).count());
     }
+
+    @Test
+    void aLengthColumnForGroupByLengthIsNonNegativeIntegersOrStopsNamingTheColumn() throws Exception {
+        Dataset good = Datasets.load(jsonl("{\"text\": \"a b c\", \"label\": 1, \"length\": 7}",
+                "{\"text\": \"a\", \"label\": 0, \"length\": 2}"), LoadDatasetOptions.defaults()).get("train");
+        assertArrayEquals(new int[] {7, 2}, ClassificationData.lengthColumn(good, "length"));
+        assertNull(ClassificationData.lengthColumn(good, "n_tokens")); // no such column: the token counts group the rows
+        for (String bad : List.of("2.5", "\"long\"")) { // (the loader reads a null in an int column as 0)
+            Dataset ds = Datasets.load(jsonl("{\"text\": \"a\", \"label\": 1, \"length\": 3}",
+                    "{\"text\": \"b\", \"label\": 0, \"length\": " + bad + "}"), LoadDatasetOptions.defaults()).get("train");
+            BadInputException e = assertThrows(BadInputException.class, () -> ClassificationData.lengthColumn(ds, "length"), bad);
+            assertTrue(e.getMessage().contains("'length'") && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        Dataset negative = Datasets.load(jsonl("{\"text\": \"a\", \"label\": 1, \"length\": 3}",
+                "{\"text\": \"b\", \"label\": 0, \"length\": -1}"), LoadDatasetOptions.defaults()).get("train");
+        BadInputException e = assertThrows(BadInputException.class, () -> ClassificationData.lengthColumn(negative, "length"));
+        assertTrue(e.getMessage().contains("row 1") && e.getMessage().contains("'length'"), e.getMessage());
+    }
 }

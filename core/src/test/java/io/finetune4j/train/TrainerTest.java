@@ -154,6 +154,43 @@ class TrainerTest {
     }
 
     @Test
+    void groupByLengthGroupsByTheLengthColumnWhenTheDataHasOne() {
+        int n = 16; // row i has i + 1 tokens; its length column says the reverse, 16 - i
+        int[][] ids = new int[n][];
+        int[] labels = new int[n];
+        int[] column = new int[n];
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = new int[i + 1];
+            java.util.Arrays.fill(ids[i], 2 + i % 8);
+            labels[i] = i % 2;
+            column[i] = n - i;
+            tokens[i] = i + 1;
+        }
+        EncodedColumns plain = EncodedColumns.of(ids, labels);
+        TrainingArguments args = base(tmp.resolve("a")).perDeviceTrainBatchSize(4).maxSteps(1).set("group_by_length", true).build();
+        // the first batch holds the longest row: by the column row 0 (1 token), by the token counts row 15 (16 tokens)
+        int[] byColumn = new BatchOrder(n, 4, args.dataSeed(), false, column).batches(0).get(0);
+        int[] byTokens = new BatchOrder(n, 4, args.dataSeed(), false, tokens).batches(0).get(0);
+        assertTrue(java.util.Arrays.stream(byColumn).anyMatch(r -> r == 0), java.util.Arrays.toString(byColumn));
+        assertTrue(java.util.Arrays.stream(byTokens).anyMatch(r -> r == n - 1), java.util.Arrays.toString(byTokens));
+        long columnTokens = java.util.Arrays.stream(byColumn).map(r -> tokens[r]).sum();
+        long tokenTokens = java.util.Arrays.stream(byTokens).map(r -> tokens[r]).sum();
+        assertNotEquals(columnTokens, tokenTokens);
+        try (TinyClassifier model = new TinyClassifier(20, 8, 2, 7)) { // the first step trains on the rows the column puts first
+            Trainer t = trainer(model, args, plain.withLengths(column)).build();
+            t.train();
+            assertEquals(columnTokens, t.state().numInputTokensSeen);
+        }
+        try (TinyClassifier model = new TinyClassifier(20, 8, 2, 7)) { // without the column, the token counts group the rows
+            Trainer t = trainer(model, base(tmp.resolve("b")).perDeviceTrainBatchSize(4).maxSteps(1).set("group_by_length", true)
+                    .build(), plain).build();
+            t.train();
+            assertEquals(tokenTokens, t.state().numInputTokensSeen);
+        }
+    }
+
+    @Test
     void earlyStoppingStopsAfterPatienceEvaluationsWithoutImprovement() {
         try (TinyClassifier model = new TinyClassifier(20, 8, 2, 7)) {
             EarlyStoppingCallback early = new EarlyStoppingCallback(2, 0.5);

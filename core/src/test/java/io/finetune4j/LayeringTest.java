@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
     /** Bottom to top; the same line, with {@code ->}, is in README's Layout section. */
-    static final String LAYERS = "io.finetune4j -> util, metrics, config -> io -> data -> tokenize -> nn -> models -> peft -> train -> pipeline -> tasks";
+    static final String LAYERS = "io.finetune4j -> util, metrics, config -> torch -> io -> data -> tokenize -> nn -> models -> peft -> train -> pipeline -> tasks";
 
     private static final String ROOT = "io.finetune4j";
     private static final Path SOURCES = Path.of("core/src/main/java");

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.PretrainedConfig;

@@ -3,7 +3,7 @@ package io.finetune4j.models;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.AtomicFiles;
 import io.finetune4j.io.SafeTensors;

@@ -2,7 +2,7 @@ package io.finetune4j.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.io.Tensor;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.finetune4j.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
 import java.util.IdentityHashMap;
 import java.util.Map;
 

@@ -12,7 +12,7 @@ public interface LinearAdapter {
     NDArray delta(NDArray x);
 
     /** The adapter's own parameters (they are not in the module tree; gradient checkpointing asks whether one trains). */
-    default java.util.List<ai.djl.nn.Parameter> parameters() {
+    default java.util.List<io.finetune4j.nn.Parameter> parameters() {
         return java.util.List.of();
     }
 }

@@ -1,10 +1,7 @@
 package io.finetune4j.nn;
 
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,18 +10,17 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A DJL block that behaves like a {@code torch.nn.Module}: named submodules and parameters whose dotted
- * paths are the HF state-dict names, and a {@link #toString()} that prints like PyTorch's {@code print(model)}.
- * Parameters are created with their values (see {@link ParameterFactory}), so no DJL initialize pass is needed.
+ * {@code torch.nn.Module}: named submodules and parameters whose dotted paths are the HF state-dict names, and a
+ * {@link #toString()} that prints like PyTorch's {@code print(model)}. Parameters are created with their values
+ * (see {@link ParameterFactory}).
  */
-public abstract class Module extends AbstractBlock {
+public abstract class Module {
     private final Map<String, Module> submodules = new LinkedHashMap<>();
     private final Map<String, Parameter> ownParameters = new LinkedHashMap<>();
     private String typeNameOverride;
 
     protected <M extends Module> M register(String name, M module) {
         submodules.put(name, module);
-        addChildBlock(name, module);
         return module;
     }
 
@@ -38,7 +34,6 @@ public abstract class Module extends AbstractBlock {
 
     protected Parameter register(String name, Parameter parameter) {
         ownParameters.put(name, parameter);
-        addParameter(parameter);
         return parameter;
     }
 
@@ -59,12 +54,14 @@ public abstract class Module extends AbstractBlock {
         submodules.forEach((name, m) -> m.collect(prefix + name + ".", out));
     }
 
-    /** The block's computation on DJL lists; typed forward methods in subclasses say what goes in and out. */
-    public abstract NDList forward(NDList inputs, boolean training);
+    /** Transition only (DJL lists): typed forward methods in subclasses say what goes in and out. */
+    public NDList forward(NDList inputs, boolean training) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has typed forward methods only");
+    }
 
-    @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        return forward(inputs, training);
+    /** Transition only (DJL's block shapes); goes with DJL. */
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        throw new UnsupportedOperationException();
     }
 
     /** The name PyTorch prints ({@code Linear}, {@code BertLayer}, ...). */

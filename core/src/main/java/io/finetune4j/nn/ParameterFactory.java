@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.Tensor;
 import java.nio.ByteBuffer;

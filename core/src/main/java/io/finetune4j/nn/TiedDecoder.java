@@ -3,7 +3,6 @@ package io.finetune4j.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 
 /**
  * The MLM decoder: a Linear whose weight IS the word-embedding matrix (HF ties them) and whose bias is

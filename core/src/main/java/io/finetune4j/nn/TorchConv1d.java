@@ -3,7 +3,6 @@ package io.finetune4j.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv1d;
 
 /** torch's {@code nn.Conv1d} (stride 1, zero padding): weight {@code [out, in / groups, kernel]}, bias {@code [out]}, input {@code [batch, in, length]}. */

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.Parameter;
 import io.finetune4j.BadInputException;
 
 /** torch's {@code nn.Embedding}: rows of {@code weight [num, dim]} gathered by libtorch's embedding op. */

@@ -3,7 +3,6 @@ package io.finetune4j.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import java.util.Locale;
 
 /** torch's {@code nn.LayerNorm} over the last dimension (libtorch's layer_norm kernel). */

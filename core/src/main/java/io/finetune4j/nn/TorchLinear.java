@@ -3,7 +3,6 @@ package io.finetune4j.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 
 /** torch's {@code nn.Linear}: {@code y = x W^T + b}, weight stored {@code [out, in]} like torch (one fused libtorch op). */
 public final class TorchLinear extends Module {

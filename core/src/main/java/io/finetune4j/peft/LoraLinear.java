@@ -3,7 +3,7 @@ package io.finetune4j.peft;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
 import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.LinearAdapter;

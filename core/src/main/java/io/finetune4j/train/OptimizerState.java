@@ -1,7 +1,7 @@
 package io.finetune4j.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;

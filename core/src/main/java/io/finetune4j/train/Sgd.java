@@ -2,7 +2,7 @@ package io.finetune4j.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

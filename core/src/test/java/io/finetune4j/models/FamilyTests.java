@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import io.finetune4j.io.Tensor;
 import io.finetune4j.models.auto.AutoModelForMaskedLM;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import io.finetune4j.BadInputException;
 import io.finetune4j.config.ArgumentBinder;

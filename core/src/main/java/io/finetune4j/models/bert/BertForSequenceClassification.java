@@ -74,7 +74,7 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     @Override
     public int lowestTrainableLevel() {
         int lowest = Integer.MAX_VALUE;
-        for (java.util.Map.Entry<String, ai.djl.nn.Parameter> e : namedParameters().entrySet()) {
+        for (java.util.Map.Entry<String, io.finetune4j.nn.Parameter> e : namedParameters().entrySet()) {
             if (e.getValue().requiresGradient()) {
                 lowest = Math.min(lowest, level(e.getKey()));
             }

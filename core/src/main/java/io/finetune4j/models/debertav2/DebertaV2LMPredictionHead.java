@@ -3,7 +3,7 @@ package io.finetune4j.models.debertav2;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Autocast;

@@ -3,7 +3,7 @@ package io.finetune4j.models.distilbert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;

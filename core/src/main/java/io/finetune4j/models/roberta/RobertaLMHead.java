@@ -3,7 +3,7 @@ package io.finetune4j.models.roberta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;

@@ -3,7 +3,7 @@ package io.finetune4j.models.bert;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
+import io.finetune4j.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.finetune4j.models.SequenceClassifierOutput;
@@ -114,7 +114,7 @@ public final class BertBenchmark {
                     if (who.equals("finetune4j")) {
                         ours.zeroGradients();
                     } else {
-                        for (ai.djl.util.Pair<String, Parameter> p : block.getParameters()) {
+                        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
                             NDArray a = p.getValue().getArray();
                             if (a.hasGradient()) {
                                 try (NDArray g = a.getGradient()) {

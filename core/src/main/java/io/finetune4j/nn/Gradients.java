@@ -11,7 +11,7 @@ public final class Gradients {
      * the same: an inf or NaN gradient (an fp16 overflow the GradScaler skips) would stay NaN forever.
      */
     public static void zero(Tensor parameter) {
-        parameter.zeroGrad_();
+        parameter.zeroGrad();
     }
 
     /** {@link #zero(Tensor)} for a parameter's values (nothing for a shape-only one). */

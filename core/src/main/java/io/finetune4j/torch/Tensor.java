@@ -833,7 +833,7 @@ public final class Tensor implements AutoCloseable {
      * {@code tensor.grad.zero_()} (libtorch's {@code mutable_grad().zero_()}): sets an existing gradient to 0, inf and
      * NaN entries too (multiplying by 0 would keep them); nothing without one.
      */
-    public void zeroGrad_() {
+    public void zeroGrad() {
         if (!nd.hasGradient()) {
             return;
         }

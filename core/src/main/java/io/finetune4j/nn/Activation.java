@@ -1,20 +1,11 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.torch.Tensor;
 
 /** An elementwise activation module (what HF's {@code ACT2FN[name]} returns); see {@link Activations}. */
 public abstract class Activation extends Module {
-    public abstract NDArray forward(NDArray x);
+    public abstract Tensor forward(Tensor x);
 
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
+    @Deprecated
+    public final ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) { return forward(Tensor.wrap(x)).nd(); } // BRIDGE
 }

@@ -1,7 +1,7 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
 import io.finetune4j.BadInputException;
+import io.finetune4j.torch.Tensor;
 import java.util.List;
 
 /** HF's {@code ACT2FN}: the activation a config names in {@code hidden_act} / {@code activation}. */
@@ -29,8 +29,8 @@ public final class Activations {
     /** torch's {@code nn.ReLU}. */
     public static final class ReLU extends Activation {
         @Override
-        public NDArray forward(NDArray x) {
-            return x.getNDArrayInternal().relu();
+        public Tensor forward(Tensor x) {
+            return x.relu();
         }
     }
 
@@ -39,9 +39,9 @@ public final class Activations {
         private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
 
         @Override
-        public NDArray forward(NDArray x) {
-            NDArray inner = Scalars.mul(x.add(Scalars.mul(x.pow(Scalars.of(x, 3)), 0.044715)), SQRT_2_OVER_PI);
-            return Scalars.mul(x, 0.5).mul(Scalars.add(inner.tanh(), 1.0));
+        public Tensor forward(Tensor x) {
+            Tensor inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
+            return x.mul(0.5).mul(inner.tanh().add(1.0));
         }
 
         @Override

@@ -1,8 +1,7 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 
 /** Multi-head scaled dot-product attention with HF's additive padding mask, as the eager attention of HF's encoders computes it. */
 public final class Attention {
@@ -12,24 +11,23 @@ public final class Attention {
     private Attention() {}
 
     /** HF's {@code get_extended_attention_mask}: {@code (1 - mask) * finfo.min} shaped {@code [batch, 1, 1, seq]}; null stays null. */
-    public static NDArray extendedAttentionMask(NDArray attentionMask) {
+    public static Tensor extendedAttentionMask(Tensor attentionMask) {
         if (attentionMask == null) {
             return null;
         }
-        Shape s = attentionMask.getShape();
-        return attentionMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(FINFO_MIN).reshape(s.get(0), 1, 1, s.get(1));
+        return attentionMask.to(DType.FLOAT32).neg().add(1).mul(FINFO_MIN).reshape(attentionMask.size(0), 1, 1, attentionMask.size(1));
     }
 
     /** {@code [batch, seq, heads·headDim]} → {@code [batch, heads, seq, headDim]}. */
-    public static NDArray splitHeads(NDArray x, int heads) {
-        Shape s = x.getShape();
-        return x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads).transpose(0, 2, 1, 3);
+    public static Tensor splitHeads(Tensor x, int heads) {
+        long[] s = x.shape();
+        return x.reshape(s[0], s[1], heads, s[2] / heads).permute(0, 2, 1, 3);
     }
 
     /** {@code [batch, heads, seq, headDim]} → {@code [batch, seq, heads·headDim]}. */
-    public static NDArray mergeHeads(NDArray x) {
-        Shape s = x.getShape();
-        return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+    public static Tensor mergeHeads(Tensor x) {
+        long[] s = x.shape();
+        return x.permute(0, 2, 1, 3).reshape(s[0], s[2], s[1] * s[3]);
     }
 
     /**
@@ -38,13 +36,27 @@ public final class Attention {
      *
      * @param additiveMask {@code [batch, 1, 1, seq]} (0 keep, finfo.min drop) or null
      */
-    public static NDArray scaledDotProduct(NDArray q, NDArray k, NDArray v, NDArray additiveMask, TorchDropout dropout, boolean training) {
-        long headDim = q.getShape().get(3);
-        NDArray scores = Autocast.matMul(Scalars.mul(q, 1.0 / Math.sqrt(headDim)), k.transpose(0, 1, 3, 2));
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor additiveMask, TorchDropout dropout, boolean training) {
+        long headDim = q.size(3);
+        Tensor scores = Autocast.matmul(q.mul(1.0 / Math.sqrt(headDim)), k.permute(0, 1, 3, 2));
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
         }
-        NDArray probs = dropout.forward(scores.softmax(-1), training);
-        return mergeHeads(Autocast.matMul(probs, v));
+        Tensor probs = dropout.forward(scores.softmax(-1), training);
+        return mergeHeads(Autocast.matmul(probs, v));
     }
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray extendedAttentionMask(ai.djl.ndarray.NDArray attentionMask) { return nd(extendedAttentionMask(Tensor.wrap(attentionMask))); } // BRIDGE
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray splitHeads(ai.djl.ndarray.NDArray x, int heads) { return splitHeads(Tensor.wrap(x), heads).nd(); } // BRIDGE
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray mergeHeads(ai.djl.ndarray.NDArray x) { return mergeHeads(Tensor.wrap(x)).nd(); } // BRIDGE
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray scaledDotProduct(ai.djl.ndarray.NDArray q, ai.djl.ndarray.NDArray k, ai.djl.ndarray.NDArray v, ai.djl.ndarray.NDArray additiveMask, TorchDropout dropout, boolean training) { return scaledDotProduct(Tensor.wrap(q), Tensor.wrap(k), Tensor.wrap(v), Tensor.wrap(additiveMask), dropout, training).nd(); } // BRIDGE
+
+    private static ai.djl.ndarray.NDArray nd(Tensor t) { return t == null ? null : t.nd(); } // BRIDGE
 }

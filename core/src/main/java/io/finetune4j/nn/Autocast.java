@@ -1,8 +1,7 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.core.Linear;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 
 /**
  * torch's {@code autocast} for the ops that matter: inside a scope, linear layers and attention
@@ -11,29 +10,30 @@ import ai.djl.nn.core.Linear;
  * keeps them. The casts are autograd ops, so gradients reach the float32 master weights.
  *
  * <pre>{@code
- * try (Autocast ignored = Autocast.enable(DataType.FLOAT16)) {
+ * try (Autocast ignored = Autocast.enable(DType.FLOAT16)) {
  *     logits = model.logits(ids, types, mask, true);
  * }
  * }</pre>
- * The setting is per thread, like torch's.
+ * The setting is per thread, like torch's. (Today a cast around each op; libtorch's own autocast comes with the
+ * engine move.)
  */
 public final class Autocast implements AutoCloseable {
-    private static final ThreadLocal<DataType> DTYPE = new ThreadLocal<>();
+    private static final ThreadLocal<DType> DTYPE = new ThreadLocal<>();
 
-    private final DataType previous;
+    private final DType previous;
 
-    private Autocast(DataType dtype) {
+    private Autocast(DType dtype) {
         previous = DTYPE.get();
         DTYPE.set(dtype);
     }
 
     /** Starts a scope computing matmuls in {@code dtype}; null turns autocast off inside it. */
-    public static Autocast enable(DataType dtype) {
+    public static Autocast enable(DType dtype) {
         return new Autocast(dtype);
     }
 
     /** The dtype of the innermost open scope on this thread, or null. */
-    public static DataType dtype() {
+    public static DType dtype() {
         return DTYPE.get();
     }
 
@@ -42,45 +42,57 @@ public final class Autocast implements AutoCloseable {
         DTYPE.set(previous);
     }
 
-    /** {@code x Wᵀ + b}; bias may be null. */
-    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        DataType t = castTo(x);
+    /** {@code x Wᵀ + b} ({@code torch.nn.functional.linear}); bias may be null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        DType t = castTo(x);
         if (t == null) {
-            return Linear.linear(x, weight, bias).singletonOrThrow();
+            return Tensor.linear(x, weight, bias);
         }
         // Only the handles are closed here: autograd keeps the half-precision copies it needs for backward.
-        try (NDArray xh = cast(x, t);
-                NDArray wh = cast(weight, t);
-                NDArray bh = bias == null ? null : cast(bias, t);
-                NDArray yh = Linear.linear(xh, wh, bh).singletonOrThrow()) {
-            return cast(yh, DataType.FLOAT32);
+        try (Tensor xh = cast(x, t);
+                Tensor wh = cast(weight, t);
+                Tensor bh = bias == null ? null : cast(bias, t);
+                Tensor yh = Tensor.linear(xh, wh, bh)) {
+            return cast(yh, DType.FLOAT32);
         }
     }
 
-    /** {@code a · b} (batched). */
-    public static NDArray matMul(NDArray a, NDArray b) {
-        DataType t = castTo(a);
+    /** {@code torch.matmul(a, b)} (batched). */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        DType t = castTo(a);
         if (t == null) {
-            return a.matMul(b);
+            return a.matmul(b);
         }
-        try (NDArray ah = cast(a, t); NDArray bh = cast(b, t); NDArray yh = ah.matMul(bh)) {
-            return cast(yh, DataType.FLOAT32);
+        try (Tensor ah = cast(a, t); Tensor bh = cast(b, t); Tensor yh = ah.matmul(bh)) {
+            return cast(yh, DType.FLOAT32);
         }
     }
 
     /**
-     * A dtype cast that autograd sees. DJL's {@code toType} runs under a NoGradGuard, so gradients would
-     * stop there; a cumulative product over a new axis of size 1 is the identity, takes an output dtype,
-     * and its backward for a size-1 axis passes the gradient through, cast back to the input's dtype.
+     * A dtype cast that autograd sees. Today's {@code Tensor.to(dtype)} runs outside autograd (DJL's toType), so
+     * gradients would stop there; a cumulative product over a new axis of size 1 is the identity, takes an output
+     * dtype, and its backward for a size-1 axis passes the gradient through, cast back to the input's dtype.
      */
-    static NDArray cast(NDArray x, DataType dtype) {
-        try (NDArray column = x.expandDims(-1); NDArray cast = column.cumProd(-1, dtype)) {
+    static Tensor cast(Tensor x, DType dtype) {
+        try (Tensor column = x.unsqueeze(-1); Tensor cast = column.cumprod(-1, dtype)) {
             return cast.squeeze(-1);
         }
     }
 
-    private static DataType castTo(NDArray x) {
-        DataType t = DTYPE.get();
-        return t == null || t == x.getDataType() || x.getDataType() != DataType.FLOAT32 ? null : t;
+    private static DType castTo(Tensor x) {
+        DType t = DTYPE.get();
+        return t == null || t == x.dtype() || x.dtype() != DType.FLOAT32 ? null : t;
     }
+
+    @Deprecated
+    public static Tensor matMul(Tensor a, Tensor b) { return matmul(a, b); } // BRIDGE
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray matMul(ai.djl.ndarray.NDArray a, ai.djl.ndarray.NDArray b) { return matmul(Tensor.wrap(a), Tensor.wrap(b)).nd(); } // BRIDGE
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray linear(ai.djl.ndarray.NDArray x, ai.djl.ndarray.NDArray weight, ai.djl.ndarray.NDArray bias) { return linear(Tensor.wrap(x), Tensor.wrap(weight), Tensor.wrap(bias)).nd(); } // BRIDGE
+
+    @Deprecated
+    public static Autocast enable(ai.djl.ndarray.types.DataType dtype) { return enable(dtype == null ? null : DType.valueOf(dtype.name())); } // BRIDGE
 }

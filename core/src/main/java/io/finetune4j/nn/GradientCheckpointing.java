@@ -1,8 +1,8 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Tensor;
+import io.finetune4j.torch.Torch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -11,8 +11,8 @@ import java.util.function.UnaryOperator;
  * HF's {@code gradient_checkpointing}: each encoder layer's activations are dropped after the forward and recomputed
  * in the backward, so a training step holds one hidden state per layer instead of every layer's intermediates.
  *
- * <p>torch does it with a custom autograd function ({@code torch.utils.checkpoint}); DJL 0.36 has none, so the
- * segments are run by hand. While a checkpointing scope is open on the thread ({@link #begin}), an encoder's
+ * <p>torch does it with a custom autograd function ({@code torch.utils.checkpoint}); here the segments are run by
+ * hand. While a checkpointing scope is open on the thread ({@link #begin}), an encoder's
  * {@link #layer} call runs the layer without recording a graph and returns its output as a fresh leaf that requires
  * a gradient; the head and the loss run as usual. After the loss's backward has filled the top layer's output
  * gradient, {@link #backward()} walks the layers from the top down: it recomputes layer i with a graph from its
@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Dropout: before each layer, in the forward and again in its recompute, the generator is reseeded from the
  * scope's seed and the layer's position, so both draw the same masks (torch saves and restores the RNG state
- * instead; DJL exposes no generator state). Without dropout the gradients are those of the plain step; with dropout
+ * instead; the engine exposed no generator state). Without dropout the gradients are those of the plain step; with dropout
  * the masks differ from a run without checkpointing but are a function of the seed, so runs repeat and resume.
  *
  * <p>A tensor with a graph that several layers (or a layer and other ops) read, such as DeBERTa's relative
@@ -33,10 +33,10 @@ public final class GradientCheckpointing implements AutoCloseable {
     private sealed interface Entry permits Segment, Shared {}
 
     /** A layer run without a graph: its input as given, its output (a leaf) and how to run it again. */
-    private record Segment(long seed, NDArray input, NDArray output, UnaryOperator<NDArray> forward) implements Entry {}
+    private record Segment(long seed, Tensor input, Tensor output, UnaryOperator<Tensor> forward) implements Entry {}
 
     /** A tensor with a graph that the layers read through {@code leaf}. */
-    private record Shared(NDArray original, NDArray leaf) implements Entry {}
+    private record Shared(Tensor original, Tensor leaf) implements Entry {}
 
     private final long seed;
     private final List<Entry> tape = new ArrayList<>();
@@ -64,9 +64,9 @@ public final class GradientCheckpointing implements AutoCloseable {
      * off), else run without a graph and recorded for {@link #backward()}. {@code forward} must be repeatable: it
      * may read other tensors, but any of them with a graph must have come through {@link #shared}.
      */
-    public static NDArray layer(Module layer, NDArray hidden, UnaryOperator<NDArray> forward) {
+    public static Tensor layer(Module layer, Tensor hidden, UnaryOperator<Tensor> forward) {
         GradientCheckpointing c = ACTIVE.get();
-        if (c == null || !JniUtils.isGradMode()) {
+        if (c == null || !Autograd.isEnabled()) {
             return forward.apply(hidden);
         }
         return c.record(layer, hidden, forward);
@@ -76,13 +76,13 @@ public final class GradientCheckpointing implements AutoCloseable {
      * {@code t} as the layers should read it: unchanged outside a scope, else a leaf alias whose gradient (summed over
      * its readers) is backpropagated into {@code t} (its graph, or the parameter it is) by {@link #backward()}.
      */
-    public static NDArray shared(NDArray t) {
+    public static Tensor shared(Tensor t) {
         GradientCheckpointing c = ACTIVE.get();
-        if (c == null || !JniUtils.isGradMode()) {
+        if (c == null || !Autograd.isEnabled()) {
             return t;
         }
-        NDArray leaf = t.stopGradient();
-        leaf.setRequiresGradient(true);
+        Tensor leaf = t.detach();
+        leaf.requiresGrad_(true);
         c.tape.add(new Shared(t, leaf));
         return leaf;
     }
@@ -92,22 +92,19 @@ public final class GradientCheckpointing implements AutoCloseable {
         return segments;
     }
 
-    private NDArray record(Module layer, NDArray hidden, UnaryOperator<NDArray> forward) {
+    private Tensor record(Module layer, Tensor hidden, UnaryOperator<Tensor> forward) {
         if (!leafRequiresGrad(hidden) && !trainable(layer)) {
             // A frozen layer whose input is not a checkpointed one: below every trainable layer it needs no backward;
             // run as usual (should the input have a graph, autograd then keeps this layer, which stays correct).
             return forward.apply(hidden);
         }
         long s = segmentSeed(seed, tape.size());
-        JniUtils.setSeed(s);
-        NDArray out;
-        JniUtils.setGradMode(false);
-        try {
+        Torch.manualSeed(s);
+        Tensor out;
+        try (Autograd noGrad = Autograd.noGrad()) {
             out = forward.apply(hidden);
-        } finally {
-            JniUtils.setGradMode(true);
         }
-        out.setRequiresGradient(true);
+        out.requiresGrad_(true);
         tape.add(new Segment(s, hidden, out, forward));
         segments++;
         return out;
@@ -124,7 +121,7 @@ public final class GradientCheckpointing implements AutoCloseable {
             if (e instanceof Segment s) {
                 recompute(s);
             } else if (e instanceof Shared sh) {
-                try (NDArray g = gradient(sh.leaf())) {
+                try (Tensor g = gradient(sh.leaf())) {
                     if (g != null) {
                         backwardIfTracked(sh.original(), g);
                     }
@@ -136,19 +133,19 @@ public final class GradientCheckpointing implements AutoCloseable {
     }
 
     private void recompute(Segment s) {
-        try (NDArray gOut = gradient(s.output())) {
+        try (Tensor gOut = gradient(s.output())) {
             s.output().close(); // its storage and gradient are no longer needed: everything above it is done
             if (gOut == null) {
                 return;
             }
-            NDArray in = s.input().stopGradient();
+            Tensor in = s.input().detach();
             try {
-                in.setRequiresGradient(true);
-                JniUtils.setSeed(s.seed());
-                try (NDArray out = s.forward().apply(in)) {
+                in.requiresGrad_(true);
+                Torch.manualSeed(s.seed());
+                try (Tensor out = s.forward().apply(in)) {
                     backward(out, gOut);
                 }
-                try (NDArray gIn = gradient(in)) {
+                try (Tensor gIn = gradient(in)) {
                     if (gIn != null) {
                         backwardIfTracked(s.input(), gIn); // into the previous layer's output leaf, or the embeddings' graph
                     }
@@ -178,7 +175,7 @@ public final class GradientCheckpointing implements AutoCloseable {
     /** Whether a parameter of {@code m}'s subtree, or of an adapter on one of its linears (LoRA), trains. */
     private static boolean trainable(Module m) {
         for (Parameter p : m.namedParameters().values()) {
-            if (p.requiresGradient()) {
+            if (p.requiresGrad()) {
                 return true;
             }
         }
@@ -188,7 +185,7 @@ public final class GradientCheckpointing implements AutoCloseable {
     private static boolean adapterTrains(Module m) {
         if (m instanceof TorchLinear linear && linear.adapter() != null) {
             for (Parameter p : linear.adapter().parameters()) {
-                if (p.requiresGradient()) {
+                if (p.requiresGrad()) {
                     return true;
                 }
             }
@@ -202,25 +199,21 @@ public final class GradientCheckpointing implements AutoCloseable {
     }
 
     /**
-     * Whether {@code x} is a leaf that requires a gradient. DJL 0.36's requiresGrad answers false for every result of
-     * an op, even one with a graph (and its grad-function name crashes on one without), so a non-leaf is never
-     * known to be tracked: {@link #backwardIfTracked} finds out.
+     * Whether {@code x} is a leaf that requires a gradient. DJL 0.36's requiresGrad answered false for every result of
+     * an op, even one with a graph, so a non-leaf is never known to be tracked: {@link #backwardIfTracked} finds out.
      */
-    private static boolean leafRequiresGrad(NDArray x) {
-        return x instanceof PtNDArray pt ? JniUtils.requiresGrad(pt) : x.hasGradient();
+    private static boolean leafRequiresGrad(Tensor x) {
+        return x.requiresGrad();
     }
 
     /** The accumulated gradient of leaf {@code x}, or null when backward never reached it. */
-    private static NDArray gradient(NDArray x) {
-        if (!(x instanceof PtNDArray pt)) {
-            return x.getGradient();
-        }
-        return JniUtils.getGradient(pt);
+    private static Tensor gradient(Tensor x) {
+        return x.definedGrad();
     }
 
-    /** {@code target.backward(grad)}: DJL's GradientCollector only backpropagates ones from a scalar. */
-    private static void backward(NDArray target, NDArray grad) {
-        JniUtils.backward((PtNDArray) target, (PtNDArray) grad, false, false);
+    /** {@code torch.autograd.backward(target, grad)}. */
+    private static void backward(Tensor target, Tensor grad) {
+        Autograd.backward(target, grad);
     }
 
     /**
@@ -228,10 +221,10 @@ public final class GradientCheckpointing implements AutoCloseable {
      * doing anything: "element 0 of tensors does not require grad and does not have a grad_fn"), e.g. the output
      * of frozen embeddings, whose gradient was computed for nothing.
      */
-    private static void backwardIfTracked(NDArray target, NDArray grad) {
+    private static void backwardIfTracked(Tensor target, Tensor grad) {
         try {
             backward(target, grad);
-        } catch (ai.djl.engine.EngineException e) {
+        } catch (RuntimeException e) {
             if (e.getMessage() == null || !e.getMessage().contains("does not require grad")) {
                 throw e;
             }
@@ -245,4 +238,10 @@ public final class GradientCheckpointing implements AutoCloseable {
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return (z ^ (z >>> 31)) & 0x7FFFFFFFL;
     }
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray layer(Module layer, ai.djl.ndarray.NDArray hidden, UnaryOperator<ai.djl.ndarray.NDArray> forward) { return layer(layer, Tensor.wrap(hidden), h -> Tensor.wrap(forward.apply(h.nd()))).nd(); } // BRIDGE
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray shared(ai.djl.ndarray.NDArray t) { return shared(Tensor.wrap(t)).nd(); } // BRIDGE
 }

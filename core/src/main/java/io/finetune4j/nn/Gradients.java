@@ -1,10 +1,8 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import io.finetune4j.torch.Tensor;
 
-/** Gradient helpers DJL's engine-neutral API lacks. */
+/** Gradient helpers: torch's {@code grad.zero_()} for a parameter. */
 public final class Gradients {
     private Gradients() {}
 
@@ -12,16 +10,17 @@ public final class Gradients {
      * Sets {@code parameter}'s gradient to zero, like torch's {@code grad.zero_()}. Multiplying by 0 is not
      * the same: an inf or NaN gradient (an fp16 overflow the GradScaler skips) would stay NaN forever.
      */
-    public static void zero(NDArray parameter) {
-        if (!parameter.hasGradient()) {
-            return;
-        }
-        if (parameter instanceof PtNDArray pt) {
-            JniUtils.zeroGrad(pt);
-            return;
-        }
-        try (NDArray g = parameter.getGradient()) {
-            g.muli(0);
+    public static void zero(Tensor parameter) {
+        parameter.zeroGrad();
+    }
+
+    /** {@link #zero(Tensor)} for a parameter's values (nothing for a shape-only one). */
+    public static void zero(Parameter parameter) {
+        if (parameter.hasData()) {
+            zero(parameter.data());
         }
     }
+
+    @Deprecated
+    public static void zero(ai.djl.ndarray.NDArray parameter) { zero(Tensor.wrap(parameter)); } // BRIDGE
 }

@@ -1,6 +1,6 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
+import io.finetune4j.torch.Tensor;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -37,16 +37,16 @@ public final class InputNoise {
     }
 
     /** The embedding output, with noise when its table is switched on. */
-    static NDArray apply(Parameter table, NDArray out) {
+    static Tensor apply(Parameter table, Tensor out) {
         Map<Parameter, Double> now = active;
         Double alpha = now.isEmpty() ? null : now.get(table);
-        if (alpha == null || out.getShape().dimension() < 3) {
+        if (alpha == null || out.dim() < 3) {
             return out;
         }
-        long l = out.getShape().get(1);
-        long d = out.getShape().get(2);
+        long l = out.size(1);
+        long d = out.size(2);
         float mag = (float) (alpha / Math.sqrt((double) l * d));
-        NDArray noise = out.getManager().randomUniform(-mag, mag, out.getShape(), out.getDataType());
+        Tensor noise = out.uniformLike(-mag, mag);
         return out.add(noise);
     }
 }

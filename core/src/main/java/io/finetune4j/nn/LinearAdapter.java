@@ -1,18 +1,23 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
+import io.finetune4j.torch.Tensor;
 
 /**
  * An extra term a {@link TorchLinear} adds to its output (what PEFT's LoRA layer adds to its base layer).
  * The base weights stay untouched, so removing the adapter restores the original layer.
  */
-@FunctionalInterface
 public interface LinearAdapter {
-    /** The term added to {@code x W^T + b}; same shape as the base output, in {@code x}'s manager. */
-    NDArray delta(NDArray x);
+    /** The term added to {@code x W^T + b}; same shape as the base output. */
+    @SuppressWarnings("deprecation")
+    default Tensor delta(Tensor x) {
+        return Tensor.wrap(delta(x.nd())); // BRIDGE: with this line gone, make delta(Tensor) abstract (LoRA implements it)
+    }
 
     /** The adapter's own parameters (they are not in the module tree; gradient checkpointing asks whether one trains). */
-    default java.util.List<io.finetune4j.nn.Parameter> parameters() {
+    default java.util.List<Parameter> parameters() {
         return java.util.List.of();
     }
+
+    @Deprecated
+    default ai.djl.ndarray.NDArray delta(ai.djl.ndarray.NDArray x) { return delta(Tensor.wrap(x)).nd(); } // BRIDGE
 }

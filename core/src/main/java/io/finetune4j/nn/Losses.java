@@ -1,7 +1,7 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 
 /** The losses HF's BERT heads compute, with torch's semantics. */
 public final class Losses {
@@ -17,30 +17,39 @@ public final class Losses {
      * @param labels int64 {@code [n]} (or matching leading dimensions); -100 entries are ignored
      * @param labelSmoothing in [0, 1): the target is {@code (1-s)·onehot + s/classes}
      */
-    public static NDArray crossEntropy(NDArray logits, NDArray labels, float labelSmoothing) {
-        long classes = logits.getShape().get(logits.getShape().dimension() - 1);
-        NDArray logp = logits.reshape(-1, classes).logSoftmax(-1);
-        NDArray flat = labels.toType(DataType.INT64, false).reshape(-1);
-        NDArray valid = flat.neq(IGNORE_INDEX);
-        NDArray validF = valid.toType(DataType.FLOAT32, false);
-        NDArray safe = flat.mul(valid.toType(DataType.INT64, false)); // ignored rows pick class 0, then get weight 0
-        NDArray nll = logp.gather(safe.reshape(-1, 1), 1).reshape(-1).neg();
-        NDArray perExample = nll;
+    public static Tensor crossEntropy(Tensor logits, Tensor labels, float labelSmoothing) {
+        long classes = logits.size(-1);
+        Tensor logp = logits.reshape(-1, classes).logSoftmax(-1);
+        Tensor flat = labels.to(DType.INT64).reshape(-1);
+        Tensor valid = flat.ne(IGNORE_INDEX);
+        Tensor validF = valid.to(DType.FLOAT32);
+        Tensor safe = flat.mul(valid.to(DType.INT64)); // ignored rows pick class 0, then get weight 0
+        Tensor nll = logp.gather(1, safe.reshape(-1, 1)).reshape(-1).neg();
+        Tensor perExample = nll;
         if (labelSmoothing > 0f) {
-            NDArray smooth = logp.mean(new int[] {-1}).neg();
-            perExample = Scalars.mul(nll, 1f - labelSmoothing).add(Scalars.mul(smooth, labelSmoothing));
+            Tensor smooth = logp.mean(-1, false).neg();
+            perExample = nll.mul(1f - labelSmoothing).add(smooth.mul(labelSmoothing));
         }
         return perExample.mul(validF).sum().div(validF.sum().maximum(1f));
     }
 
     /** torch's {@code MSELoss} (regression, num_labels == 1). */
-    public static NDArray mse(NDArray predictions, NDArray targets) {
-        return predictions.reshape(-1).sub(targets.toType(DataType.FLOAT32, false).reshape(-1)).square().mean();
+    public static Tensor mse(Tensor predictions, Tensor targets) {
+        return predictions.reshape(-1).sub(targets.to(DType.FLOAT32).reshape(-1)).square().mean();
     }
 
     /** torch's {@code BCEWithLogitsLoss} (multi-label), in the numerically stable form. */
-    public static NDArray binaryCrossEntropyWithLogits(NDArray logits, NDArray targets) {
-        NDArray y = targets.toType(DataType.FLOAT32, false);
-        return Scalars.maximum(logits, 0).sub(logits.mul(y)).add(logits.abs().neg().exp().add(1f).log()).mean();
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets) {
+        Tensor y = targets.to(DType.FLOAT32);
+        return logits.maximum(0).sub(logits.mul(y)).add(logits.abs().neg().exp().add(1f).log()).mean();
     }
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray crossEntropy(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray labels, float labelSmoothing) { return crossEntropy(Tensor.wrap(logits), Tensor.wrap(labels), labelSmoothing).nd(); } // BRIDGE
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray mse(ai.djl.ndarray.NDArray predictions, ai.djl.ndarray.NDArray targets) { return mse(Tensor.wrap(predictions), Tensor.wrap(targets)).nd(); } // BRIDGE
+
+    @Deprecated
+    public static ai.djl.ndarray.NDArray binaryCrossEntropyWithLogits(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray targets) { return binaryCrossEntropyWithLogits(Tensor.wrap(logits), Tensor.wrap(targets)).nd(); } // BRIDGE
 }

@@ -1,12 +1,10 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** torch's {@code nn.ModuleList}: children named 0, 1, ...; applied in order by {@link #forward}. */
+/** torch's {@code nn.ModuleList}: children named 0, 1, ...; the owner runs them ({@link #items()}). */
 public final class ModuleList<M extends Module> extends Module {
     private final List<M> items = new ArrayList<>();
 
@@ -36,26 +34,6 @@ public final class ModuleList<M extends Module> extends Module {
 
     public int size() {
         return items.size();
-    }
-
-    /** Feeds the output of each item to the next; extra inputs after the first are passed along unchanged. */
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        NDList x = inputs;
-        for (M m : items) {
-            NDList out = m.forward(x, training);
-            NDList next = new NDList(out.head());
-            for (int i = 1; i < inputs.size(); i++) {
-                next.add(inputs.get(i));
-            }
-            x = next;
-        }
-        return new NDList(x.head());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     /** Like torch: consecutive identical children print once as {@code (0-11): 12 x BertLayer(...)}. */

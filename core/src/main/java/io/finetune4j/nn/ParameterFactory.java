@@ -1,11 +1,10 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -21,6 +20,9 @@ import java.util.SplittableRandom;
  * Creates each parameter once, with its final value: from the checkpoint when it holds the HF name
  * (shape checked), otherwise initialised like HF's {@code _init_weights} and recorded as missing.
  * Modules get a {@link #child} per attribute, so a parameter's name is its HF state-dict key.
+ *
+ * <p>Parameters live as long as the model, not a step: they are made outside every {@link Scope} and freed when
+ * the model closes them.
  */
 public final class ParameterFactory {
     /** HF's initialisation rules: Linear/Embedding weights normal(0, initializer_range), biases 0, LayerNorm 1/0. */
@@ -30,15 +32,16 @@ public final class ParameterFactory {
     private final String prefix;
 
     private static final class State {
-        final NDManager manager; // null: shapes only (counting and printing without allocating)
+        final Device device; // null: shapes only (counting and printing without allocating)
+        ai.djl.ndarray.NDManager manager; // BRIDGE: set when a model still hands its NDManager; the parameters then belong to it
         final long seed;
         final double std;
         final Map<String, Tensor> checkpoint; // already renamed to this model's names; null for random init
         final Set<String> used = new LinkedHashSet<>();
         final List<String> missing = new ArrayList<>();
 
-        State(NDManager manager, long seed, double std, Map<String, Tensor> checkpoint) {
-            this.manager = manager;
+        State(Device device, long seed, double std, Map<String, Tensor> checkpoint) {
+            this.device = device;
             this.seed = seed;
             this.std = std;
             this.checkpoint = checkpoint;
@@ -50,12 +53,14 @@ public final class ParameterFactory {
         this.prefix = prefix;
     }
 
-    public static ParameterFactory random(NDManager manager, long seed, double initializerRange) {
-        return new ParameterFactory(new State(manager, seed, initializerRange, null), "");
+    /** Parameters initialised like HF's {@code _init_weights} on {@code device}, from {@code seed}. */
+    public static ParameterFactory random(Device device, long seed, double initializerRange) {
+        return new ParameterFactory(new State(device, seed, initializerRange, null), "");
     }
 
-    public static ParameterFactory fromCheckpoint(NDManager manager, long seed, double initializerRange, Map<String, Tensor> weights) {
-        return new ParameterFactory(new State(manager, seed, initializerRange, weights), "");
+    /** Parameters from {@code weights} (renamed to this model's names) on {@code device}; the others as {@link #random}, recorded in {@link #missing}. */
+    public static ParameterFactory fromCheckpoint(Device device, long seed, double initializerRange, Map<String, Tensor> weights) {
+        return new ParameterFactory(new State(device, seed, initializerRange, weights), "");
     }
 
     /** Parameters with shapes but no values: enough to print the model and count parameters. */
@@ -63,12 +68,20 @@ public final class ParameterFactory {
         return new ParameterFactory(new State(null, 0, 0, null), "");
     }
 
+    @Deprecated
+    public static ParameterFactory random(ai.djl.ndarray.NDManager manager, long seed, double initializerRange) { State s = new State(device(manager), seed, initializerRange, null); s.manager = manager; return new ParameterFactory(s, ""); } // BRIDGE
+
+    @Deprecated
+    public static ParameterFactory fromCheckpoint(ai.djl.ndarray.NDManager manager, long seed, double initializerRange, Map<String, Tensor> weights) { State s = new State(device(manager), seed, initializerRange, weights); s.manager = manager; return new ParameterFactory(s, ""); } // BRIDGE
+
+    private static Device device(ai.djl.ndarray.NDManager m) { return m.getDevice().isGpu() ? Device.cuda(m.getDevice().getDeviceId()) : Device.cpu(); } // BRIDGE
+
     public ParameterFactory child(String name) {
         return new ParameterFactory(state, prefix + name + ".");
     }
 
     public boolean allocates() {
-        return state.manager != null;
+        return state.device != null;
     }
 
     /** HF names that were initialised because the checkpoint lacked them. */
@@ -81,39 +94,32 @@ public final class ParameterFactory {
         return Set.copyOf(state.used);
     }
 
-    public Parameter create(String name, Shape shape, Init init, Parameter.Type type) {
+    public Parameter create(String name, long[] shape, Init init, Parameter.Type type) {
         return create(name, shape, init, type, -1);
     }
 
     /** A parameter whose initial value (when the checkpoint lacks it) is {@code initial} (e.g. sinusoidal positions). */
-    public Parameter create(String name, Shape shape, float[] initial, Parameter.Type type) {
+    public Parameter create(String name, long[] shape, float[] initial, Parameter.Type type) {
         String full = prefix + name;
-        Parameter p = Parameter.builder().setName(full).setType(type).build();
-        if (state.manager == null) {
-            p.setShape(shape);
-            return p;
+        if (state.device == null) {
+            return Parameter.shapeOnly(full, type, shape);
         }
         ByteBuffer values = checkpointValues(full, shape);
         if (values == null) {
             if (state.checkpoint != null) {
                 state.missing.add(full);
             }
-            values = direct(shape.size());
+            values = direct(numel(shape));
             values.asFloatBuffer().put(initial);
         }
-        NDArray array = state.manager.create(values, shape, DataType.FLOAT32);
-        p.setArray(array);
-        array.setRequiresGradient(true);
-        return p;
+        return Parameter.of(full, type, allocate(values, shape));
     }
 
     /** {@code zeroRow} >= 0 zeroes that row after a random init (Embedding's padding_idx, as HF does). */
-    public Parameter create(String name, Shape shape, Init init, Parameter.Type type, int zeroRow) {
+    public Parameter create(String name, long[] shape, Init init, Parameter.Type type, int zeroRow) {
         String full = prefix + name;
-        Parameter p = Parameter.builder().setName(full).setType(type).build();
-        if (state.manager == null) {
-            p.setShape(shape);
-            return p;
+        if (state.device == null) {
+            return Parameter.shapeOnly(full, type, shape);
         }
         ByteBuffer values = checkpointValues(full, shape);
         if (values == null) {
@@ -122,15 +128,44 @@ public final class ParameterFactory {
             }
             values = initialValues(full, shape, init, zeroRow);
         }
-        // A direct buffer becomes the tensor's storage as is (no copy); going through float[] would leave
-        // a heap copy of every weight behind, which the JVM keeps resident after the GC (hundreds of MB for bert-base).
-        NDArray array = state.manager.create(values, shape, DataType.FLOAT32);
-        p.setArray(array);
-        array.setRequiresGradient(true);
-        return p;
+        return Parameter.of(full, type, allocate(values, shape));
     }
 
-    private ByteBuffer checkpointValues(String full, Shape shape) {
+    /**
+     * The float32 tensor over {@code values} on the factory's device, out of every open scope, requiring a gradient
+     * ({@link Parameter#of} sets it). A direct buffer becomes the tensor's storage as is (no copy); going through
+     * float[] would leave a heap copy of every weight behind, which the JVM keeps resident after the GC (hundreds of
+     * MB for bert-base).
+     */
+    private io.finetune4j.torch.Tensor allocate(ByteBuffer values, long[] shape) {
+        if (state.manager != null) { return io.finetune4j.torch.Tensor.wrap(state.manager.create(values, new ai.djl.ndarray.types.Shape(shape), ai.djl.ndarray.types.DataType.FLOAT32)); } // BRIDGE
+        io.finetune4j.torch.Tensor cpu = Scope.detachFromScopes(io.finetune4j.torch.Tensor.fromBuffer(values, DType.FLOAT32, shape));
+        if (!state.device.isCuda()) {
+            return cpu;
+        }
+        try (cpu) {
+            return Scope.detachFromScopes(cpu.to(state.device));
+        }
+    }
+
+    @Deprecated
+    public Parameter create(String name, ai.djl.ndarray.types.Shape shape, Init init, Parameter.Type type) { return create(name, shape.getShape(), init, type); } // BRIDGE
+
+    @Deprecated
+    public Parameter create(String name, ai.djl.ndarray.types.Shape shape, float[] initial, Parameter.Type type) { return create(name, shape.getShape(), initial, type); } // BRIDGE
+
+    @Deprecated
+    public Parameter create(String name, ai.djl.ndarray.types.Shape shape, Init init, Parameter.Type type, int zeroRow) { return create(name, shape.getShape(), init, type, zeroRow); } // BRIDGE
+
+    private static long numel(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    private ByteBuffer checkpointValues(String full, long[] shape) {
         if (state.checkpoint == null) {
             return null;
         }
@@ -138,9 +173,9 @@ public final class ParameterFactory {
         if (t == null) {
             return null;
         }
-        if (!Arrays.equals(t.shape(), shape.getShape())) {
+        if (!Arrays.equals(t.shape(), shape)) {
             throw new BadInputException("checkpoint tensor '" + full + "' has shape " + Arrays.toString(t.shape())
-                    + " but the config needs " + Arrays.toString(shape.getShape())
+                    + " but the config needs " + Arrays.toString(shape)
                     + "; does config.json belong to these weights?");
         }
         if (!t.readable()) {
@@ -148,7 +183,7 @@ public final class ParameterFactory {
         }
         state.used.add(full);
         try {
-            ByteBuffer out = direct(shape.size());
+            ByteBuffer out = direct(numel(shape));
             if (t.dtype() == Tensor.DType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
                 out.put(t.data().duplicate()); // safetensors data is little-endian float32 already
             } else {
@@ -160,8 +195,8 @@ public final class ParameterFactory {
         }
     }
 
-    private ByteBuffer initialValues(String full, Shape shape, Init init, int zeroRow) {
-        ByteBuffer out = direct(shape.size()); // zero-filled
+    private ByteBuffer initialValues(String full, long[] shape, Init init, int zeroRow) {
+        ByteBuffer out = direct(numel(shape)); // zero-filled
         FloatBuffer v = out.asFloatBuffer();
         int n = v.capacity();
         switch (init) {
@@ -177,8 +212,8 @@ public final class ParameterFactory {
                 for (int i = 0; i < n; i++) {
                     v.put(i, (float) (rng.nextGaussian() * state.std));
                 }
-                if (zeroRow >= 0 && shape.dimension() == 2) {
-                    int cols = (int) shape.get(1);
+                if (zeroRow >= 0 && shape.length == 2) {
+                    int cols = (int) shape[1];
                     for (int i = zeroRow * cols; i < (zeroRow + 1) * cols; i++) {
                         v.put(i, 0f);
                     }

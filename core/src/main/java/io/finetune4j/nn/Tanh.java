@@ -1,11 +1,11 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
+import io.finetune4j.torch.Tensor;
 
 /** torch's {@code nn.Tanh} (the pooler's activation). */
 public final class Tanh extends Activation {
     @Override
-    public NDArray forward(NDArray x) {
+    public Tensor forward(Tensor x) {
         return x.tanh();
     }
 }

@@ -1,8 +1,6 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.torch.Tensor;
 
 /**
  * The MLM decoder: a Linear whose weight IS the word-embedding matrix (HF ties them) and whose bias is
@@ -29,24 +27,14 @@ public final class TiedDecoder extends Module {
         register("bias", bias);
     }
 
-    public NDArray forward(NDArray hidden) {
-        return Autocast.linear(hidden, wordEmbeddings.weight().getArray(), bias.getArray());
+    /** {@code [..., hidden]} → {@code [..., vocab]}. */
+    public Tensor forward(Tensor hidden) {
+        return Autocast.linear(hidden, wordEmbeddings.weight().data(), bias.data());
     }
 
     /** The weight used: the word embeddings' parameter itself. */
     public Parameter weight() {
         return wordEmbeddings.weight();
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return new Shape[] {in.slice(0, in.dimension() - 1).add(vocabSize)};
     }
 
     @Override
@@ -58,4 +46,7 @@ public final class TiedDecoder extends Module {
     protected String extraRepr() {
         return "in_features=" + hiddenSize + ", out_features=" + vocabSize + ", bias=True";
     }
+
+    @Deprecated
+    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray hidden) { return forward(Tensor.wrap(hidden)).nd(); } // BRIDGE
 }

@@ -1,9 +1,6 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv1d;
+import io.finetune4j.torch.Tensor;
 
 /** torch's {@code nn.Conv1d} (stride 1, zero padding): weight {@code [out, in / groups, kernel]}, bias {@code [out]}, input {@code [batch, in, length]}. */
 public final class TorchConv1d extends Module {
@@ -21,24 +18,14 @@ public final class TorchConv1d extends Module {
         this.kernelSize = kernelSize;
         this.padding = padding;
         this.groups = groups;
-        weight = register("weight", f.create("weight", new Shape(outChannels, inChannels / groups, kernelSize),
+        weight = register("weight", f.create("weight", new long[] {outChannels, inChannels / groups, kernelSize},
                 ParameterFactory.Init.NORMAL, Parameter.Type.WEIGHT));
-        bias = register("bias", f.create("bias", new Shape(outChannels), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
+        bias = register("bias", f.create("bias", new long[] {outChannels}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
     }
 
-    public NDArray forward(NDArray x) {
-        return Conv1d.conv1d(x, weight.getArray(), bias.getArray(), new Shape(1), new Shape(padding), new Shape(1), groups).singletonOrThrow();
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return new Shape[] {new Shape(in.get(0), outChannels, in.get(2) + 2L * padding - kernelSize + 1)};
+    /** {@code [batch, in, length]} → {@code [batch, out, length + 2·padding - kernel + 1]}. */
+    public Tensor forward(Tensor x) {
+        return Tensor.conv1d(x, weight.data(), bias.data(), 1, padding, 1, groups);
     }
 
     @Override
@@ -51,4 +38,7 @@ public final class TorchConv1d extends Module {
         return inChannels + ", " + outChannels + ", kernel_size=(" + kernelSize + ",), stride=(1,), padding=(" + padding + ",)"
                 + (groups != 1 ? ", groups=" + groups : "");
     }
+
+    @Deprecated
+    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) { return forward(Tensor.wrap(x)).nd(); } // BRIDGE
 }

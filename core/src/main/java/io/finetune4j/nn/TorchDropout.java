@@ -1,8 +1,6 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.torch.Tensor;
 
 /** torch's {@code nn.Dropout}: active only when training (inverted dropout with a boolean mask). */
 public final class TorchDropout extends Module {
@@ -12,31 +10,21 @@ public final class TorchDropout extends Module {
         this.p = p;
     }
 
-    public NDArray forward(NDArray x, boolean training) {
+    public Tensor forward(Tensor x, boolean training) {
         if (!training || p == 0) {
             return x;
         }
         if (p >= 1) {
-            return Scalars.mul(x, 0);
+            return x.mul(0);
         }
         // Same distribution as torch's dropout (keep with probability 1-p, scale by 1/(1-p)), but the mask
         // autograd keeps for backward is boolean: libtorch's CPU dropout saves a float32 mask, 4 bytes per
         // element. For BERT-base at 16 x 160 that is ~27 MB less per layer kept until backward.
-        NDArray keep;
-        try (NDArray u = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType())) {
-            keep = u.gte((float) p);
+        Tensor keep;
+        try (Tensor u = x.randLike()) {
+            keep = u.ge((float) p);
         }
-        return Scalars.muli(x.mul(keep), 1.0 / (1.0 - p));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+        return x.mul(keep).mul_(1.0 / (1.0 - p));
     }
 
     @Override
@@ -48,4 +36,7 @@ public final class TorchDropout extends Module {
     protected String extraRepr() {
         return "p=" + p + ", inplace=False";
     }
+
+    @Deprecated
+    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x, boolean training) { return forward(Tensor.wrap(x), training).nd(); } // BRIDGE
 }

@@ -1,11 +1,7 @@
 package io.finetune4j.nn;
 
-import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import io.finetune4j.BadInputException;
+import io.finetune4j.torch.Tensor;
 
 /** torch's {@code nn.Embedding}: rows of {@code weight [num, dim]} gathered by libtorch's embedding op. */
 public final class TorchEmbedding extends Module {
@@ -18,7 +14,7 @@ public final class TorchEmbedding extends Module {
         this.numEmbeddings = numEmbeddings;
         this.dim = dim;
         this.paddingIdx = paddingIdx;
-        this.weight = register("weight", f.create("weight", new Shape(numEmbeddings, dim), ParameterFactory.Init.NORMAL,
+        this.weight = register("weight", f.create("weight", new long[] {numEmbeddings, dim}, ParameterFactory.Init.NORMAL,
                 Parameter.Type.WEIGHT, paddingIdx == null ? -1 : paddingIdx));
     }
 
@@ -31,28 +27,34 @@ public final class TorchEmbedding extends Module {
 
     /** An embedding whose initial table (when the checkpoint lacks it) is {@code initial}, row-major {@code [num, dim]}. */
     public static TorchEmbedding withInitialValues(ParameterFactory f, int numEmbeddings, int dim, float[] initial) {
-        return new TorchEmbedding(numEmbeddings, dim, f.create("weight", new Shape(numEmbeddings, dim), initial, Parameter.Type.WEIGHT));
+        return new TorchEmbedding(numEmbeddings, dim, f.create("weight", new long[] {numEmbeddings, dim}, initial, Parameter.Type.WEIGHT));
     }
 
-    /** {@code ids} int64 of any shape → {@code [..., dim]}, in {@code ids}' manager. */
-    public NDArray forward(NDArray ids) {
+    /** {@code ids} int64 of any shape → {@code [..., dim]}. */
+    public Tensor forward(Tensor ids) {
+        Tensor out;
         try {
-            NDArray out = ids.getNDArrayInternal().embedding(ids, weight.getArray(), SparseFormat.DENSE).singletonOrThrow();
-            return InputNoise.apply(weight, out); // NEFTune while training, when on for this table
-        } catch (EngineException e) {
+            out = embedding(ids);
+        } catch (RuntimeException e) {
             if (e.getMessage() == null || !e.getMessage().contains("index out of range")) {
                 throw e;
             }
             throw outOfRange(ids, e);
         }
+        return InputNoise.apply(weight, out); // NEFTune while training, when on for this table
+    }
+
+    /** {@code Tensor.embedding(weight.data(), ids)} once that stops passing DJL a null SparseFormat (an NPE today). */
+    private Tensor embedding(Tensor ids) {
+        return Tensor.wrap(ids.nd().getNDArrayInternal().embedding(ids.nd(), weight.data().nd(), ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow()); // BRIDGE: return Tensor.embedding(weight.data(), ids);
     }
 
     /** libtorch's "index out of range in self" as one line naming the id, the table and the likely cause. */
-    private BadInputException outOfRange(NDArray ids, EngineException e) {
-        long max = ids.max().getLong();
-        long min = ids.min().getLong();
+    private BadInputException outOfRange(Tensor ids, RuntimeException e) {
+        long max = ids.max().toLongArray()[0];
+        long min = ids.min().toLongArray()[0];
         long bad = min < 0 ? min : max;
-        String table = weight.getName() == null ? "the embedding" : weight.getName().replaceAll("\\.weight$", "");
+        String table = weight.name() == null ? "the embedding" : weight.name().replaceAll("\\.weight$", "");
         String what = "id " + bad + " is outside the " + numEmbeddings + " rows of " + table;
         if (table.contains("word_embeddings") || table.contains("tok_embeddings")) {
             return new BadInputException("token " + what + " (the model's vocab_size): the tokenizer has more ids than the model,"
@@ -65,18 +67,8 @@ public final class TorchEmbedding extends Module {
         return new BadInputException(what + "; the input does not fit this model", e);
     }
 
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
     public Parameter weight() {
         return weight;
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0].add(dim)};
     }
 
     @Override
@@ -88,4 +80,7 @@ public final class TorchEmbedding extends Module {
     protected String extraRepr() {
         return numEmbeddings + ", " + dim + (paddingIdx != null ? ", padding_idx=" + paddingIdx : "");
     }
+
+    @Deprecated
+    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray ids) { return forward(Tensor.wrap(ids)).nd(); } // BRIDGE
 }

@@ -1,8 +1,7 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.util.Locale;
 
 /** torch's {@code nn.LayerNorm} over the last dimension (libtorch's layer_norm kernel). */
@@ -11,7 +10,7 @@ public final class TorchLayerNorm extends Module {
     private final double eps;
     private final Parameter weight;
     private final Parameter bias;
-    private NDArray zeroBias;
+    private Tensor zeroBias;
 
     public TorchLayerNorm(ParameterFactory f, int size, double eps) {
         this(f, size, eps, true);
@@ -21,34 +20,24 @@ public final class TorchLayerNorm extends Module {
     public TorchLayerNorm(ParameterFactory f, int size, double eps, boolean hasBias) {
         this.size = size;
         this.eps = eps;
-        this.weight = register("weight", f.create("weight", new Shape(size), ParameterFactory.Init.ONES, Parameter.Type.GAMMA));
-        this.bias = hasBias ? register("bias", f.create("bias", new Shape(size), ParameterFactory.Init.ZEROS, Parameter.Type.BETA)) : null;
+        this.weight = register("weight", f.create("weight", new long[] {size}, ParameterFactory.Init.ONES, Parameter.Type.GAMMA));
+        this.bias = hasBias ? register("bias", f.create("bias", new long[] {size}, ParameterFactory.Init.ZEROS, Parameter.Type.BETA)) : null;
     }
 
-    public NDArray forward(NDArray x) {
-        NDArray beta;
+    /** Normalizes over the last dimension ({@code size}). */
+    public Tensor forward(Tensor x) {
+        Tensor beta;
         if (bias != null) {
-            beta = bias.getArray();
+            beta = bias.data();
         } else {
             if (zeroBias == null) {
                 // libtorch's layer_norm takes no null bias: a constant zero (no parameter) that lives as long as the weight,
-                // so it is taken out of any NDScope the first forward runs in.
-                zeroBias = weight.getArray().zerosLike();
-                ai.djl.ndarray.NDScope.unregister(zeroBias);
+                // so it is taken out of any scope the first forward runs in.
+                zeroBias = Scope.detachFromScopes(weight.data().zerosLike());
             }
             beta = zeroBias;
         }
-        return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(size), weight.getArray(), beta, (float) eps).singletonOrThrow();
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+        return Tensor.layerNorm(x, weight.data(), beta, eps);
     }
 
     @Override
@@ -72,4 +61,7 @@ public final class TorchLayerNorm extends Module {
         }
         return s;
     }
+
+    @Deprecated
+    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) { return forward(Tensor.wrap(x)).nd(); } // BRIDGE
 }

@@ -1,8 +1,6 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.torch.Tensor;
 
 /** torch's {@code nn.Linear}: {@code y = x W^T + b}, weight stored {@code [out, in]} like torch (one fused libtorch op). */
 public final class TorchLinear extends Module {
@@ -20,13 +18,13 @@ public final class TorchLinear extends Module {
     public TorchLinear(ParameterFactory f, int inFeatures, int outFeatures, boolean hasBias) {
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
-        this.weight = register("weight", f.create("weight", new Shape(outFeatures, inFeatures), ParameterFactory.Init.NORMAL, Parameter.Type.WEIGHT));
-        this.bias = hasBias ? register("bias", f.create("bias", new Shape(outFeatures), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)) : null;
+        this.weight = register("weight", f.create("weight", new long[] {outFeatures, inFeatures}, ParameterFactory.Init.NORMAL, Parameter.Type.WEIGHT));
+        this.bias = hasBias ? register("bias", f.create("bias", new long[] {outFeatures}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)) : null;
     }
 
-    /** The result belongs to {@code x}'s manager. */
-    public NDArray forward(NDArray x) {
-        NDArray y = Autocast.linear(x, weight.getArray(), bias == null ? null : bias.getArray());
+    /** {@code [..., in]} → {@code [..., out]}, plus the adapter's term when one is set. */
+    public Tensor forward(Tensor x) {
+        Tensor y = Autocast.linear(x, weight.data(), bias == null ? null : bias.data());
         return adapter == null ? y : y.add(adapter.delta(x));
     }
 
@@ -47,23 +45,12 @@ public final class TorchLinear extends Module {
         return outFeatures;
     }
 
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
     public Parameter weight() {
         return weight;
     }
 
     public Parameter bias() {
         return bias;
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return new Shape[] {in.slice(0, in.dimension() - 1).add(outFeatures)};
     }
 
     @Override
@@ -75,4 +62,7 @@ public final class TorchLinear extends Module {
     protected String extraRepr() {
         return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + (bias != null ? "True" : "False");
     }
+
+    @Deprecated
+    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) { return forward(Tensor.wrap(x)).nd(); } // BRIDGE
 }

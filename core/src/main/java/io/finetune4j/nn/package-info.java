@@ -1,14 +1,13 @@
 /**
- * The building blocks every model family is made of, each a DJL block that behaves like its
- * {@code torch.nn} namesake: {@link io.finetune4j.nn.Module} (named children, HF state-dict paths,
+ * The building blocks every model family is made of, each behaving like its {@code torch.nn} namesake on
+ * {@link io.finetune4j.torch.Tensor}s: {@link io.finetune4j.nn.Module} (named children, HF state-dict paths,
  * PyTorch's printed tree), {@link io.finetune4j.nn.ModuleList}, the leaves {@link io.finetune4j.nn.TorchLinear},
  * {@link io.finetune4j.nn.TorchLayerNorm}, {@link io.finetune4j.nn.TorchEmbedding}, {@link io.finetune4j.nn.TorchDropout},
  * {@link io.finetune4j.nn.TiedDecoder}, the activations ({@link io.finetune4j.nn.GELUActivation},
  * {@link io.finetune4j.nn.Tanh}, {@link io.finetune4j.nn.Activations}), masked multi-head attention
  * ({@link io.finetune4j.nn.Attention}), the losses HF's heads use ({@link io.finetune4j.nn.Losses}) and the
- * helpers that keep training correct on DJL: {@link io.finetune4j.nn.ParameterFactory} (each parameter created
- * once, from the checkpoint or HF's init), {@link io.finetune4j.nn.Scalars} (autograd-safe scalars),
- * {@link io.finetune4j.nn.Autocast}, {@link io.finetune4j.nn.Gradients} and
+ * training helpers: {@link io.finetune4j.nn.ParameterFactory} (each parameter created once, from the checkpoint or
+ * HF's init), {@link io.finetune4j.nn.InputNoise} (NEFTune), {@link io.finetune4j.nn.Autocast}, {@link io.finetune4j.nn.Gradients} and
  * {@link io.finetune4j.nn.GradientCheckpointing} (each encoder layer recomputed in the backward; every family's layer
  * loop goes through it).
  *

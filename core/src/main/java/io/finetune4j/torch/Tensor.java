@@ -787,6 +787,65 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- added for nn (keep this marker)
 
+    /** {@code torch.cumprod(this, dim, dtype=dtype)}: with a size-1 dim, a dtype cast that autograd follows. */
+    public Tensor cumprod(int dim, DType dtype) {
+        return t(nd.cumProd(dim, djl(dtype)));
+    }
+
+    /** {@code torch.nn.functional.gelu(this)} (exact, {@code approximate='none'}). */
+    public Tensor gelu() {
+        return t(nd.getNDArrayInternal().gelu());
+    }
+
+    /** {@code torch.zeros_like(this)}. */
+    public Tensor zerosLike() {
+        return t(nd.zerosLike());
+    }
+
+    /** {@code torch.rand_like(this)}: uniform in [0, 1) from the default generator. */
+    public Tensor randLike() {
+        return uniformLike(0, 1);
+    }
+
+    /** {@code torch.empty_like(this).uniform_(from, to)} from the default generator. */
+    public Tensor uniformLike(double from, double to) {
+        return t(nd.getManager().randomUniform((float) from, (float) to, nd.getShape(), nd.getDataType()));
+    }
+
+    /** {@code torch.nn.functional.conv1d(x, weight, bias, stride, padding, dilation, groups)}; bias may be null. */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, long stride, long padding, long dilation, int groups) {
+        return t(ai.djl.nn.convolutional.Conv1d.conv1d(x.nd, weight.nd, bias == null ? null : bias.nd, new Shape(stride),
+                new Shape(padding), new Shape(dilation), groups).singletonOrThrow());
+    }
+
+    /**
+     * {@code tensor.grad} as libtorch's {@code tensor.grad()} gives it: null while undefined (backward never reached
+     * this tensor). Today's {@link #grad()} gives zeros there, as DJL did.
+     */
+    public Tensor definedGrad() {
+        if (nd instanceof ai.djl.pytorch.engine.PtNDArray pt) {
+            return wrap(ai.djl.pytorch.jni.JniUtils.getGradient(pt));
+        }
+        return grad();
+    }
+
+    /**
+     * {@code tensor.grad.zero_()} (libtorch's {@code mutable_grad().zero_()}): sets an existing gradient to 0, inf and
+     * NaN entries too (multiplying by 0 would keep them); nothing without one.
+     */
+    public void zeroGrad() {
+        if (!nd.hasGradient()) {
+            return;
+        }
+        if (nd instanceof ai.djl.pytorch.engine.PtNDArray pt) {
+            ai.djl.pytorch.jni.JniUtils.zeroGrad(pt);
+            return;
+        }
+        try (NDArray g = nd.getGradient()) {
+            g.muli(0);
+        }
+    }
+
     // (end of nn)
 
     // ---------------------------------------------------------------- added for models-a (keep this marker)

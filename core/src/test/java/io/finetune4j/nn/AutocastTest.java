@@ -1,19 +1,18 @@
 package io.finetune4j.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.models.SequenceClassifierOutput;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.models.bert.BertForSequenceClassificationTest;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,9 +24,9 @@ class AutocastTest {
 
     @Test
     void float16MatmulsStayCloseToFloat32AndGradientsReachTheFloat32Weights() {
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny(), 3, Device.cpu())) {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny(), 3, ai.djl.Device.cpu())) { // BRIDGE
             Run full = run(model, null);
-            Run half = run(model, DataType.FLOAT16);
+            Run half = run(model, DType.FLOAT16);
             double maxDiff = 0;
             for (int i = 0; i < full.logits.length; i++) {
                 maxDiff = Math.max(maxDiff, Math.abs(full.logits[i] - half.logits[i]));
@@ -46,7 +45,7 @@ class AutocastTest {
                 assertTrue(Math.sqrt(num / den) < 2e-2, e.getKey() + ": relative gradient error " + Math.sqrt(num / den));
             }
             for (var p : model.namedParameters().values()) {
-                assertEquals(DataType.FLOAT32, p.getArray().getDataType(), "master weights stay float32");
+                assertEquals(DType.FLOAT32, p.data().dtype(), "master weights stay float32");
             }
         }
     }
@@ -54,33 +53,52 @@ class AutocastTest {
     @Test
     void scopesNestAndRestoreThePreviousSetting() {
         assertNull(Autocast.dtype());
-        try (Autocast outer = Autocast.enable(DataType.FLOAT16)) {
-            assertEquals(DataType.FLOAT16, Autocast.dtype());
-            try (Autocast inner = Autocast.enable(null)) {
+        try (Autocast outer = Autocast.enable(DType.FLOAT16)) {
+            assertEquals(DType.FLOAT16, Autocast.dtype());
+            try (Autocast inner = Autocast.enable((DType) null)) {
                 assertNull(Autocast.dtype());
             }
-            assertEquals(DataType.FLOAT16, Autocast.dtype());
+            assertEquals(DType.FLOAT16, Autocast.dtype());
         }
         assertNull(Autocast.dtype());
     }
 
+    @Test
+    void castsAreAutogradOpsAndOnlyFloat32InputsAreCast() {
+        try (Scope step = Scope.open(); Autograd grad = Autograd.enableGrad()) {
+            Tensor w = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad_(true);
+            Tensor x = Tensor.of(new float[] {0.5f, -1, 2}, 1, 3);
+            Tensor y;
+            try (Autocast ignored = Autocast.enable(DType.FLOAT16)) {
+                y = Autocast.linear(x, w, null);
+                assertEquals(DType.INT64, Autocast.matmul(Tensor.of(new long[] {2}, 1, 1), Tensor.of(new long[] {3}, 1, 1)).dtype());
+            }
+            assertEquals(DType.FLOAT32, y.dtype());
+            assertArrayEquals(new float[] {4.5f, 9f}, y.toFloatArray());
+            y.sum().backward();
+            assertArrayEquals(new float[] {0.5f, -1, 2, 0.5f, -1, 2}, w.grad().toFloatArray());
+        }
+    }
+
     private record Run(float[] logits, Map<String, float[]> grads) {}
 
-    private static Run run(BertForSequenceClassification model, DataType dtype) {
+    private static Run run(BertForSequenceClassification model, DType dtype) {
         model.zeroGradients();
         float[] logits;
-        try (NDManager step = model.manager().newSubManager();
-                GradientCollector gc = Engine.getInstance().newGradientCollector();
-                Autocast ignored = Autocast.enable(dtype)) {
-            SequenceClassifierOutput out = model.forward(step.create(IDS), null, null, step.create(LABELS), false);
-            logits = out.logits().toFloatArray();
-            // Loss scaling, as GradScaler does: unscaled, the smallest float16 gradients flush to zero.
-            gc.backward(Scalars.mul(out.loss(), LOSS_SCALE));
+        try (Scope step = Scope.open(); Autocast ignored = Autocast.enable(dtype)) {
+            Tensor loss;
+            try (Autograd grad = Autograd.enableGrad()) {
+                SequenceClassifierOutput out = model.forward(ids(IDS).nd(), null, null, Tensor.of(LABELS).nd(), false); // BRIDGE
+                logits = Tensor.wrap(out.logits()).toFloatArray(); // BRIDGE
+                // Loss scaling, as GradScaler does: unscaled, the smallest float16 gradients flush to zero.
+                loss = Tensor.wrap(out.loss()).mul(LOSS_SCALE); // BRIDGE
+            }
+            loss.backward();
         }
         Map<String, float[]> grads = new LinkedHashMap<>();
         model.namedParameters().forEach((name, p) -> {
-            try (NDArray g = p.getArray().getGradient()) {
-                assertEquals(DataType.FLOAT32, g.getDataType(), name);
+            try (Tensor g = p.data().grad()) {
+                assertEquals(DType.FLOAT32, g.dtype(), name);
                 float[] v = g.toFloatArray();
                 for (int i = 0; i < v.length; i++) {
                     v[i] /= LOSS_SCALE;
@@ -89,5 +107,14 @@ class AutocastTest {
             }
         });
         return new Run(logits, grads);
+    }
+
+    /** A {@code [rows, cols]} int64 tensor. */
+    static Tensor ids(long[][] rows) {
+        long[] flat = new long[rows.length * rows[0].length];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * rows[0].length, rows[0].length);
+        }
+        return Tensor.of(flat, rows.length, rows[0].length);
     }
 }

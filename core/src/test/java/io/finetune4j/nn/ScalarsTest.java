@@ -3,16 +3,14 @@ package io.finetune4j.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.models.bert.BertForSequenceClassificationTest;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
+import io.finetune4j.torch.Torch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -22,45 +20,44 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scalars kept by autograd must not live in Java memory: DJL frees that memory when the GC runs,
- * possibly between forward and backward. This was the cause of the random NaN losses in long runs.
+ * Scalars kept by autograd must not live in Java memory: the JVM frees that memory when the GC runs,
+ * possibly between forward and backward. This was the cause of the random NaN losses in long runs, and why
+ * {@link Tensor}'s number overloads ({@code x.mul(0.5)}) make their scalar in libtorch.
  */
 class ScalarsTest {
     /**
      * The hazard itself: a tensor made from a Java direct buffer borrows it, and backward reads it
-     * when it runs, not when the op ran. (If DJL starts copying, this fails and {@link Scalars} may go.)
+     * when it runs, not when the op ran. (If the backend starts copying, this fails and the hazard is gone.)
      */
     @Test
-    void djlTensorsFromJavaBuffersAreReadAgainAtBackwardTime() {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            NDArray x = m.ones(new Shape(3));
-            x.setRequiresGradient(true);
+    void tensorsFromJavaBuffersAreReadAgainAtBackwardTime() {
+        try (Scope step = Scope.open()) {
+            Tensor x = Tensor.ones(DType.FLOAT32, 3).requiresGrad_(true);
             ByteBuffer b = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
             b.putFloat(0, 3f);
-            NDArray s = m.create(b, new Shape(), DataType.FLOAT32);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray y = x.mul(s);
-                b.putFloat(0, 1e30f); // what a freed and reused buffer looks like to libtorch
-                gc.backward(y.sum());
+            Tensor s = Tensor.fromBuffer(b, DType.FLOAT32);
+            Tensor y;
+            try (Autograd grad = Autograd.enableGrad()) {
+                y = x.mul(s).sum();
             }
-            assertEquals(1e30f, x.getGradient().getFloat(0));
+            b.putFloat(0, 1e30f); // what a freed and reused buffer looks like to libtorch
+            y.backward();
+            assertEquals(1e30f, x.grad().toFloatArray()[0]);
         }
     }
 
     @Test
     void scalarGradientsSurviveGarbageCollectionBeforeBackward() throws InterruptedException {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            for (int trial = 0; trial < 5; trial++) {
-                try (NDManager step = m.newSubManager()) {
-                    NDArray x = step.ones(new Shape(3));
-                    x.setRequiresGradient(true);
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray y = Scalars.maximum(Scalars.muli(Scalars.mul(x, 3), 2), -1);
-                        churn();
-                        gc.backward(y.sum());
-                    }
-                    assertArrayEquals(new float[] {6f, 6f, 6f}, x.getGradient().toFloatArray(), "trial " + trial);
+        for (int trial = 0; trial < 5; trial++) {
+            try (Scope step = Scope.open()) {
+                Tensor x = Tensor.ones(DType.FLOAT32, 3).requiresGrad_(true);
+                Tensor y;
+                try (Autograd grad = Autograd.enableGrad()) {
+                    y = x.mul(3).mul_(2).maximum(-1).add(0.5).sum();
                 }
+                churn();
+                y.backward();
+                assertArrayEquals(new float[] {6f, 6f, 6f}, x.grad().toFloatArray(), "trial " + trial);
             }
         }
     }
@@ -70,7 +67,7 @@ class ScalarsTest {
     void bertGradientsDoNotDependOnWhenTheGcRuns() throws InterruptedException {
         BertConfig c = BertConfig.tiny();
         long[][] ids = BertForSequenceClassificationTest.randomIds(4, 12, c.vocabSize(), 3);
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(c, 5, Device.cpu())) {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(c, 5, ai.djl.Device.cpu())) { // BRIDGE
             model.setLabelSmoothing(0.1f);
             Map<String, float[]> quiet = gradients(model, ids, false);
             Map<String, float[]> churned = gradients(model, ids, true);
@@ -83,18 +80,20 @@ class ScalarsTest {
     private static Map<String, float[]> gradients(BertForSequenceClassification model, long[][] ids, boolean churn)
             throws InterruptedException {
         model.zeroGradients();
-        Engine.getInstance().setRandomSeed(11); // same dropout masks both times
-        try (NDManager step = model.manager().newSubManager();
-                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = model.forward(step.create(ids), null, null, step.create(new long[] {0, 1, 1, 0}), true).loss();
+        Torch.manualSeed(11); // same dropout masks both times
+        try (Scope step = Scope.open()) {
+            Tensor loss;
+            try (Autograd grad = Autograd.enableGrad()) {
+                loss = Tensor.wrap(model.forward(AutocastTest.ids(ids).nd(), null, null, Tensor.of(new long[] {0, 1, 1, 0}).nd(), true).loss()); // BRIDGE
+            }
             if (churn) {
                 churn();
             }
-            gc.backward(loss);
+            loss.backward();
         }
         Map<String, float[]> out = new LinkedHashMap<>();
         model.namedParameters().forEach((name, p) -> {
-            try (NDArray g = p.getArray().getGradient()) {
+            try (Tensor g = p.data().grad()) {
                 out.put(name, g.toFloatArray());
             }
         });

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** Dropout keeps torch's semantics (zero with probability p, scale the rest by 1/(1-p), same mask in backward). */
@@ -17,17 +16,18 @@ class TorchDropoutTest {
     void dropsAboutPAndScalesTheRestAndBackwardUsesTheSameMask() {
         double p = 0.25;
         TorchDropout dropout = new TorchDropout(p);
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.ones(new Shape(200, 100)).mul(2f);
-            x.setRequiresGradient(true);
+        try (Scope step = Scope.open()) {
+            Tensor x = Tensor.full(2, DType.FLOAT32, 200, 100).requiresGrad_(true);
             float[] y;
-            float[] grad;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray out = dropout.forward(x, true);
-                y = out.toFloatArray();
-                gc.backward(out.sum());
+            Tensor out;
+            Tensor sum;
+            try (Autograd grad = Autograd.enableGrad()) {
+                out = dropout.forward(x, true);
+                sum = out.sum();
             }
-            grad = x.getGradient().toFloatArray();
+            y = out.toFloatArray();
+            sum.backward();
+            float[] grad = x.grad().toFloatArray();
             int zeros = 0;
             for (int i = 0; i < y.length; i++) {
                 if (y[i] == 0f) {
@@ -40,9 +40,14 @@ class TorchDropoutTest {
             }
             assertEquals(p, zeros / (double) y.length, 0.03);
 
-            NDArray same = m.ones(new Shape(3));
+            Tensor same = Tensor.ones(DType.FLOAT32, 3);
             assertSame(same, dropout.forward(same, false));
             assertArrayEquals(new float[3], new TorchDropout(1.0).forward(same, true).toFloatArray());
         }
+    }
+
+    @Test
+    void printsLikeTorch() {
+        assertEquals("Dropout(p=0.1, inplace=False)", new TorchDropout(0.1).toString());
     }
 }

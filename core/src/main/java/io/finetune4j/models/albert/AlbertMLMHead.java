@@ -1,6 +1,6 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Module;

@@ -1,6 +1,6 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;

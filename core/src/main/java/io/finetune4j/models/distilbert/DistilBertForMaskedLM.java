@@ -1,8 +1,8 @@
 package io.finetune4j.models.distilbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDArray; // BRIDGE
+import ai.djl.ndarray.NDManager; // BRIDGE
+import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;

@@ -82,7 +82,8 @@ public final class DisentangledSelfAttention extends Module {
                 attentionScores = attentionScores.add(p2cAtt.mul(invScale));
             }
         }
-        attentionScores = attentionScores.maskedFill(attentionMask.eq(0), Attention.FINFO_MIN);
+        // HF's masked_fill(~mask, finfo.min), written as scores·mask + (1 - mask)·finfo.min: exactly the same values
+        attentionScores = attentionScores.mul(attentionMask).add(attentionMask.rsub(1).mul(Attention.FINFO_MIN));
         Tensor attentionProbs = attentionScores.softmax(-1);
         attentionProbs = Tensor.wrap(dropout.forward(attentionProbs.nd(), training)); // BRIDGE
         Tensor contextLayer = matmul(attentionProbs, valueLayer); // [batch, heads, seq, d]

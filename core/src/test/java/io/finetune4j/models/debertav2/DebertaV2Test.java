@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DeBERTa-v2/v3 on tiny random models: the DJL model agrees with {@link ReferenceDebertaV2} within 1e-4 for the
+ * DeBERTa-v2/v3 on tiny random models: the model agrees with {@link ReferenceDebertaV2} within 1e-4 for the
  * variants HF's config allows (v3: log buckets, shared keys, LayerNorm'd relative embeddings; v2-xlarge: + ConvLayer;
  * DeBERTa-v1 style: separate position projections, clamped distances, absolute positions, token types, embed_proj,
  * grouped conv; no relative attention), autograd agrees with finite differences of the reference, and save→load
@@ -150,12 +150,12 @@ class DebertaV2Test {
         long[][] mask = lengthsMask(seq, seq, 11, 1);
         long[][] types = c.typeVocabSize() > 0 ? types(3, seq, 7) : null;
         try (DebertaV2ForSequenceClassification model = scramble(DebertaV2ForSequenceClassification.random(c, seed, CPU), seed)) {
-            float[] djl = classifierLogits(model, ids, types, mask);
+            float[] ours = classifierLogits(model, ids, types, mask);
             ReferenceDebertaV2 ref = new ReferenceDebertaV2(model.stateDict(), c);
             for (int b = 0; b < ids.length; b++) {
                 double[] expected = ref.logits(ids[b], types == null ? null : types[b], mask[b]);
-                double diff = maxAbsDiff(djl, expected, b * c.numLabels());
-                assertTrue(diff < 1e-4, json + " row " + b + ": max |DJL - reference| = " + diff);
+                double diff = maxAbsDiff(ours, expected, b * c.numLabels());
+                assertTrue(diff < 1e-4, json + " row " + b + ": max |ours - reference| = " + diff);
             }
         }
     }
@@ -186,7 +186,7 @@ class DebertaV2Test {
         long[][] ids = randomIds(2, seq, c.vocabSize(), seed);
         long[][] mask = lengthsMask(seq, seq, 8);
         try (MaskedLMModel model = scramble(DebertaV2ForMaskedLM.random(c, seed, CPU), seed)) {
-            float[] djl = maskedLmLogits(model, ids, null, mask);
+            float[] ours = maskedLmLogits(model, ids, null, mask);
             ReferenceDebertaV2 ref = new ReferenceDebertaV2(model.stateDict(), c);
             for (int b = 0; b < ids.length; b++) {
                 double[][] expected = ref.maskedLmLogits(ids[b], null, mask[b]);
@@ -194,8 +194,8 @@ class DebertaV2Test {
                     if (mask[b][i] == 0) {
                         continue; // padded positions are not compared (HF's older XSoftmax zeroed them, newer does not)
                     }
-                    double diff = maxAbsDiff(djl, expected[i], (b * seq + i) * c.vocabSize());
-                    assertTrue(diff < 1e-4, json + " row " + b + " pos " + i + ": max |DJL - reference| = " + diff);
+                    double diff = maxAbsDiff(ours, expected[i], (b * seq + i) * c.vocabSize());
+                    assertTrue(diff < 1e-4, json + " row " + b + " pos " + i + ": max |ours - reference| = " + diff);
                 }
             }
         }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ModernBERT on tiny random models: the DJL model agrees with {@link ReferenceModernBert} within 1e-4 with the
+ * ModernBERT on tiny random models: the model agrees with {@link ReferenceModernBert} within 1e-4 with the
  * local window shorter than the sequence (so sliding-window layers differ from global ones), cls and mean pooling,
  * with and without biases, in both config.json dialects; autograd agrees with finite differences of the reference;
  * save→load round-trips.
@@ -115,12 +115,12 @@ class ModernBertTest {
         long[][] ids = randomIds(3, seq, c.vocabSize(), seed);
         long[][] mask = lengthsMask(seq, seq, 7, 1);
         try (ModernBertForSequenceClassification model = scramble(ModernBertForSequenceClassification.random(c, seed, CPU), seed)) {
-            float[] djl = classifierLogits(model, ids, null, mask);
+            float[] ours = classifierLogits(model, ids, null, mask);
             ReferenceModernBert ref = new ReferenceModernBert(model.stateDict(), c);
             for (int b = 0; b < ids.length; b++) {
                 double[] expected = ref.logits(ids[b], mask[b]);
-                double diff = maxAbsDiff(djl, expected, b * c.numLabels());
-                assertTrue(diff < 1e-4, json + " row " + b + ": max |DJL - reference| = " + diff);
+                double diff = maxAbsDiff(ours, expected, b * c.numLabels());
+                assertTrue(diff < 1e-4, json + " row " + b + ": max |ours - reference| = " + diff);
             }
         }
     }
@@ -164,7 +164,7 @@ class ModernBertTest {
             try (ModernBertForMaskedLM model = scramble(ModernBertForMaskedLM.random(c, 9, CPU), 9)) {
                 assertEquals(c.tieWordEmbeddings(), !model.namedParameters().containsKey("decoder.weight"));
                 assertEquals(c.decoderBias(), model.namedParameters().containsKey("decoder.bias"));
-                float[] djl = maskedLmLogits(model, ids, null, mask);
+                float[] ours = maskedLmLogits(model, ids, null, mask);
                 ReferenceModernBert ref = new ReferenceModernBert(model.stateDict(), c);
                 for (int b = 0; b < ids.length; b++) {
                     double[][] expected = ref.maskedLmLogits(ids[b], mask[b]);
@@ -172,8 +172,8 @@ class ModernBertTest {
                         if (mask[b][i] == 0) {
                             continue; // HF's unpadded path returns zeros there, the padded path something else: not compared
                         }
-                        double diff = maxAbsDiff(djl, expected[i], (b * seq + i) * c.vocabSize());
-                        assertTrue(diff < 1e-4, json + " row " + b + " pos " + i + ": max |DJL - reference| = " + diff);
+                        double diff = maxAbsDiff(ours, expected[i], (b * seq + i) * c.vocabSize());
+                        assertTrue(diff < 1e-4, json + " row " + b + " pos " + i + ": max |ours - reference| = " + diff);
                     }
                 }
             }

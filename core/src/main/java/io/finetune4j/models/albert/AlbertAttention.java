@@ -1,18 +1,16 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code AlbertAttention}: query/key/value, attention_dropout, then dense, output_dropout and LayerNorm(x + ·). */
 public final class AlbertAttention extends Module {
-    private final int heads;
+    private final int numAttentionHeads;
     private final TorchDropout attentionDropout;
     private final TorchDropout outputDropout;
     private final TorchLinear query;
@@ -22,7 +20,7 @@ public final class AlbertAttention extends Module {
     private final TorchLayerNorm layerNorm;
 
     AlbertAttention(AlbertConfig c, ParameterFactory f) {
-        heads = c.numAttentionHeads();
+        numAttentionHeads = c.numAttentionHeads();
         int h = c.hiddenSize();
         attentionDropout = register("attention_dropout", new TorchDropout(c.attentionProbsDropoutProb()));
         outputDropout = register("output_dropout", new TorchDropout(c.hiddenDropoutProb()));
@@ -33,19 +31,14 @@ public final class AlbertAttention extends Module {
         layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, h, c.layerNormEps()));
     }
 
-    public NDArray forward(NDArray x, NDArray additiveMask, boolean training) {
-        NDArray ctx = Attention.scaledDotProduct(Attention.splitHeads(query.forward(x), heads), Attention.splitHeads(key.forward(x), heads),
-                Attention.splitHeads(value.forward(x), heads), additiveMask, attentionDropout, training);
-        return layerNorm.forward(x.add(outputDropout.forward(dense.forward(ctx), training)));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    /** @param attentionMask additive {@code [batch, 1, 1, seq]} (0 keep, finfo.min drop) or null */
+    public Tensor forward(Tensor hiddenStates, Tensor attentionMask, boolean training) {
+        Tensor queryLayer = Tensor.wrap(Attention.splitHeads(query.forward(hiddenStates.nd()), numAttentionHeads)); // BRIDGE
+        Tensor keyLayer = Tensor.wrap(Attention.splitHeads(key.forward(hiddenStates.nd()), numAttentionHeads)); // BRIDGE
+        Tensor valueLayer = Tensor.wrap(Attention.splitHeads(value.forward(hiddenStates.nd()), numAttentionHeads)); // BRIDGE
+        Tensor contextLayer = Tensor.wrap(Attention.scaledDotProduct(queryLayer.nd(), keyLayer.nd(), valueLayer.nd(),
+                attentionMask == null ? null : attentionMask.nd(), attentionDropout, training)); // BRIDGE
+        Tensor projectedContextLayer = Tensor.wrap(outputDropout.forward(dense.forward(contextLayer.nd()), training)); // BRIDGE
+        return Tensor.wrap(layerNorm.forward(hiddenStates.add(projectedContextLayer).nd())); // BRIDGE
     }
 }

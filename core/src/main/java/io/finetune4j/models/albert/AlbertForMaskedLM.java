@@ -1,12 +1,12 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import io.finetune4j.io.Tensor;
+import ai.djl.ndarray.NDArray; // BRIDGE
+import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,18 +21,18 @@ public final class AlbertForMaskedLM extends MaskedLMModel {
     private final AlbertModel albert;
     private final AlbertMLMHead predictions;
 
-    AlbertForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) {
+    AlbertForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
         super(config, manager);
         AlbertConfig c = configAs(AlbertConfig.class, config, "AlbertForMaskedLM");
         albert = register("albert", f, p -> new AlbertModel(c, p, false));
         predictions = register("predictions", f, p -> new AlbertMLMHead(c, p, albert.embeddings().wordEmbeddings()));
     }
 
-    private static Map<String, Tensor> renameDecoderBias(Map<String, Tensor> weights) {
+    private static Map<String, io.finetune4j.io.Tensor> renameDecoderBias(Map<String, io.finetune4j.io.Tensor> weights) {
         if (weights.containsKey(BIAS) || !weights.containsKey(DECODER_BIAS)) {
             return weights;
         }
-        Map<String, Tensor> out = new LinkedHashMap<>(weights);
+        Map<String, io.finetune4j.io.Tensor> out = new LinkedHashMap<>(weights);
         out.put(BIAS, out.remove(DECODER_BIAS));
         return out;
     }
@@ -42,9 +42,14 @@ public final class AlbertForMaskedLM extends MaskedLMModel {
         return (AlbertConfig) config;
     }
 
-    @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
+    /** HF's forward up to the prediction logits {@code [batch, seq, vocab]}. */
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         return predictions.forward(albert.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState());
+    }
+
+    @Deprecated
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
+        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
     }
 
     @Override

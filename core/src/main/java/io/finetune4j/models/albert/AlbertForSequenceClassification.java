@@ -1,13 +1,14 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDArray; // BRIDGE
+import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code AlbertForSequenceClassification}: pooled output → dropout(classifier_dropout_prob) → classifier. */
 public final class AlbertForSequenceClassification extends SequenceClassificationModel {
@@ -18,7 +19,7 @@ public final class AlbertForSequenceClassification extends SequenceClassificatio
     private final TorchDropout dropout;
     private final TorchLinear classifier;
 
-    AlbertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
+    AlbertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
         super(config, manager);
         AlbertConfig c = configAs(AlbertConfig.class, config, "AlbertForSequenceClassification");
         albert = register("albert", f, p -> new AlbertModel(c, p, true));
@@ -31,9 +32,16 @@ public final class AlbertForSequenceClassification extends SequenceClassificatio
         return (AlbertConfig) config;
     }
 
-    @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        return classifier.forward(dropout.forward(albert.forward(inputIds, tokenTypeIds, attentionMask, training).pooledOutput(), training));
+    /** HF's forward up to the logits {@code [batch, num_labels]}. */
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor pooledOutput = albert.forward(inputIds, tokenTypeIds, attentionMask, training).pooledOutput();
+        pooledOutput = Tensor.wrap(dropout.forward(pooledOutput.nd(), training)); // BRIDGE
+        return Tensor.wrap(classifier.forward(pooledOutput.nd())); // BRIDGE
+    }
+
+    @Deprecated
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
+        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
     }
 
     @Override

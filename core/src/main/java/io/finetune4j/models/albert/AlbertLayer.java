@@ -1,9 +1,5 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Module;
@@ -11,6 +7,7 @@ import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code AlbertLayer}: attention, then ffn → activation → ffn_output and full_layer_layer_norm(· + attention).
@@ -32,25 +29,12 @@ public final class AlbertLayer extends Module {
         register("dropout", new TorchDropout(c.hiddenDropoutProb()));
     }
 
-    public NDArray forward(NDArray x, NDArray additiveMask, boolean training) {
-        NDArray out;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray a = attention.forward(x, additiveMask, training);
-            out = fullLayerLayerNorm.forward(ffnOutput.forward(activation.forward(ffn.forward(a))).add(a));
-            NDScope.unregister(out);
-        }
-        NDScope.register(out);
-        return out;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    /** Frees its intermediates on return (see BertLayer); autograd keeps what backward needs. */
+    public Tensor forward(Tensor hiddenStates, Tensor attentionMask, boolean training) {
+        return Tensor.scoped(() -> {
+            Tensor attentionOutput = attention.forward(hiddenStates, attentionMask, training);
+            Tensor ffnOut = Tensor.wrap(ffnOutput.forward(activation.forward(ffn.forward(attentionOutput.nd())))); // BRIDGE
+            return Tensor.wrap(fullLayerLayerNorm.forward(ffnOut.add(attentionOutput).nd())); // BRIDGE
+        });
     }
 }

@@ -1,17 +1,16 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
+import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Module;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TiedDecoder;
 import io.finetune4j.nn.TorchEmbedding;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code AlbertMLMHead}: dense (hidden → embedding_size), activation, LayerNorm, decoder tied to the word embeddings (+ {@code bias}). */
 public final class AlbertMLMHead extends Module {
@@ -22,23 +21,15 @@ public final class AlbertMLMHead extends Module {
 
     AlbertMLMHead(AlbertConfig c, ParameterFactory f, TorchEmbedding wordEmbeddings) {
         layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.embeddingSize(), c.layerNormEps()));
-        Parameter bias = register("bias", f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
+        Parameter bias = register("bias", f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)); // BRIDGE
         dense = register("dense", f, p -> new TorchLinear(p, c.hiddenSize(), c.embeddingSize()));
         decoder = register("decoder", new TiedDecoder(wordEmbeddings, bias, c.embeddingSize(), c.vocabSize()));
         activation = register("activation", Activations.get(c.hiddenAct()));
     }
 
-    public NDArray forward(NDArray hidden) {
-        return decoder.forward(layerNorm.forward(activation.forward(dense.forward(hidden))));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return decoder.getOutputShapes(inputShapes);
+    public Tensor forward(Tensor hiddenStates) {
+        hiddenStates = Tensor.wrap(activation.forward(dense.forward(hiddenStates.nd()))); // BRIDGE
+        hiddenStates = Tensor.wrap(layerNorm.forward(hiddenStates.nd())); // BRIDGE
+        return Tensor.wrap(decoder.forward(hiddenStates.nd())); // BRIDGE
     }
 }

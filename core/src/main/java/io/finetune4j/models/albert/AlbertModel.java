@@ -1,28 +1,24 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.models.bert.BertEmbeddings;
-import io.finetune4j.models.bert.BertModel;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.Tanh;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code AlbertModel}: factorized embeddings, {@link AlbertTransformer}, and a pooler (Linear + tanh on the first token). */
 public final class AlbertModel extends Module {
-    private static final NDIndex FIRST_TOKEN = new NDIndex(":, 0");
+    /** HF's {@code BaseModelOutputWithPooling}: the last hidden state and, with a pooler, the pooled output (else null). */
+    public record Output(Tensor lastHiddenState, Tensor pooledOutput) {}
+
     private final BertEmbeddings embeddings;
     private final AlbertTransformer encoder;
     private final TorchLinear pooler;
     private final Tanh poolerActivation;
-    private final int hiddenSize;
 
     AlbertModel(AlbertConfig c, ParameterFactory f, boolean addPoolingLayer) {
-        hiddenSize = c.hiddenSize();
         embeddings = register("embeddings", f, p -> new BertEmbeddings(c.embeddingShape(), p));
         encoder = register("encoder", f, p -> new AlbertTransformer(c, p));
         pooler = addPoolingLayer ? register("pooler", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize())) : null;
@@ -30,25 +26,22 @@ public final class AlbertModel extends Module {
         renameFamily("Bert", "Albert");
     }
 
-    public BertModel.Output forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray sequence = encoder.forward(embeddings.forward(inputIds, tokenTypeIds, training),
-                Attention.extendedAttentionMask(attentionMask), training);
-        NDArray pooled = pooler == null ? null : poolerActivation.forward(pooler.forward(sequence.get(FIRST_TOKEN)));
-        return new BertModel.Output(sequence, pooled);
+    /**
+     * @param inputIds int64 {@code [batch, seq]}
+     * @param tokenTypeIds int64 {@code [batch, seq]} or null (zeros)
+     * @param attentionMask {@code [batch, seq]} 1 token / 0 padding, or null
+     */
+    public Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor extendedAttentionMask = attentionMask == null ? null
+                : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
+        Tensor embeddingOutput = Tensor.wrap(embeddings.forward(inputIds.nd(), tokenTypeIds == null ? null : tokenTypeIds.nd(), training)); // BRIDGE
+        Tensor sequenceOutput = encoder.forward(embeddingOutput, extendedAttentionMask, training);
+        Tensor pooledOutput = pooler == null ? null
+                : Tensor.wrap(poolerActivation.forward(pooler.forward(sequenceOutput.select(1, 0).nd()))); // BRIDGE
+        return new Output(sequenceOutput, pooledOutput);
     }
 
     public BertEmbeddings embeddings() {
         return embeddings;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, inputs.size() > 2 ? inputs.get(2) : null, training)
-                .lastHiddenState());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), hiddenSize)};
     }
 }

@@ -1,13 +1,12 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ModuleList;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
+import java.util.List;
 
 /**
  * HF's {@code AlbertTransformer}: embedding_hidden_mapping_in (embedding_size → hidden_size), then num_hidden_layers
@@ -26,23 +25,14 @@ public final class AlbertTransformer extends Module {
         albertLayerGroups = register("albert_layer_groups", f, p -> ModuleList.of(p, c.numHiddenGroups(), q -> new AlbertLayerGroup(c, q)));
     }
 
-    public NDArray forward(NDArray embedded, NDArray additiveMask, boolean training) {
-        NDArray h = embeddingHiddenMappingIn.forward(embedded);
-        var groups = albertLayerGroups.items();
+    public Tensor forward(Tensor hiddenStates, Tensor attentionMask, boolean training) {
+        hiddenStates = Tensor.wrap(embeddingHiddenMappingIn.forward(hiddenStates.nd())); // BRIDGE
+        List<AlbertLayerGroup> groups = albertLayerGroups.items();
         for (int i = 0; i < numHiddenLayers; i++) {
             AlbertLayerGroup group = groups.get(i / layersPerGroup); // shared weights: their gradients add up over the steps
-            h = GradientCheckpointing.layer(group, h, in -> group.forward(in, additiveMask, training));
+            hiddenStates = Tensor.wrap(GradientCheckpointing.layer(group, hiddenStates.nd(),
+                    h -> group.forward(Tensor.wrap(h), attentionMask, training).nd())); // BRIDGE
         }
-        return h;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return embeddingHiddenMappingIn.getOutputShapes(inputShapes);
+        return hiddenStates;
     }
 }

@@ -1,8 +1,5 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Module;
@@ -10,6 +7,7 @@ import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchConv1d;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code ConvLayer} (DeBERTa-v2 xlarge/xxlarge, conv_kernel_size > 0): after the first layer, a 1-d convolution
@@ -31,24 +29,17 @@ public final class ConvLayer extends Module {
     }
 
     /**
-     * @param hidden the encoder's input (embedding output) {@code [batch, seq, hidden]}
-     * @param residual the first layer's output
-     * @param mask float32 {@code [batch, seq]}
+     * @param hiddenStates the encoder's input (embedding output) {@code [batch, seq, hidden]}
+     * @param residualStates the first layer's output
+     * @param inputMask float32 {@code [batch, seq]}
      */
-    public NDArray forward(NDArray hidden, NDArray residual, NDArray mask, boolean training) {
-        NDArray m = mask.expandDims(-1);
-        NDArray out = conv.forward(hidden.transpose(0, 2, 1)).transpose(0, 2, 1).mul(m);
-        out = convAct.forward(dropout.forward(out, training));
-        return layerNorm.forward(residual.add(out)).mul(m);
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.get(1), inputs.get(2), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[1]};
+    public Tensor forward(Tensor hiddenStates, Tensor residualStates, Tensor inputMask, boolean training) {
+        Tensor mask = inputMask.unsqueeze(-1);
+        Tensor out = Tensor.wrap(conv.forward(hiddenStates.permute(0, 2, 1).nd())).permute(0, 2, 1); // BRIDGE
+        out = out.mul(mask); // HF's masked_fill_(~mask, 0)
+        out = Tensor.wrap(convAct.forward(dropout.forward(out.nd(), training))); // BRIDGE
+        Tensor layerNormInput = residualStates.add(out);
+        Tensor output = Tensor.wrap(layerNorm.forward(layerNormInput.nd())); // BRIDGE
+        return output.mul(mask);
     }
 }

@@ -1,11 +1,9 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.models.bert.BertSelfOutput;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code DebertaV2Attention}: the disentangled {@code self} attention and its {@code output} block. */
 public final class DebertaV2Attention extends Module {
@@ -21,21 +19,12 @@ public final class DebertaV2Attention extends Module {
         });
     }
 
-    public NDArray forward(NDArray hidden, NDArray mask, RelativePositions rel, boolean training) {
-        return output.forward(self.forward(hidden, mask, rel, training), hidden, training);
+    public Tensor forward(Tensor hiddenStates, Tensor attentionMask, RelativePositions rel, boolean training) {
+        Tensor selfOutput = self.forward(hiddenStates, attentionMask, rel, training);
+        return Tensor.wrap(output.forward(selfOutput.nd(), hiddenStates.nd(), training)); // BRIDGE
     }
 
     public DisentangledSelfAttention self() {
         return self;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        throw new UnsupportedOperationException("call forward(hidden, mask, rel, training)");
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }

@@ -1,10 +1,5 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
@@ -12,6 +7,8 @@ import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchEmbedding;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code DebertaV2Embeddings}: word embeddings, plus absolute positions when position_biased_input (DeBERTa-v3
@@ -45,40 +42,37 @@ public final class DebertaV2Embeddings extends Module {
      * @param tokenTypeIds int64 {@code [batch, seq]} or null (zeros)
      * @param mask float32 {@code [batch, seq]} 1/0
      */
-    public NDArray forward(NDArray inputIds, NDArray tokenTypeIds, NDArray mask, boolean training) {
-        long seq = inputIds.getShape().get(1);
-        if (positionEmbeddings != null && seq > c.maxPositionEmbeddings()) {
-            throw new BadInputException("sequence length " + seq + " exceeds max_position_embeddings " + c.maxPositionEmbeddings()
+    public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor mask, boolean training) {
+        long seqLength = inputIds.size(1);
+        if (positionEmbeddings != null && seqLength > c.maxPositionEmbeddings()) {
+            throw new BadInputException("sequence length " + seqLength + " exceeds max_position_embeddings " + c.maxPositionEmbeddings()
                     + "; truncate the inputs (max_length <= " + c.maxPositionEmbeddings() + ")");
         }
-        NDManager m = inputIds.getManager();
-        NDArray x = wordEmbeddings.forward(inputIds);
+        Tensor embeddings = embed(wordEmbeddings, inputIds);
         if (positionEmbeddings != null) {
-            x = x.add(positionEmbeddings.forward(m.arange(0, (int) seq, 1, DataType.INT64)));
+            Tensor positionIds = Tensor.arange(seqLength).to(inputIds.device());
+            embeddings = embeddings.add(embed(positionEmbeddings, positionIds));
         }
         if (tokenTypeEmbeddings != null) {
-            x = x.add(tokenTypeEmbeddings.forward(tokenTypeIds != null ? tokenTypeIds : m.zeros(inputIds.getShape(), DataType.INT64)));
+            if (tokenTypeIds == null) {
+                tokenTypeIds = Tensor.zeros(DType.INT64, inputIds.shape()).to(inputIds.device());
+            }
+            embeddings = embeddings.add(embed(tokenTypeEmbeddings, tokenTypeIds));
         }
         if (embedProj != null) {
-            x = embedProj.forward(x);
+            embeddings = Tensor.wrap(embedProj.forward(embeddings.nd())); // BRIDGE
         }
-        x = layerNorm.forward(x).mul(mask.expandDims(-1));
-        return dropout.forward(x, training);
+        embeddings = Tensor.wrap(layerNorm.forward(embeddings.nd())); // BRIDGE
+        embeddings = embeddings.mul(mask.unsqueeze(-1));
+        return Tensor.wrap(dropout.forward(embeddings.nd(), training)); // BRIDGE
+    }
+
+    /** BRIDGE: {@code embedding.forward(ids)} once nn's Embedding takes tensors. */
+    private static Tensor embed(TorchEmbedding embedding, Tensor ids) {
+        return Tensor.wrap(embedding.forward(ids.nd())); // BRIDGE
     }
 
     public TorchEmbedding wordEmbeddings() {
         return wordEmbeddings;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        NDArray ids = inputs.get(0);
-        NDArray mask = inputs.size() > 2 ? inputs.get(2) : ids.getManager().ones(ids.getShape());
-        return new NDList(forward(ids, inputs.size() > 1 ? inputs.get(1) : null, mask, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0].add(c.hiddenSize())};
     }
 }

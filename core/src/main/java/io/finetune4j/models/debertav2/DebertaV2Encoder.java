@@ -1,14 +1,13 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ModuleList;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchEmbedding;
 import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.torch.Tensor;
+import java.util.List;
 
 /**
  * HF's {@code DebertaV2Encoder}: the layers, the relative position embeddings ({@code 2 · pos_ebd_size} rows,
@@ -30,54 +29,59 @@ public final class DebertaV2Encoder extends Module {
         conv = c.convKernelSize() > 0 ? register("conv", f, p -> new ConvLayer(c, p)) : null;
     }
 
+    /** HF's {@code get_attention_mask}: {@code mask_i · mask_j} shaped {@code [batch, 1, seq, seq]}. */
+    static Tensor getAttentionMask(Tensor attentionMask) {
+        Tensor extendedAttentionMask = attentionMask.unsqueeze(1).unsqueeze(2); // [batch, 1, 1, seq]
+        return extendedAttentionMask.mul(extendedAttentionMask.squeeze(-2).unsqueeze(-1));
+    }
+
+    /** HF's {@code get_rel_embedding}: the table, LayerNorm'd when norm_rel_ebd has layer_norm; null without relative attention. */
+    Tensor getRelEmbedding() {
+        if (relEmbeddings == null) {
+            return null;
+        }
+        Tensor table = relEmbeddings.weight().data();
+        return layerNorm == null ? table : Tensor.wrap(layerNorm.forward(table.nd())); // BRIDGE
+    }
+
     /**
-     * @param hidden the embedding output {@code [batch, seq, hidden]}
-     * @param mask float32 {@code [batch, seq]} (1 token, 0 padding)
+     * @param hiddenStates the embedding output {@code [batch, seq, hidden]}
+     * @param inputMask float32 {@code [batch, seq]} (1 token, 0 padding)
      */
-    public NDArray forward(NDArray hidden, NDArray mask, boolean training) {
-        long batch = hidden.getShape().get(0);
-        int seq = (int) hidden.getShape().get(1);
-        // HF's get_attention_mask: mask_i · mask_j, shaped [batch, 1, seq, seq].
-        NDArray pair = mask.reshape(batch, 1, 1, seq).mul(mask.reshape(batch, 1, seq, 1));
-        RelativePositions rel = null;
-        if (relEmbeddings != null) {
-            NDArray table = relEmbeddings.weight().getArray();
-            if (layerNorm != null) {
-                table = layerNorm.forward(table);
-            }
-            // every layer reads the table (and the conv the embeddings): under gradient checkpointing, through a leaf
-            rel = RelativePositions.build(hidden.getManager(), GradientCheckpointing.shared(table), c, seq);
-        }
+    public Tensor forward(Tensor hiddenStates, Tensor inputMask, boolean training) {
+        int seq = (int) hiddenStates.size(1);
+        Tensor attentionMask = getAttentionMask(inputMask);
+        Tensor relEmbedding = getRelEmbedding();
+        // every layer reads the table (and the conv the embeddings): under gradient checkpointing, through a leaf
+        RelativePositions relativePos = relEmbedding == null ? null
+                : RelativePositions.build(shared(relEmbedding), c, seq, hiddenStates.device());
         if (conv != null) {
-            hidden = GradientCheckpointing.shared(hidden);
+            hiddenStates = shared(hiddenStates);
         }
-        RelativePositions positions = rel;
-        NDArray x = hidden;
-        for (int i = 0; i < layer.size(); i++) {
-            DebertaV2Layer l = layer.items().get(i);
-            x = GradientCheckpointing.layer(l, x, h -> l.forward(h, pair, positions, training));
+        Tensor nextKv = hiddenStates;
+        List<DebertaV2Layer> layers = layer.items();
+        for (int i = 0; i < layers.size(); i++) {
+            DebertaV2Layer layerModule = layers.get(i);
+            Tensor outputStates = Tensor.wrap(GradientCheckpointing.layer(layerModule, nextKv.nd(),
+                    h -> layerModule.forward(Tensor.wrap(h), attentionMask, relativePos, training).nd())); // BRIDGE
             if (i == 0 && conv != null) {
-                x = conv.forward(hidden, x, mask, training);
+                outputStates = conv.forward(hiddenStates, outputStates, inputMask, training);
             }
+            nextKv = outputStates;
         }
-        return x;
+        return nextKv;
+    }
+
+    /** BRIDGE: {@code GradientCheckpointing.shared(t)} once nn takes tensors. */
+    private static Tensor shared(Tensor t) {
+        return Tensor.wrap(GradientCheckpointing.shared(t.nd())); // BRIDGE
     }
 
     public int numLayers() {
         return layer.size();
     }
 
-    public java.util.List<DebertaV2Layer> layers() {
+    public List<DebertaV2Layer> layers() {
         return layer.items();
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.get(1), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }

@@ -1,15 +1,14 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import io.finetune4j.io.Tensor;
+import ai.djl.ndarray.NDArray; // BRIDGE
+import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
     private final LegacyDebertaV2OnlyMLMHead cls;
     private final DebertaV2OnlyMLMHead lmPredictions;
 
-    DebertaV2ForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) {
+    DebertaV2ForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
         super(config, manager);
         DebertaV2Config c = configAs(DebertaV2Config.class, config, "DebertaV2ForMaskedLM");
         deberta = register("deberta", f, p -> new DebertaV2Model(c, p));
@@ -45,7 +44,7 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
         }
     }
 
-    public static DebertaV2ForMaskedLM random(DebertaV2Config config, long seed, Device device) {
+    public static DebertaV2ForMaskedLM random(DebertaV2Config config, long seed, ai.djl.Device device) { // BRIDGE (ModelClass takes DJL's Device)
         return CLASS.fromConfig(config, seed, device);
     }
 
@@ -53,11 +52,11 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
         return CLASS.fromPretrained(dir, options);
     }
 
-    private static Map<String, Tensor> renameDecoderBias(Map<String, Tensor> weights) {
+    private static Map<String, io.finetune4j.io.Tensor> renameDecoderBias(Map<String, io.finetune4j.io.Tensor> weights) {
         if (weights.containsKey(BIAS) || !weights.containsKey(DECODER_BIAS)) {
             return weights;
         }
-        Map<String, Tensor> out = new LinkedHashMap<>(weights);
+        Map<String, io.finetune4j.io.Tensor> out = new LinkedHashMap<>(weights);
         out.put(BIAS, out.remove(DECODER_BIAS));
         return out;
     }
@@ -67,10 +66,15 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
         return (DebertaV2Config) config;
     }
 
-    @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray sequence = deberta.forward(inputIds, tokenTypeIds, attentionMask, training);
-        return cls != null ? cls.forward(sequence) : lmPredictions.forward(sequence);
+    /** HF's forward up to the prediction logits {@code [batch, seq, vocab]}. */
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor sequenceOutput = deberta.forward(inputIds, tokenTypeIds, attentionMask, training);
+        return cls != null ? cls.forward(sequenceOutput) : lmPredictions.forward(sequenceOutput);
+    }
+
+    @Deprecated
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
+        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
     }
 
     public DebertaV2Model deberta() {

@@ -1,10 +1,7 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDArray; // BRIDGE
+import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -13,6 +10,8 @@ import io.finetune4j.nn.Losses;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 
 /**
@@ -28,7 +27,7 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
     private final TorchLinear classifier;
     private final TorchDropout dropout;
 
-    DebertaV2ForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
+    DebertaV2ForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
         super(config, manager);
         DebertaV2Config c = configAs(DebertaV2Config.class, config, "DebertaV2ForSequenceClassification");
         deberta = register("deberta", f, p -> new DebertaV2Model(c, p));
@@ -37,7 +36,7 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
         dropout = register("dropout", new TorchDropout(c.effectiveClassifierDropout()));
     }
 
-    public static DebertaV2ForSequenceClassification random(DebertaV2Config config, long seed, Device device) {
+    public static DebertaV2ForSequenceClassification random(DebertaV2Config config, long seed, ai.djl.Device device) { // BRIDGE (ModelClass takes DJL's Device)
         return CLASS.fromConfig(config, seed, device);
     }
 
@@ -54,11 +53,17 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
         return (DebertaV2Config) config;
     }
 
-    /** Last hidden state → ContextPooler → dropout → classifier. */
-    @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray pooled = pooler.forward(deberta.forward(inputIds, tokenTypeIds, attentionMask, training), training);
-        return classifier.forward(dropout.forward(pooled, training));
+    /** HF's forward up to the logits: last hidden state → ContextPooler → dropout → classifier. */
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor encoderLayer = deberta.forward(inputIds, tokenTypeIds, attentionMask, training);
+        Tensor pooledOutput = pooler.forward(encoderLayer, training);
+        pooledOutput = Tensor.wrap(dropout.forward(pooledOutput.nd(), training)); // BRIDGE
+        return Tensor.wrap(classifier.forward(pooledOutput.nd())); // BRIDGE
+    }
+
+    @Deprecated
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
+        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
     }
 
     /**
@@ -67,20 +72,23 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
      * >= 0 (negative labels are ignored, 0 when none is left); otherwise the labels are label distributions and
      * the loss is {@code -(log_softmax(logits) · labels).sum(-1).mean()}.
      */
-    @Override
-    public NDArray loss(NDArray logits, NDArray labels) {
+    public Tensor loss(Tensor logits, Tensor labels) {
         if (config.problemType() != null || config.numLabels() == 1) {
-            return super.loss(logits, labels);
+            return Tensor.wrap(super.loss(logits.nd(), labels.nd())); // BRIDGE: super.loss(logits, labels) at the merge (the base's NDArray loss then calls back here)
         }
-        Shape s = labels.getShape();
-        if (s.dimension() == 1 || s.get(s.dimension() - 1) == 1) {
-            NDArray ids = labels.toType(DataType.INT64, false).reshape(-1);
-            NDArray negative = ids.lt(0);
-            NDArray ignored = ids.mul(negative.logicalNot().toType(DataType.INT64, false))
-                    .add(negative.toType(DataType.INT64, false).mul(Losses.IGNORE_INDEX));
-            return super.loss(logits, ignored);
+        if (labels.dim() == 1 || labels.size(-1) == 1) {
+            Tensor labelIndex = labels.to(DType.INT64).reshape(-1);
+            Tensor negative = labelIndex.lt(0);
+            Tensor ignored = labelIndex.mul(negative.logicalNot().to(DType.INT64))
+                    .add(negative.to(DType.INT64).mul(Losses.IGNORE_INDEX)); // negative labels → ignore_index
+            return Tensor.wrap(super.loss(logits.nd(), ignored.nd())); // BRIDGE: super.loss(logits, ignored) at the merge (as above)
         }
-        return logits.logSoftmax(-1).mul(labels.toType(DataType.FLOAT32, false)).sum(new int[] {1}).mean().neg();
+        return logits.logSoftmax(-1).mul(labels.to(DType.FLOAT32)).sum(1, false).mean().neg();
+    }
+
+    @Deprecated
+    public NDArray loss(NDArray logits, NDArray labels) { // BRIDGE
+        return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); // BRIDGE
     }
 
     public DebertaV2Model deberta() {

@@ -1,13 +1,11 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code DebertaV2Intermediate}: dense to intermediate_size, then hidden_act. */
 public final class DebertaV2Intermediate extends Module {
@@ -19,17 +17,7 @@ public final class DebertaV2Intermediate extends Module {
         intermediateActFn = register("intermediate_act_fn", Activations.get(c.hiddenAct()));
     }
 
-    public NDArray forward(NDArray hidden) {
-        return intermediateActFn.forward(dense.forward(hidden));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return dense.getOutputShapes(inputShapes);
+    public Tensor forward(Tensor hiddenStates) {
+        return Tensor.wrap(intermediateActFn.forward(dense.forward(hiddenStates.nd()))); // BRIDGE
     }
 }

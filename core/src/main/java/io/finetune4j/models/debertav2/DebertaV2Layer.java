@@ -1,12 +1,9 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.models.bert.BertOutput;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code DebertaV2Layer}: disentangled attention, then the feed-forward block. */
 public final class DebertaV2Layer extends Module {
@@ -24,30 +21,16 @@ public final class DebertaV2Layer extends Module {
         });
     }
 
-    /** Intermediates are closed at the end of the scope (autograd keeps what backward needs), as in BertLayer. */
-    public NDArray forward(NDArray hidden, NDArray mask, RelativePositions rel, boolean training) {
-        NDArray out;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray attended = attention.forward(hidden, mask, rel, training);
-            out = output.forward(intermediate.forward(attended), attended, training);
-            NDScope.unregister(out);
-        }
-        NDScope.register(out);
-        return out;
+    /** Frees its intermediates on return (see BertLayer); autograd keeps what backward needs. */
+    public Tensor forward(Tensor hiddenStates, Tensor attentionMask, RelativePositions rel, boolean training) {
+        return Tensor.scoped(() -> {
+            Tensor attentionOutput = attention.forward(hiddenStates, attentionMask, rel, training);
+            Tensor intermediateOutput = intermediate.forward(attentionOutput);
+            return Tensor.wrap(output.forward(intermediateOutput.nd(), attentionOutput.nd(), training)); // BRIDGE
+        });
     }
 
     public DebertaV2Attention attention() {
         return attention;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        throw new UnsupportedOperationException("call forward(hidden, mask, rel, training)");
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }

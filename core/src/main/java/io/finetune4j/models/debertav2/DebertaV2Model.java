@@ -1,11 +1,9 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code DebertaV2Model}: embeddings and the relative-position encoder (no pooler; the heads pool). */
 public final class DebertaV2Model extends Module {
@@ -24,11 +22,11 @@ public final class DebertaV2Model extends Module {
      * @param tokenTypeIds int64 or null (zeros)
      * @param attentionMask {@code [batch, seq]} 1 token / 0 padding, or null (all ones, as HF)
      */
-    public NDArray forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray mask = attentionMask == null ? inputIds.getManager().ones(inputIds.getShape(), DataType.FLOAT32)
-                : attentionMask.toType(DataType.FLOAT32, false);
-        NDArray hidden = embeddings.forward(inputIds, tokenTypeIds, mask, training);
-        return encoder.forward(hidden, mask, training);
+    public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor mask = attentionMask == null ? Tensor.ones(DType.FLOAT32, inputIds.shape()).to(inputIds.device())
+                : attentionMask.to(DType.FLOAT32);
+        Tensor embeddingOutput = embeddings.forward(inputIds, tokenTypeIds, mask, training);
+        return encoder.forward(embeddingOutput, mask, training);
     }
 
     public DebertaV2Embeddings embeddings() {
@@ -37,15 +35,5 @@ public final class DebertaV2Model extends Module {
 
     public DebertaV2Encoder encoder() {
         return encoder;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, inputs.size() > 2 ? inputs.get(2) : null, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return embeddings.getOutputShapes(inputShapes);
     }
 }

@@ -1,11 +1,9 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchEmbedding;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code DebertaV2OnlyMLMHead} (config.legacy false): the {@code lm_predictions.lm_head} head. */
 public final class DebertaV2OnlyMLMHead extends Module {
@@ -15,17 +13,7 @@ public final class DebertaV2OnlyMLMHead extends Module {
         lmHead = register("lm_head", f, p -> new DebertaV2LMPredictionHead(c, p, wordEmbeddings));
     }
 
-    public NDArray forward(NDArray hidden) {
-        return lmHead.forward(hidden);
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return lmHead.getOutputShapes(inputShapes);
+    public Tensor forward(Tensor sequenceOutput) {
+        return lmHead.forward(sequenceOutput);
     }
 }

@@ -1,15 +1,12 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
-import io.finetune4j.nn.Scalars;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code DisentangledSelfAttention}: content→content scores plus, over relative distances, content→position
@@ -20,8 +17,8 @@ import io.finetune4j.nn.TorchLinear;
  */
 public final class DisentangledSelfAttention extends Module {
     private final DebertaV2Config c;
-    private final int numHeads;
-    private final int headSize;
+    private final int numAttentionHeads;
+    private final int attentionHeadSize;
     private final TorchLinear queryProj;
     private final TorchLinear keyProj;
     private final TorchLinear valueProj;
@@ -32,8 +29,8 @@ public final class DisentangledSelfAttention extends Module {
 
     DisentangledSelfAttention(DebertaV2Config c, ParameterFactory f) {
         this.c = c;
-        numHeads = c.numAttentionHeads();
-        headSize = c.attentionHeadSize();
+        numAttentionHeads = c.numAttentionHeads();
+        attentionHeadSize = c.attentionHeadSize();
         int all = c.allHeadSize();
         queryProj = register("query_proj", f, p -> new TorchLinear(p, c.hiddenSize(), all));
         keyProj = register("key_proj", f, p -> new TorchLinear(p, c.hiddenSize(), all));
@@ -51,52 +48,66 @@ public final class DisentangledSelfAttention extends Module {
     }
 
     /**
-     * @param hidden {@code [batch, seq, hidden]}
-     * @param mask float32 {@code [batch, 1, seq, seq]}: 1 where query i may attend key j
+     * @param hiddenStates {@code [batch, seq, hidden]}
+     * @param attentionMask float32 {@code [batch, 1, seq, seq]}: 1 where query i may attend key j
      * @param rel the relative position tables of this forward (null without relative attention)
      * @return the context {@code [batch, seq, all_head_size]}
      */
-    public NDArray forward(NDArray hidden, NDArray mask, RelativePositions rel, boolean training) {
-        Shape s = hidden.getShape();
-        long batch = s.get(0);
-        long seq = s.get(1);
-        NDArray q = heads(queryProj.forward(hidden), batch, seq);
-        NDArray k = heads(keyProj.forward(hidden), batch, seq);
-        NDArray v = heads(valueProj.forward(hidden), batch, seq);
+    public Tensor forward(Tensor hiddenStates, Tensor attentionMask, RelativePositions rel, boolean training) {
+        long batch = hiddenStates.size(0);
+        long seq = hiddenStates.size(1);
+        Tensor queryLayer = transposeForScores(linear(queryProj, hiddenStates)); // [batch, heads, seq, d]
+        Tensor keyLayer = transposeForScores(linear(keyProj, hiddenStates));
+        Tensor valueLayer = transposeForScores(linear(valueProj, hiddenStates));
+
         int scaleFactor = 1 + (c.c2p() ? 1 : 0) + (c.p2c() ? 1 : 0);
-        double invScale = 1.0 / Math.sqrt((double) headSize * scaleFactor);
-        NDArray scores = Scalars.mul(Autocast.matMul(q, k.transpose(0, 1, 3, 2)), invScale); // [batch, heads, seq, seq]
+        double invScale = 1.0 / Math.sqrt((double) attentionHeadSize * scaleFactor);
+        Tensor attentionScores = matmul(queryLayer, keyLayer.transpose(2, 3)).mul(invScale); // [batch, heads, seq, seq]
         if (rel != null) {
-            NDArray relEmbeddings = posDropout.forward(rel.embeddings(), training); // [2 span, hidden]
-            long span2 = relEmbeddings.getShape().get(0);
+            // HF's disentangled_attention_bias, each term added as it is computed
+            Tensor relEmbeddings = Tensor.wrap(posDropout.forward(rel.embeddings().nd(), training)); // BRIDGE; [2 span, hidden]
+            long attSpan2 = relEmbeddings.size(0);
             if (c.c2p()) {
-                NDArray posKey = posHeads((c.shareAttKey() ? keyProj : posKeyProj).forward(relEmbeddings), span2); // [1, heads, 2 span, d]
-                NDArray c2p = Autocast.matMul(q, posKey.transpose(0, 1, 3, 2)); // [batch, heads, seq, 2 span]
-                NDArray index = rel.c2pIndex().broadcast(batch, numHeads, seq, seq);
-                scores = scores.add(Scalars.mul(c2p.gather(index, 3), invScale));
+                // content → position: query · pos_key, gathered at c2p_pos[q][k]
+                Tensor posKeyLayer = posTransposeForScores(linear(c.shareAttKey() ? keyProj : posKeyProj, relEmbeddings), attSpan2);
+                Tensor c2pAtt = matmul(queryLayer, posKeyLayer.transpose(2, 3)); // [batch, heads, seq, 2 span]
+                c2pAtt = c2pAtt.gather(3, rel.c2pIndex().expand(batch, numAttentionHeads, seq, seq));
+                attentionScores = attentionScores.add(c2pAtt.mul(invScale));
             }
             if (c.p2c()) {
-                NDArray posQuery = posHeads((c.shareAttKey() ? queryProj : posQueryProj).forward(relEmbeddings), span2);
-                NDArray p2c = Autocast.matMul(k, posQuery.transpose(0, 1, 3, 2)); // [batch, heads, seq (key), 2 span]
-                NDArray index = rel.p2cIndex().broadcast(batch, numHeads, seq, seq);
-                scores = scores.add(Scalars.mul(p2c.gather(index, 3).transpose(0, 1, 3, 2), invScale));
+                // position → content: key · pos_query, gathered at p2c_pos[k][q], then transposed to [q][k]
+                Tensor posQueryLayer = posTransposeForScores(linear(c.shareAttKey() ? queryProj : posQueryProj, relEmbeddings), attSpan2);
+                Tensor p2cAtt = matmul(keyLayer, posQueryLayer.transpose(2, 3)); // [batch, heads, seq (key), 2 span]
+                p2cAtt = p2cAtt.gather(3, rel.p2cIndex().expand(batch, numAttentionHeads, seq, seq)).transpose(2, 3);
+                attentionScores = attentionScores.add(p2cAtt.mul(invScale));
             }
         }
-        // masked_fill(~mask, finfo.min) written as scores·mask + (1 - mask)·finfo.min: exactly the same values.
-        scores = scores.mul(mask).add(mask.neg().add(1f).mul(Attention.FINFO_MIN));
-        NDArray probs = dropout.forward(scores.softmax(-1), training);
-        NDArray context = Autocast.matMul(probs, v); // [batch, heads, seq, d]
-        return context.transpose(0, 2, 1, 3).reshape(batch, seq, (long) numHeads * headSize);
+        // HF's masked_fill(~mask, finfo.min), written as scores·mask + (1 - mask)·finfo.min: exactly the same values
+        attentionScores = attentionScores.mul(attentionMask).add(attentionMask.rsub(1).mul(Attention.FINFO_MIN));
+        Tensor attentionProbs = attentionScores.softmax(-1);
+        attentionProbs = Tensor.wrap(dropout.forward(attentionProbs.nd(), training)); // BRIDGE
+        Tensor contextLayer = matmul(attentionProbs, valueLayer); // [batch, heads, seq, d]
+        return contextLayer.permute(0, 2, 1, 3).reshape(batch, seq, (long) numAttentionHeads * attentionHeadSize);
     }
 
-    /** {@code [batch, seq, all]} → {@code [batch, heads, seq, d]}. */
-    private NDArray heads(NDArray x, long batch, long seq) {
-        return x.reshape(batch, seq, numHeads, headSize).transpose(0, 2, 1, 3);
+    /** HF's {@code transpose_for_scores}: {@code [batch, seq, all]} → {@code [batch, heads, seq, d]}. */
+    private Tensor transposeForScores(Tensor x) {
+        return x.reshape(x.size(0), x.size(1), numAttentionHeads, attentionHeadSize).permute(0, 2, 1, 3);
     }
 
     /** {@code [2 span, all]} → {@code [1, heads, 2 span, d]} (broadcast over the batch, HF's repeat). */
-    private NDArray posHeads(NDArray x, long span2) {
-        return x.reshape(1, span2, numHeads, headSize).transpose(0, 2, 1, 3);
+    private Tensor posTransposeForScores(Tensor x, long attSpan2) {
+        return x.reshape(1, attSpan2, numAttentionHeads, attentionHeadSize).permute(0, 2, 1, 3);
+    }
+
+    /** BRIDGE: {@code layer.forward(x)} once nn's Linear takes tensors. */
+    private static Tensor linear(TorchLinear layer, Tensor x) {
+        return Tensor.wrap(layer.forward(x.nd())); // BRIDGE
+    }
+
+    /** {@code torch.matmul} under autocast (lower precision inside an Autocast scope). BRIDGE: nn's Autocast on tensors. */
+    private static Tensor matmul(Tensor a, Tensor b) {
+        return Tensor.wrap(Autocast.matMul(a.nd(), b.nd())); // BRIDGE
     }
 
     public TorchLinear queryProj() {
@@ -105,16 +116,5 @@ public final class DisentangledSelfAttention extends Module {
 
     public TorchLinear valueProj() {
         return valueProj;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        throw new UnsupportedOperationException("DisentangledSelfAttention needs the relative positions; call forward(hidden, mask, rel, training)");
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return new Shape[] {new Shape(in.get(0), in.get(1), c.allHeadSize())};
     }
 }

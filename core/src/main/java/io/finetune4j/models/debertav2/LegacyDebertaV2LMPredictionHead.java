@@ -1,13 +1,12 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
+import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.nn.Module;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TiedDecoder;
 import io.finetune4j.nn.TorchEmbedding;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code LegacyDebertaV2LMPredictionHead}: transform, then the decoder tied to the word embeddings with its own bias. */
 public final class LegacyDebertaV2LMPredictionHead extends Module {
@@ -16,22 +15,13 @@ public final class LegacyDebertaV2LMPredictionHead extends Module {
     private final TiedDecoder decoder;
 
     LegacyDebertaV2LMPredictionHead(DebertaV2Config c, ParameterFactory f, TorchEmbedding wordEmbeddings) {
-        bias = register("bias", f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
+        bias = register("bias", f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)); // BRIDGE
         transform = register("transform", f, p -> new LegacyDebertaV2PredictionHeadTransform(c, p));
         decoder = register("decoder", new TiedDecoder(wordEmbeddings, bias, c.embeddingSize(), c.vocabSize()));
     }
 
-    public NDArray forward(NDArray hidden) {
-        return decoder.forward(transform.forward(hidden));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return decoder.getOutputShapes(inputShapes);
+    public Tensor forward(Tensor hiddenStates) {
+        hiddenStates = transform.forward(hiddenStates);
+        return Tensor.wrap(decoder.forward(hiddenStates.nd())); // BRIDGE
     }
 }

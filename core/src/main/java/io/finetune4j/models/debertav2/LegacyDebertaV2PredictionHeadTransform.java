@@ -1,14 +1,12 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code LegacyDebertaV2PredictionHeadTransform}: dense to embedding_size, hidden_act, LayerNorm. */
 public final class LegacyDebertaV2PredictionHeadTransform extends Module {
@@ -22,17 +20,8 @@ public final class LegacyDebertaV2PredictionHeadTransform extends Module {
         layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.embeddingSize(), c.layerNormEps()));
     }
 
-    public NDArray forward(NDArray hidden) {
-        return layerNorm.forward(transformActFn.forward(dense.forward(hidden)));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return dense.getOutputShapes(inputShapes);
+    public Tensor forward(Tensor hiddenStates) {
+        hiddenStates = Tensor.wrap(transformActFn.forward(dense.forward(hiddenStates.nd()))); // BRIDGE
+        return Tensor.wrap(layerNorm.forward(hiddenStates.nd())); // BRIDGE
     }
 }

@@ -1,8 +1,7 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 
 /**
  * What every layer's disentangled attention shares in one forward: the (LayerNorm'd) relative embeddings and, for a
@@ -10,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
  * and {@code p2c_pos = clamp(-rel + span, 0, 2 span - 1)} ({@code [k][q]}), with {@code rel} from
  * {@link #relativePosition}.
  */
-public record RelativePositions(NDArray embeddings, NDArray c2pIndex, NDArray p2cIndex) {
+public record RelativePositions(Tensor embeddings, Tensor c2pIndex, Tensor p2cIndex) {
 
     /** HF's {@code make_log_bucket_position} for one distance, in float32 arithmetic as torch computes it. */
     public static long logBucket(long relativePos, int bucketSize, int maxPosition) {
@@ -32,8 +31,8 @@ public record RelativePositions(NDArray embeddings, NDArray c2pIndex, NDArray p2
         return buckets > 0 && maxRelativePositions > 0 ? logBucket(rel, buckets, maxRelativePositions) : rel;
     }
 
-    /** The tables for {@code seq} tokens, in {@code m}. */
-    static RelativePositions build(NDManager m, NDArray embeddings, DebertaV2Config c, int seq) {
+    /** The tables for {@code seq} tokens, on {@code device}. */
+    static RelativePositions build(Tensor embeddings, DebertaV2Config c, int seq, Device device) {
         int span = c.posEbdSize();
         int buckets = c.positionBuckets();
         int maxRel = c.effectiveMaxRelativePositions();
@@ -46,6 +45,6 @@ public record RelativePositions(NDArray embeddings, NDArray c2pIndex, NDArray p2
                 p2c[i * seq + j] = Math.max(0, Math.min(2L * span - 1, -rel + span));
             }
         }
-        return new RelativePositions(embeddings, m.create(c2p, new Shape(seq, seq)), m.create(p2c, new Shape(seq, seq)));
+        return new RelativePositions(embeddings, Tensor.of(c2p, seq, seq).to(device), Tensor.of(p2c, seq, seq).to(device));
     }
 }

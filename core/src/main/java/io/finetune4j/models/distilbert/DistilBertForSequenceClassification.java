@@ -1,14 +1,14 @@
 package io.finetune4j.models.distilbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDArray; // BRIDGE
+import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code DistilBertForSequenceClassification}: the first token's hidden state → pre_classifier → ReLU →
@@ -17,14 +17,13 @@ import io.finetune4j.nn.TorchLinear;
 public final class DistilBertForSequenceClassification extends SequenceClassificationModel {
     public static final ModelClass<DistilBertForSequenceClassification> CLASS = new ModelClass<>("DistilBertForSequenceClassification",
             DistilBertConfig::fromJson, DistilBertForSequenceClassification::new, setOf());
-    private static final NDIndex FIRST_TOKEN = new NDIndex(":, 0");
 
     private final DistilBertModel distilbert;
     private final TorchLinear preClassifier;
     private final TorchLinear classifier;
     private final TorchDropout dropout;
 
-    DistilBertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
+    DistilBertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
         super(config, manager);
         DistilBertConfig c = configAs(DistilBertConfig.class, config, "DistilBertForSequenceClassification");
         distilbert = register("distilbert", f, p -> new DistilBertModel(c, p));
@@ -38,12 +37,18 @@ public final class DistilBertForSequenceClassification extends SequenceClassific
         return (DistilBertConfig) config;
     }
 
-    @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray pooled = distilbert.forward(inputIds, attentionMask, training).get(FIRST_TOKEN);
-        pooled = preClassifier.forward(pooled);
-        pooled = pooled.getNDArrayInternal().relu();
-        return classifier.forward(dropout.forward(pooled, training));
+    /** HF's forward up to the logits {@code [batch, num_labels]}. */
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor hiddenState = distilbert.forward(inputIds, attentionMask, training); // [batch, seq, dim]
+        Tensor pooledOutput = hiddenState.select(1, 0); // [batch, dim]
+        pooledOutput = Tensor.wrap(preClassifier.forward(pooledOutput.nd())).relu(); // BRIDGE
+        pooledOutput = Tensor.wrap(dropout.forward(pooledOutput.nd(), training)); // BRIDGE
+        return Tensor.wrap(classifier.forward(pooledOutput.nd())); // BRIDGE
+    }
+
+    @Deprecated
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
+        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
     }
 
     public DistilBertModel distilbert() {

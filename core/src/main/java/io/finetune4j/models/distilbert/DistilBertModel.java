@@ -1,11 +1,9 @@
 package io.finetune4j.models.distilbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code DistilBertModel}: {@link Embeddings} then {@link Transformer}; no pooler, no token types. */
 public final class DistilBertModel extends Module {
@@ -18,21 +16,13 @@ public final class DistilBertModel extends Module {
     }
 
     /** The last hidden state {@code [batch, seq, dim]}; attentionMask {@code [batch, seq]} 1/0 or null. */
-    public NDArray forward(NDArray inputIds, NDArray attentionMask, boolean training) {
-        return transformer.forward(embeddings.forward(inputIds, training), Attention.extendedAttentionMask(attentionMask), training);
+    public Tensor forward(Tensor inputIds, Tensor attentionMask, boolean training) {
+        Tensor extendedMask = attentionMask == null ? null
+                : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
+        return transformer.forward(embeddings.forward(inputIds, training), extendedMask, training);
     }
 
     public Embeddings embeddings() {
         return embeddings;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 2 ? inputs.get(2) : null, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return embeddings.getOutputShapes(inputShapes);
     }
 }

@@ -1,16 +1,12 @@
 package io.finetune4j.models.distilbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchEmbedding;
 import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's DistilBERT {@code Embeddings}: word + position embeddings (no token types), LayerNorm (eps 1e-12), dropout.
@@ -30,7 +26,7 @@ public final class Embeddings extends Module {
                 ? TorchEmbedding.withInitialValues(p, c.maxPositionEmbeddings(), c.dim(), sinusoidal(c.maxPositionEmbeddings(), c.dim()))
                 : new TorchEmbedding(p, c.maxPositionEmbeddings(), c.dim(), null));
         if (c.sinusoidalPosEmbds()) {
-            positionEmbeddings.weight().freeze(true);
+            positionEmbeddings.weight().requiresGrad_(false);
         }
         layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.dim(), 1e-12));
         dropout = register("dropout", new TorchDropout(c.dropout()));
@@ -48,36 +44,23 @@ public final class Embeddings extends Module {
         return out;
     }
 
-    /** {@code [batch, seq]} int64 ids → {@code [batch, seq, dim]}. */
-    public NDArray forward(NDArray inputIds, boolean training) {
-        long seq = inputIds.getShape().get(1);
-        if (seq > maxPositions) {
-            throw new BadInputException("sequence length " + seq + " exceeds max_position_embeddings " + maxPositions
+    /** {@code [batch, seq]} int64 ids → {@code [batch, seq, dim]}; intermediates are freed on return. */
+    public Tensor forward(Tensor inputIds, boolean training) {
+        long seqLength = inputIds.size(1);
+        if (seqLength > maxPositions) {
+            throw new BadInputException("sequence length " + seqLength + " exceeds max_position_embeddings " + maxPositions
                     + "; truncate the inputs (max_length <= " + maxPositions + ")");
         }
-        NDArray out;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray positions = inputIds.getManager().arange(0, (int) seq, 1, DataType.INT64);
-            NDArray x = wordEmbeddings.forward(inputIds).add(positionEmbeddings.forward(positions));
-            out = dropout.forward(layerNorm.forward(x), training);
-            NDScope.unregister(out);
-        }
-        NDScope.register(out);
-        return out;
+        return Tensor.scoped(() -> {
+            Tensor positionIds = Tensor.arange(seqLength).to(inputIds.device());
+            Tensor inputEmbeds = Tensor.wrap(wordEmbeddings.forward(inputIds.nd())); // BRIDGE
+            Tensor positionEmbeds = Tensor.wrap(positionEmbeddings.forward(positionIds.nd())); // BRIDGE
+            Tensor embeddings = Tensor.wrap(layerNorm.forward(inputEmbeds.add(positionEmbeds).nd())); // BRIDGE
+            return Tensor.wrap(dropout.forward(embeddings.nd(), training)); // BRIDGE
+        });
     }
 
     public TorchEmbedding wordEmbeddings() {
         return wordEmbeddings;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return wordEmbeddings.getOutputShapes(inputShapes);
     }
 }

@@ -1,14 +1,12 @@
 package io.finetune4j.models.distilbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's DistilBERT {@code FFN}: lin1, activation, lin2, dropout. */
 public final class FFN extends Module {
@@ -24,17 +22,9 @@ public final class FFN extends Module {
         activation = register("activation", Activations.get(c.activation()));
     }
 
-    public NDArray forward(NDArray x, boolean training) {
-        return dropout.forward(lin2.forward(activation.forward(lin1.forward(x))), training);
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    public Tensor forward(Tensor input, boolean training) {
+        Tensor x = Tensor.wrap(activation.forward(lin1.forward(input.nd()))); // BRIDGE
+        x = Tensor.wrap(lin2.forward(x.nd())); // BRIDGE
+        return Tensor.wrap(dropout.forward(x.nd(), training)); // BRIDGE
     }
 }

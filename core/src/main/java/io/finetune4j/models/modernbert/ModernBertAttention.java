@@ -1,15 +1,12 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
-import io.finetune4j.nn.Scalars;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
+import java.util.List;
 
 /**
  * HF's {@code ModernBertAttention}: one fused {@code Wqkv} projection, rotary embeddings on queries and keys,
@@ -20,7 +17,7 @@ import io.finetune4j.nn.TorchLinear;
 public final class ModernBertAttention extends Module {
     private final int numHeads;
     private final int headDim;
-    private final int hidden;
+    private final int allHeadSize;
     private final TorchLinear wqkv;
     private final TorchLinear wo;
     private final Module outDrop;
@@ -29,7 +26,7 @@ public final class ModernBertAttention extends Module {
     ModernBertAttention(ModernBertConfig c, ParameterFactory f) {
         numHeads = c.numAttentionHeads();
         headDim = c.headDim();
-        hidden = c.hiddenSize();
+        allHeadSize = c.hiddenSize();
         wqkv = register("Wqkv", f, p -> new TorchLinear(p, c.hiddenSize(), 3 * c.hiddenSize(), c.attentionBias()));
         wo = register("Wo", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize(), c.attentionBias()));
         outDrop = register("out_drop", c.attentionDropout() > 0 ? new TorchDropout(c.attentionDropout()) : new Identity());
@@ -37,46 +34,48 @@ public final class ModernBertAttention extends Module {
     }
 
     /**
-     * @param x {@code [batch, seq, hidden]} (already attn_norm'd)
-     * @param cos {@code [seq, head_dim]} for this layer's theta
-     * @param mask additive float32, broadcastable to {@code [batch, heads, seq, seq]}
+     * @param hiddenStates {@code [batch, seq, hidden]} (already attn_norm'd)
+     * @param positionEmbeddings cos and sin {@code [seq, head_dim]} for this layer's theta
+     * @param attentionMask additive float32, broadcastable to {@code [batch, heads, seq, seq]}, or null
      */
-    public NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, boolean training) {
-        Shape s = x.getShape();
-        long batch = s.get(0);
-        long seq = s.get(1);
-        NDArray qkv = wqkv.forward(x).reshape(batch, seq, 3, numHeads, headDim).transpose(2, 0, 3, 1, 4); // [3, b, h, s, d]
-        NDArray q = rotary(qkv.get(0), cos, sin);
-        NDArray k = rotary(qkv.get(1), cos, sin);
-        NDArray v = qkv.get(2);
-        NDArray scores = Scalars.mul(Autocast.matMul(q, k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headDim));
-        if (mask != null) {
-            scores = scores.add(mask);
+    public Tensor forward(Tensor hiddenStates, ModernBertRotaryEmbedding.CosSin positionEmbeddings, Tensor attentionMask, boolean training) {
+        long bs = hiddenStates.size(0);
+        long seqLen = hiddenStates.size(1);
+        Tensor qkv = Tensor.wrap(wqkv.forward(hiddenStates.nd())); // BRIDGE
+        qkv = qkv.reshape(bs, seqLen, 3, numHeads, headDim).permute(2, 0, 3, 1, 4); // [3, batch, heads, seq, head_dim]
+        Tensor query = applyRotaryPosEmb(qkv.select(0, 0), positionEmbeddings);
+        Tensor key = applyRotaryPosEmb(qkv.select(0, 1), positionEmbeddings);
+        Tensor value = qkv.select(0, 2);
+
+        Tensor attnWeights = matmul(query, key.transpose(2, 3)).mul(1.0 / Math.sqrt(headDim));
+        if (attentionMask != null) {
+            attnWeights = attnWeights.add(attentionMask);
         }
-        NDArray probs = attentionDropout.forward(scores.softmax(-1), training);
-        NDArray context = Autocast.matMul(probs, v).transpose(0, 2, 1, 3).reshape(batch, seq, hidden);
-        NDArray out = wo.forward(context);
-        return outDrop instanceof TorchDropout d ? d.forward(out, training) : out;
+        attnWeights = attnWeights.softmax(-1);
+        attnWeights = Tensor.wrap(attentionDropout.forward(attnWeights.nd(), training)); // BRIDGE
+        Tensor attnOutput = matmul(attnWeights, value).transpose(1, 2).reshape(bs, seqLen, allHeadSize);
+        attnOutput = Tensor.wrap(wo.forward(attnOutput.nd())); // BRIDGE
+        return outDrop instanceof TorchDropout d ? Tensor.wrap(d.forward(attnOutput.nd(), training)) // BRIDGE
+                : ((Identity) outDrop).forward(attnOutput);
     }
 
-    /** HF's apply_rotary_pos_emb: {@code x·cos + rotate_half(x)·sin}, rotate_half = {@code [-x2, x1]}. */
-    private NDArray rotary(NDArray x, NDArray cos, NDArray sin) {
-        NDList halves = x.split(new long[] {headDim / 2}, 3); // x is [batch, heads, seq, head_dim]
-        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
-        return x.mul(cos).add(rotated.mul(sin));
+    /** HF's {@code apply_rotary_pos_emb}: {@code x·cos + rotate_half(x)·sin}. */
+    static Tensor applyRotaryPosEmb(Tensor x, ModernBertRotaryEmbedding.CosSin positionEmbeddings) {
+        return x.mul(positionEmbeddings.cos()).add(rotateHalf(x).mul(positionEmbeddings.sin()));
+    }
+
+    /** HF's {@code rotate_half}: the last dim's halves {@code [x1, x2]} → {@code [-x2, x1]}. */
+    static Tensor rotateHalf(Tensor x) {
+        List<Tensor> halves = x.chunk(2, -1);
+        return Tensor.cat(List.of(halves.get(1).neg(), halves.get(0)), -1);
+    }
+
+    /** {@code torch.matmul} under autocast (lower precision inside an Autocast scope). BRIDGE: nn's Autocast on tensors. */
+    private static Tensor matmul(Tensor a, Tensor b) {
+        return Tensor.wrap(Autocast.matMul(a.nd(), b.nd())); // BRIDGE
     }
 
     public TorchLinear wqkv() {
         return wqkv;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        throw new UnsupportedOperationException("call forward(x, cos, sin, mask, training)");
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }

@@ -1,12 +1,9 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code ModernBertEncoderLayer}: pre-norm residual attention (no attn_norm on layer 0) and GeGLU MLP. */
 public final class ModernBertEncoderLayer extends Module {
@@ -23,31 +20,22 @@ public final class ModernBertEncoderLayer extends Module {
         mlp = register("mlp", f, p -> new ModernBertMLP(c, p));
     }
 
-    /** Intermediates are closed at the end of the scope (autograd keeps what backward needs), as in BertLayer. */
-    public NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, boolean training) {
-        NDArray out;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray normed = attnNorm instanceof TorchLayerNorm n ? n.forward(x) : x;
-            NDArray h = x.add(attn.forward(normed, cos, sin, mask, training));
-            out = h.add(mlp.forward(mlpNorm.forward(h), training));
-            NDScope.unregister(out);
-        }
-        NDScope.register(out);
-        return out;
+    /** Frees its intermediates on return (see BertLayer); autograd keeps what backward needs. */
+    public Tensor forward(Tensor hiddenStates, ModernBertRotaryEmbedding.CosSin positionEmbeddings, Tensor attentionMask, boolean training) {
+        return Tensor.scoped(() -> {
+            Tensor attnOutput = attn.forward(attnNorm(hiddenStates), positionEmbeddings, attentionMask, training);
+            Tensor h = hiddenStates.add(attnOutput);
+            Tensor mlpOutput = mlp.forward(Tensor.wrap(mlpNorm.forward(h.nd())), training); // BRIDGE
+            return h.add(mlpOutput);
+        });
+    }
+
+    private Tensor attnNorm(Tensor hiddenStates) {
+        return attnNorm instanceof TorchLayerNorm norm ? Tensor.wrap(norm.forward(hiddenStates.nd())) // BRIDGE
+                : ((Identity) attnNorm).forward(hiddenStates);
     }
 
     public ModernBertAttention attn() {
         return attn;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        throw new UnsupportedOperationException("call forward(x, cos, sin, mask, training)");
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }

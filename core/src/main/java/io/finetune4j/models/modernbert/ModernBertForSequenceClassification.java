@@ -1,9 +1,7 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.NDArray; // BRIDGE
+import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -11,6 +9,8 @@ import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 
 /**
@@ -28,7 +28,7 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
     private final TorchLinear classifier;
     private final boolean meanPooling;
 
-    ModernBertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
+    ModernBertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
         super(config, manager);
         ModernBertConfig c = configAs(ModernBertConfig.class, config, "ModernBertForSequenceClassification");
         meanPooling = "mean".equals(c.classifierPooling());
@@ -38,7 +38,7 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
         classifier = register("classifier", f, p -> new TorchLinear(p, c.hiddenSize(), c.numLabels()));
     }
 
-    public static ModernBertForSequenceClassification random(ModernBertConfig config, long seed, Device device) {
+    public static ModernBertForSequenceClassification random(ModernBertConfig config, long seed, ai.djl.Device device) { // BRIDGE (ModelClass takes DJL's Device)
         return CLASS.fromConfig(config, seed, device);
     }
 
@@ -55,19 +55,26 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
         return (ModernBertConfig) config;
     }
 
-    @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray hidden = model.forward(inputIds, attentionMask, training);
-        NDArray pooled;
+    /** HF's forward up to the logits: pooling by classifier_pooling, head, drop, classifier. */
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor lastHiddenState = model.forward(inputIds, attentionMask, training);
+        Tensor pooledOutput;
         if (!meanPooling) {
-            pooled = hidden.get(":, 0, :");
+            pooledOutput = lastHiddenState.select(1, 0);
         } else if (attentionMask == null) {
-            pooled = hidden.mean(new int[] {1});
+            pooledOutput = lastHiddenState.mean(1, false);
         } else {
-            NDArray m = attentionMask.toType(DataType.FLOAT32, false);
-            pooled = hidden.mul(m.expandDims(-1)).sum(new int[] {1}).div(m.sum(new int[] {1}, true));
+            Tensor mask = attentionMask.to(DType.FLOAT32);
+            pooledOutput = lastHiddenState.mul(mask.unsqueeze(-1)).sum(1, false).div(mask.sum(1, true));
         }
-        return classifier.forward(drop.forward(head.forward(pooled), training));
+        pooledOutput = head.forward(pooledOutput);
+        pooledOutput = Tensor.wrap(drop.forward(pooledOutput.nd(), training)); // BRIDGE
+        return Tensor.wrap(classifier.forward(pooledOutput.nd())); // BRIDGE
+    }
+
+    @Deprecated
+    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
+        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
     }
 
     public ModernBertModel model() {

@@ -1,15 +1,13 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ModuleList;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,44 +47,44 @@ public final class ModernBertModel extends Module {
      * @param inputIds int64 {@code [batch, seq]}
      * @param attentionMask {@code [batch, seq]} 1 token / 0 padding, or null (all ones)
      */
-    public NDArray forward(NDArray inputIds, NDArray attentionMask, boolean training) {
-        NDManager m = inputIds.getManager();
-        int seq = (int) inputIds.getShape().get(1);
-        NDArray globalMask = null;
-        if (attentionMask != null) {
-            globalMask = Attention.extendedAttentionMask(attentionMask); // HF's _prepare_4d_attention_mask: (1 - mask) · finfo.min
-        }
-        NDArray slidingMask = null;
-        Map<Double, NDList> rope = new HashMap<>();
-        NDArray x = embeddings.forward(inputIds, training);
+    public Tensor forward(Tensor inputIds, Tensor attentionMask, boolean training) {
+        int seqLen = (int) inputIds.size(1);
+        Device device = inputIds.device();
+        // HF's _prepare_4d_attention_mask: (1 - mask) · finfo.min, [batch, 1, 1, seq]
+        Tensor globalAttentionMask = attentionMask == null ? null
+                : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
+        Tensor slidingWindowMask = null;
+        Map<Double, ModernBertRotaryEmbedding.CosSin> positionEmbeddings = new HashMap<>(); // one (cos, sin) per theta
+        Tensor hiddenStates = embeddings.forward(inputIds, training);
         List<ModernBertEncoderLayer> all = layers.items();
         for (int i = 0; i < all.size(); i++) {
-            NDList cs = rope.computeIfAbsent(c.ropeTheta(i), theta -> rotaryEmb.cosSin(m, seq, theta));
-            NDArray mask = globalMask;
+            ModernBertRotaryEmbedding.CosSin cosSin = positionEmbeddings.computeIfAbsent(c.ropeTheta(i), theta -> rotaryEmb.forward(seqLen, theta, device));
+            Tensor mask = globalAttentionMask;
             if (c.isLocal(i)) {
-                if (slidingMask == null) {
-                    slidingMask = slidingWindowMask(m, seq, globalMask);
+                if (slidingWindowMask == null) {
+                    slidingWindowMask = slidingWindowMask(seqLen, globalAttentionMask, device);
                 }
-                mask = slidingMask;
+                mask = slidingWindowMask;
             }
-            ModernBertEncoderLayer l = all.get(i);
-            NDArray layerMask = mask;
-            x = GradientCheckpointing.layer(l, x, h -> l.forward(h, cs.get(0), cs.get(1), layerMask, training));
+            ModernBertEncoderLayer encoderLayer = all.get(i);
+            Tensor layerMask = mask;
+            hiddenStates = Tensor.wrap(GradientCheckpointing.layer(encoderLayer, hiddenStates.nd(),
+                    h -> encoderLayer.forward(Tensor.wrap(h), cosSin, layerMask, training).nd())); // BRIDGE
         }
-        return finalNorm.forward(x);
+        return Tensor.wrap(finalNorm.forward(hiddenStates.nd())); // BRIDGE
     }
 
     /** The global mask with finfo.min also where {@code |i - j| > local_attention / 2} (HF's sliding_window_mask). */
-    private NDArray slidingWindowMask(NDManager m, int seq, NDArray globalMask) {
+    private Tensor slidingWindowMask(int seqLen, Tensor globalAttentionMask, Device device) {
         int half = c.localAttention() / 2;
-        float[] window = new float[seq * seq];
-        for (int i = 0; i < seq; i++) {
-            for (int j = 0; j < seq; j++) {
-                window[i * seq + j] = Math.abs(i - j) <= half ? 0f : Attention.FINFO_MIN;
+        float[] window = new float[seqLen * seqLen];
+        for (int i = 0; i < seqLen; i++) {
+            for (int j = 0; j < seqLen; j++) {
+                window[i * seqLen + j] = Math.abs(i - j) <= half ? 0f : Attention.FINFO_MIN;
             }
         }
-        NDArray w = m.create(window, new Shape(1, 1, seq, seq));
-        return globalMask == null ? w : globalMask.minimum(w); // masked_fill: min stays min, never min + min
+        Tensor windowMask = Tensor.of(window, 1, 1, seqLen, seqLen).to(device);
+        return globalAttentionMask == null ? windowMask : globalAttentionMask.minimum(windowMask); // masked_fill: min stays min, never min + min
     }
 
     public ModernBertEmbeddings embeddings() {
@@ -95,15 +93,5 @@ public final class ModernBertModel extends Module {
 
     public List<ModernBertEncoderLayer> layers() {
         return layers.items();
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 2 ? inputs.get(2) : null, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0].add(c.hiddenSize())};
     }
 }

@@ -1,14 +1,12 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code ModernBertPredictionHead}: {@code norm(act(dense(x)))}, dense with classifier_bias. */
 public final class ModernBertPredictionHead extends Module {
@@ -22,17 +20,7 @@ public final class ModernBertPredictionHead extends Module {
         norm = register("norm", f, p -> new TorchLayerNorm(p, c.hiddenSize(), c.normEps(), c.normBias()));
     }
 
-    public NDArray forward(NDArray x) {
-        return norm.forward(act.forward(dense.forward(x)));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    public Tensor forward(Tensor hiddenStates) {
+        return Tensor.wrap(norm.forward(act.forward(dense.forward(hiddenStates.nd())))); // BRIDGE
     }
 }

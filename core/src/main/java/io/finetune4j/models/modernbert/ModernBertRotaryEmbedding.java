@@ -1,10 +1,8 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Module;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code ModernBertRotaryEmbedding} (default rope type): {@code inv_freq_i = 1 / theta^(2i / head_dim)},
@@ -13,14 +11,17 @@ import io.finetune4j.nn.Module;
  * sliding-window layers).
  */
 public final class ModernBertRotaryEmbedding extends Module {
+    /** What HF's forward returns: {@code (cos, sin)}, each {@code [seq, head_dim]}. */
+    public record CosSin(Tensor cos, Tensor sin) {}
+
     private final int headDim;
 
     ModernBertRotaryEmbedding(ModernBertConfig c) {
         headDim = c.headDim();
     }
 
-    /** {@code cos} and {@code sin}, each {@code [seq, head_dim]}, in {@code m}. */
-    public NDList cosSin(NDManager m, int seq, double theta) {
+    /** {@code cos} and {@code sin} for positions {@code 0..seq-1} at {@code theta}, on {@code device}. */
+    public CosSin forward(int seq, double theta, Device device) {
         int half = headDim / 2;
         float[] invFreq = new float[half];
         for (int i = 0; i < half; i++) {
@@ -37,16 +38,6 @@ public final class ModernBertRotaryEmbedding extends Module {
                 sin[p * headDim + e] = (float) Math.sin(angle);
             }
         }
-        return new NDList(m.create(cos, new Shape(seq, headDim)), m.create(sin, new Shape(seq, headDim)));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        throw new UnsupportedOperationException("call cosSin(manager, seq, theta)");
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return inputShapes;
+        return new CosSin(Tensor.of(cos, seq, headDim).to(device), Tensor.of(sin, seq, headDim).to(device));
     }
 }

@@ -1,13 +1,12 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
+import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.Module;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchEmbedding;
+import io.finetune4j.torch.Tensor;
 
 /**
  * ModernBertForMaskedLM's {@code decoder} when tie_word_embeddings: a Linear whose weight IS the token embedding
@@ -23,22 +22,12 @@ final class TiedLinear extends Module {
         this.embeddings = embeddings;
         this.in = in;
         this.out = out;
-        bias = withBias ? register("bias", f.create("bias", new Shape(out), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)) : null;
+        bias = withBias ? register("bias", f.create("bias", new Shape(out), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)) : null; // BRIDGE
     }
 
-    NDArray forward(NDArray x) {
-        return Autocast.linear(x, embeddings.weight().getArray(), bias == null ? null : bias.getArray());
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape s = inputShapes[0];
-        return new Shape[] {s.slice(0, s.dimension() - 1).add(out)};
+    /** {@code F.linear(x, tok_embeddings.weight, bias)}. */
+    Tensor forward(Tensor input) {
+        return Tensor.wrap(Autocast.linear(input.nd(), embeddings.weight().data().nd(), bias == null ? null : bias.data().nd())); // BRIDGE
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.FamilyTests;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AlbertTest {
-    static final Device CPU = Device.cpu();
+    static final ai.djl.Device CPU = ai.djl.Device.cpu(); // BRIDGE (ModelClass takes DJL's Device until models-a moves it)
     @TempDir
     Path tmp;
 
@@ -69,13 +68,13 @@ class AlbertTest {
             Path dir = tmp.resolve("cls" + groups);
             try (AlbertForSequenceClassification model = FamilyTests.scramble(AlbertForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 7)) {
                 assertEquals(groups == 2, model.namedParameters().containsKey("albert.encoder.albert_layer_groups.1.albert_layers.0.ffn.weight"));
-                float[] djl = FamilyTests.classifierLogits(model, ids, null, mask);
+                float[] ours = FamilyTests.classifierLogits(model, ids, null, mask);
                 FamilyTests.roundTrip(model, dir, ids, mask);
                 ReferenceOps r = new ReferenceOps(SafeTensors.readCheckpoint(dir));
                 for (int b = 0; b < 2; b++) {
                     double[] expected = referenceLogits(r, c, ids[b], mask[b]);
                     for (int k = 0; k < 2; k++) {
-                        assertEquals(expected[k], djl[b * 2 + k], 1e-4, groups + " groups, logit [" + b + "," + k + "]");
+                        assertEquals(expected[k], ours[b * 2 + k], 1e-4, groups + " groups, logit [" + b + "," + k + "]");
                     }
                 }
                 String tree = model.printModel();

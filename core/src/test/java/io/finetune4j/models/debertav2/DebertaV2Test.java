@@ -13,12 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.torch.Scope;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMModel;
@@ -36,14 +36,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DeBERTa-v2/v3 on tiny random models: the DJL model agrees with {@link ReferenceDebertaV2} within 1e-4 for the
+ * DeBERTa-v2/v3 on tiny random models: the model agrees with {@link ReferenceDebertaV2} within 1e-4 for the
  * variants HF's config allows (v3: log buckets, shared keys, LayerNorm'd relative embeddings; v2-xlarge: + ConvLayer;
  * DeBERTa-v1 style: separate position projections, clamped distances, absolute positions, token types, embed_proj,
  * grouped conv; no relative attention), autograd agrees with finite differences of the reference, and save→load
  * round-trips.
  */
 class DebertaV2Test {
-    static final Device CPU = Device.cpu();
+    static final ai.djl.Device CPU = ai.djl.Device.cpu(); // BRIDGE (ModelClass takes DJL's Device until models-a moves it)
     static final ObjectMapper JSON = new ObjectMapper();
     static final String BASE = "\"model_type\": \"deberta-v2\", \"vocab_size\": 200, \"hidden_size\": 32, \"num_hidden_layers\": 2,"
             + " \"num_attention_heads\": 2, \"intermediate_size\": 64, \"max_position_embeddings\": 64, \"hidden_dropout_prob\": 0.0,"
@@ -150,12 +150,12 @@ class DebertaV2Test {
         long[][] mask = lengthsMask(seq, seq, 11, 1);
         long[][] types = c.typeVocabSize() > 0 ? types(3, seq, 7) : null;
         try (DebertaV2ForSequenceClassification model = scramble(DebertaV2ForSequenceClassification.random(c, seed, CPU), seed)) {
-            float[] djl = classifierLogits(model, ids, types, mask);
+            float[] ours = classifierLogits(model, ids, types, mask);
             ReferenceDebertaV2 ref = new ReferenceDebertaV2(model.stateDict(), c);
             for (int b = 0; b < ids.length; b++) {
                 double[] expected = ref.logits(ids[b], types == null ? null : types[b], mask[b]);
-                double diff = maxAbsDiff(djl, expected, b * c.numLabels());
-                assertTrue(diff < 1e-4, json + " row " + b + ": max |DJL - reference| = " + diff);
+                double diff = maxAbsDiff(ours, expected, b * c.numLabels());
+                assertTrue(diff < 1e-4, json + " row " + b + ": max |ours - reference| = " + diff);
             }
         }
     }
@@ -186,7 +186,7 @@ class DebertaV2Test {
         long[][] ids = randomIds(2, seq, c.vocabSize(), seed);
         long[][] mask = lengthsMask(seq, seq, 8);
         try (MaskedLMModel model = scramble(DebertaV2ForMaskedLM.random(c, seed, CPU), seed)) {
-            float[] djl = maskedLmLogits(model, ids, null, mask);
+            float[] ours = maskedLmLogits(model, ids, null, mask);
             ReferenceDebertaV2 ref = new ReferenceDebertaV2(model.stateDict(), c);
             for (int b = 0; b < ids.length; b++) {
                 double[][] expected = ref.maskedLmLogits(ids[b], null, mask[b]);
@@ -194,8 +194,8 @@ class DebertaV2Test {
                     if (mask[b][i] == 0) {
                         continue; // padded positions are not compared (HF's older XSoftmax zeroed them, newer does not)
                     }
-                    double diff = maxAbsDiff(djl, expected[i], (b * seq + i) * c.vocabSize());
-                    assertTrue(diff < 1e-4, json + " row " + b + " pos " + i + ": max |DJL - reference| = " + diff);
+                    double diff = maxAbsDiff(ours, expected[i], (b * seq + i) * c.vocabSize());
+                    assertTrue(diff < 1e-4, json + " row " + b + " pos " + i + ": max |ours - reference| = " + diff);
                 }
             }
         }
@@ -230,14 +230,14 @@ class DebertaV2Test {
                     "deberta.encoder.layer.0.attention.output.dense.weight", "deberta.encoder.layer.0.intermediate.dense.weight",
                     "deberta.encoder.layer.0.output.LayerNorm.weight", "pooler.dense.weight", "classifier.weight")), names.toString());
             assertFalse(names.stream().anyMatch(n -> n.contains("pos_key_proj") || n.contains("position_embeddings")), names.toString());
-            assertArrayEquals(new long[] {16, 32}, v3.namedParameters().get("deberta.encoder.rel_embeddings.weight").getShape().getShape());
+            assertArrayEquals(new long[] {16, 32}, v3.namedParameters().get("deberta.encoder.rel_embeddings.weight").shape());
             TreeSet<String> v1Names = new TreeSet<>(v1.namedParameters().keySet());
             assertTrue(v1Names.containsAll(List.of("deberta.embeddings.position_embeddings.weight", "deberta.embeddings.token_type_embeddings.weight",
                     "deberta.embeddings.embed_proj.weight", "deberta.encoder.layer.0.attention.self.pos_key_proj.weight",
                     "deberta.encoder.layer.0.attention.self.pos_query_proj.bias", "deberta.encoder.conv.conv.weight",
                     "deberta.encoder.conv.LayerNorm.weight")), v1Names.toString());
             assertFalse(v1Names.contains("deberta.embeddings.embed_proj.bias"), "embed_proj has bias=False in HF");
-            assertArrayEquals(new long[] {32, 16, 3}, v1.namedParameters().get("deberta.encoder.conv.conv.weight").getShape().getShape());
+            assertArrayEquals(new long[] {32, 16, 3}, v1.namedParameters().get("deberta.encoder.conv.conv.weight").shape());
             assertTrue(mlm.namedParameters().keySet().containsAll(List.of("cls.predictions.bias", "cls.predictions.transform.dense.weight",
                     "cls.predictions.transform.LayerNorm.weight")));
             assertFalse(mlm.namedParameters().containsKey("cls.predictions.decoder.weight"), "the decoder is tied to the word embeddings");
@@ -295,23 +295,26 @@ class DebertaV2Test {
         DebertaV2Config c = config(V3).withNumLabels(3);
         long[][] ids = randomIds(3, 6, c.vocabSize(), 2);
         try (DebertaV2ForSequenceClassification model = scramble(DebertaV2ForSequenceClassification.random(c, 2, CPU), 2);
-                ai.djl.ndarray.NDManager step = model.manager().newSubManager()) {
-            float[] z = model.logits(step.create(ids), null, null, false).toFloatArray();
+                Scope step = Scope.open()) {
+            io.finetune4j.torch.Tensor inputIds = io.finetune4j.torch.Tensor.of(java.util.Arrays.stream(ids).flatMapToLong(java.util.Arrays::stream).toArray(), 3, 6);
+            float[] z = model.logits(inputIds, null, null, false).toFloatArray();
             double[][] logits = {{z[0], z[1], z[2]}, {z[3], z[4], z[5]}, {z[6], z[7], z[8]}};
             // Negative labels are ignored: the mean over rows 0 and 2 only.
             double expected = (FamilyTests.crossEntropy(new double[][] {logits[0]}, new long[] {2})
                     + FamilyTests.crossEntropy(new double[][] {logits[2]}, new long[] {0})) / 2;
-            float got = model.forward(step.create(ids), null, null, step.create(new long[] {2, -1, 0}), false).loss().getFloat();
+            io.finetune4j.torch.Tensor labels = io.finetune4j.torch.Tensor.of(new long[] {2, -1, 0});
+            double got = io.finetune4j.torch.Tensor.wrap(model.forward(inputIds.nd(), null, null, labels.nd(), false).loss()).item(); // BRIDGE
             assertEquals(expected, got, 1e-5);
             // Label distributions: -(log_softmax · p).sum(-1).mean().
-            float[][] p = {{0.5f, 0.5f, 0f}, {0f, 0f, 1f}, {0.2f, 0.3f, 0.5f}};
+            float[] p = {0.5f, 0.5f, 0f, 0f, 0f, 1f, 0.2f, 0.3f, 0.5f};
             double soft = 0;
             for (int b = 0; b < 3; b++) {
                 for (int k = 0; k < 3; k++) {
-                    soft += p[b][k] * FamilyTests.crossEntropy(new double[][] {logits[b]}, new long[] {k});
+                    soft += p[b * 3 + k] * FamilyTests.crossEntropy(new double[][] {logits[b]}, new long[] {k});
                 }
             }
-            got = model.forward(step.create(ids), null, null, step.create(p), false).loss().getFloat();
+            io.finetune4j.torch.Tensor distributions = io.finetune4j.torch.Tensor.of(p, 3, 3);
+            got = io.finetune4j.torch.Tensor.wrap(model.forward(inputIds.nd(), null, null, distributions.nd(), false).loss()).item(); // BRIDGE
             assertEquals(soft / 3, got, 1e-5);
         }
     }

@@ -10,7 +10,7 @@ import java.util.Map;
  * positions, token types, embed_proj), disentangled attention with content→position and position→content terms
  * over (log-bucketed) relative positions, shared or separate position projections, LayerNorm'd relative
  * embeddings, the ConvLayer after the first layer, ContextPooler + classifier and both MLM heads. One
- * sequence at a time, padded positions included (masked as HF masks them). Shares no code with the DJL model.
+ * sequence at a time, padded positions included (masked as HF masks them). Shares no code with the model.
  */
 final class ReferenceDebertaV2 {
     /** torch.finfo(float32).min, what HF's masked_fill writes. */

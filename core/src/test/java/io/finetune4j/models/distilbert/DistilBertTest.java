@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.ReferenceOps;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DistilBertTest {
-    static final Device CPU = Device.cpu();
+    static final ai.djl.Device CPU = ai.djl.Device.cpu(); // BRIDGE (ModelClass takes DJL's Device until models-a moves it)
     @TempDir
     Path tmp;
 
@@ -65,7 +64,7 @@ class DistilBertTest {
                     assertEquals(Math.sin(3 / Math.pow(10000, 4.0 / 32)), pos[3 * 32 + 4], 1e-6);
                     assertEquals(Math.cos(3 / Math.pow(10000, 4.0 / 32)), pos[3 * 32 + 5], 1e-6);
                 }
-                float[] djl = FamilyTests.classifierLogits(model, ids, null, mask);
+                float[] ours = FamilyTests.classifierLogits(model, ids, null, mask);
                 FamilyTests.roundTrip(model, dir, ids, mask);
                 ReferenceOps r = new ReferenceOps(SafeTensors.readCheckpoint(dir));
                 for (int b = 0; b < 2; b++) {
@@ -73,7 +72,7 @@ class DistilBertTest {
                     double[][] pooled = ReferenceOps.map(r.linear(new double[][] {h[0]}, "pre_classifier", 32, 32), v -> Math.max(0, v));
                     double[] expected = r.linear(pooled, "classifier", 32, 2)[0];
                     for (int k = 0; k < 2; k++) {
-                        assertEquals(expected[k], djl[b * 2 + k], 1e-4, "logit [" + b + "," + k + "]");
+                        assertEquals(expected[k], ours[b * 2 + k], 1e-4, "logit [" + b + "," + k + "]");
                     }
                 }
                 String tree = model.printModel();

@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
@@ -25,6 +24,7 @@ import io.finetune4j.models.auto.AutoConfig;
 import io.finetune4j.models.auto.AutoModelForMaskedLM;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.models.auto.ModelRegistry;
+import io.finetune4j.torch.Scope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,13 +34,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ModernBERT on tiny random models: the DJL model agrees with {@link ReferenceModernBert} within 1e-4 with the
+ * ModernBERT on tiny random models: the model agrees with {@link ReferenceModernBert} within 1e-4 with the
  * local window shorter than the sequence (so sliding-window layers differ from global ones), cls and mean pooling,
  * with and without biases, in both config.json dialects; autograd agrees with finite differences of the reference;
  * save→load round-trips.
  */
 class ModernBertTest {
-    static final Device CPU = Device.cpu();
+    static final ai.djl.Device CPU = ai.djl.Device.cpu(); // BRIDGE (ModelClass takes DJL's Device until models-a moves it)
     static final ObjectMapper JSON = new ObjectMapper();
     static final String BASE = "\"model_type\": \"modernbert\", \"vocab_size\": 200, \"hidden_size\": 32, \"intermediate_size\": 48,"
             + " \"num_attention_heads\": 2, \"max_position_embeddings\": 64, \"pad_token_id\": 0,"
@@ -115,12 +115,12 @@ class ModernBertTest {
         long[][] ids = randomIds(3, seq, c.vocabSize(), seed);
         long[][] mask = lengthsMask(seq, seq, 7, 1);
         try (ModernBertForSequenceClassification model = scramble(ModernBertForSequenceClassification.random(c, seed, CPU), seed)) {
-            float[] djl = classifierLogits(model, ids, null, mask);
+            float[] ours = classifierLogits(model, ids, null, mask);
             ReferenceModernBert ref = new ReferenceModernBert(model.stateDict(), c);
             for (int b = 0; b < ids.length; b++) {
                 double[] expected = ref.logits(ids[b], mask[b]);
-                double diff = maxAbsDiff(djl, expected, b * c.numLabels());
-                assertTrue(diff < 1e-4, json + " row " + b + ": max |DJL - reference| = " + diff);
+                double diff = maxAbsDiff(ours, expected, b * c.numLabels());
+                assertTrue(diff < 1e-4, json + " row " + b + ": max |ours - reference| = " + diff);
             }
         }
     }
@@ -164,7 +164,7 @@ class ModernBertTest {
             try (ModernBertForMaskedLM model = scramble(ModernBertForMaskedLM.random(c, 9, CPU), 9)) {
                 assertEquals(c.tieWordEmbeddings(), !model.namedParameters().containsKey("decoder.weight"));
                 assertEquals(c.decoderBias(), model.namedParameters().containsKey("decoder.bias"));
-                float[] djl = maskedLmLogits(model, ids, null, mask);
+                float[] ours = maskedLmLogits(model, ids, null, mask);
                 ReferenceModernBert ref = new ReferenceModernBert(model.stateDict(), c);
                 for (int b = 0; b < ids.length; b++) {
                     double[][] expected = ref.maskedLmLogits(ids[b], mask[b]);
@@ -172,8 +172,8 @@ class ModernBertTest {
                         if (mask[b][i] == 0) {
                             continue; // HF's unpadded path returns zeros there, the padded path something else: not compared
                         }
-                        double diff = maxAbsDiff(djl, expected[i], (b * seq + i) * c.vocabSize());
-                        assertTrue(diff < 1e-4, json + " row " + b + " pos " + i + ": max |DJL - reference| = " + diff);
+                        double diff = maxAbsDiff(ours, expected[i], (b * seq + i) * c.vocabSize());
+                        assertTrue(diff < 1e-4, json + " row " + b + " pos " + i + ": max |ours - reference| = " + diff);
                     }
                 }
             }
@@ -191,8 +191,8 @@ class ModernBertTest {
                     "model.final_norm.weight", "head.dense.weight", "head.norm.weight", "classifier.weight", "classifier.bias")), names.toString());
             assertFalse(names.contains("model.layers.0.attn_norm.weight"), "layer 0 has no attn_norm (Identity)");
             assertFalse(names.stream().anyMatch(n -> n.endsWith(".bias") && !n.startsWith("classifier.")), "no biases by default: " + names);
-            assertArrayEquals(new long[] {96, 32}, model.namedParameters().get("model.layers.0.attn.Wqkv.weight").getShape().getShape());
-            assertArrayEquals(new long[] {96, 32}, model.namedParameters().get("model.layers.0.mlp.Wi.weight").getShape().getShape());
+            assertArrayEquals(new long[] {96, 32}, model.namedParameters().get("model.layers.0.attn.Wqkv.weight").shape());
+            assertArrayEquals(new long[] {96, 32}, model.namedParameters().get("model.layers.0.mlp.Wi.weight").shape());
             TreeSet<String> biasedNames = new TreeSet<>(biased.namedParameters().keySet());
             assertTrue(biasedNames.containsAll(List.of("model.layers.0.attn.Wqkv.bias", "model.layers.1.mlp.Wi.bias",
                     "model.embeddings.norm.bias", "head.dense.bias")), biasedNames.toString());
@@ -204,13 +204,12 @@ class ModernBertTest {
 
     @Test
     void repeatedForwardsInsideScopesKeepWorking() {
-        // Bias-free norms use a zero bias made on the first forward, inside the layer's NDScope; it must outlive it.
+        // Bias-free norms use a zero bias made on the first forward, inside the layer's scope; it must outlive it.
         ModernBertConfig c = config(BASE_STYLE);
         long[][] ids = randomIds(2, 8, c.vocabSize(), 3);
         try (ModernBertForSequenceClassification model = scramble(ModernBertForSequenceClassification.random(c, 2, CPU), 2)) {
             float[] first = classifierLogits(model, ids, null, null);
-            try (ai.djl.ndarray.NDScope outer = new ai.djl.ndarray.NDScope()) {
-                outer.suppressNotUsedWarning();
+            try (Scope outer = Scope.open()) {
                 assertArrayEquals(first, classifierLogits(model, ids, null, null), 0f);
             }
             assertArrayEquals(first, classifierLogits(model, ids, null, null), 0f);

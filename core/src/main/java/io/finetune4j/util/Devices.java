@@ -4,8 +4,8 @@ import ai.djl.engine.Engine;
 
 /**
  * Loading the PyTorch engine (a clear error when it cannot) and how many CUDA devices it sees. The device type
- * itself is {@code io.finetune4j.torch.Device}; the choice between cpu and cuda:0 is
- * {@code io.finetune4j.io.Environment#device(boolean)} (this package sits below torch, so it names no torch type).
+ * itself is the torch package's Device, and the choice between cpu and cuda:0 is Environment.device(useCpu) in the
+ * io package: this package sits below both, so it names neither.
  */
 public final class Devices {
     public static final String ENGINE = "PyTorch";

@@ -22,7 +22,7 @@ public final class Gemm {
     /**
      * Times {@code matmul}, one M×K by K×N product that waits for its result (reading one element is a device sync
      * on a GPU), and turns the median into GFLOP/s. The engine-neutral half: the caller makes the operands
-     * ({@code io.finetune4j.torch.Tensor}; this package sits below torch).
+     * as torch Tensors (this package sits below the torch package, so it names none of its types).
      */
     public static Result measure(int m, int k, int n, int warmup, int repeat, Timing.Step matmul) throws Exception {
         Timing t = Timing.measure(warmup, repeat, matmul);

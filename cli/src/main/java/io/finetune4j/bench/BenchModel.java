@@ -1,18 +1,16 @@
 package io.finetune4j.bench;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.models.auto.AutoConfig;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.models.bert.BertConfig;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.util.Flops;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -54,9 +52,9 @@ public record BenchModel(String label, PretrainedConfig config, Path dir, Intege
 
     public SequenceClassificationModel open(Device device) {
         if (dir == null) {
-            return AutoModelForSequenceClassification.fromConfig(config, 42, device);
+            return AutoModelForSequenceClassification.fromConfig(config, 42, djl(device)); // BRIDGE
         }
-        LoadOptions.Builder b = LoadOptions.builder().device(device).numLabels(2);
+        LoadOptions.Builder b = LoadOptions.builder().device(djl(device)).numLabels(2); // BRIDGE
         if (numHiddenLayers != null) {
             b.numHiddenLayers(numHiddenLayers);
         }
@@ -80,7 +78,7 @@ public record BenchModel(String label, PretrainedConfig config, Path dir, Intege
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             String name = e.getKey();
             if (!(name.contains("embed") && name.endsWith("weight") && !name.contains("LayerNorm"))) {
-                n += e.getValue().getShape().size();
+                n += java.util.Arrays.stream(e.getValue().shape()).reduce(1, Math::multiplyExact);
             }
         }
         return n;
@@ -94,16 +92,23 @@ public record BenchModel(String label, PretrainedConfig config, Path dir, Intege
         return Flops.forwardPerSequence(nonEmbeddingParameters(model.namedParameters()), config.numHiddenLayers(), config.hiddenSize(), seqLen);
     }
 
-    /** A random batch of full-length sequences: input ids, attention mask of ones, binary labels. */
-    public Batch batch(NDManager manager, int batch, int seqLen) {
-        Shape shape = new Shape(batch, seqLen);
-        NDArray ids = manager.randomInteger(1, config.vocabSize(), shape, DataType.INT64);
-        NDArray mask = manager.ones(shape, DataType.INT64);
-        NDArray labels = manager.randomInteger(0, 2, new Shape(batch), DataType.INT64);
+    /**
+     * A random batch of full-length sequences on {@code device}: input ids, attention mask of ones, binary labels
+     * (in the caller's current scope).
+     */
+    public Batch batch(Device device, int batch, int seqLen) {
+        Tensor ids = Tensor.randint(1, config.vocabSize(), batch, seqLen).to(device);
+        Tensor mask = Tensor.ones(DType.INT64, batch, seqLen).to(device);
+        Tensor labels = Tensor.randint(0, 2, batch).to(device);
         return new Batch(ids, mask, labels);
     }
 
-    public record Batch(NDArray inputIds, NDArray attentionMask, NDArray labels) {}
+    public record Batch(Tensor inputIds, Tensor attentionMask, Tensor labels) {}
+
+    /** Crosses to the models' constructors and load options, which still take DJL's device. */
+    static ai.djl.Device djl(Device d) { // BRIDGE
+        return d.isCuda() ? ai.djl.Device.gpu(d.index()) : ai.djl.Device.cpu(); // BRIDGE
+    } // BRIDGE
 
     /** The parameters every result of this model carries. */
     public Map<String, Object> params(int batch, int seqLen) {

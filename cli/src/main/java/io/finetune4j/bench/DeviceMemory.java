@@ -1,6 +1,6 @@
 package io.finetune4j.bench;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import io.finetune4j.util.MachineInfo;
 import java.util.Map;
 
@@ -11,9 +11,11 @@ final class DeviceMemory {
     static void put(Map<String, Object> metrics, Device device) {
         metrics.put("peak_rss_mib", MachineInfo.peakRssBytes() >> 20);
         metrics.put("rss_mib", MachineInfo.rssBytes() >> 20);
-        if (device.isGpu()) {
-            // What the driver reports for the whole device (libtorch's caching allocator included).
-            metrics.put("gpu_memory_used_mib", ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getUsed() >> 20);
+        if (device.isCuda()) {
+            // What the driver reports for the whole device (libtorch's caching allocator included); the torch
+            // package has no torch.cuda.mem_get_info yet.
+            ai.djl.Device gpu = ai.djl.Device.gpu(device.index()); // BRIDGE
+            metrics.put("gpu_memory_used_mib", ai.djl.util.cuda.CudaUtils.getGpuMemory(gpu).getUsed() >> 20); // BRIDGE
         }
     }
 }

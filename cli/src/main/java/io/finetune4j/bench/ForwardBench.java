@@ -1,9 +1,11 @@
 package io.finetune4j.bench;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.util.Flops;
 import io.finetune4j.util.Gemm;
 import io.finetune4j.util.Timing;
@@ -16,13 +18,12 @@ public final class ForwardBench {
 
     public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat) throws Exception {
         spec.checkShape(batch, seqLen);
-        Gemm.Result gemm = Gemm.run(device, 2560, 768, 3072, 1, 5);
+        Gemm.Result gemm = GemmBench.run(device, DType.FLOAT32, 2560, 768, 3072, 1, 5);
         try (SequenceClassificationModel model = spec.open(device)) {
-            NDManager manager = model.manager();
             Timing t = Timing.measure(warmup, repeat, () -> {
-                try (NDManager step = manager.newSubManager()) {
-                    BenchModel.Batch b = spec.batch(step, batch, seqLen);
-                    NDArray logits = model.logits(b.inputIds(), null, b.attentionMask(), false);
+                try (Autograd noGrad = Autograd.noGrad(); Scope step = Scope.open()) {
+                    BenchModel.Batch b = spec.batch(device, batch, seqLen);
+                    Tensor logits = Tensor.wrap(model.logits(b.inputIds().nd(), null, b.attentionMask().nd(), false)); // BRIDGE
                     logits.toFloatArray(); // waits for the result on a GPU
                 }
             });

@@ -1,7 +1,7 @@
 package io.finetune4j.bench;
 
 import ai.djl.engine.Engine;
-import io.finetune4j.util.Devices;
+import io.finetune4j.torch.Torch;
 import io.finetune4j.util.MachineInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,9 +16,9 @@ public final class MachineLine {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("device", device);
         m.put("java", Runtime.version().toString());
-        m.put("djl", Engine.getDjlVersion());
-        m.put("pytorch", Devices.engine().getVersion());
-        m.put("intra_op_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        m.put("djl", Engine.getDjlVersion()); // the DJL install, reported while libtorch comes through it
+        m.put("pytorch", Torch.version());
+        m.put("intra_op_threads", Torch.numThreads());
         String mmapThreshold = System.getenv("MALLOC_MMAP_THRESHOLD_");
         if (mmapThreshold != null) {
             m.put("malloc_mmap_threshold", mmapThreshold); // changes peak RSS a lot (see bin/finetune4j)

@@ -1,10 +1,10 @@
 package io.finetune4j.bench;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.train.AdamW;
 import io.finetune4j.util.Gemm;
 import io.finetune4j.util.MachineInfo;
@@ -30,12 +30,11 @@ public final class MemoryBench {
         long start = System.nanoTime();
         try (SequenceClassificationModel model = spec.open(device);
                 AdamW optimizer = new AdamW(model.namedParameters(), 0.9, 0.999, 1e-8, 0.01)) {
-            NDManager manager = model.manager();
-            Engine engine = Engine.getEngine(manager.getEngine().getEngineName());
             for (int s = 1; s <= steps; s++) {
-                try (NDManager step = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
-                    BenchModel.Batch b = spec.batch(step, batch, seqLen);
-                    collector.backward(model.forward(b.inputIds(), null, b.attentionMask(), b.labels(), true).loss());
+                try (Scope step = Scope.open(); Autograd grad = Autograd.enableGrad()) {
+                    BenchModel.Batch b = spec.batch(device, batch, seqLen);
+                    Tensor loss = Tensor.wrap(model.forward(b.inputIds().nd(), null, b.attentionMask().nd(), b.labels().nd(), true).loss()); // BRIDGE
+                    loss.backward();
                 }
                 optimizer.step(2e-5);
                 optimizer.zeroGrad();

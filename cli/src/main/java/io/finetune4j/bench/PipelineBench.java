@@ -10,14 +10,13 @@ import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.util.Timing;
 import io.finetune4j.util.Gemm;
 
-import ai.djl.Device;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.Datasets;
-import ai.djl.pytorch.jni.JniUtils;
 import io.finetune4j.pipeline.ClassifyOptions;
 import io.finetune4j.pipeline.ClassifyResult;
 import io.finetune4j.pipeline.RuntimeOptions;
 import io.finetune4j.pipeline.TextClassificationPipeline;
+import io.finetune4j.torch.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ public final class PipelineBench {
     /**
      * With {@code profileDir}, each runtime also runs one more pass over the texts that says where its time goes:
      * tokenization vs model (the pipeline's own timings) and the model's time by operator type, from the
-     * runtime's own profiler (libtorch's through DJL, ONNX Runtime's); the traces are kept in that folder.
+     * runtime's own profiler (libtorch's, ONNX Runtime's); the traces are kept in that folder.
      */
     public static List<BenchResult> run(String model, Integer numHiddenLayers, List<String> runtimes, String dataset, int texts, int batchSize,
             int maxLength, Device device, int warmup, int repeat, Path profileDir) throws Exception {
@@ -144,11 +143,12 @@ public final class PipelineBench {
         ClassifyResult r;
         if (profiled == null) {
             trace = profileDir.resolve(runtime + "-libtorch-trace.json");
-            JniUtils.startProfile(false, false, false);
+            // libtorch's profiler; the torch package has no face for it yet
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false); // BRIDGE
             try {
                 r = pipeline.classify(reviews, null, ClassifyOptions.defaults());
             } finally {
-                JniUtils.stopProfile(trace.toString());
+                ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString()); // BRIDGE
             }
         } else {
             r = pipeline.classify(reviews, null, ClassifyOptions.defaults());

@@ -71,7 +71,7 @@ public final class TokenizeBench {
                 metrics.put("map_cold_s", Gemm.round(cold));
                 metrics.put("map_cached_s", Gemm.round(warm));
                 // The tokenizer always runs on the CPU, whatever device the model uses.
-                return new BenchResult("tokenize", params, metrics, MachineLine.describe(ai.djl.Device.cpu().toString()),
+                return new BenchResult("tokenize", params, metrics, MachineLine.describe(io.finetune4j.torch.Device.cpu().toString()),
                         java.time.Instant.now().toString());
             } finally {
                 AtomicFiles.deleteRecursively(cacheDir);

@@ -1,8 +1,8 @@
 package io.finetune4j.bench;
 
-import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
 import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
 import io.finetune4j.train.AdamW;
 import io.finetune4j.train.DataCollatorWithPadding;
 import io.finetune4j.train.GradScaler;
@@ -44,7 +44,7 @@ public final class TrainStepBench {
     public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat, boolean fp16,
             boolean gradientCheckpointing) throws Exception {
         spec.checkShape(batch, seqLen);
-        Gemm.Result gemm = Gemm.run(device, fp16 ? DataType.FLOAT16 : DataType.FLOAT32, 2560, 768, 3072, 1, 5);
+        Gemm.Result gemm = GemmBench.run(device, fp16 ? DType.FLOAT16 : DType.FLOAT32, 2560, 768, 3072, 1, 5);
         long rssBefore = MachineInfo.rssBytes();
         int steps = warmup + repeat;
         TrainingArguments args = TrainingArguments.builder().outputDir(System.getProperty("java.io.tmpdir"))

@@ -1,13 +1,13 @@
 package io.finetune4j.cli;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.BadInputException;
+import io.finetune4j.io.Environment;
+import io.finetune4j.torch.Device;
 import io.finetune4j.bench.GemmBench;
 import io.finetune4j.bench.BenchModel;
 import io.finetune4j.bench.BenchReport;
 import io.finetune4j.bench.BenchResult;
-import io.finetune4j.bench.DjlBertBaselineBench;
 import io.finetune4j.bench.ForwardBench;
 
 import io.finetune4j.bench.MachineLine;
@@ -16,7 +16,6 @@ import io.finetune4j.bench.TokenizeBench;
 import io.finetune4j.bench.MemoryBench;
 import io.finetune4j.bench.TrainStepBench;
 import io.finetune4j.io.hub.PretrainedModels;
-import io.finetune4j.util.Devices;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,16 +36,16 @@ import picocli.CommandLine.Model.CommandSpec;
  * Reproducible speed numbers: {@code bench CASE [--json]}. Each result carries its machine line;
  * {@code bench report results.jsonl} turns collected JSON lines into the Markdown of docs/BENCHMARKS.md.
  */
-@Command(name = "bench", description = {"Benchmarks: gemm, baseline-djl, forward, train-step, memory, tokenize, pipeline, or 'report FILE.jsonl' to render Markdown.",
+@Command(name = "bench", description = {"Benchmarks: gemm, forward, train-step, memory, tokenize, pipeline, or 'report FILE.jsonl' to render Markdown.",
         "With --json: one JSON object per case, one line each."},
         modelTransformer = BenchCommand.BenchOptions.class)
 final class BenchCommand implements Callable<Integer> {
     /** The tokens per review of the tokenize and pipeline cases unless --max_seq_length says otherwise: the seed's max_length. */
     static final int SEED_MAX_LENGTH = 160;
 
-    static final List<String> CASES = List.of("gemm", "baseline-djl", "forward", "train-step", "memory", "tokenize", "pipeline", "report");
+    static final List<String> CASES = List.of("gemm", "forward", "train-step", "memory", "tokenize", "pipeline", "report");
 
-    @Parameters(index = "0", paramLabel = "CASE", description = "gemm | baseline-djl | forward | train-step | memory | tokenize | pipeline | report")
+    @Parameters(index = "0", paramLabel = "CASE", description = "gemm | forward | train-step | memory | tokenize | pipeline | report")
     String benchCase;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "For report: a JSON-lines file of results.")
@@ -140,22 +139,15 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
             return Main.OK;
         }
-        Device device = Devices.select(useCpu);
+        Device device = Environment.device(useCpu);
         List<BenchResult> results = new ArrayList<>();
         switch (benchCase) {
             case "gemm" -> {
                 int[] mkn = parseShape(gemmShape);
                 results.add(GemmBench.bench(device, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
                 if (fp16) {
-                    results.add(GemmBench.bench(device, ai.djl.ndarray.types.DataType.FLOAT16, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
+                    results.add(GemmBench.bench(device, io.finetune4j.torch.DType.FLOAT16, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
                 }
-            }
-            case "baseline-djl" -> {
-                String s = size == null ? "base" : size;
-                if (!s.equals("base") && !s.equals("tiny")) {
-                    throw new BadInputException("--size must be base or tiny, got '" + s + "'");
-                }
-                results.add(DjlBertBaselineBench.run(device, s, batch(16), seqLen != null ? seqLen : 160, warmup, repeat));
             }
             case "forward" -> {
                 BenchModel m = benchModel("base");
@@ -164,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
             case "train-step" -> {
                 BenchModel m = benchModel("base");
                 results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, false, gradientCheckpointing));
-                if (fp16 || device.isGpu()) {
+                if (fp16 || device.isCuda()) {
                     results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, true, gradientCheckpointing));
                 }
             }

@@ -40,7 +40,7 @@ final class FillMaskCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Option(names = "--device", paramLabel = "NAME", description = "cpu or gpu:N (default: a GPU when present).")
+    @Option(names = "--device", paramLabel = "NAME", description = "cpu or cuda:N (gpu:N also accepted; default: a GPU when present).")
     String device;
 
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts with one or more [MASK] tokens.")
@@ -53,7 +53,7 @@ final class FillMaskCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (FillMaskPipeline unmasker = FillMaskPipeline.fromPretrained(InferenceOptions.arguments(model).model(), topK,
-                device == null ? null : io.finetune4j.util.Devices.parse(device))) {
+                device == null ? null : io.finetune4j.io.Environment.parseDevice(device))) {
             List<List<List<FillMaskResult>>> results = unmasker.fillEach(texts, topK);
             if (json.on()) {
                 List<Object> perText = new ArrayList<>();

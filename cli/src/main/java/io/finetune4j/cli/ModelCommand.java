@@ -48,7 +48,7 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() {
             Path dir = io.finetune4j.io.hub.PretrainedModels.resolve(model);
-            LoadOptions.Builder options = LoadOptions.builder().device(io.finetune4j.util.Devices.select(true));
+            LoadOptions.Builder options = LoadOptions.builder().device(ai.djl.Device.cpu()); // BRIDGE: the models' load options still take DJL's device
             if (numLabels != null) {
                 options.numLabels(numLabels);
             }

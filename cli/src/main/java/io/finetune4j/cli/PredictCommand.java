@@ -69,7 +69,7 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Option(names = "--device", paramLabel = "NAME", description = "cpu or gpu:N (default: a GPU when present).")
+    @Option(names = "--device", paramLabel = "NAME", description = "cpu or cuda:N (gpu:N also accepted; default: a GPU when present).")
     String device;
 
     @Option(names = {"--text_pair", "--text-pair"}, paramLabel = "TEXT", description = "Second text of a pair task (NLI, GLUE); "
@@ -100,7 +100,7 @@ final class PredictCommand implements Callable<Integer> {
             builder.longText(LongTextMode.WINDOWS, stride);
         }
         if (device != null) {
-            builder.device(io.finetune4j.util.Devices.parse(device));
+            builder.device(io.finetune4j.io.Environment.parseDevice(device));
         }
         PrintWriter out = spec.commandLine().getOut();
         try (TextClassificationPipeline pipeline = builder.build()) {

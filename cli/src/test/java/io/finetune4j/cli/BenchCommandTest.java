@@ -33,17 +33,19 @@ class BenchCommandTest {
         assertEquals(2, halfLines.length, half.out());
         assertEquals("float16", ((Map<String, Object>) new ObjectMapper().readValue(halfLines[1], Map.class).get("params")).get("dtype"));
 
-        MainTest.Result djl = MainTest.run("bench", "baseline-djl", "--size", "tiny", "--batch_size", "4", "--seq_len", "16",
-                "--warmup", "0", "--repeat", "1", "--json");
-        assertEquals(0, djl.code(), djl.err());
-        assertTrue(djl.out().contains("\"samples_per_s\""), djl.out());
+        // DJL's own BertBlock baseline went with DJL's engine: the case is unknown now, in one line
+        MainTest.Result djl = MainTest.run("bench", "baseline-djl");
+        assertEquals(Main.BAD_INPUT, djl.code(), djl.err());
 
+        MainTest.Result forward = MainTest.run("bench", "forward", "--size", "tiny", "--batch_size", "4", "--seq_len", "16",
+                "--warmup", "0", "--repeat", "1", "--json");
+        assertEquals(0, forward.code(), forward.err());
         Path jsonl = dir.resolve("results.jsonl");
-        Files.writeString(jsonl, gemm.out() + djl.out());
+        Files.writeString(jsonl, gemm.out() + forward.out());
         MainTest.Result report = MainTest.run("bench", "report", jsonl.toString());
         assertEquals(0, report.code(), report.err());
         assertTrue(report.out().startsWith("Machine: "), report.out());
-        assertTrue(report.out().contains("| gemm |") && report.out().contains("| baseline-djl |"), report.out());
+        assertTrue(report.out().contains("| gemm |") && report.out().contains("| forward |"), report.out());
     }
 
     @Test
@@ -93,7 +95,7 @@ class BenchCommandTest {
     @SuppressWarnings("unchecked")
     void forwardRunsOnASavedModelFolderCutToFewerLayers() throws Exception {
         Path saved = dir.resolve("tiny-bert");
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, ai.djl.Device.cpu())) {
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, ai.djl.Device.cpu())) { // BRIDGE
             m.savePretrained(saved);
         }
         MainTest.Result r = MainTest.run("bench", "forward", "--model", saved.toString(), "--num_hidden_layers", "1",

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertConfig;
@@ -35,7 +34,7 @@ class ExportOnnxCommandTest {
         BertConfig config = new BertConfig(30522, 32, 2, 2, 64, "gelu", 0.1, 0.1, 64, 2, 0.2, 1e-12, 0, "absolute",
                 null, Map.of(0, "negative", 1, "positive"), null, null, null, Map.of());
         classifier = tmp.resolve("classifier");
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 5, Device.cpu())) {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 5, ai.djl.Device.cpu())) { // BRIDGE
             model.savePretrained(classifier);
         }
         writeTokenizer(classifier);

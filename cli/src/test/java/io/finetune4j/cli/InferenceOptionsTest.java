@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
@@ -146,7 +145,7 @@ class InferenceOptionsTest {
         BertConfig config = new BertConfig(30522, 32, 1, 2, 64, "gelu", 0.1, 0.1, 64, 2, 0.2, 1e-12, 0, "absolute",
                 null, BertConfig.defaultLabels(2), null, null, null, Map.of());
         Path model = tmp.resolve("classifier");
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 5, Device.cpu())) {
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 5, ai.djl.Device.cpu())) { // BRIDGE
             m.savePretrained(model);
         }
         try (InputStream in = InferenceOptionsTest.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

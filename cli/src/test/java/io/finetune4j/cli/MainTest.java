@@ -81,7 +81,7 @@ class MainTest {
         Result r = run("doctor", "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"pytorch\" : \"2.7.1\""), r.out());
-        assertTrue(r.out().contains("\"default_device\" : \"cpu()\""), r.out());
+        assertTrue(r.out().contains("\"default_device\" : \"cpu\""), r.out());
         assertTrue(r.out().contains("\"offline\" : true"), r.out());
     }
 

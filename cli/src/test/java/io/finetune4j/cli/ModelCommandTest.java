@@ -3,7 +3,6 @@ package io.finetune4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForMaskedLM;
 import io.finetune4j.models.bert.BertForSequenceClassification;
@@ -25,7 +24,7 @@ class ModelCommandTest {
 
     @Test
     void showPrintsTreeAndCounts() {
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, Device.cpu())) {
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, ai.djl.Device.cpu())) { // BRIDGE
             m.savePretrained(tmp.resolve("tiny"));
         }
         StringWriter out = new StringWriter();
@@ -39,7 +38,7 @@ class ModelCommandTest {
         assertTrue(text.contains("trainable params: 1,122 || all params: "), text);
 
         // A pre-training checkpoint (no classifier, as bert-base-uncased): the head is reported as newly initialised.
-        try (BertForMaskedLM m = BertForMaskedLM.random(BertConfig.tiny(), 1, Device.cpu())) {
+        try (BertForMaskedLM m = BertForMaskedLM.random(BertConfig.tiny(), 1, ai.djl.Device.cpu())) { // BRIDGE
             m.savePretrained(tmp.resolve("mlm"));
         }
         out = new StringWriter();

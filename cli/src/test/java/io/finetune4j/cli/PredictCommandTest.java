@@ -3,7 +3,6 @@ package io.finetune4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertConfig;
@@ -35,11 +34,11 @@ class PredictCommandTest {
         BertConfig config = new BertConfig(30522, 32, 2, 2, 64, "gelu", 0.1, 0.1, 64, 2, 0.2, 1e-12, 0, "absolute",
                 null, BertConfig.defaultLabels(2), null, null, null, Map.of());
         classifier = tmp.resolve("classifier");
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 5, Device.cpu())) {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 5, ai.djl.Device.cpu())) { // BRIDGE
             model.savePretrained(classifier);
         }
         mlm = tmp.resolve("mlm");
-        try (BertForMaskedLM model = BertForMaskedLM.random(config, 6, Device.cpu())) {
+        try (BertForMaskedLM model = BertForMaskedLM.random(config, 6, ai.djl.Device.cpu())) { // BRIDGE
             model.savePretrained(mlm);
         }
         for (Path dir : List.of(classifier, mlm)) {

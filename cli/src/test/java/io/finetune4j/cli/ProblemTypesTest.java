@@ -51,7 +51,7 @@ class ProblemTypesTest {
         model = Files.createDirectories(TrainCommandTest.dir.resolve("tiny-bert-mlm"));
         io.finetune4j.models.bert.BertConfig config = new io.finetune4j.models.bert.BertConfig(30522, 64, 2, 4, 128, "gelu", 0.0, 0.0, 64, 2, 0.02, 1e-12, 0,
                 "absolute", null, io.finetune4j.models.bert.BertConfig.defaultLabels(2), null, null, null, java.util.Map.of());
-        try (io.finetune4j.models.bert.BertForMaskedLM m = io.finetune4j.models.bert.BertForMaskedLM.random(config, 1, ai.djl.Device.cpu())) {
+        try (io.finetune4j.models.bert.BertForMaskedLM m = io.finetune4j.models.bert.BertForMaskedLM.random(config, 1, ai.djl.Device.cpu())) { // BRIDGE
             m.savePretrained(model);
         }
         try (var files = Files.list(TrainCommandTest.model)) {

@@ -1,6 +1,5 @@
 package io.finetune4j.cli;
 
-import ai.djl.Device;
 import io.finetune4j.io.Cache;
 import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.models.bert.BertConfig;
@@ -45,7 +44,7 @@ final class TinyCache {
     }
 
     private static void writeModel(Path dir, String name) throws IOException {
-        try (BertForMaskedLM model = BertForMaskedLM.random(config(), 7, Device.cpu())) {
+        try (BertForMaskedLM model = BertForMaskedLM.random(config(), 7, ai.djl.Device.cpu())) { // BRIDGE
             model.savePretrained(dir);
         }
         try (InputStream in = TinyCache.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

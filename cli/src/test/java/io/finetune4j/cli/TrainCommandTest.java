@@ -3,7 +3,6 @@ package io.finetune4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertConfig;
@@ -46,7 +45,7 @@ class TrainCommandTest {
         BertConfig config = new BertConfig(30522, tiny.hiddenSize(), tiny.numHiddenLayers(), tiny.numAttentionHeads(),
                 tiny.intermediateSize(), "gelu", 0.0, 0.0, 64, 2, 0.02, 1e-12, 0, "absolute", null, BertConfig.defaultLabels(2),
                 null, null, null, Map.of());
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 1, Device.cpu())) {
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 1, ai.djl.Device.cpu())) { // BRIDGE
             m.savePretrained(model);
         }
         try (InputStream in = TrainCommandTest.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

@@ -3,7 +3,7 @@ package io.finetune4j.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.pipeline.ClassifyOptions;

@@ -3,7 +3,7 @@ package io.finetune4j.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import io.finetune4j.pipeline.ServeModels;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import java.net.http.HttpClient;

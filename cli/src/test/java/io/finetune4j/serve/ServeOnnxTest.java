@@ -2,7 +2,6 @@ package io.finetune4j.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertConfig;
@@ -32,7 +31,7 @@ class ServeOnnxTest {
         BertConfig config = new BertConfig(30522, 32, 2, 2, 64, "gelu", 0.1, 0.1, 64, 2, 0.2, 1e-12, 0, "absolute",
                 null, Map.of(0, "negative", 1, "positive"), null, null, null, Map.of());
         Path ck = tmp.resolve("ck");
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 9, Device.cpu())) {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 9, ai.djl.Device.cpu())) { // BRIDGE
             model.savePretrained(ck);
         }
         try (InputStream in = ServeOnnxTest.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

@@ -2,7 +2,7 @@ package io.finetune4j.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.onnx.OnnxExporter;

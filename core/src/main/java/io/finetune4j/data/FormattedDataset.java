@@ -1,8 +1,6 @@
 package io.finetune4j.data;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.torch.Tensor;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +10,7 @@ import java.util.NoSuchElementException;
 /**
  * A dataset seen as batches of selected columns, as HF's {@code with_format("torch")} gives a
  * DataLoader: {@code int[]} per int column, {@code int[][]} per token column (no boxing), and
- * NDArrays on request.
+ * tensors on request.
  */
 public final class FormattedDataset {
     private final Dataset dataset;
@@ -52,7 +50,7 @@ public final class FormattedDataset {
         };
     }
 
-    /** One batch: raw arrays per column, or NDArrays in a manager the caller owns (and closes). */
+    /** One batch: raw arrays per column, or tensors the caller owns (made in its current {@code Scope}). */
     public record Batch(Map<String, Column> columns) {
         public int size() {
             return columns.isEmpty() ? 0 : columns.values().iterator().next().size();
@@ -75,21 +73,21 @@ public final class FormattedDataset {
         }
 
         /**
-         * Ints and token lists become int64 NDArrays ([batch] and [batch, length]; rows of one
+         * Ints and token lists become int64 tensors ([batch] and [batch, length]; rows of one
          * batch must have equal length — pad first), floats become float32. Strings are skipped.
          */
-        public Map<String, NDArray> toNDArrays(NDManager manager) {
-            Map<String, NDArray> out = new LinkedHashMap<>();
+        public Map<String, Tensor> toTensors() {
+            Map<String, Tensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, Column> e : columns.entrySet()) {
                 Column c = e.getValue();
                 if (c instanceof Column.Ints i) {
                     long[] v = new long[i.size()];
                     for (int k = 0; k < v.length; k++) v[k] = i.values()[k];
-                    out.put(e.getKey(), manager.create(v));
+                    out.put(e.getKey(), Tensor.of(v));
                 } else if (c instanceof Column.Floats f) {
-                    out.put(e.getKey(), manager.create(f.values()));
+                    out.put(e.getKey(), Tensor.of(f.values()));
                 } else if (c instanceof Column.IntLists l) {
-                    out.put(e.getKey(), rectangular(e.getKey(), l.values(), manager));
+                    out.put(e.getKey(), rectangular(e.getKey(), l.values()));
                 } else if (c instanceof Column.FloatLists l) {
                     int width = l.size() == 0 ? 0 : l.values()[0].length;
                     float[] flat = new float[l.size() * width];
@@ -100,13 +98,13 @@ public final class FormattedDataset {
                         }
                         System.arraycopy(l.values()[r], 0, flat, r * width, width);
                     }
-                    out.put(e.getKey(), manager.create(flat, new Shape(l.size(), width)));
+                    out.put(e.getKey(), Tensor.of(flat, l.size(), width));
                 }
             }
             return out;
         }
 
-        private static NDArray rectangular(String name, int[][] rows, NDManager manager) {
+        private static Tensor rectangular(String name, int[][] rows) {
             int width = rows.length == 0 ? 0 : rows[0].length;
             long[] flat = new long[rows.length * width];
             for (int r = 0; r < rows.length; r++) {
@@ -116,7 +114,7 @@ public final class FormattedDataset {
                 }
                 for (int k = 0; k < width; k++) flat[r * width + k] = rows[r][k];
             }
-            return manager.create(flat, new Shape(rows.length, width));
+            return Tensor.of(flat, rows.length, width);
         }
     }
 }

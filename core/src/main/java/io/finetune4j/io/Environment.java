@@ -1,7 +1,9 @@
 package io.finetune4j.io;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.finetune4j.BadInputException;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Torch;
 import io.finetune4j.util.Devices;
 import io.finetune4j.util.MachineInfo;
 import io.finetune4j.util.TorchInstall;
@@ -9,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public record Environment(Map<String, Object> report, String engineError) {
         if (engine != null) {
             TorchInstall.Info info = TorchInstall.describe(engine);
             report.put("engine", engine.getEngineName());
-            report.put("pytorch", engine.getVersion());
+            report.put("pytorch", Torch.version());
             libtorch.put("path", info.path());
             libtorch.put("version", info.version());
             libtorch.put("flavor", info.flavor());
@@ -65,11 +66,19 @@ public record Environment(Map<String, Object> report, String engineError) {
             libtorch.put("gpus_usable", info.gpusUsable());
             libtorch.put("hints", info.hints());
             report.put("libtorch", libtorch);
-            report.put("default_device", engine.defaultDevice().toString());
-            report.put("gpus", engine.getGpuCount());
-            report.put("devices", Arrays.stream(engine.getDevices()).map(Device::toString).toList());
-            report.put("intra_op_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
-            report.put("inter_op_threads", ai.djl.pytorch.jni.JniUtils.getNumInteropThreads());
+            int gpus = Devices.cudaDeviceCount();
+            report.put("default_device", device(false).toString());
+            report.put("gpus", gpus);
+            List<String> devices = new ArrayList<>();
+            for (int i = 0; i < gpus; i++) {
+                devices.add(Device.cuda(i).toString());
+            }
+            if (gpus == 0) {
+                devices.add(Device.cpu().toString());
+            }
+            report.put("devices", devices);
+            report.put("intra_op_threads", Torch.numThreads());
+            report.put("inter_op_threads", Torch.numInteropThreads());
         } else {
             libtorch.put("error", engineError);
             libtorch.put("hints", TorchInstall.hintsWhenUnavailable());
@@ -86,6 +95,25 @@ public record Environment(Map<String, Object> report, String engineError) {
         cacheInfo.put("map_cache_bytes", AtomicFiles.sizeOf(cache.mapCache()));
         report.put("cache", cacheInfo);
         return new Environment(report, engineError);
+    }
+
+    /**
+     * The device to compute on: {@code cuda:0} when libtorch sees a CUDA device, else {@code cpu}; {@code useCpu}
+     * (HF's {@code use_cpu}) forces the CPU. Loads the engine either way, so its log level is set before any tensor.
+     */
+    public static Device device(boolean useCpu) {
+        int gpus = Devices.cudaDeviceCount();
+        return useCpu || gpus == 0 ? Device.cpu() : Device.cuda(0);
+    }
+
+    /** A user-given device name ({@code cpu}, {@code cuda:N}, or the older {@code gpu:N}); bad input otherwise. */
+    public static Device parseDevice(String name) {
+        Devices.engine();
+        try {
+            return Device.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
     }
 
     /** Whether the PyTorch engine loaded. */

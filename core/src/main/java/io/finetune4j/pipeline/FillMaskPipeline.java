@@ -1,9 +1,5 @@
 package io.finetune4j.pipeline;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.models.LoadOptions;
@@ -12,6 +8,10 @@ import io.finetune4j.models.auto.AutoModelForMaskedLM;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,7 @@ import java.util.List;
  * }
  * }</pre>
  *
- * Each call runs the texts as one batch in a child NDManager (closed afterwards), in eval mode.
+ * Each call runs the texts as one batch in a native memory scope (closed afterwards), in eval mode under no_grad.
  */
 public final class FillMaskPipeline implements AutoCloseable {
     /** HF's default top_k for fill-mask. */
@@ -74,7 +74,7 @@ public final class FillMaskPipeline implements AutoCloseable {
         Path dir = PretrainedModels.resolve(modelPathOrName);
         AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
         try {
-            MaskedLMModel model = AutoModelForMaskedLM.fromPretrained(dir, LoadOptions.builder().device(device).build());
+            MaskedLMModel model = AutoModelForMaskedLM.fromPretrained(dir, LoadOptions.builder().device(TorchRuntime.djl(device)).build()); // BRIDGE
             try {
                 return new FillMaskPipeline(model, tokenizer, topK, true);
             } catch (RuntimeException e) {
@@ -126,16 +126,18 @@ public final class FillMaskPipeline implements AutoCloseable {
             maskPositions.add(positions);
         }
         List<List<List<FillMaskResult>>> out = new ArrayList<>(rows);
-        try (NDManager step = model.manager().newSubManager()) {
-            Shape shape = new Shape(rows, width);
-            NDArray logits = model.forward(step.create(flatten(ids), shape), step.create(flatten(types), shape),
-                    step.create(flatten(mask), shape), null, false).logits();
+        try (Autograd noGrad = Autograd.noGrad(); Scope step = Scope.open()) {
+            Device device = TorchRuntime.deviceOf(model.manager()); // BRIDGE
+            Tensor idsT = Tensor.of(flatten(ids), rows, width).to(device);
+            Tensor typesT = Tensor.of(flatten(types), rows, width).to(device);
+            Tensor maskT = Tensor.of(flatten(mask), rows, width).to(device);
+            Tensor logits = Tensor.wrap(model.forward(idsT.nd(), typesT.nd(), maskT.nd(), null, false).logits()); // BRIDGE
             for (int r = 0; r < rows; r++) {
                 int length = (int) java.util.Arrays.stream(mask[r]).filter(v -> v == 1).count();
                 int[] unpadded = java.util.Arrays.copyOf(ids[r], length);
                 List<List<FillMaskResult>> perMask = new ArrayList<>();
                 for (int position : maskPositions.get(r)) {
-                    float[] row = logits.get(r, position).toFloatArray();
+                    float[] row = logits.select(0, r).select(0, position).toFloatArray();
                     double[] p = Softmax.of(row, 0, row.length);
                     List<FillMaskResult> candidates = new ArrayList<>();
                     for (int token : Softmax.topK(p, topK)) {

@@ -2,9 +2,9 @@ package io.finetune4j.pipeline;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.config.Arg;
+import io.finetune4j.io.Environment;
 import io.finetune4j.tokenize.EncodeOptions;
 import io.finetune4j.tokenize.MaxLength;
-import io.finetune4j.util.Devices;
 
 /**
  * How a fine-tuned model runs for inference: the arguments predict, evaluate, serve, tokenize, bench and spark share,
@@ -104,7 +104,7 @@ public final class InferenceArguments {
         TextClassificationPipeline.Builder b = TextClassificationPipeline.builder().model(model).maxLength(maxSeqLength)
                 .truncationSide(truncationSide).batchSize(batchSize).runtime(runtime).quantized(quantized);
         if (useCpu) {
-            b.device(Devices.select(true));
+            b.device(Environment.device(true));
         }
         return b;
     }

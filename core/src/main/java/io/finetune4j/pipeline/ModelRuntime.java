@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * The model part of the text-classification pipeline: logits for a padded batch of token ids. The
  * pipeline owns everything around it (tokenizing, sorting by length, padding, windows, softmax,
- * labels, top_k), so every runtime behaves the same. {@link DjlRuntime} (libtorch through DJL) is
+ * labels, top_k), so every runtime behaves the same. {@link TorchRuntime} (libtorch) is
  * the default; other runtimes (ONNX Runtime in the {@code finetune4j-onnx} module) are found by
  * name through {@link ModelRuntimeProvider} and {@link java.util.ServiceLoader}.
  *

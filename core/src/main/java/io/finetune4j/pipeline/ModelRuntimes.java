@@ -31,7 +31,7 @@ public final class ModelRuntimes {
             if (options.quantized()) {
                 throw new BadInputException("--quantized needs an ONNX runtime (--runtime onnx); the djl runtime runs the float32 checkpoint");
             }
-            return DjlRuntime.open(dir, options);
+            return TorchRuntime.open(dir, options);
         }
         for (ModelRuntimeProvider p : ServiceLoader.load(ModelRuntimeProvider.class)) {
             if (p.name().equals(wanted)) {

@@ -1,14 +1,14 @@
 package io.finetune4j.pipeline;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 
 /**
  * How to open a runtime.
  *
- * @param device         where a DJL model lives; null: the default device (ignored by ONNX Runtime's CPU build)
+ * @param device         where a libtorch model lives; null: the default device (ignored by ONNX Runtime's CPU build)
  * @param quantized      use the int8 model ({@code onnx/model_quantized.onnx}) instead of the float32 one
  * @param intraOpThreads threads one forward pass may use; 0: the runtime's default (every core). ONNX Runtime
- *                       sets it per session. libtorch's pool is one per process: DJL applies it only while
+ *                       sets it per session. libtorch's pool is one per process: it applies only while
  *                       libtorch has not started yet and {@code -Dai.djl.pytorch.num_threads} is not set
  *                       (several task threads sharing one model, as Spark's, want 1 each)
  */

@@ -1,6 +1,5 @@
 package io.finetune4j.pipeline;
 
-import ai.djl.Device;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.models.SequenceClassifier;
@@ -9,6 +8,7 @@ import io.finetune4j.tokenize.BatchEncoding;
 import io.finetune4j.tokenize.EncodeOptions;
 import io.finetune4j.tokenize.MaxLength;
 import io.finetune4j.tokenize.Padder;
+import io.finetune4j.torch.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,12 +31,12 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Texts of one call are tokenized together, sorted by length and run in batches of
- * {@code batchSize}, each padded to its longest row (so little padding is computed) in a child
- * NDManager that is closed after the batch; results come back in input order. The model runs
+ * {@code batchSize}, each padded to its longest row (so little padding is computed) in a native
+ * memory scope that is closed after the batch; results come back in input order. The model runs
  * in eval mode (no dropout), so results do not depend on batching. {@link #classify} may be
  * called from several threads.
  *
- * <p>The model part is a {@link ModelRuntime}: DJL (libtorch) by default, or another runtime by name,
+ * <p>The model part is a {@link ModelRuntime}: libtorch by default, or another runtime by name,
  * e.g. {@code .runtime("onnx")} on a folder written by {@code finetune4j export onnx} (needs the
  * {@code finetune4j-onnx} module on the class path; {@code .quantized(true)} picks its int8 model).
  * Everything else (tokenizing, batching, windows, labels, top_k, truncation) is this class's and
@@ -86,7 +86,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         this.longText = b.longText;
         this.stride = b.stride;
         this.padder = tokenizer.padder();
-        SequenceClassifier live = b.modelInstance != null ? b.modelInstance : model instanceof DjlRuntime djl ? djl.model() : null;
+        SequenceClassifier live = b.modelInstance != null ? b.modelInstance : model instanceof TorchRuntime torch ? torch.model() : null;
         String configured = live == null ? null : live.configProblemType();
         this.problemType = configured != null ? configured : problemType(b.configDir);
         if (longText == LongTextMode.WINDOWS) {
@@ -328,12 +328,12 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
 
     // ---- settings --------------------------------------------------------------------------------
 
-    /** The DJL model behind this pipeline; other runtimes have none (use {@link #runtime()}). */
+    /** The libtorch model behind this pipeline; other runtimes have none (use {@link #runtime()}). */
     public SequenceClassifier model() {
-        if (runtime instanceof DjlRuntime djl) {
-            return djl.model();
+        if (runtime instanceof TorchRuntime torch) {
+            return torch.model();
         }
-        throw new IllegalStateException("this pipeline runs on the " + runtime.name() + " runtime, which has no DJL model; use runtime()");
+        throw new IllegalStateException("this pipeline runs on the " + runtime.name() + " runtime, which has no libtorch model; use runtime()");
     }
 
     /** The runtime that computes the logits. */
@@ -583,9 +583,9 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
             }
             Path modelDir = modelName != null ? PretrainedModels.resolve(modelName) : null;
             // A PEFT adapter folder (adapter_config.json) runs on top of the base model it names.
-            Path adapterBase = DjlRuntime.isAdapter(modelDir) ? DjlRuntime.adapterBase(modelDir) : null;
+            Path adapterBase = TorchRuntime.isAdapter(modelDir) ? TorchRuntime.adapterBase(modelDir) : null;
             AutoTokenizer tok = tokenizerInstance;
-            ModelRuntime m = runtimeInstance != null ? runtimeInstance : modelInstance != null ? DjlRuntime.of(modelInstance) : null;
+            ModelRuntime m = runtimeInstance != null ? runtimeInstance : modelInstance != null ? TorchRuntime.of(modelInstance) : null;
             try {
                 if (m == null) {
                     m = ModelRuntimes.open(runtimeName, modelDir, new RuntimeOptions(device, quantized, intraOpThreads));
@@ -596,8 +596,8 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                             && !Files.isRegularFile(modelDir.resolve("vocab.txt"))) {
                         dir = adapterBase;
                     }
-                    if (dir == null && m instanceof DjlRuntime djl) {
-                        dir = djl.sourceDir();
+                    if (dir == null && m instanceof TorchRuntime torch) {
+                        dir = torch.sourceDir();
                     }
                     if (dir == null) {
                         throw new BadInputException("no tokenizer given: a model passed as an object needs tokenizer(...)");
@@ -605,7 +605,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
                     tok = AutoTokenizer.fromPretrained(dir);
                 }
                 configDir = adapterBase != null ? adapterBase : modelDir != null ? modelDir
-                        : m instanceof DjlRuntime djl ? djl.sourceDir() : null;
+                        : m instanceof TorchRuntime torch ? torch.sourceDir() : null;
                 return new TextClassificationPipeline(this, m, tok);
             } catch (RuntimeException e) {
                 if (tokenizerInstance == null && tok != null) {

@@ -1,12 +1,10 @@
 package io.finetune4j.tasks;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
 import io.finetune4j.data.Datasets;
 import io.finetune4j.data.LoadDatasetOptions;
+import io.finetune4j.io.Environment;
 import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
@@ -25,7 +23,9 @@ import io.finetune4j.train.EncodedColumns;
 import io.finetune4j.train.PredictionOutput;
 import io.finetune4j.train.Trainer;
 import io.finetune4j.train.TrainingArguments;
-import io.finetune4j.util.Devices;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +81,7 @@ public final class ModelEvaluation {
         }
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
              SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(dir,
-                     LoadOptions.builder().device(Devices.select(o.useCpu())).build())) {
+                     LoadOptions.builder().device(djl(Environment.device(o.useCpu()))).build())) { // BRIDGE
             ClassificationData.Labels kind = labelsFor(model.configProblemType(), model.numLabels(), sample, o, dir);
             // max length and truncation side as the model was trained (saved with its tokenizer) unless given
             ClassificationData.Preprocessing prep = o.preprocessing().forModel(tokenizer, model.config().maxInputLength());
@@ -127,18 +127,34 @@ public final class ModelEvaluation {
         if (p.predictions().length == 0) {
             return 0;
         }
-        try (NDManager nd = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE)) {
-            NDArray logits = nd.create(p.predictions());
-            NDArray loss;
+        try (Autograd noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
+            Tensor logits = matrix(p.predictions());
+            Tensor loss;
             if (p.labelIds() != null) {
-                loss = Losses.crossEntropy(logits, nd.create(p.labelIds()), 0f);
+                loss = Tensor.wrap(Losses.crossEntropy(logits.nd(), Tensor.of(p.labelIds()).nd(), 0f)); // BRIDGE
             } else {
-                NDArray y = nd.create(p.labelValues());
-                loss = kind.regression() ? Losses.mse(logits, y) : Losses.binaryCrossEntropyWithLogits(logits, y);
+                Tensor y = matrix(p.labelValues());
+                loss = Tensor.wrap(kind.regression() ? Losses.mse(logits.nd(), y.nd()) // BRIDGE
+                        : Losses.binaryCrossEntropyWithLogits(logits.nd(), y.nd())); // BRIDGE
             }
-            return loss.getFloat();
+            return (float) loss.item();
         }
     }
+
+    /** A [rows, columns] float32 tensor of equal-length rows. */
+    private static Tensor matrix(float[][] rows) {
+        int width = rows[0].length;
+        float[] flat = new float[rows.length * width];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, flat, r * width, width);
+        }
+        return Tensor.of(flat, rows.length, width);
+    }
+
+    /** Crosses to the models' load options, which still take DJL's device. */
+    static ai.djl.Device djl(io.finetune4j.torch.Device d) { // BRIDGE
+        return d.isCuda() ? ai.djl.Device.gpu(d.index()) : ai.djl.Device.cpu(); // BRIDGE
+    } // BRIDGE
 
     /** config.json's problem_type in an exported folder, or null. */
     private static String configProblemType(Path dir) {

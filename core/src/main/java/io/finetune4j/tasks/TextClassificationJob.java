@@ -24,7 +24,7 @@ import io.finetune4j.train.TrainerCallback;
 import io.finetune4j.train.TrainingArguments;
 import io.finetune4j.train.OutputDirs;
 import io.finetune4j.train.UnfreezeSchedule;
-import io.finetune4j.util.Devices;
+import io.finetune4j.io.Environment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,7 +111,7 @@ public final class TextClassificationJob {
             }
             io.finetune4j.models.LoadOptions.Builder load = io.finetune4j.models.LoadOptions.builder()
                     .numLabels(labels.size()).id2label(id2label).problemType(kind.problemType())
-                    .device(Devices.select(t.useCpu())).seed(t.seed());
+                    .device(ModelEvaluation.djl(Environment.device(t.useCpu()))).seed(t.seed()); // BRIDGE
             if (m.numHiddenLayers() != null) {
                 load.numHiddenLayers(m.numHiddenLayers());
             }

@@ -876,6 +876,22 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- added for pipeline-cli (keep this marker)
 
+    /** {@code torch.randn(shape, dtype=dtype)}: standard normal values from the default generator. */
+    public static Tensor randn(DType dtype, long... shape) {
+        NDArray f = manager().randomNormal(new Shape(shape));
+        if (dtype == DType.FLOAT32) {
+            return t(f);
+        }
+        try (f) {
+            return t(f.toType(djl(dtype), true));
+        }
+    }
+
+    /** {@code torch.randint(low, high, shape)}: int64 values in [low, high) from the default generator. */
+    public static Tensor randint(long low, long high, long... shape) {
+        return t(manager().randomInteger(low, high, new Shape(shape), DataType.INT64));
+    }
+
     // (end of pipeline-cli)
 
     // ---------------------------------------------------------------- added for engine (keep this marker)

@@ -1,10 +1,12 @@
 package io.finetune4j.util;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
-import io.finetune4j.BadInputException;
 
-/** Device choice lives here: DJL picks (a GPU when it sees one); {@code use_cpu} forces the CPU. */
+/**
+ * Loading the PyTorch engine (a clear error when it cannot) and how many CUDA devices it sees. The device type
+ * itself is the torch package's Device, and the choice between cpu and cuda:0 is Environment.device(useCpu) in the
+ * io package: this package sits below both, so it names neither.
+ */
 public final class Devices {
     public static final String ENGINE = "PyTorch";
 
@@ -26,20 +28,15 @@ public final class Devices {
         }
     }
 
-    /** The device to compute on. */
-    public static Device select(boolean useCpu) {
-        Engine engine = engine(); // loaded either way, so the log level is set before any tensor exists
-        return useCpu ? Device.cpu() : engine.defaultDevice();
+    /** {@code torch.cuda.device_count()}: the CUDA devices libtorch can use (0 on a CPU build); loads the engine. */
+    public static int cudaDeviceCount() {
+        return engine().getGpuCount();
     }
 
-    /** Parses a user-given device name such as {@code cpu} or {@code gpu:0}. */
-    public static Device parse(String name) {
-        engine();
-        try {
-            return Device.fromName(name);
-        } catch (RuntimeException e) {
-            throw new BadInputException("unknown device '" + name + "'; use cpu or gpu:N");
-        }
+    /** @deprecated the engine-neutral {@code Environment.device(useCpu)} returns a torch Device. */
+    @Deprecated
+    public static ai.djl.Device select(boolean useCpu) { // BRIDGE
+        return useCpu || cudaDeviceCount() == 0 ? ai.djl.Device.cpu() : ai.djl.Device.gpu(0); // BRIDGE
     }
 
     /** Thrown when the native engine cannot be loaded: a runtime failure (exit 1), not bad input. */

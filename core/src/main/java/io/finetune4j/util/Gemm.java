@@ -1,11 +1,5 @@
 package io.finetune4j.util;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-
 /**
  * The machine's practical matmul ceiling: an M×K by K×N matmul (default 2560×768×3072, the shape of
  * BERT-base's feed-forward at batch 16 × 160), float32 unless another dtype is asked for (fp16 MFU
@@ -25,25 +19,32 @@ public final class Gemm {
         }
     }
 
-    public static Result run(Device device, int m, int k, int n, int warmup, int repeat) throws Exception {
-        return run(device, DataType.FLOAT32, m, k, n, warmup, repeat);
+    /**
+     * Times {@code matmul}, one M×K by K×N product that waits for its result (reading one element is a device sync
+     * on a GPU), and turns the median into GFLOP/s. The engine-neutral half: the caller makes the operands
+     * as torch Tensors (this package sits below the torch package, so it names none of its types).
+     */
+    public static Result measure(int m, int k, int n, int warmup, int repeat, Timing.Step matmul) throws Exception {
+        Timing t = Timing.measure(warmup, repeat, matmul);
+        double flops = 2.0 * m * k * n;
+        return new Result(flops / t.median() / 1e9, t);
     }
 
-    public static Result run(Device device, DataType dtype, int m, int k, int n, int warmup, int repeat) throws Exception {
-        try (NDManager manager = NDManager.newBaseManager(device)) {
-            NDArray a = manager.randomNormal(new Shape(m, k)).toType(dtype, false);
-            NDArray b = manager.randomNormal(new Shape(k, n)).toType(dtype, false);
-            Timing t = Timing.measure(warmup, repeat, () -> {
-                try (NDManager step = manager.newSubManager()) {
-                    NDArray c = a.matMul(b);
-                    c.attach(step);
-                    c.getFloat(0, 0); // reading one element waits for the result (a device sync on a GPU)
-                }
-            });
-            double flops = 2.0 * m * k * n;
-            return new Result(flops / t.median() / 1e9, t);
-        }
-    }
+    /** @deprecated make the operands as torch Tensors and call {@link #measure}. */
+    @Deprecated
+    public static Result run(ai.djl.Device device, int m, int k, int n, int warmup, int repeat) throws Exception { // BRIDGE
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(device)) { // BRIDGE
+            ai.djl.ndarray.NDArray a = manager.randomNormal(new ai.djl.ndarray.types.Shape(m, k)); // BRIDGE
+            ai.djl.ndarray.NDArray b = manager.randomNormal(new ai.djl.ndarray.types.Shape(k, n)); // BRIDGE
+            return measure(m, k, n, warmup, repeat, () -> { // BRIDGE
+                try (ai.djl.ndarray.NDManager step = manager.newSubManager()) { // BRIDGE
+                    ai.djl.ndarray.NDArray c = a.matMul(b); // BRIDGE
+                    c.attach(step); // BRIDGE
+                    c.getFloat(0, 0); // BRIDGE
+                } // BRIDGE
+            }); // BRIDGE
+        } // BRIDGE
+    } // BRIDGE
 
     /** Rounds to two decimals, as benchmark metrics are printed. */
     public static double round(double v) {

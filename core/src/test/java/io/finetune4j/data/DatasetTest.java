@@ -3,6 +3,9 @@ package io.finetune4j.data;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.finetune4j.BadInputException;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -10,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -244,7 +245,7 @@ class DatasetTest {
     }
 
     @Test
-    void torchFormatGivesPrimitiveBatchesAndNDArrays() {
+    void torchFormatGivesPrimitiveBatchesAndTensors() {
         Dataset d = reviews(25).map(new WordLengths(null), MapOptions.builder().progress(false).build())
                 .renameColumn("label", "labels");
         FormattedDataset f = d.withFormat("torch", "input_ids", "attention_mask", "labels");
@@ -258,14 +259,12 @@ class DatasetTest {
         }
         assertEquals(25, rows);
         assertEquals(4, batches);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            FormattedDataset.Batch first = f.batches(8).iterator().next();
-            try (NDManager step = manager.newSubManager()) {
-                Map<String, NDArray> arrays = first.toNDArrays(step);
-                assertEquals(new ai.djl.ndarray.types.Shape(8, 4), arrays.get("input_ids").getShape());
-                assertEquals(ai.djl.ndarray.types.DataType.INT64, arrays.get("labels").getDataType());
-                assertEquals(1L, arrays.get("labels").getLong(0));
-            }
+        FormattedDataset.Batch first = f.batches(8).iterator().next();
+        try (Scope step = Scope.open()) {
+            Map<String, Tensor> tensors = first.toTensors();
+            assertArrayEquals(new long[] {8, 4}, tensors.get("input_ids").shape());
+            assertEquals(DType.INT64, tensors.get("labels").dtype());
+            assertEquals(1L, tensors.get("labels").toLongArray()[0]);
         }
     }
 

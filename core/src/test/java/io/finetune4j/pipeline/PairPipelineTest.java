@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import io.finetune4j.BadInputException;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
 import io.finetune4j.tokenize.AutoTokenizer;

@@ -1,6 +1,5 @@
 package io.finetune4j.pipeline;
 
-import ai.djl.Device;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForMaskedLM;
 import io.finetune4j.models.bert.BertForSequenceClassification;
@@ -29,7 +28,7 @@ final class TinyCheckpoints {
     static Path classifier(Path parent, int numLabels, Map<Integer, String> id2label) throws IOException {
         Path dir = parent.resolve("classifier-" + numLabels + (id2label == null ? "" : "-named"));
         BertConfig config = id2label == null ? config(numLabels) : config(numLabels).withId2label(id2label);
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 7, Device.cpu())) {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 7, ai.djl.Device.cpu())) { // BRIDGE
             model.savePretrained(dir);
         }
         writeTokenizer(dir);
@@ -38,7 +37,7 @@ final class TinyCheckpoints {
 
     static Path maskedLm(Path parent) throws IOException {
         Path dir = parent.resolve("mlm");
-        try (BertForMaskedLM model = BertForMaskedLM.random(config(2), 11, Device.cpu())) {
+        try (BertForMaskedLM model = BertForMaskedLM.random(config(2), 11, ai.djl.Device.cpu())) { // BRIDGE
             model.savePretrained(dir);
         }
         writeTokenizer(dir);

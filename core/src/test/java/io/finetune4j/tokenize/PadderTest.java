@@ -3,7 +3,6 @@ package io.finetune4j.tokenize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.data.Column;
 import io.finetune4j.io.BertTokenizerFiles;
 import io.finetune4j.train.DataCollatorWithPadding;
@@ -52,7 +51,7 @@ class PadderTest {
 
             // The Trainer's collator built from the tokenizer pads input_ids with 1, not BERT's 0.
             EncodedColumns cols = new EncodedColumns(new Column.IntLists(new int[][] {{0, 5, 2}, {0, 5, 6, 7, 2}}), null, null, null);
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) { // BRIDGE: the collator still takes a manager
                 DataCollatorWithPadding.Batch b = DataCollatorWithPadding.of(tok, EncodeOptions.Padding.LONGEST, 0)
                         .collate(cols, new int[] {0, 1}, m);
                 assertArrayEquals(new long[] {0, 5, 2, 1, 1, 0, 5, 6, 7, 2}, b.inputIds().toLongArray());
@@ -76,7 +75,7 @@ class PadderTest {
 
             EncodedColumns cols = new EncodedColumns(new Column.IntLists(new int[][] {{0, 5, 2}}),
                     new Column.IntLists(new int[][] {{0, 0, 0}}), null, null);
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) { // BRIDGE: the collator still takes a manager
                 DataCollatorWithPadding.Batch b = DataCollatorWithPadding.of(tok, EncodeOptions.Padding.MAX_LENGTH, 5)
                         .collate(cols, new int[] {0}, m);
                 assertArrayEquals(new long[] {1, 1, 0, 5, 2}, b.inputIds().toLongArray());

@@ -11,7 +11,7 @@ import java.util.List;
  * groups reuse one set of initializers. Each AlbertLayer is post-LN ({@code attention.query/key/value/dense},
  * {@code attention.LayerNorm}, {@code ffn} → activation → {@code ffn_output}, {@code full_layer_layer_norm}).
  * Then the pooler ({@code albert.pooler} + tanh on the first token) and {@code classifier}. Inputs
- * {@code input_ids}, {@code attention_mask}, {@code token_type_ids}. The arithmetic of the DJL model in
+ * {@code input_ids}, {@code attention_mask}, {@code token_type_ids}. The arithmetic of the libtorch model in
  * {@code io.finetune4j.models.albert}.
  */
 final class AlbertExporter implements FamilyExporter {

@@ -8,7 +8,7 @@ import java.util.List;
  * absolute position + token type, LayerNorm), {@code num_hidden_layers} encoder layers
  * (multi-head attention with the additive {@code (1 - mask)·finfo.min} mask, a hidden_act feed-forward,
  * post-LayerNorm residuals), the tanh pooler over the first token and the classifier. The same
- * arithmetic, in the same order, as the DJL model in {@code io.finetune4j.models.bert}.
+ * arithmetic, in the same order, as the libtorch model in {@code io.finetune4j.models.bert}.
  */
 final class BertExporter implements FamilyExporter {
     @Override

@@ -15,7 +15,7 @@ import java.util.List;
  * {@code norm_rel_ebd} says so; shared query/key projections when {@code share_att_key}), the pair mask
  * {@code mask_i·mask_j} applied as {@code scores·m + (1 − m)·finfo.min}, then {@code ContextPooler} (first token,
  * dense, pooler activation) and {@code classifier}. config.json is read by core's {@code DebertaV2Config} and the
- * relative positions by core's {@code RelativePositions}, so the graph uses the DJL model's values. The optional
+ * relative positions by core's {@code RelativePositions}, so the graph uses the libtorch model's values. The optional
  * ConvLayer ({@code conv_kernel_size > 0}, deberta-v2-xlarge) has no export yet.
  */
 final class DebertaV2Exporter implements FamilyExporter {

@@ -8,7 +8,7 @@ import java.util.List;
  * types, LayerNorm with eps 1e-12), {@code n_layers} post-LN {@code TransformerBlock}s ({@code q_lin}/{@code k_lin}/
  * {@code v_lin}/{@code out_lin}, {@code sa_layer_norm}, {@code ffn.lin1} → activation → {@code ffn.lin2},
  * {@code output_layer_norm}), then on the first token {@code pre_classifier} → ReLU → {@code classifier}. Inputs
- * {@code input_ids}, {@code attention_mask}, as HF's own ONNX exports of DistilBERT. The arithmetic of the DJL
+ * {@code input_ids}, {@code attention_mask}, as HF's own ONNX exports of DistilBERT. The arithmetic of the libtorch
  * model in {@code io.finetune4j.models.distilbert}.
  */
 final class DistilBertExporter implements FamilyExporter {

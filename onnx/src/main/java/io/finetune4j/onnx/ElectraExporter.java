@@ -9,7 +9,7 @@ import java.util.List;
  * {@code electra.embeddings_project} to {@code hidden_size} when the two differ, BERT's encoder layers under
  * {@code electra.encoder.layer.N}, then {@code ElectraClassificationHead} on the first token: {@code classifier.dense}
  * → GELU (erf; HF fixes it, whatever hidden_act says) → {@code classifier.out_proj}. No pooler. Inputs
- * {@code input_ids}, {@code attention_mask}, {@code token_type_ids}. The arithmetic of the DJL model in
+ * {@code input_ids}, {@code attention_mask}, {@code token_type_ids}. The arithmetic of the libtorch model in
  * {@code io.finetune4j.models.electra}.
  */
 final class ElectraExporter implements FamilyExporter {

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * What an exporter reads from a checkpoint folder: the typed config (core's family config, parsed strictly by
  * {@link AutoConfig}), the family's checkpoint names ({@link ModelFamily}) and the weights by HF name. It knows
- * nothing of the DJL model classes, so the exporters follow HF's checkpoint layout only.
+ * nothing of the libtorch model classes, so the exporters follow HF's checkpoint layout only.
  */
 public record ExportSource(Path dir, PretrainedConfig config, Map<String, Tensor> weights) {
 

@@ -163,7 +163,7 @@ final class Layers {
         return act;
     }
 
-    /** HF's activation {@code name} ({@link #ACTIVATIONS}), as the DJL model's {@code Activations} computes it. */
+    /** HF's activation {@code name} ({@link #ACTIVATIONS}), as the libtorch model's {@code Activations} computes it. */
     String activation(String x, String name) {
         return switch (name) {
             case "gelu" -> gelu(x);

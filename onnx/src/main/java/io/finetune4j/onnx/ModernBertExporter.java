@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * HF's {@code ModernBertForSequenceClassification}, padded and masked as HF's sdpa/eager path (and the DJL model in
+ * HF's {@code ModernBertForSequenceClassification}, padded and masked as HF's sdpa/eager path (and the libtorch model in
  * {@code io.finetune4j.models.modernbert}) computes it: {@code tok_embeddings} + {@code norm}; per layer a pre-norm
  * residual attention (no {@code attn_norm} on layer 0) with one fused {@code Wqkv}, rotary embeddings on queries and
  * keys (cos/sin tables over {@code max_position_embeddings} positions for each layer type's rope theta, sliced to
@@ -125,7 +125,7 @@ final class ModernBertExporter implements FamilyExporter {
 
     /**
      * ModernBertRotaryEmbedding's cos and sin for positions {@code 0..max_positions-1} as initializers, computed in
-     * float32 as HF and the DJL model do, sliced to {@code [seq, head_dim]}.
+     * float32 as HF and the libtorch model do, sliced to {@code [seq, head_dim]}.
      */
     private static String[] cosSin(OnnxGraph g, String seqLen, int positions, int headDim, double theta, int index) {
         int half = headDim / 2;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.ModelClass;
@@ -109,7 +108,7 @@ class FamilyExportParityTest {
             PretrainedConfig c = tiny.edit(j -> j.put("vocab_size", 30522)).withNumLabels(3);
             Path dir = tmp.resolve("texts-" + c.modelType());
             try (SequenceClassificationModel model = FamilyTests.scramble(
-                    io.finetune4j.models.auto.AutoModelForSequenceClassification.fromConfig(c, 13, Device.cpu()), 17)) {
+                    io.finetune4j.models.auto.AutoModelForSequenceClassification.fromConfig(c, 13, ai.djl.Device.cpu()), 17)) { // BRIDGE
                 model.savePretrained(dir);
             }
             TinyExports.writeTokenizer(dir);
@@ -145,7 +144,7 @@ class FamilyExportParityTest {
         // DeBERTa-v2's ConvLayer has no export: refused in one line, nothing written
         Path deberta = tmp.resolve("deberta-conv");
         try (DebertaV2ForSequenceClassification model = DebertaV2ForSequenceClassification.CLASS.fromConfig(
-                DebertaV2Config.tiny().edit(j -> j.put("conv_kernel_size", 3)), 3, Device.cpu())) {
+                DebertaV2Config.tiny().edit(j -> j.put("conv_kernel_size", 3)), 3, ai.djl.Device.cpu())) { // BRIDGE
             model.savePretrained(deberta);
         }
         TinyExports.writeTokenizer(deberta);
@@ -180,7 +179,7 @@ class FamilyExportParityTest {
         Path dir = tmp.resolve(name);
         float[] djl;
         int numLabels = config.numLabels();
-        try (M model = FamilyTests.scramble(cls.fromConfig(config, 7, Device.cpu()), 11)) {
+        try (M model = FamilyTests.scramble(cls.fromConfig(config, 7, ai.djl.Device.cpu()), 11)) { // BRIDGE
             djl = FamilyTests.classifierLogits(model, ids, tokenTypes ? types : null, mask);
             model.savePretrained(dir);
         }

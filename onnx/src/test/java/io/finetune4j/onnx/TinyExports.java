@@ -1,6 +1,5 @@
 package io.finetune4j.onnx;
 
-import ai.djl.Device;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.io.BertTokenizerFiles;
@@ -23,7 +22,7 @@ final class TinyExports {
 
     static Path classifier(Path parent, String name, BertConfig config, long seed) throws IOException {
         Path dir = parent.resolve(name);
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, seed, Device.cpu())) {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, seed, ai.djl.Device.cpu())) { // BRIDGE
             model.savePretrained(dir);
         }
         writeTokenizer(dir);

@@ -1,10 +1,7 @@
 package io.finetune4j.pipeline;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.PreTrainedModel;
@@ -12,41 +9,46 @@ import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.peft.LoraConfig;
 import io.finetune4j.peft.LoraModel;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The default runtime: a {@link SequenceClassifier} on DJL's PyTorch engine, in eval mode. Each
- * batch runs in a child NDManager that is closed after it.
+ * The default runtime: a {@link SequenceClassifier} on libtorch, in eval mode and under
+ * {@code torch.no_grad()}. Each batch runs in a {@link Scope} that is closed after it. Its name, as
+ * {@code --runtime} spells it, stays {@value ModelRuntimes#DJL} (the name users already type).
  */
-public final class DjlRuntime implements ModelRuntime {
+public final class TorchRuntime implements ModelRuntime {
     private final SequenceClassifier model;
     private final boolean owned;
 
-    private DjlRuntime(SequenceClassifier model, boolean owned) {
+    private TorchRuntime(SequenceClassifier model, boolean owned) {
         this.model = model;
         this.owned = owned;
     }
 
     /** Wraps a model already in memory; {@link #close()} leaves it open. */
-    public static DjlRuntime of(SequenceClassifier model) {
-        return new DjlRuntime(model, false);
+    public static TorchRuntime of(SequenceClassifier model) {
+        return new TorchRuntime(model, false);
     }
 
-    /** DJL's setting for libtorch's intra-op pool, read once when the PyTorch engine starts. */
-    static final String NUM_THREADS = "ai.djl.pytorch.num_threads";
+    /** The engine's setting for libtorch's intra-op pool, read once when libtorch starts (a -D setting wins). */
+    static final String NUM_THREADS = "ai.djl.pytorch.num_threads"; // the engine's system property, not a DJL type
 
     /** Loads a checkpoint folder, or a PEFT adapter folder on top of the base model it names. */
-    public static DjlRuntime open(Path dir, RuntimeOptions options) {
+    public static TorchRuntime open(Path dir, RuntimeOptions options) {
         if (options.intraOpThreads() > 0 && System.getProperty(NUM_THREADS) == null) {
             // One pool per process: effective when this load starts libtorch (a -D setting wins).
             System.setProperty(NUM_THREADS, String.valueOf(options.intraOpThreads()));
         }
         Path base = isAdapter(dir) ? adapterBase(dir) : null;
         SequenceClassifier m = base != null ? LoraModel.load(base, dir)
-                : AutoModelForSequenceClassification.fromPretrained(dir, LoadOptions.builder().device(options.device()).build());
-        return new DjlRuntime(m, true);
+                : AutoModelForSequenceClassification.fromPretrained(dir, LoadOptions.builder().device(djl(options.device())).build()); // BRIDGE
+        return new TorchRuntime(m, true);
     }
 
     static boolean isAdapter(Path dir) {
@@ -74,12 +76,12 @@ public final class DjlRuntime implements ModelRuntime {
 
     @Override
     public float[] logits(long[] inputIds, long[] attentionMask, long[] tokenTypeIds, int batch, int sequenceLength) {
-        try (NDManager step = model.manager().newSubManager()) {
-            Shape shape = new Shape(batch, sequenceLength);
-            NDArray ids = step.create(inputIds, shape);
-            NDArray types = step.create(tokenTypeIds, shape);
-            NDArray mask = step.create(attentionMask, shape);
-            return model.logits(ids, types, mask, false).toFloatArray();
+        try (Autograd noGrad = Autograd.noGrad(); Scope step = Scope.open()) {
+            Device device = device();
+            Tensor ids = Tensor.of(inputIds, batch, sequenceLength).to(device);
+            Tensor types = Tensor.of(tokenTypeIds, batch, sequenceLength).to(device);
+            Tensor mask = Tensor.of(attentionMask, batch, sequenceLength).to(device);
+            return Tensor.wrap(model.logits(ids.nd(), types.nd(), mask.nd(), false)).toFloatArray(); // BRIDGE
         }
     }
 
@@ -102,7 +104,7 @@ public final class DjlRuntime implements ModelRuntime {
     public long numParameters() {
         long n = 0;
         for (Parameter p : model.namedParameters().values()) {
-            n += p.getArray().getShape().size();
+            n += p.data().numel();
         }
         return n;
     }
@@ -111,6 +113,22 @@ public final class DjlRuntime implements ModelRuntime {
     Path sourceDir() {
         return model instanceof PreTrainedModel pretrained ? pretrained.sourceDir() : null;
     }
+
+    /** Where the model's weights live (the inputs go there). */
+    Device device() {
+        return deviceOf(model.manager()); // BRIDGE
+    }
+
+    /** The device of a model's DJL manager (the models still hand one out). */
+    static Device deviceOf(ai.djl.ndarray.NDManager manager) { // BRIDGE
+        ai.djl.Device d = manager.getDevice(); // BRIDGE
+        return d.isGpu() ? Device.cuda(d.getDeviceId()) : Device.cpu(); // BRIDGE
+    } // BRIDGE
+
+    /** Crosses to the models' load options, which still take DJL's device. */
+    static ai.djl.Device djl(Device d) { // BRIDGE
+        return d == null ? null : d.isCuda() ? ai.djl.Device.gpu(d.index()) : ai.djl.Device.cpu(); // BRIDGE
+    } // BRIDGE
 
     @Override
     public void close() {

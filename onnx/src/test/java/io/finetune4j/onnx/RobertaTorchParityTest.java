@@ -2,7 +2,6 @@ package io.finetune4j.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.roberta.RobertaConfig;
 import io.finetune4j.models.roberta.RobertaForSequenceClassification;
@@ -12,13 +11,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** RoBERTa and XLM-RoBERTa exports on ONNX Runtime give the DJL model's logits (models.roberta) within 1e-4, padding included. */
-class RobertaDjlParityTest {
+/** RoBERTa and XLM-RoBERTa exports on ONNX Runtime give the libtorch model's logits (models.roberta) within 1e-4, padding included. */
+class RobertaTorchParityTest {
     @TempDir
     Path tmp;
 
     @Test
-    void exportedRobertaMatchesDjl() throws Exception {
+    void exportedRobertaMatchesTorch() throws Exception {
         for (String type : List.of(RobertaConfig.MODEL_TYPE, RobertaConfig.XLM_MODEL_TYPE)) {
             RobertaConfig c = RobertaConfig.tiny(type);
             int batch = 2;
@@ -33,9 +32,9 @@ class RobertaDjlParityTest {
                 }
             }
             Path dir = tmp.resolve(type);
-            float[] djl;
-            try (RobertaForSequenceClassification model = FamilyTests.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, Device.cpu()), 7)) {
-                djl = FamilyTests.classifierLogits(model, ids, null, mask);
+            float[] torch;
+            try (RobertaForSequenceClassification model = FamilyTests.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, ai.djl.Device.cpu()), 7)) { // BRIDGE
+                torch = FamilyTests.classifierLogits(model, ids, null, mask);
                 model.savePretrained(dir);
             }
             TinyExports.writeTokenizer(dir); // the graph is fed ids directly; the export only carries these files
@@ -51,8 +50,8 @@ class RobertaDjlParityTest {
                 assertEquals(List.of("input_ids", "attention_mask"), m.inputNames());
                 assertEquals(c.maxInputLength(), m.maxPositions(), "66 positions, 64 usable after padding_idx");
                 float[] ort = m.logits(flatIds, flatMask, new long[batch * seq], batch, seq);
-                for (int i = 0; i < djl.length; i++) {
-                    assertEquals(djl[i], ort[i], 1e-4, type + " logit " + i);
+                for (int i = 0; i < torch.length; i++) {
+                    assertEquals(torch[i], ort[i], 1e-4, type + " logit " + i);
                 }
             }
         }

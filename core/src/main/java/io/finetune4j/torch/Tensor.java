@@ -799,6 +799,21 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- added for train (keep this marker)
 
+    /** {@code torch.zeros_like(this)}: zeros of this tensor's shape, dtype and device. */
+    public Tensor zerosLike() {
+        return t(nd.zerosLike());
+    }
+
+    /**
+     * {@code tensor.grad.zero_()} ({@code optimizer.zero_grad(set_to_none=False)}): a true fill with zeros, so an
+     * inf/NaN gradient (an fp16 overflow) becomes 0, which {@link #zero_()}'s multiply by 0 would leave NaN.
+     */
+    public void zeroGrad() {
+        if (nd.hasGradient() && nd instanceof ai.djl.pytorch.engine.PtNDArray pt) {
+            ai.djl.pytorch.jni.JniUtils.zeroGrad(pt);
+        }
+    }
+
     // (end of train)
 
     // ---------------------------------------------------------------- added for pipeline-cli (keep this marker)

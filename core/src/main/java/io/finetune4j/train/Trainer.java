@@ -1,14 +1,16 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.nn.Autocast;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.train.TrainingArguments.IntervalStrategy;
 import io.finetune4j.train.TrainingArguments.SaveStrategy;
@@ -682,24 +684,27 @@ public final class Trainer {
         float[][] logits = new float[n][];
         double lossSum = 0;
         int batches = 0;
+        Device device = TrainingStep.deviceOf(model);
         for (int from = 0; from < n; from += bs) {
             int[] rows = new int[Math.min(bs, n - from)];
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = from + i;
             }
-            try (NDManager step = model.manager().newSubManager(); Autocast ignored = Autocast.enable(evalComputeType())) {
-                DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, step);
-                NDArray out = forwardFor(columns).logits(batch, false);
-                NDArray kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;
-                float[] flat = kept.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            try (Scope step = Scope.open();
+                 Autograd noGrad = Autograd.noGrad();
+                 Autocast ignored = Autocast.enable(TrainingStep.autocastType(evalComputeType()))) { // BRIDGE
+                DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, device);
+                Tensor out = forwardFor(columns).logits(batch, false);
+                Tensor kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;
+                float[] flat = kept.toFloatArray();
                 int k = flat.length / rows.length;
                 for (int i = 0; i < rows.length; i++) {
                     logits[from + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
                 }
                 if (batch.labels() != null) {
-                    NDArray loss = computeLossFunc != null ? computeLossFunc.compute(out, batch.labels(), rows.length)
+                    Tensor loss = computeLossFunc != null ? computeLossFunc.compute(out, batch.labels(), rows.length)
                             : TrainingStep.loss(model, (b, t) -> out, batch, args.labelSmoothingFactor(), false);
-                    lossSum += loss.getFloat() * rows.length;
+                    lossSum += (float) loss.item() * rows.length;
                 }
             }
             batches++;
@@ -727,8 +732,8 @@ public final class Trainer {
     }
 
     /** fp16_full_eval: evaluation and prediction compute in float16; else as training does. */
-    private ai.djl.ndarray.types.DataType evalComputeType() {
-        return args.fp16FullEval() ? ai.djl.ndarray.types.DataType.FLOAT16 : TrainingStep.computeType(args);
+    private DType evalComputeType() {
+        return args.fp16FullEval() ? DType.FLOAT16 : TrainingStep.computeType(args);
     }
 
     /** The cached top for the eval rows during training with cache_frozen_features, else the whole model. */
@@ -739,10 +744,10 @@ public final class Trainer {
     private Map<String, Parameter> trainableParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            if (e.getValue().requiresGradient()) {
-                NDArray a = e.getValue().getArray();
-                if (!a.hasGradient()) {
-                    a.setRequiresGradient(true);
+            if (e.getValue().requiresGrad()) {
+                Tensor a = e.getValue().data();
+                if (!a.requiresGrad()) {
+                    a.requiresGrad_(true);
                 }
                 out.put(e.getKey(), e.getValue());
             }
@@ -761,7 +766,7 @@ public final class Trainer {
             String name = e.getKey();
             boolean embeddingTable = name.contains("embed") && name.endsWith("weight") && !name.contains("LayerNorm");
             if (!embeddingTable) {
-                out.put(name, e.getValue().getArray().getShape().size());
+                out.put(name, e.getValue().data().numel());
             }
         }
         return out;
@@ -770,8 +775,7 @@ public final class Trainer {
     private static long count(Map<String, Parameter> params) {
         long n = 0;
         for (Parameter p : params.values()) {
-            Shape s = p.getArray().getShape();
-            n += s.size();
+            n += p.data().numel();
         }
         return n;
     }

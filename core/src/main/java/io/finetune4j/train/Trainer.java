@@ -143,7 +143,7 @@ public final class Trainer {
             List<TrainerCallback> all = withReporting();
             FlopCount flops = new FlopCount(model.namedParameters());
             long start = System.nanoTime();
-            LogWindow window = new LogWindow(peakFlops != null ? new MfuCeiling(peakFlops, "given") : PeakFlops.ceiling(model.manager().getDevice()), start);
+            LogWindow window = new LogWindow(peakFlops != null ? new MfuCeiling(peakFlops, "given") : PeakFlops.ceiling(TrainingStep.deviceOf(model)), start);
             Run run = new Run(state.globalStep);
 
             optimizer.zeroGrad();
@@ -300,7 +300,7 @@ public final class Trainer {
         state.saveSteps = args.saveSteps();
         state.trainBatchSize = args.perDeviceTrainBatchSize();
         control.shouldTrainingStop = false;
-        if (args.fullDeterminism() && model.manager().getDevice().isGpu()) {
+        if (args.fullDeterminism() && TrainingStep.deviceOf(model).isCuda()) {
             throw new BadInputException("full_determinism=true is not supported on a GPU: DJL 0.36 cannot switch on "
                     + "torch.use_deterministic_algorithms; train on the CPU (use_cpu=true), where runs are bit-for-bit repeatable");
         }
@@ -308,7 +308,7 @@ public final class Trainer {
             LOG.warn("auto_find_batch_size has no effect here: the batch size stays {} (it reacts to CUDA out-of-memory errors, "
                     + "which finetune4j does not retry; lower per_device_train_batch_size if a GPU runs out)", args.perDeviceTrainBatchSize());
         }
-        if (args.fp16() && !model.manager().getDevice().isGpu()) {
+        if (args.fp16() && !TrainingStep.deviceOf(model).isCuda()) {
             LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (0.91 GFLOP/s vs 169 in float32 on a 2-core EPYC); "
                     + "fp16 is meant for GPUs");
         }

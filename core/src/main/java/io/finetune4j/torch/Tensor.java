@@ -814,6 +814,14 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /**
+     * How many tensors are alive now (made and not yet freed): the leak tests' measure of native memory held. torch
+     * has no such count (it counts bytes, {@code torch.cuda.memory_allocated()}).
+     */
+    public static int liveCount() {
+        return manager().getManagedArrays().size();
+    }
+
     // (end of train)
 
     // ---------------------------------------------------------------- added for pipeline-cli (keep this marker)

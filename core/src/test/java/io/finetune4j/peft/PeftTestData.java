@@ -1,6 +1,6 @@
 package io.finetune4j.peft;
 
-import ai.djl.Device;
+import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
 import io.finetune4j.torch.Scope;
 import io.finetune4j.data.Column;
 import io.finetune4j.io.Tensor;

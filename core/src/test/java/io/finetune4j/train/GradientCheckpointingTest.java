@@ -3,7 +3,7 @@ package io.finetune4j.train;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.Device;
+import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
 import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.DType;
 import io.finetune4j.torch.Scope;

@@ -2,7 +2,7 @@ package io.finetune4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.djl.Device;
+import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
 import io.finetune4j.torch.Scope;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;

@@ -351,7 +351,7 @@ class TrainingArgumentsEffectsTest {
     // ------------------------------------------------------------------ tiny BERT: neftune, fp16_full_eval
 
     private static io.finetune4j.models.bert.BertForSequenceClassification tinyBert() {
-        return io.finetune4j.models.bert.BertForSequenceClassification.random(io.finetune4j.models.bert.BertConfig.tiny(), 1, ai.djl.Device.cpu());
+        return io.finetune4j.models.bert.BertForSequenceClassification.random(io.finetune4j.models.bert.BertConfig.tiny(), 1, ai.djl.Device.cpu()); // BRIDGE
     }
 
     @Test

@@ -1,14 +1,12 @@
 package io.finetune4j.peft;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
-import ai.djl.nn.norm.Dropout;
 import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.LinearAdapter;
-import io.finetune4j.nn.Scalars;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.util.SplittableRandom;
 
 /**
@@ -24,14 +22,15 @@ final class LoraLinear implements LinearAdapter {
     private final float dropout;
     private volatile boolean training;
 
-    LoraLinear(TorchLinear base, String name, LoraConfig config, NDManager manager, long seed) {
+    LoraLinear(TorchLinear base, String name, LoraConfig config, long seed) {
         this.base = base;
         this.scaling = config.scaling();
         this.dropout = (float) config.loraDropout();
         int in = base.inFeatures();
         int out = base.outFeatures();
-        this.loraA = parameter(manager, name + ".lora_A.weight", new Shape(config.r(), in), kaimingUniform(config.r(), in, seed, name));
-        this.loraB = parameter(manager, name + ".lora_B.weight", new Shape(out, config.r()), new float[out * config.r()]);
+        Device device = base.weight().data().device();
+        this.loraA = parameter(device, name + ".lora_A.weight", kaimingUniform(config.r(), in, seed, name), config.r(), in);
+        this.loraB = parameter(device, name + ".lora_B.weight", new float[out * config.r()], out, config.r());
     }
 
     /** torch.nn.init.kaiming_uniform_(w, a=sqrt(5)): bound = gain·√(3/fan_in) with gain √(2/(1+a²)) = 1/√fan_in. */
@@ -45,19 +44,26 @@ final class LoraLinear implements LinearAdapter {
         return v;
     }
 
-    private static Parameter parameter(NDManager manager, String name, Shape shape, float[] values) {
-        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
-        NDArray array = manager.create(values, shape);
-        p.setArray(array);
-        array.setRequiresGradient(true);
-        return p;
+    /** A trainable weight on {@code device} that lives as long as the model (out of any open {@link Scope}). */
+    private static Parameter parameter(Device device, String name, float[] values, long... shape) {
+        Tensor data;
+        try (Scope init = Scope.open()) {
+            data = init.keep(Tensor.of(values, shape).to(device));
+        }
+        return Parameter.of(name, Parameter.Type.WEIGHT, data).requiresGrad_(true);
     }
 
-    @Override
-    public NDArray delta(NDArray x) {
-        NDArray in = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
-        NDArray product = Autocast.matMul(Autocast.matMul(in, loraA.getArray().transpose()), loraB.getArray().transpose());
-        return Scalars.mul(product, scaling);
+    /** {@code lora_B(lora_A(dropout(x))) * scaling}. */
+    public Tensor delta(Tensor x) {
+        Tensor in = Tensor.dropout(x, dropout, training);
+        Tensor product = Tensor.wrap(Autocast.matMul(Autocast.matMul(in.nd(), loraA.data().transpose(0, 1).nd()), // BRIDGE
+                loraB.data().transpose(0, 1).nd())); // BRIDGE
+        return product.mul(scaling);
+    }
+
+    /** nn.LinearAdapter still takes DJL arrays. */
+    public ai.djl.ndarray.NDArray delta(ai.djl.ndarray.NDArray x) { // BRIDGE
+        return delta(Tensor.wrap(x)).nd(); // BRIDGE
     }
 
     @Override
@@ -82,11 +88,12 @@ final class LoraLinear implements LinearAdapter {
         return loraB;
     }
 
-    /** {@code B · A · scaling} as a weight-shaped delta {@code [out, in]}, in {@code manager}. */
-    NDArray mergedDelta(NDManager manager) {
+    /** {@code B · A · scaling} as a weight-shaped delta {@code [out, in]}, on the weights' device, in the current scope. */
+    Tensor mergedDelta() {
         // Host copies: the result must not join the autograd graph of the parameters.
-        NDArray a = manager.create(loraA.getArray().toFloatArray(), loraA.getShape());
-        NDArray b = manager.create(loraB.getArray().toFloatArray(), loraB.getShape());
-        return b.matMul(a).muli((float) scaling);
+        Device device = loraA.data().device();
+        Tensor a = Tensor.of(loraA.data().toFloatArray(), loraA.shape()).to(device);
+        Tensor b = Tensor.of(loraB.data().toFloatArray(), loraB.shape()).to(device);
+        return b.matmul(a).mul_((float) scaling);
     }
 }

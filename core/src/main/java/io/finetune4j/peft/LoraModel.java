@@ -1,7 +1,5 @@
 package io.finetune4j.peft;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
@@ -16,6 +14,7 @@ import io.finetune4j.models.auto.AutoConfig;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Scope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -71,7 +70,7 @@ public final class LoraModel implements SequenceClassifier {
                     throw new BadInputException("target module '" + e.getKey() + "' is a " + e.getValue().getClass().getSimpleName()
                             + "; LoRA adapts only linear layers (query, key, value, dense, classifier)");
                 }
-                adapters.put(e.getKey(), new LoraLinear(linear, e.getKey(), config, base.manager(), seed));
+                adapters.put(e.getKey(), new LoraLinear(linear, e.getKey(), config, seed));
             }
         }
         if (adapters.isEmpty()) {
@@ -104,7 +103,7 @@ public final class LoraModel implements SequenceClassifier {
                     || (config.bias() == LoraConfig.Bias.LORA_ONLY && lora != null));
             String peftName = lora != null ? PREFIX + module + ".base_layer." + leaf : PREFIX + name;
             named.put(peftName, p);
-            p.freeze(!(trainable && (full || bias)));
+            p.requiresGrad_(trainable && (full || bias));
             if (full || bias) {
                 saved.put(peftName, p);
             }
@@ -114,8 +113,8 @@ public final class LoraModel implements SequenceClassifier {
                 named.put(PREFIX + module + ".lora_B." + ADAPTER + ".weight", lora.loraB());
                 saved.put(PREFIX + module + ".lora_A.weight", lora.loraA());
                 saved.put(PREFIX + module + ".lora_B.weight", lora.loraB());
-                lora.loraA().freeze(!trainable);
-                lora.loraB().freeze(!trainable);
+                lora.loraA().requiresGrad_(trainable);
+                lora.loraB().requiresGrad_(trainable);
             }
         }
         adapters.forEach((module, lora) -> lora.base().setAdapter(lora));
@@ -123,7 +122,7 @@ public final class LoraModel implements SequenceClassifier {
 
     /** PEFT's {@code get_peft_model}: LoRA on {@code model}'s targeted layers, ready to train; {@code seed} draws A. */
     public static LoraModel wrap(SequenceClassificationModel model, LoraConfig config, long seed) {
-        if (model.manager() == null) {
+        if (model.namedParameters().values().stream().noneMatch(Parameter::hasData)) {
             throw new BadInputException("cannot add LoRA to a shapes-only model; load or create one with weights");
         }
         return new LoraModel(model, config, seed, true);
@@ -218,16 +217,33 @@ public final class LoraModel implements SequenceClassifier {
         return Collections.unmodifiableMap(named);
     }
 
-    @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
+    /** The base model's logits with the LoRA terms ({@code training} turns their dropout on). */
+    public io.finetune4j.torch.Tensor logits(io.finetune4j.torch.Tensor inputIds, io.finetune4j.torch.Tensor tokenTypeIds,
+            io.finetune4j.torch.Tensor attentionMask, boolean training) {
         SequenceClassificationModel b = live();
         adapters.values().forEach(a -> a.setTraining(training));
-        return b.logits(inputIds, tokenTypeIds, attentionMask, training);
+        return io.finetune4j.torch.Tensor.wrap(b.logits(nd(inputIds), nd(tokenTypeIds), nd(attentionMask), training)); // BRIDGE
+    }
+
+    /** The base model's loss (its problem_type). */
+    public io.finetune4j.torch.Tensor loss(io.finetune4j.torch.Tensor logits, io.finetune4j.torch.Tensor labels) {
+        return io.finetune4j.torch.Tensor.wrap(live().loss(nd(logits), nd(labels))); // BRIDGE
     }
 
     @Override
-    public NDArray loss(NDArray logits, NDArray labels) {
-        return live().loss(logits, labels);
+    public ai.djl.ndarray.NDArray logits(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, // BRIDGE
+            ai.djl.ndarray.NDArray attentionMask, boolean training) { // BRIDGE
+        return nd(logits(io.finetune4j.torch.Tensor.wrap(inputIds), io.finetune4j.torch.Tensor.wrap(tokenTypeIds), // BRIDGE
+                io.finetune4j.torch.Tensor.wrap(attentionMask), training)); // BRIDGE
+    }
+
+    @Override
+    public ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray labels) { // BRIDGE
+        return nd(loss(io.finetune4j.torch.Tensor.wrap(logits), io.finetune4j.torch.Tensor.wrap(labels))); // BRIDGE
+    }
+
+    private static ai.djl.ndarray.NDArray nd(io.finetune4j.torch.Tensor t) { // BRIDGE
+        return t == null ? null : t.nd(); // BRIDGE
     }
 
     @Override
@@ -251,7 +267,7 @@ public final class LoraModel implements SequenceClassifier {
     }
 
     @Override
-    public NDManager manager() {
+    public ai.djl.ndarray.NDManager manager() { // BRIDGE
         return live().manager();
     }
 
@@ -305,15 +321,11 @@ public final class LoraModel implements SequenceClassifier {
                 throw new BadInputException("the adapter lacks '" + e.getKey() + "'; was it saved with the same target_modules, bias and modules_to_save?");
             }
             Parameter p = e.getValue();
-            if (!Arrays.equals(t.shape(), p.getShape().getShape())) {
+            if (!Arrays.equals(t.shape(), p.shape())) {
                 throw new BadInputException("adapter tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
-                        + " but the model needs " + Arrays.toString(p.getShape().getShape()) + "; was it trained with another r or base model?");
+                        + " but the model needs " + Arrays.toString(p.shape()) + "; was it trained with another r or base model?");
             }
-            NDArray array = p.getArray();
-            boolean requiresGrad = p.requiresGradient();
-            array.setRequiresGradient(false); // torch refuses in-place writes to leaves that require grad
-            array.set(t.toFloats());
-            array.setRequiresGradient(requiresGrad);
+            copyInto(p, t.toFloats());
         }
     }
 
@@ -322,7 +334,7 @@ public final class LoraModel implements SequenceClassifier {
     public Map<String, Tensor> stateDict() {
         live();
         Map<String, Tensor> out = new LinkedHashMap<>();
-        saved.forEach((name, p) -> out.put(name, Tensor.ofFloats(p.getShape().getShape(), p.getArray().toFloatArray())));
+        saved.forEach((name, p) -> out.put(name, Tensor.ofFloats(p.shape(), p.data().toFloatArray())));
         return out;
     }
 
@@ -346,8 +358,8 @@ public final class LoraModel implements SequenceClassifier {
     public long numParameters(boolean onlyTrainable) {
         long n = 0;
         for (Parameter p : named.values()) {
-            if (!onlyTrainable || p.requiresGradient()) {
-                n += p.getShape().size();
+            if (!onlyTrainable || p.requiresGrad()) {
+                n += Tensor.numel(p.shape());
             }
         }
         return n;
@@ -370,20 +382,28 @@ public final class LoraModel implements SequenceClassifier {
         SequenceClassificationModel b = live();
         for (LoraLinear lora : adapters.values()) {
             Parameter w = lora.base().weight();
-            try (NDManager tmp = b.manager().newSubManager()) {
-                NDArray merged = lora.mergedDelta(tmp).addi(tmp.create(w.getArray().toFloatArray(), w.getShape()));
-                NDArray array = w.getArray();
-                boolean requiresGrad = w.requiresGradient();
-                array.setRequiresGradient(false);
-                array.set(merged.toFloatArray());
-                array.setRequiresGradient(requiresGrad);
+            try (Scope tmp = Scope.open()) {
+                io.finetune4j.torch.Tensor merged = lora.mergedDelta()
+                        .add_(io.finetune4j.torch.Tensor.of(w.data().toFloatArray(), w.shape()).to(w.data().device()));
+                copyInto(w, merged.toFloatArray());
             }
             lora.base().setAdapter(null);
-            lora.loraA().getArray().close();
-            lora.loraB().getArray().close();
+            lora.loraA().close();
+            lora.loraB().close();
         }
         base = null;
         return b;
+    }
+
+    /** {@code p.data().copy_(values)} on a leaf (torch refuses in-place writes to leaves that require grad). */
+    private static void copyInto(Parameter p, float[] values) {
+        io.finetune4j.torch.Tensor data = p.data();
+        boolean requiresGrad = data.requiresGrad();
+        data.requiresGrad_(false);
+        try (io.finetune4j.torch.Tensor src = io.finetune4j.torch.Tensor.of(values, p.shape())) {
+            data.copy_(src);
+        }
+        data.requiresGrad_(requiresGrad);
     }
 
     private SequenceClassificationModel live() {
@@ -393,11 +413,12 @@ public final class LoraModel implements SequenceClassifier {
         return base;
     }
 
-    /** Closes the base model (and with it the adapter's parameters, which live in its manager). */
+    /** Closes the base model and the adapter's parameters. */
     @Override
     public void close() {
         if (base != null) {
             base.close();
+            adapters.values().forEach(lora -> lora.parameters().forEach(Parameter::close));
         }
     }
 

@@ -872,6 +872,29 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- added for train (keep this marker)
 
+    /** {@code torch.zeros_like(this)}: zeros of this tensor's shape, dtype and device. */
+    public Tensor zerosLike() {
+        return t(nd.zerosLike());
+    }
+
+    /**
+     * {@code tensor.grad.zero_()} ({@code optimizer.zero_grad(set_to_none=False)}): a true fill with zeros, so an
+     * inf/NaN gradient (an fp16 overflow) becomes 0, which {@link #zero_()}'s multiply by 0 would leave NaN.
+     */
+    public void zeroGrad() {
+        if (nd.hasGradient() && nd instanceof ai.djl.pytorch.engine.PtNDArray pt) {
+            ai.djl.pytorch.jni.JniUtils.zeroGrad(pt);
+        }
+    }
+
+    /**
+     * How many tensors are alive now (made and not yet freed): the leak tests' measure of native memory held. torch
+     * has no such count (it counts bytes, {@code torch.cuda.memory_allocated()}).
+     */
+    public static int liveCount() {
+        return manager().getManagedArrays().size();
+    }
+
     // (end of train)
 
     // ---------------------------------------------------------------- added for pipeline-cli (keep this marker)

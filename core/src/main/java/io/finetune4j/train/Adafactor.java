@@ -1,8 +1,9 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.nn.Parameter;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,53 +39,50 @@ public final class Adafactor extends Optimizer {
     public void step(double lr) {
         state.step++;
         for (String name : state.liveNames()) {
-            NDArray w = state.candidates.get(name).getArray();
-            Map<String, NDArray> s = state.of(name, w);
+            Tensor w = state.candidates.get(name).data();
+            Map<String, Tensor> s = state.of(name, w);
             long t = state.steps.merge(name, 1L, Long::sum);
             double beta2t = 1.0 - Math.pow(t, decayRate);
-            int nd = w.getShape().dimension();
+            int nd = w.dim();
             boolean factored = nd >= 2;
-            try (NDManager tmp = w.getManager().newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(tmp);
-                NDArray u = attach(tmp, attach(tmp, g.square()).add(EPS1));
-                NDArray update;
+            try (Scope tmp = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
+                Tensor g = w.grad();
+                Tensor u = g.square().add(EPS1);
+                Tensor update;
                 if (factored) {
-                    NDArray row = s.computeIfAbsent("exp_avg_sq_row", k -> keep(w, u.mean(new int[] {nd - 1})));
-                    NDArray col = s.computeIfAbsent("exp_avg_sq_col", k -> keep(w, u.mean(new int[] {nd - 2})));
-                    row.muli(beta2t).addi(attach(tmp, attach(tmp, u.mean(new int[] {nd - 1})).mul(1 - beta2t)));
-                    col.muli(beta2t).addi(attach(tmp, attach(tmp, u.mean(new int[] {nd - 2})).mul(1 - beta2t)));
-                    NDArray rowFactor = attach(tmp, attach(tmp, row.div(attach(tmp, row.mean(new int[] {nd - 2}, true)))).pow(-0.5));
-                    NDArray colFactor = attach(tmp, col.pow(-0.5));
-                    NDArray approx = attach(tmp, attach(tmp, rowFactor.expandDims(nd - 1)).mul(attach(tmp, colFactor.expandDims(nd - 2))));
-                    update = attach(tmp, approx.mul(g));
+                    Tensor row = s.computeIfAbsent("exp_avg_sq_row", k -> zerosLike(u.mean(nd - 1, false)));
+                    Tensor col = s.computeIfAbsent("exp_avg_sq_col", k -> zerosLike(u.mean(nd - 2, false)));
+                    row.mul_(beta2t).add_(u.mean(nd - 1, false).mul(1 - beta2t));
+                    col.mul_(beta2t).add_(u.mean(nd - 2, false).mul(1 - beta2t));
+                    Tensor rowFactor = row.div(row.mean(nd - 2, true)).pow(-0.5);
+                    Tensor colFactor = col.pow(-0.5);
+                    Tensor approx = rowFactor.unsqueeze(nd - 1).mul(colFactor.unsqueeze(nd - 2));
+                    update = approx.mul(g);
                 } else {
-                    NDArray v = s.computeIfAbsent("exp_avg_sq", k -> keep(w, u.zerosLike()));
-                    v.muli(beta2t).addi(attach(tmp, u.mul(1 - beta2t)));
-                    update = attach(tmp, attach(tmp, v.pow(-0.5)).mul(g));
+                    Tensor v = s.computeIfAbsent("exp_avg_sq", k -> zerosLike(u));
+                    v.mul_(beta2t).add_(u.mul(1 - beta2t));
+                    update = v.pow(-0.5).mul(g);
                 }
-                NDArray rms = attach(tmp, attach(tmp, attach(tmp, update.square()).mean()).sqrt());
-                update.divi(attach(tmp, attach(tmp, rms.div(clipThreshold)).maximum(1.0)));
-                update.muli(lr);
+                Tensor rms = update.square().mean().sqrt();
+                update.div_(rms.div(clipThreshold).maximum(1.0));
+                update.mul_(lr);
                 if (beta1 != null) {
-                    NDArray like = update;
-                    NDArray m = s.computeIfAbsent("exp_avg", k -> keep(w, like.zerosLike()));
-                    m.muli(beta1).addi(attach(tmp, update.mul(1 - beta1)));
+                    Tensor like = update;
+                    Tensor m = s.computeIfAbsent("exp_avg", k -> zerosLike(like));
+                    m.mul_(beta1).add_(update.mul(1 - beta1));
                     update = m;
                 }
                 if (weightDecay != 0 && AdamW.decays(name)) {
-                    w.muli(1 - weightDecay * lr);
+                    w.mul_(1 - weightDecay * lr);
                 }
-                w.subi(update);
+                w.sub_(update);
             }
         }
     }
 
-    /** A state tensor that lives as long as the weight, starting at zero as torch's. */
-    private static NDArray keep(NDArray w, NDArray shapeOf) {
-        NDArray z = w.getManager().zeros(shapeOf.getShape(), shapeOf.getDataType());
-        shapeOf.close();
-        return z;
+    /** A state tensor that lives as long as the optimizer, starting at zero as torch's. */
+    private static Tensor zerosLike(Tensor shapeOf) {
+        return OptimizerState.keep(shapeOf.zerosLike());
     }
 
     @Override

@@ -1,11 +1,11 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
-import io.finetune4j.io.Tensor;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,15 +23,15 @@ import java.util.Map;
  */
 public final class AdamW extends Optimizer {
     private final Map<String, Parameter> params = new LinkedHashMap<>();
-    private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
-    private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
+    private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
+    private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
     private final List<String> noDecay = new ArrayList<>();
     /** Every parameter given, so that ones unfrozen after construction can join. */
     private final Map<String, Parameter> candidates = new LinkedHashMap<>();
     /** Optimizer step at which a parameter joined (0 for those trainable from the start). */
     private final Map<String, Long> joinedAt = new LinkedHashMap<>();
     /** State read by {@link #load} for parameters that are not trainable yet. */
-    private final Map<String, Tensor[]> pendingState = new LinkedHashMap<>();
+    private final Map<String, io.finetune4j.io.Tensor[]> pendingState = new LinkedHashMap<>();
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -52,21 +52,21 @@ public final class AdamW extends Optimizer {
         for (Map.Entry<String, Parameter> e : candidates.entrySet()) {
             Parameter p = e.getValue();
             String name = e.getKey();
-            if (!p.requiresGradient() || params.containsKey(name)) {
+            if (!p.requiresGrad() || params.containsKey(name)) {
                 continue;
             }
-            NDArray w = p.getArray();
+            Tensor w = p.data();
             params.put(name, p);
-            expAvg.put(name, w.zerosLike());
-            expAvgSq.put(name, w.zerosLike());
+            expAvg.put(name, OptimizerState.keep(w.zerosLike()));
+            expAvgSq.put(name, OptimizerState.keep(w.zerosLike()));
             joinedAt.put(name, step);
             if (!decays(name)) {
                 noDecay.add(name);
             }
-            Tensor[] saved = pendingState.remove(name);
+            io.finetune4j.io.Tensor[] saved = pendingState.remove(name);
             if (saved != null) {
-                expAvg.get(name).set(saved[0].toFloats());
-                expAvgSq.get(name).set(saved[1].toFloats());
+                set(expAvg.get(name), saved[0].toFloats());
+                set(expAvgSq.get(name), saved[1].toFloats());
                 joinedAt.put(name, (long) saved[2].toFloats()[0]);
             }
         }
@@ -74,7 +74,7 @@ public final class AdamW extends Optimizer {
 
     /** Whether a parameter currently gets updates (it may have been frozen again after joining). */
     private static boolean active(Parameter p) {
-        return p.requiresGradient();
+        return p.requiresGrad();
     }
 
     /** From training arguments (adam_beta1/2, adam_epsilon, weight_decay). */
@@ -109,19 +109,18 @@ public final class AdamW extends Optimizer {
             double bc1 = 1 - Math.pow(beta1, t);
             double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
             double stepSize = lr / bc1;
-            NDArray w = e.getValue().getArray();
-            try (NDManager tmp = w.getManager().newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(tmp);
+            Tensor w = e.getValue().data();
+            try (Scope tmp = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
+                Tensor g = w.grad();
                 if (weightDecay != 0 && !noDecay.contains(e.getKey())) {
-                    w.muli(1 - lr * weightDecay);
+                    w.mul_(1 - lr * weightDecay);
                 }
-                NDArray m = expAvg.get(e.getKey());
-                NDArray v = expAvgSq.get(e.getKey());
-                m.muli(beta1).addi(g.mul(1 - beta1));
-                v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-                NDArray denom = attach(tmp, v.sqrt()).divi(bc2Sqrt).addi(eps);
-                w.subi(attach(tmp, m.div(denom)).muli(stepSize));
+                Tensor m = expAvg.get(e.getKey());
+                Tensor v = expAvgSq.get(e.getKey());
+                m.mul_(beta1).add_(g.mul(1 - beta1));
+                v.mul_(beta2).add_(g.mul(g).mul_(1 - beta2));
+                Tensor denom = v.sqrt().div_(bc2Sqrt).add_(eps);
+                w.sub_(m.div(denom).mul_(stepSize));
             }
         }
     }
@@ -163,7 +162,7 @@ public final class AdamW extends Optimizer {
                 long taken = step - joinedAt.get(name);
                 if (taken > 0) {
                     Map<String, Object> s = new LinkedHashMap<>();
-                    s.put("step", Tensor.ofFloats(new long[0], new float[] {taken}));
+                    s.put("step", io.finetune4j.io.Tensor.ofFloats(new long[0], new float[] {taken}));
                     s.put("exp_avg", toTensor(expAvg.get(name)));
                     s.put("exp_avg_sq", toTensor(expAvgSq.get(name)));
                     state.put(index, s);
@@ -235,24 +234,24 @@ public final class AdamW extends Optimizer {
             }
         }
         // check every entry before changing anything
-        Map<String, Tensor[]> loaded = new LinkedHashMap<>();
+        Map<String, io.finetune4j.io.Tensor[]> loaded = new LinkedHashMap<>();
         long maxStep = 0;
         for (Map.Entry<?, ?> e : state.entrySet()) {
             String name = names.get(e.getKey() instanceof Long l ? l : null);
             if (name == null || !(e.getValue() instanceof Map<?, ?> s)) {
                 throw new BadInputException(bad + ": state key " + e.getKey() + " is in no param_group");
             }
-            long[] shape = candidates.get(name).getArray().getShape().getShape();
-            Tensor[] t = new Tensor[3];
+            long[] shape = candidates.get(name).shape();
+            io.finetune4j.io.Tensor[] t = new io.finetune4j.io.Tensor[3];
             String[] keys = {"exp_avg", "exp_avg_sq", "step"};
             for (int k = 0; k < 3; k++) {
                 Object v = s.get(keys[k]);
                 if (v instanceof Double d && k == 2) {
-                    v = Tensor.ofFloats(new long[0], new float[] {d.floatValue()});
+                    v = io.finetune4j.io.Tensor.ofFloats(new long[0], new float[] {d.floatValue()});
                 } else if (v instanceof Long l && k == 2) {
-                    v = Tensor.ofFloats(new long[0], new float[] {l});
+                    v = io.finetune4j.io.Tensor.ofFloats(new long[0], new float[] {l});
                 }
-                if (!(v instanceof Tensor tensor) || (k < 2 && !java.util.Arrays.equals(tensor.shape(), shape)) || (k == 2 && tensor.numel() != 1)) {
+                if (!(v instanceof io.finetune4j.io.Tensor tensor) || (k < 2 && !java.util.Arrays.equals(tensor.shape(), shape)) || (k == 2 && tensor.numel() != 1)) {
                     throw new BadInputException(bad + ": the state of '" + name + "' has no " + keys[k]
                             + (k < 2 ? " of shape " + java.util.Arrays.toString(shape) : " count") + "; was it saved for another model?");
                 }
@@ -264,20 +263,20 @@ public final class AdamW extends Optimizer {
         step = maxStep;
         pendingState.clear();
         for (String name : params.keySet()) {
-            Tensor[] t = loaded.remove(name);
+            io.finetune4j.io.Tensor[] t = loaded.remove(name);
             if (t == null) {
-                expAvg.get(name).set(new float[(int) expAvg.get(name).size()]);
-                expAvgSq.get(name).set(new float[(int) expAvgSq.get(name).size()]);
+                set(expAvg.get(name), new float[(int) expAvg.get(name).numel()]);
+                set(expAvgSq.get(name), new float[(int) expAvgSq.get(name).numel()]);
                 joinedAt.put(name, step);
             } else {
-                expAvg.get(name).set(t[0].toFloats());
-                expAvgSq.get(name).set(t[1].toFloats());
+                set(expAvg.get(name), t[0].toFloats());
+                set(expAvgSq.get(name), t[1].toFloats());
                 joinedAt.put(name, step - (long) t[2].toFloats()[0]);
             }
         }
         // parameters unfrozen during the saved run but frozen now get their state when they join again
-        loaded.forEach((name, t) -> pendingState.put(name, new Tensor[] {t[0], t[1],
-                Tensor.ofFloats(new long[] {1}, new float[] {step - (long) t[2].toFloats()[0]})}));
+        loaded.forEach((name, t) -> pendingState.put(name, new io.finetune4j.io.Tensor[] {t[0], t[1],
+                io.finetune4j.io.Tensor.ofFloats(new long[] {1}, new float[] {step - (long) t[2].toFloats()[0]})}));
     }
 
     /**
@@ -287,12 +286,12 @@ public final class AdamW extends Optimizer {
      */
     @Override
     public void save(Path file) {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, io.finetune4j.io.Tensor> tensors = new LinkedHashMap<>();
         for (String name : params.keySet()) {
             tensors.put("state." + name + ".exp_avg", toTensor(expAvg.get(name)));
             tensors.put("state." + name + ".exp_avg_sq", toTensor(expAvgSq.get(name)));
             if (joinedAt.get(name) != 0) {
-                tensors.put("state." + name + ".joined_at", Tensor.ofFloats(new long[] {1}, new float[] {joinedAt.get(name)}));
+                tensors.put("state." + name + ".joined_at", io.finetune4j.io.Tensor.ofFloats(new long[] {1}, new float[] {joinedAt.get(name)}));
             }
         }
         Map<String, String> meta = new LinkedHashMap<>();
@@ -312,42 +311,50 @@ public final class AdamW extends Optimizer {
         }
         SafeTensors.Contents contents = SafeTensors.readWithMetadata(file);
         OptimizerState.checkSavedBy(file, contents.metadata(), "adamw_torch");
-        Map<String, Tensor> tensors = contents.tensors();
+        Map<String, io.finetune4j.io.Tensor> tensors = contents.tensors();
         for (String name : params.keySet()) {
             copyInto(file, tensors, "state." + name + ".exp_avg", expAvg.get(name));
             copyInto(file, tensors, "state." + name + ".exp_avg_sq", expAvgSq.get(name));
-            Tensor joined = tensors.get("state." + name + ".joined_at");
+            io.finetune4j.io.Tensor joined = tensors.get("state." + name + ".joined_at");
             joinedAt.put(name, joined == null ? 0L : (long) joined.toFloats()[0]);
         }
         // Parameters unfrozen during the saved run but frozen now get their state when they join again.
         for (String name : candidates.keySet()) {
-            Tensor m = tensors.get("state." + name + ".exp_avg");
-            Tensor v = tensors.get("state." + name + ".exp_avg_sq");
+            io.finetune4j.io.Tensor m = tensors.get("state." + name + ".exp_avg");
+            io.finetune4j.io.Tensor v = tensors.get("state." + name + ".exp_avg_sq");
             if (!params.containsKey(name) && m != null && v != null) {
-                Tensor joined = tensors.get("state." + name + ".joined_at");
-                pendingState.put(name, new Tensor[] {m, v, joined != null ? joined : Tensor.ofFloats(new long[] {1}, new float[] {0})});
+                io.finetune4j.io.Tensor joined = tensors.get("state." + name + ".joined_at");
+                pendingState.put(name, new io.finetune4j.io.Tensor[] {m, v, joined != null ? joined : io.finetune4j.io.Tensor.ofFloats(new long[] {1}, new float[] {0})});
             }
         }
         String s = contents.metadata().get("step");
         step = s == null ? 0 : Long.parseLong(s);
     }
 
-    private static void copyInto(Path file, Map<String, Tensor> tensors, String key, NDArray target) {
-        Tensor t = tensors.get(key);
-        if (t == null || !java.util.Arrays.equals(t.shape(), target.getShape().getShape())) {
+    private static void copyInto(Path file, Map<String, io.finetune4j.io.Tensor> tensors, String key, Tensor target) {
+        io.finetune4j.io.Tensor t = tensors.get(key);
+        if (t == null || !java.util.Arrays.equals(t.shape(), target.shape())) {
             throw new BadInputException("optimizer state " + file + " has no tensor '" + key + "' of shape "
-                    + target.getShape() + "; was it saved for another model?");
+                    + java.util.Arrays.stream(target.shape()).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(", ", "(", ")"))
+                    + "; was it saved for another model?");
         }
-        target.set(t.toFloats());
+        set(target, t.toFloats());
     }
 
-    static Tensor toTensor(NDArray a) {
-        return Tensor.ofFloats(a.getShape().getShape(), a.toFloatArray());
+    /** Overwrites a state tensor's values ({@code state.copy_(torch.tensor(values))}). */
+    private static void set(Tensor target, float[] values) {
+        try (Tensor src = Tensor.of(values, target.shape())) {
+            target.copy_(src);
+        }
+    }
+
+    static io.finetune4j.io.Tensor toTensor(Tensor a) {
+        return io.finetune4j.io.Tensor.ofFloats(a.shape(), a.toFloatArray());
     }
 
     @Override
     public void close() {
-        expAvg.values().forEach(NDArray::close);
-        expAvgSq.values().forEach(NDArray::close);
+        expAvg.values().forEach(Tensor::close);
+        expAvgSq.values().forEach(Tensor::close);
     }
 }

@@ -1,7 +1,7 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
 import io.finetune4j.models.SequenceClassifier;
+import io.finetune4j.torch.Tensor;
 
 /**
  * Logits of one collated batch: the whole model by default, or only its trainable top from cached frozen
@@ -9,9 +9,9 @@ import io.finetune4j.models.SequenceClassifier;
  */
 @FunctionalInterface
 interface BatchForward {
-    NDArray logits(DataCollatorWithPadding.Batch batch, boolean training);
+    Tensor logits(DataCollatorWithPadding.Batch batch, boolean training);
 
     static BatchForward of(SequenceClassifier model) {
-        return (b, training) -> model.logits(b.inputIds(), b.tokenTypeIds(), b.attentionMask(), training);
+        return (b, training) -> Tensor.wrap(model.logits(b.inputIds().nd(), b.tokenTypeIds().nd(), b.attentionMask().nd(), training)); // BRIDGE
     }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.Future;
 
 /**
  * dataloader_num_workers: threads that gather and pad the next optimizer steps' micro-batches on
- * the heap while the current step runs. NDArrays are still created on the training thread (in the
- * step's manager), so the order and the values are the same as with no workers.
+ * the heap while the current step runs. Tensors are still created on the training thread (in the
+ * step's Scope), so the order and the values are the same as with no workers.
  */
 final class BatchPrefetcher implements AutoCloseable {
     private final DataCollatorWithPadding collator;

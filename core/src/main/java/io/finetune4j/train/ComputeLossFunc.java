@@ -1,6 +1,6 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's Trainer(compute_loss_func=...): the loss of one batch from the model's logits and the labels,
@@ -10,5 +10,5 @@ import ai.djl.ndarray.NDArray;
  */
 @FunctionalInterface
 public interface ComputeLossFunc {
-    NDArray compute(NDArray logits, NDArray labels, int numItemsInBatch);
+    Tensor compute(Tensor logits, Tensor labels, int numItemsInBatch);
 }

@@ -1,17 +1,16 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.data.Column;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.tokenize.EncodeOptions;
 import io.finetune4j.tokenize.EncodeOptions.Padding;
 import io.finetune4j.tokenize.Padder;
 
 /**
- * HF's DataCollatorWithPadding: gathers rows into int64 arrays {@code [batch, length]} padded as the
+ * HF's DataCollatorWithPadding: gathers rows into int64 tensors {@code [batch, length]} padded as the
  * tokenizer pads ({@link Padder}: its pad id, e.g. 1 for RoBERTa, and its padding side; mask 0), to
  * the longest row of the batch or to a fixed max_length (the tokenizer's {@link Padding}: {@code longest} or
  * {@code max_length}; a batch cannot go unpadded).
@@ -21,7 +20,7 @@ public final class DataCollatorWithPadding {
      * One batch on the model's device; {@code labels} is null without a labels column, int64 class ids or float32
      * targets; {@code labelIds} holds the class ids on the heap (null for float targets).
      */
-    public record Batch(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, NDArray labels, int[] labelIds, int[] rows, long tokens) {
+    public record Batch(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor labels, int[] labelIds, int[] rows, long tokens) {
         public int size() {
             return rows.length;
         }
@@ -85,19 +84,25 @@ public final class DataCollatorWithPadding {
             this(inputIds, tokenTypeIds, attentionMask, labels, labelIds, rows, width, tokens, null, 0);
         }
 
-        /** Copies the batch to the device of {@code manager}. */
-        public Batch toDevice(NDManager manager) {
-            Shape shape = new Shape(rows.length, width);
-            NDArray l = targets != null ? manager.create(targets, targetWidth == 0 ? new Shape(rows.length) : new Shape(rows.length, targetWidth))
-                    : labels == null ? null : manager.create(labels);
-            return new Batch(manager.create(inputIds, shape), manager.create(tokenTypeIds, shape), manager.create(attentionMask, shape),
-                    l, labelIds, rows, tokens);
+        /** Copies the batch to {@code device} (tensors of the current {@link io.finetune4j.torch.Scope}). */
+        public Batch toDevice(Device device) {
+            long n = rows.length;
+            Tensor l = targets != null ? Tensor.of(targets, targetWidth == 0 ? new long[] {n} : new long[] {n, targetWidth})
+                    : labels == null ? null : Tensor.of(labels);
+            return new Batch(Tensor.of(inputIds, n, width).to(device), Tensor.of(tokenTypeIds, n, width).to(device),
+                    Tensor.of(attentionMask, n, width).to(device), l == null ? null : l.to(device), labelIds, rows, tokens);
         }
     }
 
-    /** Builds the batch of the given rows in {@code manager} (a per-step child of the model's manager). */
-    public Batch collate(EncodedColumns columns, int[] rows, NDManager manager) {
-        return prepare(columns, rows).toDevice(manager);
+    /** Builds the batch of the given rows on {@code device} (in the current step's {@link io.finetune4j.torch.Scope}). */
+    public Batch collate(EncodedColumns columns, int[] rows, Device device) {
+        return prepare(columns, rows).toDevice(device);
+    }
+
+    /** @deprecated takes the device now. */
+    @Deprecated
+    public Batch collate(EncodedColumns columns, int[] rows, ai.djl.ndarray.NDManager manager) { // BRIDGE
+        return collate(columns, rows, manager.getDevice().isGpu() ? Device.cuda(manager.getDevice().getDeviceId()) : Device.cpu()); // BRIDGE
     }
 
     /** Gathers and pads the rows into heap arrays (thread-safe: reads the columns only). */

@@ -1,14 +1,15 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.io.AtomicFiles;
 import io.finetune4j.io.Cache;
 import io.finetune4j.models.FrozenPrefix;
 import io.finetune4j.models.SequenceClassifier;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.util.TqdmBar;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,12 +51,12 @@ final class FrozenFeatures {
     private final int rows;
     private final int width; // positions per row (1 for [CLS] only, 0 for pooled vectors)
     private final int hidden;
-    private final DataType dtype;
+    private final DType dtype;
     private final List<MappedByteBuffer> chunks = new ArrayList<>();
     private final int rowsPerChunk;
     private final Path dir;
 
-    private FrozenFeatures(FrozenPrefix model, int level, int rows, int width, int hidden, DataType dtype, Path dir) throws IOException {
+    private FrozenFeatures(FrozenPrefix model, int level, int rows, int width, int hidden, DType dtype, Path dir) throws IOException {
         this.model = model;
         this.level = level;
         this.rows = rows;
@@ -74,7 +75,7 @@ final class FrozenFeatures {
     }
 
     private long rowBytes() {
-        return (long) Math.max(1, width) * hidden * (dtype == DataType.FLOAT16 ? 2 : 4);
+        return (long) Math.max(1, width) * hidden * (dtype == DType.FLOAT16 ? 2 : 4);
     }
 
     Path directory() {
@@ -112,7 +113,7 @@ final class FrozenFeatures {
             longest = Math.max(longest, columns.length(i));
         }
         int width = level < layers ? longest : level == layers ? 1 : 0;
-        DataType dtype = level < layers ? DataType.FLOAT16 : DataType.FLOAT32;
+        DType dtype = level < layers ? DType.FLOAT16 : DType.FLOAT32;
         Path dir = cache.features().resolve(key(model, level, columns, width));
         try {
             if (!Files.isRegularFile(dir.resolve(META_FILE))) {
@@ -127,9 +128,9 @@ final class FrozenFeatures {
         }
     }
 
-    private static void compute(FrozenPrefix model, int level, EncodedColumns columns, int width, DataType dtype, Path dir, String split,
+    private static void compute(FrozenPrefix model, int level, EncodedColumns columns, int width, DType dtype, Path dir, String split,
             DataCollatorWithPadding collator, int batchSize, boolean progress) {
-        SequenceClassifier m = (SequenceClassifier) model;
+        Device device = TrainingStep.deviceOf((SequenceClassifier) model);
         long start = System.nanoTime();
         int[] hiddenSize = new int[1];
         DataCollatorWithPadding pad = width > 1 ? DataCollatorWithPadding.maxLength(width) : collator;
@@ -141,11 +142,11 @@ final class FrozenFeatures {
                     for (int i = 0; i < rows.length; i++) {
                         rows[i] = from + i;
                     }
-                    try (NDManager step = m.manager().newSubManager()) {
-                        DataCollatorWithPadding.Batch b = pad.collate(columns, rows, step);
-                        NDArray f = model.featuresAt(level, b.inputIds(), b.tokenTypeIds(), b.attentionMask());
-                        hiddenSize[0] = (int) f.getShape().get(f.getShape().dimension() - 1);
-                        out.write(f.toType(dtype, false).toByteArray()); // native order: little-endian here
+                    try (Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
+                        DataCollatorWithPadding.Batch b = pad.collate(columns, rows, device);
+                        Tensor f = Tensor.wrap(model.featuresAt(level, b.inputIds().nd(), b.tokenTypeIds().nd(), b.attentionMask().nd())); // BRIDGE
+                        hiddenSize[0] = (int) f.size(-1);
+                        out.write(bytes(f.to(dtype).toByteBuffer())); // native order: little-endian here
                     }
                     bar.step(rows.length);
                 }
@@ -158,10 +159,10 @@ final class FrozenFeatures {
                 String.format("%.1f", (System.nanoTime() - start) / 1e9), AtomicFiles.sizeOf(dir) >> 20, dir);
     }
 
-    /** The features of a batch's rows, float32, cut to the batch's width; in {@code manager}. */
-    NDArray gather(int[] rowIds, int batchWidth, NDManager manager) {
+    /** The features of a batch's rows, float32, cut to the batch's width; on {@code device}, in the current scope. */
+    Tensor gather(int[] rowIds, int batchWidth, Device device) {
         int positions = width > 1 ? batchWidth : Math.max(1, width);
-        int elemBytes = dtype == DataType.FLOAT16 ? 2 : 4;
+        int elemBytes = dtype == DType.FLOAT16 ? 2 : 4;
         int take = positions * hidden * elemBytes;
         ByteBuffer buf = ByteBuffer.allocateDirect(rowIds.length * take).order(ByteOrder.nativeOrder());
         long rowBytes = rowBytes();
@@ -173,9 +174,8 @@ final class FrozenFeatures {
             buf.put(src);
         }
         buf.flip();
-        Shape shape = width == 0 ? new Shape(rowIds.length, hidden) : new Shape(rowIds.length, positions, hidden);
-        NDArray a = manager.create(buf, shape, dtype);
-        return dtype == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+        long[] shape = width == 0 ? new long[] {rowIds.length, hidden} : new long[] {rowIds.length, positions, hidden};
+        return Tensor.fromBuffer(buf, dtype, shape).to(device).to(DType.FLOAT32);
     }
 
     /** Whether the trainable top runs on one vector per row ([CLS] or pooled features), not on every position. */
@@ -190,8 +190,8 @@ final class FrozenFeatures {
 
     /** The trainable top of the model, run from these features. */
     BatchForward forward() {
-        return (b, training) -> model.logitsFrom(level, gather(b.rows(), (int) b.inputIds().getShape().get(1), b.inputIds().getManager()),
-                b.attentionMask(), training);
+        return (b, training) -> Tensor.wrap(model.logitsFrom(level, gather(b.rows(), (int) b.inputIds().size(1), b.inputIds().device()).nd(),
+                b.attentionMask().nd(), training)); // BRIDGE
     }
 
     private static String key(SequenceClassifier model, int level, EncodedColumns columns, int width) {
@@ -200,9 +200,9 @@ final class FrozenFeatures {
             md.update(("level=" + level + ";width=" + width + ";model=" + model.getClass().getName() + ";").getBytes());
             FrozenPrefix p = (FrozenPrefix) model;
             for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-                if (!e.getValue().requiresGradient() && belowLevel(e.getKey(), level, p.numHiddenLayers())) {
+                if (!e.getValue().requiresGrad() && belowLevel(e.getKey(), level, p.numHiddenLayers())) {
                     md.update(e.getKey().getBytes());
-                    md.update(e.getValue().getArray().toByteArray());
+                    md.update(e.getValue().data().toByteBuffer());
                 }
             }
             update(md, columns.inputIds().values());
@@ -231,6 +231,12 @@ final class FrozenFeatures {
             return level > layers;
         }
         return false;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
     }
 
     private static void update(MessageDigest md, int[][] rows) {

@@ -1,9 +1,10 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.nn.Parameter;
-import io.finetune4j.nn.Gradients;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public abstract class Optimizer implements AutoCloseable {
     /** Sets every gradient to zero (PyTorch accumulates gradients across backward calls). */
     public void zeroGrad() {
         for (Parameter p : live()) {
-            Gradients.zero(p.getArray());
+            p.data().zeroGrad();
         }
     }
 
@@ -68,16 +69,15 @@ public abstract class Optimizer implements AutoCloseable {
         if (live.isEmpty()) {
             return true;
         }
-        try (NDManager tmp = live.get(0).getArray().getManager().newSubManager()) {
-            NDArray total = null;
+        try (Scope tmp = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
+            Tensor total = null;
             for (Parameter p : live) {
-                NDArray g = p.getArray().getGradient();
-                g.attach(tmp);
-                g.muli(factor);
-                NDArray sum = g.sum();
+                Tensor g = p.data().grad();
+                g.mul_(factor);
+                Tensor sum = g.sum();
                 total = total == null ? sum : total.add(sum);
             }
-            return Float.isFinite(total.getFloat());
+            return Double.isFinite(total.item());
         }
     }
 
@@ -87,28 +87,23 @@ public abstract class Optimizer implements AutoCloseable {
      */
     public double clipGradNorm(double maxNorm) {
         List<Parameter> live = live();
-        double sumSq = 0;
-        for (Parameter p : live) {
-            try (NDManager tmp = p.getArray().getManager().newSubManager()) {
-                NDArray g = p.getArray().getGradient();
-                g.attach(tmp);
-                sumSq += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-            }
-        }
-        double norm = Math.sqrt(sumSq);
-        double coef = maxNorm / (norm + 1e-6);
-        if (maxNorm > 0 && coef < 1) {
+        try (Autograd noGrad = Autograd.noGrad()) {
+            double sumSq = 0;
             for (Parameter p : live) {
-                try (NDArray g = p.getArray().getGradient()) {
-                    g.muli(coef);
+                try (Scope tmp = Scope.open()) { // one gradient's square at a time
+                    sumSq += p.data().grad().square().sum().to(DType.FLOAT64).item();
                 }
             }
+            double norm = Math.sqrt(sumSq);
+            double coef = maxNorm / (norm + 1e-6);
+            if (maxNorm > 0 && coef < 1) {
+                for (Parameter p : live) {
+                    try (Tensor g = p.data().grad()) {
+                        g.mul_(coef);
+                    }
+                }
+            }
+            return norm;
         }
-        return norm;
-    }
-
-    static NDArray attach(NDManager tmp, NDArray a) {
-        a.attach(tmp);
-        return a;
     }
 }

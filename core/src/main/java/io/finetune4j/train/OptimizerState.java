@@ -1,10 +1,10 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
-import io.finetune4j.io.Tensor;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +22,11 @@ final class OptimizerState implements AutoCloseable {
     /** Every parameter given, so that ones unfrozen later join at their first step. */
     final Map<String, Parameter> candidates = new LinkedHashMap<>();
     /** name → state key → tensor. */
-    final Map<String, Map<String, NDArray>> state = new LinkedHashMap<>();
+    final Map<String, Map<String, Tensor>> state = new LinkedHashMap<>();
     /** name → its own step count (torch keeps state["step"] per parameter). */
     final Map<String, Long> steps = new LinkedHashMap<>();
     /** State read by {@link #load} for parameters that are not trainable yet. */
-    private final Map<String, Map<String, Tensor>> pending = new LinkedHashMap<>();
+    private final Map<String, Map<String, io.finetune4j.io.Tensor>> pending = new LinkedHashMap<>();
     long step;
 
     OptimizerState(String optim, Map<String, Parameter> namedParameters) {
@@ -37,7 +37,7 @@ final class OptimizerState implements AutoCloseable {
     List<Parameter> live() {
         List<Parameter> out = new ArrayList<>();
         for (Parameter p : candidates.values()) {
-            if (p.requiresGradient()) {
+            if (p.requiresGrad()) {
                 out.add(p);
             }
         }
@@ -47,7 +47,7 @@ final class OptimizerState implements AutoCloseable {
     List<String> liveNames() {
         List<String> out = new ArrayList<>();
         candidates.forEach((name, p) -> {
-            if (p.requiresGradient()) {
+            if (p.requiresGrad()) {
                 out.add(name);
             }
         });
@@ -55,20 +55,19 @@ final class OptimizerState implements AutoCloseable {
     }
 
     /** The state of a parameter: restored if a checkpoint had it, else empty (the optimizer fills it). */
-    Map<String, NDArray> of(String name, NDArray weight) {
-        Map<String, NDArray> s = state.get(name);
+    Map<String, Tensor> of(String name, Tensor weight) {
+        Map<String, Tensor> s = state.get(name);
         if (s == null) {
             s = new LinkedHashMap<>();
             state.put(name, s);
             steps.put(name, 0L);
-            Map<String, Tensor> saved = pending.remove(name);
+            Map<String, io.finetune4j.io.Tensor> saved = pending.remove(name);
             if (saved != null) {
-                for (Map.Entry<String, Tensor> e : saved.entrySet()) {
+                for (Map.Entry<String, io.finetune4j.io.Tensor> e : saved.entrySet()) {
                     if (e.getKey().equals("step")) {
                         steps.put(name, (long) e.getValue().toFloats()[0]);
                     } else {
-                        NDArray a = weight.getManager().create(e.getValue().toFloats(), new ai.djl.ndarray.types.Shape(e.getValue().shape()));
-                        s.put(e.getKey(), a);
+                        s.put(e.getKey(), keep(Tensor.of(e.getValue().toFloats(), e.getValue().shape()).to(weight.device())));
                     }
                 }
             }
@@ -76,11 +75,16 @@ final class OptimizerState implements AutoCloseable {
         return s;
     }
 
+    /** A state tensor lives as long as the optimizer: out of the step's scope. */
+    static Tensor keep(Tensor t) {
+        return Scope.detachFromScopes(t);
+    }
+
     void save(Path file, Map<String, String> hyper) {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, io.finetune4j.io.Tensor> tensors = new LinkedHashMap<>();
         state.forEach((name, s) -> {
             s.forEach((key, a) -> tensors.put("state." + name + "." + key, AdamW.toTensor(a)));
-            tensors.put("state." + name + ".step", Tensor.ofFloats(new long[] {1}, new float[] {steps.get(name)}));
+            tensors.put("state." + name + ".step", io.finetune4j.io.Tensor.ofFloats(new long[] {1}, new float[] {steps.get(name)}));
         });
         Map<String, String> meta = new LinkedHashMap<>(hyper);
         meta.put("optim", optim);
@@ -98,7 +102,7 @@ final class OptimizerState implements AutoCloseable {
         state.clear();
         steps.clear();
         pending.clear();
-        for (Map.Entry<String, Tensor> e : contents.tensors().entrySet()) {
+        for (Map.Entry<String, io.finetune4j.io.Tensor> e : contents.tensors().entrySet()) {
             String key = e.getKey();
             int dot = key.lastIndexOf('.');
             String name = key.substring("state.".length(), dot);
@@ -122,6 +126,6 @@ final class OptimizerState implements AutoCloseable {
 
     @Override
     public void close() {
-        state.values().forEach(s -> s.values().forEach(NDArray::close));
+        state.values().forEach(s -> s.values().forEach(Tensor::close));
     }
 }

@@ -1,9 +1,9 @@
 package io.finetune4j.train;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import io.finetune4j.io.AtomicFiles;
 import io.finetune4j.io.Cache;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Torch;
 import io.finetune4j.util.CpuShare;
 import io.finetune4j.util.Gemm;
 import io.finetune4j.util.MachineInfo;
@@ -78,7 +78,7 @@ public final class PeakFlops {
             json.put("device", device.toString());
             json.put("cpu_model", MachineInfo.cpuModel());
             json.put("threads", threads());
-            json.put("libtorch", Engine.getInstance().getVersion());
+            json.put("libtorch", Torch.version());
             json.put("shapes", SHAPES);
             AtomicFiles.writeString(file, Checkpoints.JSON.writeValueAsString(json) + "\n");
         } catch (IOException | RuntimeException e) {
@@ -91,7 +91,7 @@ public final class PeakFlops {
         try {
             double best = 0;
             for (int[] s : SHAPES) {
-                Gemm.Result r = Gemm.run(device, s[0], s[1], s[2], WARMUP, REPEAT);
+                Gemm.Result r = Gemm.run(device.isCuda() ? ai.djl.Device.gpu(device.index()) : ai.djl.Device.cpu(), s[0], s[1], s[2], WARMUP, REPEAT); // BRIDGE
                 best = Math.max(best, 2.0 * s[0] * s[1] * s[2] / r.timing().min());
             }
             return best;
@@ -102,7 +102,7 @@ public final class PeakFlops {
 
     /** Device, CPU model, intra-op threads and libtorch version, as a file-name-safe string. */
     static String machineKey(Device device) {
-        String raw = device + "-" + MachineInfo.cpuModel() + "-" + threads() + "t-libtorch" + Engine.getInstance().getVersion();
+        String raw = device + "-" + MachineInfo.cpuModel() + "-" + threads() + "t-libtorch" + Torch.version();
         return raw.replaceAll("[^A-Za-z0-9._-]+", "_");
     }
 

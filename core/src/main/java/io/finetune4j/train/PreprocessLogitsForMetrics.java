@@ -1,6 +1,6 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's Trainer(preprocess_logits_for_metrics=...): called on each evaluation batch's logits (and its
@@ -9,5 +9,5 @@ import ai.djl.ndarray.NDArray;
  */
 @FunctionalInterface
 public interface PreprocessLogitsForMetrics {
-    NDArray apply(NDArray logits, NDArray labels);
+    Tensor apply(Tensor logits, Tensor labels);
 }

@@ -18,7 +18,7 @@ import java.util.Map;
  * 0, 0.0)}) and torch's {@code torch.manual_seed(seed)} (libtorch's CPUGeneratorImplState, 5,056 bytes: initial
  * seed, left = 1, seeded = 1, next = 0, the 624 words as uint64, no cached normal samples).
  *
- * <p>finetune4j does not draw from these states: DJL can neither read nor set libtorch's generator, so each step reseeds
+ * <p>finetune4j does not draw from these states: the engine can neither read nor set libtorch's generator state, so each step reseeds
  * it from (seed, step) ({@link TrainingStep#stepSeed}) and a resumed run needs nothing saved. HF's Trainer resuming such a
  * checkpoint restores these seed states (a valid state, not the one a finetune4j step left); without dropout that
  * changes nothing. Resuming here does not read rng_state.pth.

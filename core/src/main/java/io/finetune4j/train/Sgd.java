@@ -1,8 +1,9 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.nn.Parameter;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,28 +32,26 @@ public final class Sgd extends Optimizer {
     public void step(double lr) {
         state.step++;
         for (String name : state.liveNames()) {
-            NDArray w = state.candidates.get(name).getArray();
-            Map<String, NDArray> s = state.of(name, w);
+            Tensor w = state.candidates.get(name).data();
+            Map<String, Tensor> s = state.of(name, w);
             state.steps.merge(name, 1L, Long::sum);
-            try (NDManager tmp = w.getManager().newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(tmp);
-                NDArray d = g;
+            try (Scope tmp = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
+                Tensor g = w.grad();
+                Tensor d = g;
                 if (weightDecay != 0 && AdamW.decays(name)) {
-                    d = attach(tmp, g.add(attach(tmp, w.mul(weightDecay))));
+                    d = g.add(w.mul(weightDecay));
                 }
                 if (momentum != 0) {
-                    NDArray buf = s.get("momentum_buffer");
+                    Tensor buf = s.get("momentum_buffer");
                     if (buf == null) {
-                        buf = d.duplicate();
-                        buf.attach(w.getManager());
+                        buf = OptimizerState.keep(d.clone());
                         s.put("momentum_buffer", buf);
                     } else {
-                        buf.muli(momentum).addi(attach(tmp, d.mul(1 - dampening)));
+                        buf.mul_(momentum).add_(d.mul(1 - dampening));
                     }
-                    d = nesterov ? attach(tmp, d.add(attach(tmp, buf.mul(momentum)))) : buf;
+                    d = nesterov ? d.add(buf.mul(momentum)) : buf;
                 }
-                w.subi(attach(tmp, d.mul(lr)));
+                w.sub_(d.mul(lr));
             }
         }
     }

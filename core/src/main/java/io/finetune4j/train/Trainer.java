@@ -1,14 +1,16 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.nn.Autocast;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.train.TrainingArguments.IntervalStrategy;
 import io.finetune4j.train.TrainingArguments.SaveStrategy;
@@ -141,7 +143,7 @@ public final class Trainer {
             List<TrainerCallback> all = withReporting();
             FlopCount flops = new FlopCount(model.namedParameters());
             long start = System.nanoTime();
-            LogWindow window = new LogWindow(peakFlops != null ? new MfuCeiling(peakFlops, "given") : PeakFlops.ceiling(model.manager().getDevice()), start);
+            LogWindow window = new LogWindow(peakFlops != null ? new MfuCeiling(peakFlops, "given") : PeakFlops.ceiling(TrainingStep.deviceOf(model)), start);
             Run run = new Run(state.globalStep);
 
             optimizer.zeroGrad();
@@ -298,7 +300,7 @@ public final class Trainer {
         state.saveSteps = args.saveSteps();
         state.trainBatchSize = args.perDeviceTrainBatchSize();
         control.shouldTrainingStop = false;
-        if (args.fullDeterminism() && model.manager().getDevice().isGpu()) {
+        if (args.fullDeterminism() && TrainingStep.deviceOf(model).isCuda()) {
             throw new BadInputException("full_determinism=true is not supported on a GPU: DJL 0.36 cannot switch on "
                     + "torch.use_deterministic_algorithms; train on the CPU (use_cpu=true), where runs are bit-for-bit repeatable");
         }
@@ -306,7 +308,7 @@ public final class Trainer {
             LOG.warn("auto_find_batch_size has no effect here: the batch size stays {} (it reacts to CUDA out-of-memory errors, "
                     + "which finetune4j does not retry; lower per_device_train_batch_size if a GPU runs out)", args.perDeviceTrainBatchSize());
         }
-        if (args.fp16() && !model.manager().getDevice().isGpu()) {
+        if (args.fp16() && !TrainingStep.deviceOf(model).isCuda()) {
             LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (0.91 GFLOP/s vs 169 in float32 on a 2-core EPYC); "
                     + "fp16 is meant for GPUs");
         }
@@ -682,24 +684,27 @@ public final class Trainer {
         float[][] logits = new float[n][];
         double lossSum = 0;
         int batches = 0;
+        Device device = TrainingStep.deviceOf(model);
         for (int from = 0; from < n; from += bs) {
             int[] rows = new int[Math.min(bs, n - from)];
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = from + i;
             }
-            try (NDManager step = model.manager().newSubManager(); Autocast ignored = Autocast.enable(evalComputeType())) {
-                DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, step);
-                NDArray out = forwardFor(columns).logits(batch, false);
-                NDArray kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;
-                float[] flat = kept.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            try (Scope step = Scope.open();
+                 Autograd noGrad = Autograd.noGrad();
+                 Autocast ignored = Autocast.enable(TrainingStep.autocastType(evalComputeType()))) { // BRIDGE
+                DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, device);
+                Tensor out = forwardFor(columns).logits(batch, false);
+                Tensor kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;
+                float[] flat = kept.toFloatArray();
                 int k = flat.length / rows.length;
                 for (int i = 0; i < rows.length; i++) {
                     logits[from + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
                 }
                 if (batch.labels() != null) {
-                    NDArray loss = computeLossFunc != null ? computeLossFunc.compute(out, batch.labels(), rows.length)
+                    Tensor loss = computeLossFunc != null ? computeLossFunc.compute(out, batch.labels(), rows.length)
                             : TrainingStep.loss(model, (b, t) -> out, batch, args.labelSmoothingFactor(), false);
-                    lossSum += loss.getFloat() * rows.length;
+                    lossSum += (float) loss.item() * rows.length;
                 }
             }
             batches++;
@@ -727,8 +732,8 @@ public final class Trainer {
     }
 
     /** fp16_full_eval: evaluation and prediction compute in float16; else as training does. */
-    private ai.djl.ndarray.types.DataType evalComputeType() {
-        return args.fp16FullEval() ? ai.djl.ndarray.types.DataType.FLOAT16 : TrainingStep.computeType(args);
+    private DType evalComputeType() {
+        return args.fp16FullEval() ? DType.FLOAT16 : TrainingStep.computeType(args);
     }
 
     /** The cached top for the eval rows during training with cache_frozen_features, else the whole model. */
@@ -739,10 +744,10 @@ public final class Trainer {
     private Map<String, Parameter> trainableParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            if (e.getValue().requiresGradient()) {
-                NDArray a = e.getValue().getArray();
-                if (!a.hasGradient()) {
-                    a.setRequiresGradient(true);
+            if (e.getValue().requiresGrad()) {
+                Tensor a = e.getValue().data();
+                if (!a.requiresGrad()) {
+                    a.requiresGrad_(true);
                 }
                 out.put(e.getKey(), e.getValue());
             }
@@ -761,7 +766,7 @@ public final class Trainer {
             String name = e.getKey();
             boolean embeddingTable = name.contains("embed") && name.endsWith("weight") && !name.contains("LayerNorm");
             if (!embeddingTable) {
-                out.put(name, e.getValue().getArray().getShape().size());
+                out.put(name, e.getValue().data().numel());
             }
         }
         return out;
@@ -770,8 +775,7 @@ public final class Trainer {
     private static long count(Map<String, Parameter> params) {
         long n = 0;
         for (Parameter p : params.values()) {
-            Shape s = p.getArray().getShape();
-            n += s.size();
+            n += p.data().numel();
         }
         return n;
     }

@@ -1,15 +1,15 @@
 package io.finetune4j.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
+import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.GradientCheckpointing;
-import io.finetune4j.nn.Scalars;
-import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.nn.Losses;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
+import io.finetune4j.torch.Torch;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -75,7 +75,7 @@ public final class TrainingStep {
 
     /**
      * Exact resume with dropout: the generator state of step {@code globalStep} is derived from (seed, step)
-     * instead of being saved in the checkpoint (HF saves rng_state.pth). DJL exposes no way to read or
+     * instead of being saved in the checkpoint (HF saves rng_state.pth). The engine exposes no way to read or
      * restore libtorch's generator state, and a derived seed needs nothing saved at all: a run resumed from
      * any checkpoint (or from a crash) draws the same dropout masks for step k as the uninterrupted run.
      * The data order is derived the same way, from data_seed and the epoch ({@link BatchOrder}).
@@ -99,7 +99,7 @@ public final class TrainingStep {
 
     /** Runs optimizer step number {@code globalStep + 1} (0-based {@code globalStep}) over {@code window}'s micro-batches. */
     public Result run(List<DataCollatorWithPadding.HostBatch> window, int globalStep) {
-        Engine.getInstance().setRandomSeed(stepSeed(args.seed(), globalStep));
+        Torch.manualSeed(stepSeed(args.seed(), globalStep));
         int rows = 0;
         for (DataCollatorWithPadding.HostBatch b : window) {
             rows += b.rows().length;
@@ -110,27 +110,27 @@ public final class TrainingStep {
         long forwardNanos = 0;
         long t0 = System.nanoTime();
         double lossScale = scaler == null ? 1.0 : scaler.scale();
-        try (NDManager step = model.manager().newSubManager();
-             GradientCollector collector = Engine.getInstance().newGradientCollector();
-             Autocast ignored = Autocast.enable(computeType(args))) {
+        Device device = deviceOf(model);
+        try (Scope step = Scope.open();
+             Autograd grad = Autograd.enableGrad();
+             Autocast ignored = Autocast.enable(autocastType(computeType(args)))) { // BRIDGE
             for (int micro = 0; micro < window.size(); micro++) {
-                DataCollatorWithPadding.HostBatch host = window.get(micro);
                 long f0 = System.nanoTime();
-                DataCollatorWithPadding.Batch batch = host.toDevice(step);
+                DataCollatorWithPadding.Batch batch = window.get(micro).toDevice(device);
                 try (GradientCheckpointing checkpointing = args.gradientCheckpointing()
                         ? GradientCheckpointing.begin(checkpointSeed(args.seed(), globalStep, micro)) : null) {
-                    NDArray mean = lossFunc != null ? lossFunc.compute(forward.logits(batch, true), batch.labels(), rows)
+                    Tensor mean = lossFunc != null ? lossFunc.compute(forward.logits(batch, true), batch.labels(), rows)
                             : loss(model, forward, batch, args.labelSmoothingFactor(), true);
                     double weight = (double) batch.size() / rows;
-                    loss += mean.getFloat() * weight; // reading the loss waits for the forward (a device sync on a GPU)
+                    loss += mean.item() * weight; // reading the loss waits for the forward (a device sync on a GPU)
                     forwardNanos += System.nanoTime() - f0;
-                    collector.backward(Scalars.mul(mean, weight * lossScale));
+                    mean.mul(weight * lossScale).backward();
                     if (checkpointing != null) {
                         checkpointing.backward(); // the layers, recomputed from the top down
                     }
                 }
                 tokens += batch.tokens();
-                positions += batch.inputIds().getShape().size();
+                positions += batch.inputIds().numel();
             }
         }
         long t1 = System.nanoTime();
@@ -164,16 +164,32 @@ public final class TrainingStep {
      * its LabelSmoother (smoothed cross-entropy) instead, and so does this (for class-id labels; float labels of
      * regression and multi-label keep the model's loss).
      */
-    static NDArray loss(SequenceClassifier model, BatchForward forward, DataCollatorWithPadding.Batch batch, double labelSmoothing,
+    static Tensor loss(SequenceClassifier model, BatchForward forward, DataCollatorWithPadding.Batch batch, double labelSmoothing,
             boolean training) {
-        NDArray logits = forward.logits(batch, training);
-        boolean classIds = batch.labels().getDataType().isInteger();
-        return labelSmoothing > 0 && classIds ? Losses.crossEntropy(logits, batch.labels(), (float) labelSmoothing)
-                : model.loss(logits, batch.labels());
+        Tensor logits = forward.logits(batch, training);
+        Tensor labels = batch.labels();
+        boolean classIds = !labels.dtype().isFloatingPoint();
+        return labelSmoothing > 0 && classIds ? Tensor.wrap(Losses.crossEntropy(logits.nd(), labels.nd(), (float) labelSmoothing)) // BRIDGE
+                : Tensor.wrap(model.loss(logits.nd(), labels.nd())); // BRIDGE
     }
 
     /** Matmul precision under autocast: float16 with fp16, else none (float32 throughout). */
-    static DataType computeType(TrainingArguments args) {
-        return args.fp16() ? DataType.FLOAT16 : null;
+    static DType computeType(TrainingArguments args) {
+        return args.fp16() ? DType.FLOAT16 : null;
+    }
+
+    /** The device the model's parameters live on (where each batch goes). */
+    static Device deviceOf(SequenceClassifier model) {
+        for (io.finetune4j.nn.Parameter p : model.namedParameters().values()) {
+            if (p.hasData()) {
+                return p.data().device();
+            }
+        }
+        return Device.cpu();
+    }
+
+    /** nn.Autocast still takes DJL's dtype. */
+    static ai.djl.ndarray.types.DataType autocastType(DType t) { // BRIDGE
+        return t == null ? null : ai.djl.ndarray.types.DataType.valueOf(t.name()); // BRIDGE
     }
 }

@@ -46,7 +46,7 @@ class LoraModelTest {
                     "bert.encoder.layer.1.attention.self.query", "bert.encoder.layer.1.attention.self.value"), lora.targetedModules());
             List<String> trainable = new ArrayList<>();
             lora.namedParameters().forEach((n, p) -> {
-                if (p.requiresGradient()) {
+                if (p.requiresGrad()) {
                     trainable.add(n);
                 }
             });
@@ -61,15 +61,15 @@ class LoraModelTest {
                     "base_model.model.bert.encoder.layer.1.attention.self.value.lora_B.default.weight",
                     "base_model.model.classifier.weight", "base_model.model.classifier.bias"), trainable);
             assertTrue(lora.namedParameters().containsKey("base_model.model.bert.encoder.layer.0.attention.self.query.base_layer.weight"));
-            assertFalse(lora.namedParameters().get("base_model.model.bert.embeddings.word_embeddings.weight").requiresGradient());
+            assertFalse(lora.namedParameters().get("base_model.model.bert.embeddings.word_embeddings.weight").requiresGrad());
         }
     }
 
     @Test
     void aIsKaimingUniformAndBIsZero() {
         try (LoraModel lora = LoraModel.wrap(tinyBert(1), LoraConfig.builder().r(4).build(), 3)) {
-            float[] a = lora.namedParameters().get("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.default.weight").getArray().toFloatArray();
-            float[] b = lora.namedParameters().get("base_model.model.bert.encoder.layer.0.attention.self.query.lora_B.default.weight").getArray().toFloatArray();
+            float[] a = lora.namedParameters().get("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.default.weight").data().toFloatArray();
+            float[] b = lora.namedParameters().get("base_model.model.bert.encoder.layer.0.attention.self.query.lora_B.default.weight").data().toFloatArray();
             assertEquals(4 * 32, a.length);
             assertEquals(32 * 4, b.length);
             double bound = 1 / Math.sqrt(32);
@@ -101,7 +101,7 @@ class LoraModelTest {
              LoraModel only = LoraModel.wrap(tinyBert(1), LoraConfig.builder().bias("lora_only").build(), 3)) {
             long biases = all.baseModel().namedParameters().entrySet().stream()
                     .filter(e -> e.getKey().endsWith("bias") && !e.getKey().equals("classifier.bias"))
-                    .mapToLong(e -> e.getValue().getShape().size()).sum();
+                    .mapToLong(e -> e.getValue().data().numel()).sum();
             long loraAndHead = 2L * 2 * (8 * 32 + 32 * 8) + 32 * 2 + 2;
             assertEquals(loraAndHead + biases, all.numParameters(true));
             assertEquals(loraAndHead + 4 * 32, only.numParameters(true));
@@ -309,6 +309,6 @@ class LoraModelTest {
         });
         lora.loadWeights(state);
         Parameter any = lora.namedParameters().values().iterator().next();
-        assertFalse(any.requiresGradient());
+        assertFalse(any.requiresGrad());
     }
 }

@@ -3,8 +3,8 @@ package io.finetune4j.peft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.SequenceClassifier;
@@ -44,9 +44,8 @@ class PeftParityTest {
                 mask[i][j] = ids[i][j] == 0 ? 0 : 1;
             }
         }
-        try (NDManager step = model.manager().newSubManager()) {
-            NDArray out = model.logits(step.create(ids), null, step.create(mask), false);
-            return out.toFloatArray();
+        try (Scope step = Scope.open()) {
+            return Tensor.wrap(model.logits(PeftTestData.tensor(ids).nd(), null, PeftTestData.tensor(mask).nd(), false)).toFloatArray(); // BRIDGE
         }
     }
 

@@ -1,8 +1,7 @@
 package io.finetune4j.peft;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
+import io.finetune4j.torch.Scope;
 import io.finetune4j.data.Column;
 import io.finetune4j.io.Tensor;
 import io.finetune4j.models.SequenceClassifier;
@@ -36,10 +35,18 @@ public final class PeftTestData {
     }
 
     static float[] logits(SequenceClassifier model, long[][] ids) {
-        try (NDManager step = model.manager().newSubManager()) {
-            NDArray out = model.logits(step.create(ids), null, null, false);
-            return out.toFloatArray();
+        try (Scope step = Scope.open()) {
+            return io.finetune4j.torch.Tensor.wrap(model.logits(tensor(ids).nd(), null, null, false)).toFloatArray(); // BRIDGE
         }
+    }
+
+    /** {@code torch.tensor(rows)} of equal-length rows (int64). */
+    static io.finetune4j.torch.Tensor tensor(long[][] rows) {
+        long[] flat = new long[rows.length * rows[0].length];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * rows[0].length, rows[0].length);
+        }
+        return io.finetune4j.torch.Tensor.of(flat, rows.length, rows[0].length);
     }
 
     /** Label 1 rows mostly hold tokens 2..9, label 0 rows mostly 10..17. */

@@ -2,11 +2,10 @@ package io.finetune4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,23 +16,19 @@ class AdamWTest {
     @TempDir
     Path tmp;
 
-    private static Parameter param(NDManager m, String name, float[] values) {
-        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
-        NDArray a = m.create(values);
-        a.setRequiresGradient(true);
-        p.setArray(a);
-        return p;
+    private static Parameter param(Scope m, String name, float[] values) {
+        return Parameter.of(name, Parameter.Type.WEIGHT, Tensor.of(values).requiresGrad_(true));
     }
 
     /** Sets the gradients to {@code c} through a real backward of sum(p · c). */
-    private static void backward(NDManager m, Map<String, Parameter> params, Map<String, float[]> grads) {
-        try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = null;
+    private static void backward(Scope m, Map<String, Parameter> params, Map<String, float[]> grads) {
+        try (Scope step = Scope.open(); Autograd g = Autograd.enableGrad()) {
+            Tensor loss = null;
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
-                NDArray term = step.create(grads.get(e.getKey())).mul(e.getValue().getArray()).sum();
+                Tensor term = Tensor.of(grads.get(e.getKey())).mul(e.getValue().data()).sum();
                 loss = loss == null ? term : loss.add(term);
             }
-            gc.backward(loss);
+            loss.backward();
         }
     }
 
@@ -44,7 +39,7 @@ class AdamWTest {
         float[] bias0 = {0.3f, -0.2f};
         float[][] gs = {{0.1f, -0.2f, 0.3f}, {-0.5f, 0.4f, 0.05f}, {1.0f, 1.0f, -2.0f}};
         float[][] gb = {{1f, -1f}, {0.5f, 0.25f}, {-0.1f, 0.2f}};
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (Scope m = Scope.open()) {
             Map<String, Parameter> params = new LinkedHashMap<>();
             params.put("dense.weight", param(m, "dense.weight", w0));
             params.put("dense.bias", param(m, "dense.bias", bias0));
@@ -57,8 +52,8 @@ class AdamWTest {
                 opt.zeroGrad();
                 reference(w, mw, vw, gs[t - 1], t, lr, b1, b2, eps, wd);
                 reference(b, mb, vb, gb[t - 1], t, lr, b1, b2, eps, 0); // biases are not decayed
-                assertClose(w, params.get("dense.weight").getArray().toFloatArray());
-                assertClose(b, params.get("dense.bias").getArray().toFloatArray());
+                assertClose(w, params.get("dense.weight").data().toFloatArray());
+                assertClose(b, params.get("dense.bias").data().toFloatArray());
             }
             assertEquals(3, opt.stepCount());
 
@@ -70,7 +65,7 @@ class AdamWTest {
             backward(m, params, Map.of("dense.weight", gs[0], "dense.bias", gb[0]));
             copy.step(lr);
             reference(w, mw, vw, gs[0], 4, lr, b1, b2, eps, wd);
-            assertClose(w, params.get("dense.weight").getArray().toFloatArray());
+            assertClose(w, params.get("dense.weight").data().toFloatArray());
             copy.zeroGrad();
             opt.close();
             copy.close();
@@ -101,11 +96,11 @@ class AdamWTest {
 
     @Test
     void frozenParametersGetNoState() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (Scope m = Scope.open()) {
             Map<String, Parameter> params = new LinkedHashMap<>();
             params.put("a.weight", param(m, "a.weight", new float[] {1, 2}));
             Parameter frozen = param(m, "b.weight", new float[] {3});
-            frozen.freeze(true);
+            frozen.requiresGrad_(false);
             params.put("b.weight", frozen);
             try (AdamW opt = new AdamW(params, 0.9, 0.999, 1e-8, 0)) {
                 assertEquals(java.util.List.of("a.weight"), opt.parameterNames());
@@ -115,7 +110,7 @@ class AdamWTest {
 
     @Test
     void clipsTheGlobalNormAndReturnsItBeforeClipping() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (Scope m = Scope.open()) {
             Map<String, Parameter> params = new LinkedHashMap<>();
             params.put("a.weight", param(m, "a.weight", new float[] {1, 1}));
             params.put("b.weight", param(m, "b.weight", new float[] {1}));

@@ -2,8 +2,9 @@ package io.finetune4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
 import io.finetune4j.BadInputException;
 import io.finetune4j.data.Column;
 import io.finetune4j.tokenize.EncodeOptions;
@@ -18,11 +19,11 @@ class DataCollatorTest {
 
     @Test
     void padsToTheLongestRowOfTheBatch() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            DataCollatorWithPadding.Batch b = DataCollatorWithPadding.longest().collate(cols, new int[] {2, 0}, m);
-            assertEquals(DataType.INT64, b.inputIds().getDataType());
-            assertEquals(2, b.inputIds().getShape().get(0));
-            assertEquals(3, b.inputIds().getShape().get(1));
+        try (Scope step = Scope.open()) {
+            DataCollatorWithPadding.Batch b = DataCollatorWithPadding.longest().collate(cols, new int[] {2, 0}, Device.cpu());
+            assertEquals(DType.INT64, b.inputIds().dtype());
+            assertEquals(2, b.inputIds().size(0));
+            assertEquals(3, b.inputIds().size(1));
             assertArrayEquals(new long[] {101, 102, 0, 101, 7, 102}, b.inputIds().toLongArray());
             assertArrayEquals(new long[] {1, 1, 0, 1, 1, 1}, b.attentionMask().toLongArray());
             assertArrayEquals(new long[] {1, 1}, b.labels().toLongArray());
@@ -32,12 +33,12 @@ class DataCollatorTest {
 
     @Test
     void maxLengthPadsEveryBatchToTheSameWidth() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            DataCollatorWithPadding.Batch b = DataCollatorWithPadding.maxLength(6).collate(cols, new int[] {1}, m);
+        try (Scope step = Scope.open()) {
+            DataCollatorWithPadding.Batch b = DataCollatorWithPadding.maxLength(6).collate(cols, new int[] {1}, Device.cpu());
             assertArrayEquals(new long[] {101, 8, 9, 10, 102, 0}, b.inputIds().toLongArray());
             assertArrayEquals(new long[] {0, 0, 1, 1, 1, 0}, b.tokenTypeIds().toLongArray());
             BadInputException e = assertThrows(BadInputException.class,
-                    () -> DataCollatorWithPadding.maxLength(4).collate(cols, new int[] {0, 1}, m));
+                    () -> DataCollatorWithPadding.maxLength(4).collate(cols, new int[] {0, 1}, Device.cpu()));
             assertTrue(e.getMessage().contains("row 1"), e.getMessage());
         }
     }

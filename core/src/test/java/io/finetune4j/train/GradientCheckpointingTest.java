@@ -3,12 +3,12 @@ package io.finetune4j.train;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
@@ -25,7 +25,6 @@ import io.finetune4j.models.electra.ElectraForSequenceClassification;
 import io.finetune4j.models.modernbert.ModernBertForSequenceClassification;
 import io.finetune4j.models.roberta.RobertaForSequenceClassification;
 import io.finetune4j.nn.GradientCheckpointing;
-import io.finetune4j.nn.Gradients;
 import io.finetune4j.peft.LoraConfig;
 import io.finetune4j.peft.LoraModel;
 import io.finetune4j.models.SequenceClassifier;
@@ -65,31 +64,39 @@ class GradientCheckpointingTest {
     }
 
     /** {@code autocast}: the matmul dtype under {@link io.finetune4j.nn.Autocast} (fp16), or null. */
-    static Map<String, float[]> gradients(SequenceClassifier model, boolean checkpointing, int expectedSegments,
-            ai.djl.ndarray.types.DataType autocast) {
+    static Map<String, float[]> gradients(SequenceClassifier model, boolean checkpointing, int expectedSegments, DType autocast) {
         Map<String, float[]> out = new LinkedHashMap<>();
-        try (NDManager step = model.manager().newSubManager();
-                GradientCollector collector = Engine.getInstance().newGradientCollector();
-                io.finetune4j.nn.Autocast ignored = io.finetune4j.nn.Autocast.enable(autocast);
+        try (Scope step = Scope.open();
+                Autograd grad = Autograd.enableGrad();
+                io.finetune4j.nn.Autocast ignored = io.finetune4j.nn.Autocast.enable(TrainingStep.autocastType(autocast)); // BRIDGE
                 GradientCheckpointing c = checkpointing ? GradientCheckpointing.begin(7) : null) {
-            NDArray logits = model.logits(step.create(IDS), null, step.create(MASK), true);
-            NDArray loss = model.loss(logits, step.create(LABELS));
-            collector.backward(loss);
+            Tensor logits = Tensor.wrap(model.logits(tensor(IDS).nd(), null, tensor(MASK).nd(), true)); // BRIDGE
+            Tensor loss = Tensor.wrap(model.loss(logits.nd(), Tensor.of(LABELS).nd())); // BRIDGE
+            loss.backward();
             if (c != null) {
                 assertEquals(expectedSegments, c.segments(), "layers recorded");
                 c.backward();
             }
         }
         for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            NDArray a = e.getValue().getArray();
-            if (e.getValue().requiresGradient()) {
-                try (NDArray g = a.getGradient()) {
+            Tensor a = e.getValue().data();
+            if (e.getValue().requiresGrad()) {
+                try (Tensor g = a.grad()) {
                     out.put(e.getKey(), g.toFloatArray());
                 }
-                Gradients.zero(a);
+                a.zeroGrad();
             }
         }
         return out;
+    }
+
+    /** {@code torch.tensor(rows)} of equal-length rows (int64). */
+    static Tensor tensor(long[][] rows) {
+        long[] flat = new long[rows.length * rows[0].length];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * rows[0].length, rows[0].length);
+        }
+        return Tensor.of(flat, rows.length, rows[0].length);
     }
 
     static void assertSameGradients(Map<String, float[]> plain, Map<String, float[]> checkpointed, String what) {
@@ -142,8 +149,8 @@ class GradientCheckpointingTest {
     @Test
     void fp16AutocastGivesThePlainStepsGradientsToo() {
         try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny().withDropout(0, 0), 6, Device.cpu())) {
-            assertSameGradients(gradients(model, false, 0, ai.djl.ndarray.types.DataType.FLOAT16),
-                    gradients(model, true, BertConfig.tiny().numHiddenLayers(), ai.djl.ndarray.types.DataType.FLOAT16), "fp16 autocast");
+            assertSameGradients(gradients(model, false, 0, DType.FLOAT16),
+                    gradients(model, true, BertConfig.tiny().numHiddenLayers(), DType.FLOAT16), "fp16 autocast");
         }
     }
 
@@ -185,7 +192,7 @@ class GradientCheckpointingTest {
 
     private static Map<String, float[]> weights(SequenceClassifier model) {
         Map<String, float[]> out = new LinkedHashMap<>();
-        model.namedParameters().forEach((k, p) -> out.put(k, p.getArray().toFloatArray()));
+        model.namedParameters().forEach((k, p) -> out.put(k, p.data().toFloatArray()));
         return out;
     }
 

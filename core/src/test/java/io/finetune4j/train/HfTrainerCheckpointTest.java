@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
+import io.finetune4j.torch.Scope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.data.Column;
@@ -241,7 +240,7 @@ class HfTrainerCheckpointTest {
 
     /** The mean cross-entropy of {@code model} (no dropout) on the given rows: what a training step's loss is before its update. */
     static double loss(BertForSequenceClassification model, EncodedColumns c, int[] batch) {
-        try (NDManager m = model.manager().newSubManager()) {
+        try (Scope step = Scope.open()) {
             int len = c.inputIds().values()[0].length;
             long[] ids = new long[batch.length * len];
             long[] types = new long[ids.length];
@@ -255,9 +254,10 @@ class HfTrainerCheckpointTest {
                 }
                 labels[i] = ((Column.Ints) c.labels()).values()[batch[i]];
             }
-            ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(batch.length, len);
-            NDArray out = model.forward(m.create(ids, shape), m.create(types, shape), m.create(mask, shape), m.create(labels), false).loss();
-            return out.getFloat();
+            long n = batch.length;
+            io.finetune4j.torch.Tensor out = io.finetune4j.torch.Tensor.wrap(model.forward(io.finetune4j.torch.Tensor.of(ids, n, len).nd(), io.finetune4j.torch.Tensor.of(types, n, len).nd(), io.finetune4j.torch.Tensor.of(mask, n, len).nd(), // BRIDGE
+                    io.finetune4j.torch.Tensor.of(labels).nd(), false).loss()); // BRIDGE
+            return (float) out.item();
         }
     }
 

@@ -2,7 +2,7 @@ package io.finetune4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import io.finetune4j.io.Cache;
 import java.nio.file.Files;
 import java.nio.file.Path;

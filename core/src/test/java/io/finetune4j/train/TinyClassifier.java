@@ -1,12 +1,10 @@
 package io.finetune4j.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.nn.Parameter;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Scope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,25 +15,23 @@ import java.util.Random;
 
 /**
  * A small real model for trainer tests: masked mean of token embeddings, scaled by a LayerNorm-named
- * weight (to exercise no-decay), then a linear classifier. Real DJL ops, real autograd.
+ * weight (to exercise no-decay), then a linear classifier. Real libtorch ops, real autograd.
  */
 final class TinyClassifier implements io.finetune4j.models.SequenceClassifier {
-    final NDManager manager;
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final int vocab;
     private final int dim;
     private final int numLabels;
 
     TinyClassifier(int vocab, int dim, int numLabels, long seed) {
-        this.manager = NDManager.newBaseManager();
         this.vocab = vocab;
         this.dim = dim;
         this.numLabels = numLabels;
         Random rng = new Random(seed);
-        add("embed.weight", new Shape(vocab, dim), random(rng, vocab * dim, 0.5f));
-        add("LayerNorm.weight", new Shape(dim), ones(dim));
-        add("classifier.weight", new Shape(numLabels, dim), random(rng, numLabels * dim, 0.1f));
-        add("classifier.bias", new Shape(numLabels), new float[numLabels]);
+        add("embed.weight", new long[] {vocab, dim}, random(rng, vocab * dim, 0.5f));
+        add("LayerNorm.weight", new long[] {dim}, ones(dim));
+        add("classifier.weight", new long[] {numLabels, dim}, random(rng, numLabels * dim, 0.1f));
+        add("classifier.bias", new long[] {numLabels}, new float[numLabels]);
     }
 
     private static float[] random(Random rng, int n, float scale) {
@@ -50,12 +46,9 @@ final class TinyClassifier implements io.finetune4j.models.SequenceClassifier {
         return v;
     }
 
-    private void add(String name, Shape shape, float[] values) {
-        Parameter p = Parameter.builder().setName(name).setType(name.endsWith("bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT).build();
-        NDArray a = manager.create(values, shape);
-        a.setRequiresGradient(true);
-        p.setArray(a);
-        params.put(name, p);
+    private void add(String name, long[] shape, float[] values) {
+        io.finetune4j.torch.Tensor data = Scope.detachFromScopes(io.finetune4j.torch.Tensor.of(values, shape));
+        params.put(name, Parameter.of(name, name.endsWith("bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT, data).requiresGrad_(true));
     }
 
     @Override
@@ -63,25 +56,32 @@ final class TinyClassifier implements io.finetune4j.models.SequenceClassifier {
         return params;
     }
 
-    @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDManager m = inputIds.getManager();
-        NDArray mask = attentionMask.toType(DataType.FLOAT32, false).expandDims(2);
-        NDArray emb = inputIds.oneHot(vocab).toType(DataType.FLOAT32, false).matMul(w("embed.weight"));
-        NDArray mean = emb.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f));
-        NDArray h = mean.mul(w("LayerNorm.weight"));
-        NDArray wt = w("classifier.weight").transpose();
-        wt.attach(m); // a temporary of this forward pass, not of the parameters
-        return h.matMul(wt).add(w("classifier.bias"));
+    public io.finetune4j.torch.Tensor logits(io.finetune4j.torch.Tensor inputIds, io.finetune4j.torch.Tensor tokenTypeIds,
+            io.finetune4j.torch.Tensor attentionMask, boolean training) {
+        io.finetune4j.torch.Tensor mask = attentionMask.to(DType.FLOAT32).unsqueeze(2);
+        io.finetune4j.torch.Tensor emb = inputIds.oneHot(vocab).to(DType.FLOAT32).matmul(w("embed.weight"));
+        io.finetune4j.torch.Tensor mean = emb.mul(mask).sum(1, false).div(mask.sum(1, false).maximum(1.0));
+        io.finetune4j.torch.Tensor h = mean.mul(w("LayerNorm.weight"));
+        return h.matmul(w("classifier.weight").transpose(0, 1)).add(w("classifier.bias"));
+    }
+
+    public io.finetune4j.torch.Tensor loss(io.finetune4j.torch.Tensor logits, io.finetune4j.torch.Tensor labels) {
+        return io.finetune4j.torch.Tensor.wrap(io.finetune4j.nn.Losses.crossEntropy(logits.nd(), labels.nd(), 0f)); // BRIDGE
     }
 
     @Override
-    public NDArray loss(NDArray logits, NDArray labels) {
-        return io.finetune4j.nn.Losses.crossEntropy(logits, labels, 0f);
+    public ai.djl.ndarray.NDArray logits(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, // BRIDGE
+            ai.djl.ndarray.NDArray attentionMask, boolean training) { // BRIDGE
+        return logits(io.finetune4j.torch.Tensor.wrap(inputIds), null, io.finetune4j.torch.Tensor.wrap(attentionMask), training).nd(); // BRIDGE
     }
 
-    private NDArray w(String name) {
-        return params.get(name).getArray();
+    @Override
+    public ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray labels) { // BRIDGE
+        return loss(io.finetune4j.torch.Tensor.wrap(logits), io.finetune4j.torch.Tensor.wrap(labels)).nd(); // BRIDGE
+    }
+
+    private io.finetune4j.torch.Tensor w(String name) {
+        return params.get(name).data();
     }
 
     @Override
@@ -97,8 +97,8 @@ final class TinyClassifier implements io.finetune4j.models.SequenceClassifier {
     }
 
     @Override
-    public NDManager manager() {
-        return manager;
+    public ai.djl.ndarray.NDManager manager() { // BRIDGE
+        return null; // BRIDGE: the trainer finds the device from the parameters
     }
 
     @Override
@@ -117,23 +117,25 @@ final class TinyClassifier implements io.finetune4j.models.SequenceClassifier {
     public void loadWeights(Map<String, Tensor> weights) {
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             Tensor t = weights.get(e.getKey());
-            e.getValue().getArray().set(t.toFloats());
+            try (io.finetune4j.torch.Tensor src = io.finetune4j.torch.Tensor.of(t.toFloats(), t.shape())) {
+                e.getValue().data().copy_(src);
+            }
         }
     }
 
     @Override
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        params.forEach((k, p) -> out.put(k, Tensor.ofFloats(p.getArray().getShape().getShape(), p.getArray().toFloatArray())));
+        params.forEach((k, p) -> out.put(k, Tensor.ofFloats(p.shape(), p.data().toFloatArray())));
         return out;
     }
 
     float[] weights(String name) {
-        return params.get(name).getArray().toFloatArray();
+        return params.get(name).data().toFloatArray();
     }
 
     @Override
     public void close() {
-        manager.close();
+        params.values().forEach(Parameter::close);
     }
 }

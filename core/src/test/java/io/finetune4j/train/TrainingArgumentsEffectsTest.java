@@ -2,11 +2,9 @@ package io.finetune4j.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Scope;
 import io.finetune4j.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.BadInputException;
 import io.finetune4j.config.ArgumentBinder;
 import io.finetune4j.io.Tensor;
@@ -101,7 +99,7 @@ class TrainingArgumentsEffectsTest {
         double lr = 0.1, mu = 0.9, wd = 0.01;
         float[] w0 = {0.5f, -1.0f, 2.0f};
         float[][] gs = {{0.1f, -0.2f, 0.3f}, {-0.5f, 0.4f, 0.05f}, {1.0f, 1.0f, -2.0f}};
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (Scope m = Scope.open()) {
             Map<String, Parameter> params = Map.of("dense.weight", param(m, "dense.weight", w0));
             Sgd opt = new Sgd(params, wd, mu, 0, true);
             double[] w = {0.5, -1.0, 2.0};
@@ -124,7 +122,7 @@ class TrainingArgumentsEffectsTest {
                 for (int i = 0; i < 3; i++) {
                     w[i] -= lr * (d[i] + mu * buf[i]);
                 }
-                assertClose(w, params.get("dense.weight").getArray().toFloatArray());
+                assertClose(w, params.get("dense.weight").data().toFloatArray());
             }
         }
     }
@@ -136,12 +134,9 @@ class TrainingArgumentsEffectsTest {
         float[] v0 = {0.3f, -0.2f};
         float[][] gm = {{0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f}, {-1f, 0.5f, 0.25f, 2f, -0.1f, 0.3f}};
         float[][] gv = {{1f, -1f}, {0.5f, 0.25f}};
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (Scope m = Scope.open()) {
             Map<String, Parameter> params = new LinkedHashMap<>();
-            Parameter mat = Parameter.builder().setName("dense.weight").setType(Parameter.Type.WEIGHT).build();
-            NDArray matrix = m.create(m0, new ai.djl.ndarray.types.Shape(2, 3));
-            matrix.setRequiresGradient(true);
-            mat.setArray(matrix);
+            Parameter mat = Parameter.of("dense.weight", Parameter.Type.WEIGHT, io.finetune4j.torch.Tensor.of(m0, 2, 3).requiresGrad_(true));
             params.put("dense.weight", mat);
             params.put("other.weight", param(m, "other.weight", v0));
             Adafactor opt = new Adafactor(params, wd, 1.0, -0.8, null);
@@ -183,8 +178,8 @@ class TrainingArgumentsEffectsTest {
                     u2[i] = gvd[i] / Math.sqrt(sq[i]);
                 }
                 apply(v, u2, lr, wd);
-                assertClose(w, params.get("dense.weight").getArray().toFloatArray());
-                assertClose(v, params.get("other.weight").getArray().toFloatArray());
+                assertClose(w, params.get("dense.weight").data().toFloatArray());
+                assertClose(v, params.get("other.weight").data().toFloatArray());
             }
         }
     }
@@ -356,7 +351,7 @@ class TrainingArgumentsEffectsTest {
     // ------------------------------------------------------------------ tiny BERT: neftune, fp16_full_eval
 
     private static io.finetune4j.models.bert.BertForSequenceClassification tinyBert() {
-        return io.finetune4j.models.bert.BertForSequenceClassification.random(io.finetune4j.models.bert.BertConfig.tiny(), 1, ai.djl.Device.cpu());
+        return io.finetune4j.models.bert.BertForSequenceClassification.random(io.finetune4j.models.bert.BertConfig.tiny(), 1, ai.djl.Device.cpu()); // BRIDGE
     }
 
     @Test
@@ -449,8 +444,8 @@ class TrainingArgumentsEffectsTest {
                         return made[0] == 1 ? first : new TinyClassifier(20, 8, 2, 7);
                     })
                     .args(base("m").maxSteps(2).overwriteOutputDir(true).build()).trainDataset(SyntheticTask.make(32, 1)).evalDataset(SyntheticTask.make(16, 2))
-                    .computeLossFunc((logits, labels, n) -> io.finetune4j.nn.Losses.crossEntropy(logits, labels, 0f).mul(0))
-                    .preprocessLogitsForMetrics((logits, labels) -> logits.argMax(1).expandDims(1))
+                    .computeLossFunc((logits, labels, n) -> io.finetune4j.torch.Tensor.wrap(io.finetune4j.nn.Losses.crossEntropy(logits.nd(), labels.nd(), 0f)).mul(0)) // BRIDGE
+                    .preprocessLogitsForMetrics((logits, labels) -> logits.argmax(1).unsqueeze(1))
                     .computeMetrics(p -> Map.of("width", (double) p.predictions()[0].length))
                     .callback(new TrainerCallback() {
                         @Override
@@ -508,24 +503,20 @@ class TrainingArgumentsEffectsTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private static Parameter param(NDManager m, String name, float[] values) {
-        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
-        NDArray a = m.create(values);
-        a.setRequiresGradient(true);
-        p.setArray(a);
-        return p;
+    private static Parameter param(Scope m, String name, float[] values) {
+        return Parameter.of(name, Parameter.Type.WEIGHT, io.finetune4j.torch.Tensor.of(values).requiresGrad_(true));
     }
 
     /** Sets the gradients through a real backward of sum(p · g). */
-    private static void backward(NDManager m, Map<String, Parameter> params, Map<String, float[]> grads) {
-        try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = null;
+    private static void backward(Scope m, Map<String, Parameter> params, Map<String, float[]> grads) {
+        try (Scope step = Scope.open(); Autograd g = Autograd.enableGrad()) {
+            io.finetune4j.torch.Tensor loss = null;
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
-                NDArray w = e.getValue().getArray();
-                NDArray term = step.create(grads.get(e.getKey()), w.getShape()).mul(w).sum();
+                io.finetune4j.torch.Tensor w = e.getValue().data();
+                io.finetune4j.torch.Tensor term = io.finetune4j.torch.Tensor.of(grads.get(e.getKey()), w.shape()).mul(w).sum();
                 loss = loss == null ? term : loss.add(term);
             }
-            gc.backward(loss);
+            loss.backward();
         }
     }
 

@@ -1,6 +1,5 @@
 package io.finetune4j.models;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
@@ -31,7 +30,7 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
     /** Builds the module tree; every parameter is created once through {@code factory}. */
     @FunctionalInterface
     public interface Builder<M> {
-        M build(PretrainedConfig config, NDManager manager, ParameterFactory factory);
+        M build(PretrainedConfig config, NDManager manager, ParameterFactory factory); // BRIDGE (nn's ParameterFactory allocates in a manager)
     }
 
     /**
@@ -64,7 +63,7 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
     }
 
     /** HF's {@code from_config}: random weights (normal(0, initializer_range), zero biases, LayerNorm 1/0). */
-    public M fromConfig(PretrainedConfig config, long seed, Device device) {
+    public M fromConfig(PretrainedConfig config, long seed, io.finetune4j.torch.Device device) {
         NDManager manager = PreTrainedModel.newManager(device);
         try {
             return builder.build(config, manager, ParameterFactory.random(manager, seed, config.initializerRange()));
@@ -73,6 +72,9 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
             throw e;
         }
     }
+
+    @Deprecated
+    public M fromConfig(PretrainedConfig config, long seed, ai.djl.Device device) { return fromConfig(config, seed, device == null ? null : device.isGpu() ? io.finetune4j.torch.Device.cuda(device.getDeviceId()) : io.finetune4j.torch.Device.cpu()); } // BRIDGE
 
     /** Shapes without values: prints and counts like the real model without allocating (model show). */
     public M shapesOnly(PretrainedConfig config) {

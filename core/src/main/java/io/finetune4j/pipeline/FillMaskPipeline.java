@@ -129,7 +129,7 @@ public final class FillMaskPipeline implements AutoCloseable {
         try (NDManager step = model.manager().newSubManager()) {
             Shape shape = new Shape(rows, width);
             NDArray logits = model.forward(step.create(flatten(ids), shape), step.create(flatten(types), shape),
-                    step.create(flatten(mask), shape), null, false).logits();
+                    step.create(flatten(mask), shape), null, false).logits().nd(); // BRIDGE
             for (int r = 0; r < rows; r++) {
                 int length = (int) java.util.Arrays.stream(mask[r]).filter(v -> v == 1).count();
                 int[] unpadded = java.util.Arrays.copyOf(ids[r], length);

@@ -44,7 +44,7 @@ public final class AlbertForMaskedLM extends MaskedLMModel {
 
     @Override
     public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        return predictions.forward(albert.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState());
+        return predictions.forward(albert.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState().nd()); // BRIDGE
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class AlbertForSequenceClassification extends SequenceClassificatio
 
     @Override
     public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        return classifier.forward(dropout.forward(albert.forward(inputIds, tokenTypeIds, attentionMask, training).pooledOutput(), training));
+        return classifier.forward(dropout.forward(albert.forward(inputIds, tokenTypeIds, attentionMask, training).pooledOutput().nd(), training)); // BRIDGE
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class AlbertModel extends Module {
     @Override
     public NDList forward(NDList inputs, boolean training) {
         return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, inputs.size() > 2 ? inputs.get(2) : null, training)
-                .lastHiddenState());
+                .lastHiddenState().nd()); // BRIDGE
     }
 
     @Override

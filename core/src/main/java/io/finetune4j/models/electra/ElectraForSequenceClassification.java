@@ -1,6 +1,6 @@
 package io.finetune4j.models.electra;
 
-import ai.djl.ndarray.NDArray;
+import io.finetune4j.torch.Tensor;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -28,8 +28,9 @@ public final class ElectraForSequenceClassification extends SequenceClassificati
     }
 
     @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        return classifier.forward(electra.forward(inputIds, tokenTypeIds, attentionMask, training), training);
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor sequenceOutput = electra.forward(inputIds, tokenTypeIds, attentionMask, training);
+        return classifier.forward(sequenceOutput, training);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.finetune4j.models.electra;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
@@ -21,17 +19,7 @@ public final class ElectraGeneratorPredictions extends Module {
         dense = register("dense", f, p -> new TorchLinear(p, c.hiddenSize(), c.embeddingSize()));
     }
 
-    public NDArray forward(NDArray hidden) {
-        return layerNorm.forward(activation.forward(dense.forward(hidden)));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return dense.getOutputShapes(inputShapes);
+    public Tensor forward(Tensor generatorHiddenStates) {
+        return Tensor.wrap(layerNorm.forward(activation.forward(dense.forward(generatorHiddenStates.nd())))); // BRIDGE
     }
 }

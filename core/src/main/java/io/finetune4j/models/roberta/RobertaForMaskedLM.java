@@ -1,6 +1,5 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.io.Tensor;
 import io.finetune4j.models.MaskedLMModel;
@@ -53,7 +52,8 @@ public final class RobertaForMaskedLM extends MaskedLMModel {
     }
 
     @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
+    public io.finetune4j.torch.Tensor logits(io.finetune4j.torch.Tensor inputIds, io.finetune4j.torch.Tensor tokenTypeIds,
+            io.finetune4j.torch.Tensor attentionMask, boolean training) {
         return lmHead.forward(roberta.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState());
     }
 

@@ -1,6 +1,6 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.NDArray;
+import io.finetune4j.torch.Tensor;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -40,8 +40,9 @@ public final class RobertaForSequenceClassification extends SequenceClassificati
     }
 
     @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        return classifier.forward(roberta.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState(), training);
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor sequenceOutput = roberta.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState();
+        return classifier.forward(sequenceOutput, training);
     }
 
     public RobertaModel roberta() {

@@ -128,7 +128,7 @@ public final class FamilyTests {
         try (NDManager step = model.manager().newSubManager()) {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray loss = model.forward(step.create(ids), types == null ? null : step.create(types),
-                        mask == null ? null : step.create(mask), step.create(labels), false).loss();
+                        mask == null ? null : step.create(mask), step.create(labels), false).loss().nd(); // BRIDGE (GradientCollector)
                 double refLoss = referenceLoss.applyAsDouble(weights);
                 assertEquals(refLoss, loss.getFloat(), 1e-4, "loss: DJL vs reference");
                 gc.backward(loss);
@@ -186,7 +186,7 @@ public final class FamilyTests {
     public static void gradientCheck(SequenceClassificationModel model, long[][] ids, long[][] mask, NDArrayMaker labels, List<String> names) {
         try (NDManager step = model.manager().newSubManager();
              GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
-            gc.backward(model.forward(step.create(ids), null, step.create(mask), labels.make(step), false).loss());
+            gc.backward(model.forward(step.create(ids), null, step.create(mask), labels.make(step), false).loss().nd()); // BRIDGE (GradientCollector)
         }
         Map<String, Tensor> base = model.stateDict();
         for (String spec : names) {
@@ -205,7 +205,7 @@ public final class FamilyTests {
                 w.put(name, Tensor.ofFloats(base.get(name).shape(), v));
                 model.loadWeights(w);
                 try (NDManager step = model.manager().newSubManager()) {
-                    losses[sign] = model.forward(step.create(ids), null, step.create(mask), labels.make(step), false).loss().getFloat();
+                    losses[sign] = model.forward(step.create(ids), null, step.create(mask), labels.make(step), false).loss().item();
                 }
             }
             model.loadWeights(base);

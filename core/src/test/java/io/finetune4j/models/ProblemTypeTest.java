@@ -42,7 +42,7 @@ class ProblemTypeTest {
                     double p = 1 / (1 + Math.exp(-z[i]));
                     expected -= targets[i] * Math.log(p) + (1 - targets[i]) * Math.log(1 - p);
                 }
-                assertEquals(expected / 6, out.loss().getFloat(), 1e-5, base.modelType() + " BCE");
+                assertEquals(expected / 6, out.loss().item(), 1e-5, base.modelType() + " BCE");
             }
             PretrainedConfig regression = base.withNumLabels(1);
             float[] y = {0.5f, -1.25f};
@@ -53,7 +53,7 @@ class ProblemTypeTest {
                 float[] z = out.logits().toFloatArray();
                 assertEquals(2, z.length);
                 double expected = ((z[0] - y[0]) * (z[0] - y[0]) + (z[1] - y[1]) * (z[1] - y[1])) / 2;
-                assertEquals(expected, out.loss().getFloat(), 1e-5, base.modelType() + " MSE");
+                assertEquals(expected, out.loss().item(), 1e-5, base.modelType() + " MSE");
             }
         }
     }

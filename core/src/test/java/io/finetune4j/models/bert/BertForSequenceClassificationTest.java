@@ -238,7 +238,7 @@ public class BertForSequenceClassificationTest {
                     GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
                 SequenceClassifierOutput out = model.forward(step.create(randomIds(4, 10, c.vocabSize(), 2)), null, null,
                         step.create(new long[] {0, 1, 1, 0}), true);
-                gc.backward(out.loss());
+                gc.backward(out.loss().nd()); // BRIDGE (GradientCollector)
             }
             for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
                 NDArray a = e.getValue().getArray();
@@ -270,7 +270,7 @@ public class BertForSequenceClassificationTest {
         try (BertForSequenceClassification model = scrambled(c, 12)) {
             try (NDManager step = model.manager().newSubManager();
                     GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
-                gc.backward(model.forward(step.create(input), null, null, step.create(labels), false).loss());
+                gc.backward(model.forward(step.create(input), null, null, step.create(labels), false).loss().nd()); // BRIDGE (GradientCollector)
             }
             for (String name : List.of("bert.embeddings.LayerNorm.weight", "bert.encoder.layer.0.intermediate.dense.weight",
                     "bert.encoder.layer.1.attention.self.query.bias")) {
@@ -287,7 +287,7 @@ public class BertForSequenceClassificationTest {
                     w.put(name, Tensor.ofFloats(base.get(name).shape(), v));
                     model.loadWeights(w);
                     try (NDManager step = model.manager().newSubManager()) {
-                        losses[sign] = model.forward(step.create(input), null, null, step.create(labels), false).loss().getFloat();
+                        losses[sign] = model.forward(step.create(input), null, null, step.create(labels), false).loss().item();
                     }
                 }
                 model.loadWeights(base);
@@ -494,7 +494,7 @@ public class BertForSequenceClassificationTest {
                     SequenceClassifierOutput out = model.forward(step.create(input), null, step.create(mask),
                             step.create(new long[] {0, 1, 0, 1}), i % 2 == 0);
                     if (i % 2 == 0) {
-                        gc.backward(out.loss());
+                        gc.backward(out.loss().nd()); // BRIDGE (GradientCollector)
                     }
                 }
                 model.zeroGradients();

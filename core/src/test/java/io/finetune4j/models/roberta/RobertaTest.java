@@ -10,6 +10,8 @@ import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.ReferenceOps;
 import io.finetune4j.models.auto.AutoConfig;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -67,8 +69,8 @@ class RobertaTest {
 
     @Test
     void positionIdsFollowHfsCreatePositionIdsFromInputIds() {
-        try (NDManager m = NDManager.newBaseManager(CPU)) {
-            long[] got = RobertaEmbeddings.createPositionIdsFromInputIds(m.create(new long[][] {{0, 5, 6, 2, 1, 1}, {1, 1, 0, 7, 2, 1}}), 1)
+        try (Scope step = Scope.open()) {
+            long[] got = RobertaEmbeddings.createPositionIdsFromInputIds(Tensor.of(new long[] {0, 5, 6, 2, 1, 1, 1, 1, 0, 7, 2, 1}, 2, 6), 1)
                     .toLongArray();
             assertArrayEquals(new long[] {2, 3, 4, 5, 1, 1, 1, 1, 2, 3, 4, 1}, got);
         }

@@ -35,7 +35,7 @@ public final class MemoryBench {
             for (int s = 1; s <= steps; s++) {
                 try (NDManager step = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
                     BenchModel.Batch b = spec.batch(step, batch, seqLen);
-                    collector.backward(model.forward(b.inputIds(), null, b.attentionMask(), b.labels(), true).loss());
+                    collector.backward(model.forward(b.inputIds(), null, b.attentionMask(), b.labels(), true).loss().nd()); // BRIDGE
                 }
                 optimizer.step(2e-5);
                 optimizer.zeroGrad();

@@ -7,6 +7,10 @@ import io.finetune4j.torch.Tensor;
 
 /** What every family's {@code …ForMaskedLM} shares: HF's {@code forward(labels)} with cross-entropy over the non -100 labels. */
 public abstract class MaskedLMModel extends PreTrainedModel {
+    protected MaskedLMModel(PretrainedConfig config) {
+        super(config);
+    }
+
     @Deprecated
     protected MaskedLMModel(PretrainedConfig config, NDManager manager) { super(config, manager); } // BRIDGE
 

@@ -23,11 +23,27 @@ import java.util.function.UnaryOperator;
 public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.ConfigParser configParser, Builder<M> builder,
         Set<String> ignorable, UnaryOperator<Map<String, Tensor>> renames) {
 
-    public ModelClass(String name, ModelFamily.ConfigParser configParser, Builder<M> builder, Set<String> ignorable) {
-        this(name, configParser, builder, ignorable, UnaryOperator.identity());
+    public ModelClass(String name, ModelFamily.ConfigParser configParser, Factory<M> factory, Set<String> ignorable) {
+        this(name, configParser, factory, ignorable, UnaryOperator.identity());
     }
 
+    public ModelClass(String name, ModelFamily.ConfigParser configParser, Factory<M> factory, Set<String> ignorable,
+            UnaryOperator<Map<String, Tensor>> renames) {
+        this(name, configParser, (Builder<M>) (config, manager, f) -> factory.build(config, f), ignorable, renames); // BRIDGE (then the record's component)
+    }
+
+    @Deprecated
+    public ModelClass(String name, ModelFamily.ConfigParser configParser, Builder<M> builder, Set<String> ignorable) { this(name, configParser, builder, ignorable, UnaryOperator.identity()); } // BRIDGE
+
     /** Builds the module tree; every parameter is created once through {@code factory}. */
+    /** Builds the module tree from the config: every parameter is created once through {@code factory}, on its device. */
+    @FunctionalInterface
+    public interface Factory<M> {
+        M build(PretrainedConfig config, ParameterFactory factory);
+    }
+
+    /** {@link Factory} with the manager families not moved yet pass to their base class. */
+    @Deprecated
     @FunctionalInterface
     public interface Builder<M> {
         M build(PretrainedConfig config, NDManager manager, ParameterFactory factory); // BRIDGE (nn's ParameterFactory allocates in a manager)
@@ -66,7 +82,9 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
     public M fromConfig(PretrainedConfig config, long seed, io.finetune4j.torch.Device device) {
         NDManager manager = PreTrainedModel.newManager(device);
         try {
-            return builder.build(config, manager, ParameterFactory.random(manager, seed, config.initializerRange()));
+            M model = builder.build(config, manager, ParameterFactory.random(manager, seed, config.initializerRange()));
+            model.holdParameters(manager); // BRIDGE
+            return model;
         } catch (RuntimeException e) {
             manager.close();
             throw e;

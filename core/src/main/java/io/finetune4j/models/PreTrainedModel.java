@@ -42,13 +42,20 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
     public static final List<String> TOKENIZER_FILES = List.of("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
 
     protected final PretrainedConfig config;
-    private final NDManager manager;
+    private NDManager manager; // BRIDGE (what nn's ParameterFactory allocated the parameters in)
     private Path sourceDir;
     private LoadReport loadReport;
     private Map<String, Parameter> parameters;
 
+    protected PreTrainedModel(PretrainedConfig config) {
+        this.config = config;
+    }
+
     @Deprecated
-    protected PreTrainedModel(PretrainedConfig config, NDManager manager) { this.config = config; this.manager = manager; } // BRIDGE (nn's ParameterFactory allocates in a manager)
+    protected PreTrainedModel(PretrainedConfig config, NDManager manager) { this.config = config; this.manager = manager; } // BRIDGE
+
+    @Deprecated
+    void holdParameters(NDManager manager) { this.manager = manager; } // BRIDGE (the model frees what its parameters were allocated in)
 
     public PretrainedConfig config() {
         return config;
@@ -130,6 +137,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         ParameterFactory factory = ParameterFactory.fromCheckpoint(manager, options.seed(), config.initializerRange(), kept);
         try {
             model = modelClass.builder().build(config, manager, factory);
+            model.holdParameters(manager); // BRIDGE
         } catch (RuntimeException e) {
             manager.close();
             throw e;

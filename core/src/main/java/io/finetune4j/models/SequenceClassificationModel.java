@@ -14,6 +14,10 @@ import java.util.Map;
 public abstract class SequenceClassificationModel extends PreTrainedModel implements SequenceClassifier {
     private float labelSmoothing;
 
+    protected SequenceClassificationModel(PretrainedConfig config) {
+        super(config);
+    }
+
     @Deprecated
     protected SequenceClassificationModel(PretrainedConfig config, NDManager manager) { super(config, manager); } // BRIDGE
 

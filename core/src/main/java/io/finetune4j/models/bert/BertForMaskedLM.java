@@ -1,6 +1,5 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
@@ -29,8 +28,8 @@ public final class BertForMaskedLM extends MaskedLMModel {
     private final BertModel bert;
     private final BertOnlyMLMHead cls;
 
-    BertForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    BertForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         BertConfig c = configAs(BertConfig.class, config, "BertForMaskedLM");
         bert = register("bert", f, p -> new BertModel(c, p, false));
         cls = register("cls", f, p -> new BertOnlyMLMHead(c, p, bert.embeddings().wordEmbeddings()));

@@ -1,6 +1,5 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.FrozenPrefix;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.ModelClass;
@@ -22,8 +21,8 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     private final TorchDropout dropout;
     private final TorchLinear classifier;
 
-    BertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    BertForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         BertConfig c = configAs(BertConfig.class, config, "BertForSequenceClassification");
         bert = register("bert", f, p -> new BertModel(c, p, true));
         dropout = register("dropout", new TorchDropout(c.effectiveClassifierDropout()));

@@ -1,7 +1,6 @@
 package io.finetune4j.models.electra;
 
 import io.finetune4j.torch.Tensor;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.models.MaskedLMModel;
@@ -19,8 +18,8 @@ public final class ElectraForMaskedLM extends MaskedLMModel {
     private final ElectraGeneratorPredictions generatorPredictions;
     private final TiedDecoder generatorLmHead;
 
-    ElectraForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    ElectraForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         ElectraConfig c = configAs(ElectraConfig.class, config, "ElectraForMaskedLM");
         electra = register("electra", f, p -> new ElectraModel(c, p));
         generatorPredictions = register("generator_predictions", f, p -> new ElectraGeneratorPredictions(c, p));

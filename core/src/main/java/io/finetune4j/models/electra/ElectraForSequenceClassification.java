@@ -1,7 +1,6 @@
 package io.finetune4j.models.electra;
 
 import io.finetune4j.torch.Tensor;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
@@ -15,8 +14,8 @@ public final class ElectraForSequenceClassification extends SequenceClassificati
     private final ElectraModel electra;
     private final ElectraClassificationHead classifier;
 
-    ElectraForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    ElectraForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         ElectraConfig c = configAs(ElectraConfig.class, config, "ElectraForSequenceClassification");
         electra = register("electra", f, p -> new ElectraModel(c, p));
         classifier = register("classifier", f, p -> new ElectraClassificationHead(c, p));

@@ -1,6 +1,5 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.io.Tensor;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
@@ -24,8 +23,8 @@ public final class RobertaForMaskedLM extends MaskedLMModel {
     private final RobertaModel roberta;
     private final RobertaLMHead lmHead;
 
-    RobertaForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    RobertaForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         RobertaConfig c = configAs(RobertaConfig.class, config, "RobertaForMaskedLM");
         roberta = register("roberta", f, p -> new RobertaModel(c, p, false));
         lmHead = register("lm_head", f, p -> new RobertaLMHead(c, p, roberta.embeddings().wordEmbeddings()));

@@ -1,7 +1,6 @@
 package io.finetune4j.models.roberta;
 
 import io.finetune4j.torch.Tensor;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
@@ -21,8 +20,8 @@ public final class RobertaForSequenceClassification extends SequenceClassificati
     private final RobertaModel roberta;
     private final RobertaClassificationHead classifier;
 
-    RobertaForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    RobertaForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         RobertaConfig c = configAs(RobertaConfig.class, config, "RobertaForSequenceClassification");
         roberta = register("roberta", f, p -> new RobertaModel(c, p, false));
         classifier = register("classifier", f, p -> new RobertaClassificationHead(c, p));

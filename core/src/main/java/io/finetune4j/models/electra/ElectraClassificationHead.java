@@ -1,11 +1,11 @@
 package io.finetune4j.models.electra;
 
-import io.finetune4j.torch.Tensor;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code ElectraClassificationHead}: on the first token: dropout, dense, GELU, dropout, out_proj. */
 public final class ElectraClassificationHead extends Module {

@@ -1,13 +1,13 @@
 package io.finetune4j.models.electra;
 
-import io.finetune4j.torch.Tensor;
 import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TiedDecoder;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code ElectraForMaskedLM} (the generator): generator_predictions, then generator_lm_head tied to the word embeddings. */
 public final class ElectraForMaskedLM extends MaskedLMModel {

@@ -1,10 +1,10 @@
 package io.finetune4j.models.electra;
 
-import io.finetune4j.torch.Tensor;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code ElectraForSequenceClassification}: the discriminator's encoder, then {@link ElectraClassificationHead}. */
 public final class ElectraForSequenceClassification extends SequenceClassificationModel {

@@ -1,11 +1,11 @@
 package io.finetune4j.models.electra;
 
-import io.finetune4j.torch.Tensor;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code ElectraGeneratorPredictions}: dense (hidden → embedding_size), GELU, LayerNorm. */
 public final class ElectraGeneratorPredictions extends Module {

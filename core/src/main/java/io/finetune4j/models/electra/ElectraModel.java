@@ -1,12 +1,12 @@
 package io.finetune4j.models.electra;
 
-import io.finetune4j.torch.Tensor;
 import io.finetune4j.models.bert.BertEmbeddings;
 import io.finetune4j.models.bert.BertEncoder;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code ElectraModel}: embeddings at embedding_size (HF's ElectraEmbeddings = BERT's, narrower),

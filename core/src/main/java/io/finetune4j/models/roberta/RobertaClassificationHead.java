@@ -1,10 +1,10 @@
 package io.finetune4j.models.roberta;
 
-import io.finetune4j.torch.Tensor;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code RobertaClassificationHead}: on {@code <s>} (the first token): dropout, dense, tanh, dropout, out_proj. */
 public final class RobertaClassificationHead extends Module {

@@ -1,7 +1,5 @@
 package io.finetune4j.models.roberta;
 
-import io.finetune4j.torch.DType;
-import io.finetune4j.torch.Tensor;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.nn.Module;
@@ -9,6 +7,8 @@ import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchEmbedding;
 import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code RobertaEmbeddings}: BERT's embeddings, except that position ids come from the input ids

@@ -1,10 +1,10 @@
 package io.finetune4j.models.roberta;
 
-import io.finetune4j.io.Tensor;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,11 +31,11 @@ public final class RobertaForMaskedLM extends MaskedLMModel {
         renameFamily("Roberta", c.classPrefix());
     }
 
-    private static Map<String, Tensor> renameDecoderBias(Map<String, Tensor> weights) {
+    private static Map<String, io.finetune4j.io.Tensor> renameDecoderBias(Map<String, io.finetune4j.io.Tensor> weights) {
         if (weights.containsKey(BIAS) || !weights.containsKey(DECODER_BIAS)) {
             return weights;
         }
-        Map<String, Tensor> out = new LinkedHashMap<>(weights);
+        Map<String, io.finetune4j.io.Tensor> out = new LinkedHashMap<>(weights);
         out.put(BIAS, out.remove(DECODER_BIAS));
         return out;
     }
@@ -51,8 +51,7 @@ public final class RobertaForMaskedLM extends MaskedLMModel {
     }
 
     @Override
-    public io.finetune4j.torch.Tensor logits(io.finetune4j.torch.Tensor inputIds, io.finetune4j.torch.Tensor tokenTypeIds,
-            io.finetune4j.torch.Tensor attentionMask, boolean training) {
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         return lmHead.forward(roberta.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState());
     }
 

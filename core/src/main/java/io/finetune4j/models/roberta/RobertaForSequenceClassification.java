@@ -1,10 +1,10 @@
 package io.finetune4j.models.roberta;
 
-import io.finetune4j.torch.Tensor;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code RobertaForSequenceClassification} (and {@code XLMRobertaForSequenceClassification}): RoBERTa without

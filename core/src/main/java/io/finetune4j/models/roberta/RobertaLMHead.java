@@ -1,15 +1,15 @@
 package io.finetune4j.models.roberta;
 
-import io.finetune4j.torch.Tensor;
 import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Module;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TiedDecoder;
 import io.finetune4j.nn.TorchEmbedding;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code RobertaLMHead}: dense, gelu, layer_norm, then the decoder tied to the word embeddings (its bias is {@code bias}). */
 public final class RobertaLMHead extends Module {

@@ -1,12 +1,12 @@
 package io.finetune4j.models.roberta;
 
-import io.finetune4j.torch.Tensor;
 import io.finetune4j.models.bert.BertEncoder;
 import io.finetune4j.models.bert.BertModel;
 import io.finetune4j.models.bert.BertPooler;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code RobertaModel}: {@link RobertaEmbeddings}, then BERT's encoder and pooler (HF's RobertaEncoder,

@@ -111,7 +111,7 @@ class RobertaTest {
         RobertaConfig c = RobertaConfig.tiny(RobertaConfig.MODEL_TYPE);
         long[][] ids = ids(c);
         try (RobertaForSequenceClassification model = FamilyTests.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 8)) {
-            FamilyTests.gradientCheck(model, ids, mask(ids, 1), m -> m.create(new long[] {1, 0}),
+            FamilyTests.gradientCheck(model, ids, mask(ids, 1), () -> Tensor.of(new long[] {1, 0}),
                     List.of("roberta.embeddings.position_embeddings.weight@" + (3 * 32 + 5), "roberta.encoder.layer.0.attention.self.query.weight",
                             "classifier.dense.weight", "classifier.out_proj.bias"));
         }

@@ -271,7 +271,7 @@ public final class FamilyTests {
         model.savePretrained(dir);
         float[] before = classifierLogits(model, ids, null, mask);
         try (SequenceClassificationModel back = AutoModelForSequenceClassification.fromPretrained(dir,
-                LoadOptions.builder().device(model.manager().getDevice()).build())) {
+                LoadOptions.builder().device(model.device()).build())) {
             assertEquals(model.getClass(), back.getClass());
             assertEquals(List.of(), back.loadReport().missingKeys());
             assertEquals(List.of(), back.loadReport().unexpectedKeys());
@@ -285,7 +285,7 @@ public final class FamilyTests {
     public static void roundTrip(MaskedLMModel model, Path dir, long[][] ids, long[][] mask) {
         model.savePretrained(dir);
         float[] before = maskedLmLogits(model, ids, null, mask);
-        try (MaskedLMModel back = AutoModelForMaskedLM.fromPretrained(dir, LoadOptions.builder().device(model.manager().getDevice()).build())) {
+        try (MaskedLMModel back = AutoModelForMaskedLM.fromPretrained(dir, LoadOptions.builder().device(model.device()).build())) {
             assertEquals(model.getClass(), back.getClass());
             assertEquals(List.of(), back.loadReport().missingKeys());
             assertEquals(List.of(), back.loadReport().unexpectedKeys());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.ReferenceOps;

@@ -228,7 +228,7 @@ public final class FamilyTests {
 
     /** The same with labels made in a DJL manager (the families not moved yet). */
     @Deprecated
-    public static void gradientCheck(SequenceClassificationModel model, long[][] ids, long[][] mask, NDArrayMaker labels, List<String> names) {
+    public static void gradientCheck(SequenceClassificationModel model, long[][] ids, long[][] mask, NDArrayMaker labels, List<String> names) { // BRIDGE (whole method, with NDArrayMaker)
         try (NDManager step = model.manager().newSubManager();
              GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
             gc.backward(model.forward(step.create(ids), null, step.create(mask), labels.make(step), false).loss().nd()); // BRIDGE (GradientCollector)

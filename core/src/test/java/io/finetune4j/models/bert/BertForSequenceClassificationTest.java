@@ -9,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.LoadOptions;
@@ -28,6 +26,7 @@ import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.Tanh;
 import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.torch.Tensor;
 import java.nio.file.Files;
@@ -44,10 +43,6 @@ public class BertForSequenceClassificationTest {
 
     @TempDir
     Path tmp;
-
-    static NDArray ids(NDManager m, long[][] rows) {
-        return m.create(rows);
-    }
 
     public static long[][] randomIds(int batch, int seq, int vocab, long seed) {
         Random r = new Random(seed);
@@ -75,11 +70,11 @@ public class BertForSequenceClassificationTest {
         Random r = new Random(seed);
         Map<String, io.finetune4j.io.Tensor> w = new LinkedHashMap<>();
         model.namedParameters().forEach((name, p) -> {
-            float[] v = new float[(int) p.getShape().size()];
+            float[] v = new float[(int) io.finetune4j.io.Tensor.numel(p.shape())];
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (r.nextGaussian() * 0.3 + (name.endsWith("LayerNorm.weight") ? 1 : 0));
             }
-            w.put(name, io.finetune4j.io.Tensor.ofFloats(p.getShape().getShape(), v));
+            w.put(name, io.finetune4j.io.Tensor.ofFloats(p.shape(), v));
         });
         model.loadWeights(w);
         return model;
@@ -147,8 +142,8 @@ public class BertForSequenceClassificationTest {
     void dropoutOnlyWhenTraining() {
         BertConfig c = BertConfig.tiny().withDropout(0.3, 0.3);
         try (BertForSequenceClassification model = BertForSequenceClassification.random(c, 3, CPU);
-                NDManager step = model.manager().newSubManager()) {
-            NDArray input = step.create(randomIds(4, 12, c.vocabSize(), 5));
+                Scope step = Scope.open()) {
+            Tensor input = tensor(randomIds(4, 12, c.vocabSize(), 5));
             float[] a = model.logits(input, null, null, false).toFloatArray();
             float[] b = model.logits(input, null, null, false).toFloatArray();
             assertArrayEquals(a, b, 0f);
@@ -206,8 +201,8 @@ public class BertForSequenceClassificationTest {
         float[] djl;
         try (BertForSequenceClassification model = scrambled(c, 9)) {
             model.savePretrained(dir);
-            try (NDManager step = model.manager().newSubManager()) {
-                djl = model.logits(step.create(input), step.create(types), step.create(mask), false).toFloatArray();
+            try (Scope step = Scope.open()) {
+                djl = model.logits(tensor(input), tensor(types), tensor(mask), false).toFloatArray();
             }
         }
         ReferenceBert ref = new ReferenceBert(SafeTensors.readCheckpoint(dir), c.hiddenSize(), c.numAttentionHeads(),
@@ -222,7 +217,7 @@ public class BertForSequenceClassificationTest {
 
     @Test
     void geluIsTheExactErfForm() {
-        try (NDManager m = NDManager.newBaseManager(CPU)) {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) { // BRIDGE (nn still takes NDArray here)
             float[] xs = new float[61];
             for (int i = 0; i < xs.length; i++) {
                 xs[i] = -3f + i * 0.1f;
@@ -303,7 +298,7 @@ public class BertForSequenceClassificationTest {
 
     @Test
     void labelSmoothingAndIgnoreIndexFollowTorch() {
-        try (NDManager m = NDManager.newBaseManager(CPU)) {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) { // BRIDGE (nn still takes NDArray here)
             NDArray logits = m.create(new float[] {2f, 0f, -1f, 0.5f, 0.5f, 3f}, new Shape(2, 3));
             NDArray labels = m.create(new long[] {0, 2});
             double[][] lp = new double[2][3];
@@ -424,7 +419,7 @@ public class BertForSequenceClassificationTest {
             assertTrue(r.warnings().get(0).startsWith("Some weights of the model checkpoint at " + dir
                     + " were not used when initializing BertForSequenceClassification: ['cls.predictions.bias', "), r.warnings().get(0));
             // Newly initialised like HF: biases zero, weights small.
-            assertEquals(0f, model.namedParameters().get("classifier.bias").getArray().abs().sum().getFloat());
+            assertEquals(0.0, model.namedParameters().get("classifier.bias").data().abs().sum().item());
         }
     }
 

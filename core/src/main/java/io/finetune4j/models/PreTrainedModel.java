@@ -394,10 +394,14 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         return toString();
     }
 
+    /** Frees the parameters. */
     @Override
     public void close() {
+        for (Parameter p : namedParameters().values()) {
+            p.close();
+        }
         if (manager != null) {
-            manager.close();
+            manager.close(); // BRIDGE (what nn's ParameterFactory allocated in)
         }
     }
 

@@ -1,6 +1,7 @@
 package io.finetune4j.models;
 
 import ai.djl.ndarray.NDArray;
+import io.finetune4j.torch.Tensor;
 
 /**
  * A classifier whose frozen lower part can run once and be cached (the Trainer's cache_frozen_features).
@@ -16,8 +17,14 @@ public interface FrozenPrefix {
     int numHiddenLayers();
 
     /** What enters {@code level}, computed in eval mode (no dropout) by the modules below it. */
-    NDArray featuresAt(int level, NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask);
+    Tensor featuresAt(int level, Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask);
 
     /** Logits from {@link #featuresAt}'s output, running only the modules from {@code level} up. */
-    NDArray logitsFrom(int level, NDArray features, NDArray attentionMask, boolean training);
+    Tensor logitsFrom(int level, Tensor features, Tensor attentionMask, boolean training);
+
+    @Deprecated
+    default NDArray featuresAt(int level, NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask) { return featuresAt(level, Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask)).nd(); } // BRIDGE
+
+    @Deprecated
+    default NDArray logitsFrom(int level, NDArray features, NDArray attentionMask, boolean training) { return logitsFrom(level, Tensor.wrap(features), Tensor.wrap(attentionMask), training).nd(); } // BRIDGE
 }

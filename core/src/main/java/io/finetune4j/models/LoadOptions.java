@@ -1,12 +1,12 @@
 package io.finetune4j.models;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import java.util.Map;
 
 /**
  * Options for {@code fromPretrained}: HF's {@code num_labels}, {@code id2label}, {@code problem_type}, a smaller
  * {@code num_hidden_layers}, the device and the seed for newly initialised weights.
- * Null fields keep the checkpoint's value (device: {@code Devices.select(false)}).
+ * Null fields keep the checkpoint's value (device: a GPU when there is one, else the CPU).
  */
 public record LoadOptions(Integer numLabels, Map<Integer, String> id2label, String problemType, Integer numHiddenLayers, Device device, long seed) {
     public static final long DEFAULT_SEED = 42;
@@ -52,6 +52,9 @@ public record LoadOptions(Integer numLabels, Map<Integer, String> id2label, Stri
             this.device = d;
             return this;
         }
+
+        @Deprecated
+        public Builder device(ai.djl.Device d) { return device(d == null ? null : d.isGpu() ? Device.cuda(d.getDeviceId()) : Device.cpu()); } // BRIDGE
 
         public Builder seed(long s) {
             this.seed = s;

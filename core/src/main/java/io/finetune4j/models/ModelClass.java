@@ -1,6 +1,5 @@
 package io.finetune4j.models;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
@@ -24,14 +23,30 @@ import java.util.function.UnaryOperator;
 public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.ConfigParser configParser, Builder<M> builder,
         Set<String> ignorable, UnaryOperator<Map<String, Tensor>> renames) {
 
-    public ModelClass(String name, ModelFamily.ConfigParser configParser, Builder<M> builder, Set<String> ignorable) {
-        this(name, configParser, builder, ignorable, UnaryOperator.identity());
+    public ModelClass(String name, ModelFamily.ConfigParser configParser, Factory<M> factory, Set<String> ignorable) {
+        this(name, configParser, factory, ignorable, UnaryOperator.identity());
     }
 
+    public ModelClass(String name, ModelFamily.ConfigParser configParser, Factory<M> factory, Set<String> ignorable,
+            UnaryOperator<Map<String, Tensor>> renames) {
+        this(name, configParser, (Builder<M>) (config, manager, f) -> factory.build(config, f), ignorable, renames); // BRIDGE (then the record's component)
+    }
+
+    @Deprecated
+    public ModelClass(String name, ModelFamily.ConfigParser configParser, Builder<M> builder, Set<String> ignorable) { this(name, configParser, builder, ignorable, UnaryOperator.identity()); } // BRIDGE
+
     /** Builds the module tree; every parameter is created once through {@code factory}. */
+    /** Builds the module tree from the config: every parameter is created once through {@code factory}, on its device. */
+    @FunctionalInterface
+    public interface Factory<M> {
+        M build(PretrainedConfig config, ParameterFactory factory);
+    }
+
+    /** {@link Factory} with the manager families not moved yet pass to their base class. */
+    @Deprecated
     @FunctionalInterface
     public interface Builder<M> {
-        M build(PretrainedConfig config, NDManager manager, ParameterFactory factory);
+        M build(PretrainedConfig config, NDManager manager, ParameterFactory factory); // BRIDGE (nn's ParameterFactory allocates in a manager)
     }
 
     /**
@@ -64,15 +79,20 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
     }
 
     /** HF's {@code from_config}: random weights (normal(0, initializer_range), zero biases, LayerNorm 1/0). */
-    public M fromConfig(PretrainedConfig config, long seed, Device device) {
+    public M fromConfig(PretrainedConfig config, long seed, io.finetune4j.torch.Device device) {
         NDManager manager = PreTrainedModel.newManager(device);
         try {
-            return builder.build(config, manager, ParameterFactory.random(manager, seed, config.initializerRange()));
+            M model = builder.build(config, manager, ParameterFactory.random(manager, seed, config.initializerRange()));
+            model.holdParameters(manager); // BRIDGE
+            return model;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
+
+    @Deprecated
+    public M fromConfig(PretrainedConfig config, long seed, ai.djl.Device device) { return fromConfig(config, seed, device == null ? null : device.isGpu() ? io.finetune4j.torch.Device.cuda(device.getDeviceId()) : io.finetune4j.torch.Device.cpu()); } // BRIDGE
 
     /** Shapes without values: prints and counts like the real model without allocating (model show). */
     public M shapesOnly(PretrainedConfig config) {

@@ -1,7 +1,5 @@
 package io.finetune4j.models;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What HF's {@code PreTrainedModel} gives every model of every family: loading from and saving to a checkpoint
  * folder, the state dict by HF name, freezing by name pattern, parameter counts and the printed tree.
- * The model owns its NDManager (parameters live there) and closes it in {@link #close()}.
+ * The model owns its parameters on {@link #device()} and frees them in {@link #close()}.
  */
 public abstract class PreTrainedModel extends Module implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PreTrainedModel.class);
@@ -44,15 +42,20 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
     public static final List<String> TOKENIZER_FILES = List.of("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
 
     protected final PretrainedConfig config;
-    private final NDManager manager;
+    private NDManager manager; // BRIDGE (what nn's ParameterFactory allocated the parameters in)
     private Path sourceDir;
     private LoadReport loadReport;
     private Map<String, Parameter> parameters;
 
-    protected PreTrainedModel(PretrainedConfig config, NDManager manager) {
+    protected PreTrainedModel(PretrainedConfig config) {
         this.config = config;
-        this.manager = manager;
     }
+
+    @Deprecated
+    protected PreTrainedModel(PretrainedConfig config, NDManager manager) { this.config = config; this.manager = manager; } // BRIDGE
+
+    @Deprecated
+    void holdParameters(NDManager manager) { this.manager = manager; } // BRIDGE (the model frees what its parameters were allocated in)
 
     public PretrainedConfig config() {
         return config;
@@ -63,10 +66,14 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         return config.family();
     }
 
-    /** The manager that owns the parameters (null for a shapes-only model). */
-    public NDManager manager() {
-        return manager;
+    /** The device the parameters live on (cpu for a shapes-only model). */
+    public io.finetune4j.torch.Device device() {
+        return manager == null || !manager.getDevice().isGpu() ? io.finetune4j.torch.Device.cpu() : io.finetune4j.torch.Device.cuda(manager.getDevice().getDeviceId()); // BRIDGE
     }
+
+    /** The manager that owns the parameters (null for a shapes-only model). */
+    @Deprecated
+    public NDManager manager() { return manager; } // BRIDGE
 
     /** The folder the weights came from, or null for a randomly initialised model. */
     public Path sourceDir() {
@@ -130,6 +137,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         ParameterFactory factory = ParameterFactory.fromCheckpoint(manager, options.seed(), config.initializerRange(), kept);
         try {
             model = modelClass.builder().build(config, manager, factory);
+            model.holdParameters(manager); // BRIDGE
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -173,16 +181,15 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         return type.cast(config);
     }
 
-    static NDManager newManager(Device device) {
-        return NDManager.newBaseManager(device != null ? device : Devices.select(false), Devices.ENGINE);
-    }
+    @Deprecated
+    static NDManager newManager(io.finetune4j.torch.Device device) { return NDManager.newBaseManager(device == null ? Devices.select(false) : device.isCuda() ? ai.djl.Device.gpu(device.index()) : ai.djl.Device.cpu(), Devices.ENGINE); } // BRIDGE (nn's ParameterFactory allocates in a manager)
 
     // ---- state dict and saving -----------------------------------------------------------------
 
     /** Current parameter values by HF name (float32 copies on the heap). */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        namedParameters().forEach((name, p) -> out.put(name, Tensor.ofFloats(p.getShape().getShape(), p.getArray().toFloatArray())));
+        namedParameters().forEach((name, p) -> out.put(name, Tensor.ofFloats(p.shape(), p.data().toFloatArray())));
         return out;
     }
 
@@ -194,16 +201,17 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
                 throw new BadInputException("weights lack '" + e.getKey() + "'; give every parameter of " + architecture());
             }
             Parameter p = e.getValue();
-            if (!Arrays.equals(t.shape(), p.getShape().getShape())) {
+            if (!Arrays.equals(t.shape(), p.shape())) {
                 throw new BadInputException("weight '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
-                        + " but the model needs " + Arrays.toString(p.getShape().getShape()));
+                        + " but the model needs " + Arrays.toString(p.shape()));
             }
-            NDArray array = p.getArray();
-            boolean requiresGrad = p.requiresGradient();
+            io.finetune4j.torch.Tensor data = p.data();
             // torch refuses in-place writes to leaves that require grad: switch it off for the copy.
-            array.setRequiresGradient(false);
-            array.set(t.toFloats());
-            array.setRequiresGradient(requiresGrad);
+            data.requiresGrad_(false);
+            try (io.finetune4j.torch.Tensor values = io.finetune4j.torch.Tensor.of(t.toFloats(), t.shape())) {
+                data.copy_(values);
+            }
+            data.requiresGrad_(p.requiresGrad());
         }
     }
 
@@ -271,7 +279,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         int n = 0;
         for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
             boolean train = p.matcher(e.getKey()).find();
-            e.getValue().freeze(!train);
+            e.getValue().requiresGrad_(train);
             n += train ? 1 : 0;
         }
         if (n == 0) {
@@ -303,7 +311,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         int n = 0;
         for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
             if (p.matcher(e.getKey()).find()) {
-                e.getValue().freeze(frozen);
+                e.getValue().requiresGrad_(!frozen);
                 n++;
             }
         }
@@ -331,15 +339,15 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         if (p == null) {
             throw new BadInputException("no parameter named '" + name + "'");
         }
-        return p.requiresGradient();
+        return p.requiresGrad();
     }
 
     /** Number of scalar parameters (torch's {@code numel} summed), all or only those that get gradients. */
     public long numParameters(boolean onlyTrainable) {
         long n = 0;
         for (Parameter p : namedParameters().values()) {
-            if (!onlyTrainable || p.requiresGradient()) {
-                n += p.getShape().size();
+            if (!onlyTrainable || p.requiresGrad()) {
+                n += Tensor.numel(p.shape());
             }
         }
         return n;
@@ -365,7 +373,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
     public List<String> trainableParameterNames() {
         List<String> out = new ArrayList<>();
         namedParameters().forEach((n, p) -> {
-            if (p.requiresGradient()) {
+            if (p.requiresGrad()) {
                 out.add(n);
             }
         });
@@ -375,8 +383,8 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
     /** Sets the gradients of all trainable parameters to zero (torch's {@code zero_grad}); gradients accumulate otherwise. */
     public void zeroGradients() {
         for (Parameter p : namedParameters().values()) {
-            if (p.isInitialized()) {
-                Gradients.zero(p.getArray());
+            if (p.hasData()) {
+                Gradients.zero(p.data().nd()); // BRIDGE
             }
         }
     }
@@ -386,10 +394,14 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         return toString();
     }
 
+    /** Frees the parameters. */
     @Override
     public void close() {
+        for (Parameter p : namedParameters().values()) {
+            p.close();
+        }
         if (manager != null) {
-            manager.close();
+            manager.close(); // BRIDGE (what nn's ParameterFactory allocated in)
         }
     }
 

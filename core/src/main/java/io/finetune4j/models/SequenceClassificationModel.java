@@ -1,11 +1,10 @@
 package io.finetune4j.models;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.nn.Losses;
+import io.finetune4j.torch.Tensor;
 import java.util.Map;
 
 /**
@@ -15,9 +14,12 @@ import java.util.Map;
 public abstract class SequenceClassificationModel extends PreTrainedModel implements SequenceClassifier {
     private float labelSmoothing;
 
-    protected SequenceClassificationModel(PretrainedConfig config, NDManager manager) {
-        super(config, manager);
+    protected SequenceClassificationModel(PretrainedConfig config) {
+        super(config);
     }
+
+    @Deprecated
+    protected SequenceClassificationModel(PretrainedConfig config, NDManager manager) { super(config, manager); } // BRIDGE
 
     /** Label smoothing of the cross-entropy loss (TrainingArguments' label_smoothing_factor); 0 by default. */
     public void setLabelSmoothing(float factor) {
@@ -32,9 +34,10 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
      * the loss follows config.problem_type (see {@link #loss}).
      */
     @Override
-    public SequenceClassifierOutput forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, NDArray labels, boolean training) {
-        NDArray logits = logits(inputIds, tokenTypeIds, attentionMask, training);
-        return new SequenceClassifierOutput(logits, labels == null ? null : loss(logits, labels));
+    public SequenceClassifierOutput forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor labels, boolean training) {
+        Tensor logits = logits(inputIds, tokenTypeIds, attentionMask, training);
+        Tensor loss = labels == null ? null : Tensor.wrap(loss(logits.nd(), labels.nd())); // BRIDGE (a family may still override the NDArray loss); then loss(logits, labels)
+        return new SequenceClassifierOutput(logits, loss);
     }
 
     /**
@@ -43,13 +46,21 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
      * num_labels 1 → regression, integer labels → single-label, else multi-label.
      */
     @Override
-    public NDArray loss(NDArray logits, NDArray labels) {
-        return switch (problemType(config.problemType(), config.numLabels(), labels.getDataType().isInteger())) {
-            case "regression" -> Losses.mse(logits, labels);
-            case "single_label_classification" -> Losses.crossEntropy(logits, labels, labelSmoothing);
-            default -> Losses.binaryCrossEntropyWithLogits(logits, labels);
+    public Tensor loss(Tensor logits, Tensor labels) {
+        return switch (problemType(config.problemType(), config.numLabels(), isInteger(labels))) {
+            case "regression" -> Tensor.wrap(Losses.mse(logits.nd(), labels.nd())); // BRIDGE
+            case "single_label_classification" -> Tensor.wrap(Losses.crossEntropy(logits.nd(), labels.nd(), labelSmoothing)); // BRIDGE
+            default -> Tensor.wrap(Losses.binaryCrossEntropyWithLogits(logits.nd(), labels.nd())); // BRIDGE
         };
     }
+
+    private static boolean isInteger(Tensor t) {
+        return !t.dtype().isFloatingPoint() && t.dtype() != io.finetune4j.torch.DType.BOOL;
+    }
+
+    @Deprecated
+    @Override
+    public NDArray loss(NDArray logits, NDArray labels) { return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); } // BRIDGE
 
     /** HF's inference of problem_type when config.json has none. */
     public static String problemType(String configured, int numLabels, boolean integerLabels) {
@@ -83,14 +94,11 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
     }
 
     @Override
-    public NDList forward(NDList inputs, boolean training) {
-        SequenceClassifierOutput out = forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null,
-                inputs.size() > 2 ? inputs.get(2) : null, inputs.size() > 3 ? inputs.get(3) : null, training);
-        return out.hasLoss() ? new NDList(out.logits(), out.loss()) : new NDList(out.logits());
+    public io.finetune4j.torch.Device device() {
+        return super.device();
     }
 
+    @Deprecated
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), config.numLabels())};
-    }
+    public NDManager manager() { return super.manager(); } // BRIDGE
 }

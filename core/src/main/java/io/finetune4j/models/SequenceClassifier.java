@@ -3,36 +3,38 @@ package io.finetune4j.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.nn.Parameter;
-import io.finetune4j.io.Tensor;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * What the Trainer and the pipelines need from a classification model (every family's
- * {@code …ForSequenceClassification} and PEFT's LoraModel implement it). Parameters live in {@link #manager()}; callers open a child manager per step for
- * inputs and activations and close it after the step.
+ * {@code …ForSequenceClassification} and PEFT's LoraModel implement it). Parameters live on {@link #device()};
+ * callers open a {@link io.finetune4j.torch.Scope} per step for inputs and activations.
  */
 public interface SequenceClassifier extends AutoCloseable {
     /** Parameters by HF name ({@code bert.embeddings.word_embeddings.weight}, …, {@code classifier.bias} for BERT), in a stable order. */
     Map<String, Parameter> namedParameters();
 
     /**
-     * Logits {@code [batch, num_labels]} (float32) for int64 inputs of shape {@code [batch, seq]}.
-     * {@code training} turns dropout on. The result belongs to the inputs' manager.
+     * Logits {@code [batch, num_labels]} (float32) for int64 inputs of shape {@code [batch, seq]}
+     * (tokenTypeIds and attentionMask may be null). {@code training} turns dropout on. The result belongs to the
+     * caller's scope.
      */
-    NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training);
+    default Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) { return Tensor.wrap(logits(nd(inputIds), nd(tokenTypeIds), nd(attentionMask), training)); } // BRIDGE
 
     /**
      * HF's {@code forward(input_ids, token_type_ids, attention_mask, labels)}: logits and, when {@code labels}
-     * is given, the model's own loss (by problem_type). Results belong to the inputs' manager.
+     * is given, the model's own loss (by problem_type).
      */
-    default SequenceClassifierOutput forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, NDArray labels, boolean training) {
-        NDArray logits = logits(inputIds, tokenTypeIds, attentionMask, training);
+    default SequenceClassifierOutput forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor labels, boolean training) {
+        Tensor logits = logits(inputIds, tokenTypeIds, attentionMask, training);
         return new SequenceClassifierOutput(logits, labels == null ? null : loss(logits, labels));
     }
 
     /** The model's mean loss for these logits and labels (what {@link #forward} returns with labels). */
-    NDArray loss(NDArray logits, NDArray labels);
+    default Tensor loss(Tensor logits, Tensor labels) { return Tensor.wrap(loss(logits.nd(), labels.nd())); } // BRIDGE
 
     /** The problem_type the loss follows for labels of this kind (HF's inference when config.json has none). */
     default String problemType(boolean integerLabels) {
@@ -49,8 +51,8 @@ public interface SequenceClassifier extends AutoCloseable {
     /** Label names by id (from config.json's id2label; LABEL_i when absent). */
     Map<Integer, String> id2label();
 
-    /** The manager that owns the parameters (and fixes the device). */
-    NDManager manager();
+    /** The device the parameters live on (inputs go there). */
+    default Device device() { return manager().getDevice().isGpu() ? Device.cuda(manager().getDevice().getDeviceId()) : Device.cpu(); } // BRIDGE
 
     /** Writes config.json + model.safetensors (HF layout) into {@code dir}. */
     void savePretrained(Path dir);
@@ -67,7 +69,7 @@ public interface SequenceClassifier extends AutoCloseable {
     }
 
     /** Replaces parameter values by name; every parameter must be present with the same shape. */
-    void loadWeights(Map<String, Tensor> weights);
+    void loadWeights(Map<String, io.finetune4j.io.Tensor> weights);
 
     /**
      * Restores the weights {@link #savePretrained} wrote into {@code dir} (a Trainer checkpoint). Models
@@ -85,17 +87,38 @@ public interface SequenceClassifier extends AutoCloseable {
         long all = 0;
         long train = 0;
         for (Parameter p : namedParameters().values()) {
-            long n = p.getArray().getShape().size();
+            long n = 1;
+            for (long d : p.shape()) {
+                n *= d;
+            }
             all += n;
-            train += p.requiresGradient() ? n : 0;
+            train += p.requiresGrad() ? n : 0;
         }
         return String.format(java.util.Locale.ROOT, "trainable params: %,d || all params: %,d || trainable%%: %.4f", train, all,
                 all == 0 ? 0.0 : 100.0 * train / all);
     }
 
     /** Current parameter values by HF name (copies on the heap). */
-    Map<String, Tensor> stateDict();
+    Map<String, io.finetune4j.io.Tensor> stateDict();
 
     @Override
     void close();
+
+    // ---- transition: the NDArray entry points other parts still call (removed after the move)
+
+    @Deprecated
+    default NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); } // BRIDGE
+
+    @Deprecated
+    default SequenceClassifierOutput forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, NDArray labels, boolean training) { return forward(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), Tensor.wrap(labels), training); } // BRIDGE
+
+    @Deprecated
+    default NDArray loss(NDArray logits, NDArray labels) { return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); } // BRIDGE
+
+    /** The manager that owns the parameters (and fixes the device). */
+    @Deprecated
+    NDManager manager(); // BRIDGE
+
+    @Deprecated
+    private static NDArray nd(Tensor t) { return t == null ? null : t.nd(); } // BRIDGE
 }

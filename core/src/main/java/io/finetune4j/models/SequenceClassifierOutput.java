@@ -1,12 +1,12 @@
 package io.finetune4j.models;
 
-import ai.djl.ndarray.NDArray;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code SequenceClassifierOutput}: logits {@code [batch, num_labels]} and, when labels were given, the
- * mean loss (a scalar); both in the inputs' manager.
+ * mean loss (a scalar); both in the caller's scope.
  */
-public record SequenceClassifierOutput(NDArray logits, NDArray loss) {
+public record SequenceClassifierOutput(Tensor logits, Tensor loss) {
     public boolean hasLoss() {
         return loss != null;
     }

@@ -850,6 +850,19 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- added for models-a (keep this marker)
 
+    /**
+     * Runs {@code body} in a nested {@link Scope}: its intermediates are freed on return and its result belongs to the
+     * caller's scope (torch frees a layer's intermediates by refcount; here a layer's forward says so).
+     */
+    public static Tensor scoped(java.util.function.Supplier<Tensor> body) {
+        Tensor out;
+        try (Scope scope = Scope.open()) {
+            out = scope.keep(body.get());
+        }
+        ai.djl.ndarray.NDScope.register(out.nd); // the caller's scope, if it opened one
+        return out;
+    }
+
     // (end of models-a)
 
     // ---------------------------------------------------------------- added for models-b (keep this marker)

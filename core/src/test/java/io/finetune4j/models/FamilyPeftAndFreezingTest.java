@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.io.SafeTensors;
@@ -18,6 +13,9 @@ import io.finetune4j.models.auto.AutoConfig;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.peft.LoraConfig;
 import io.finetune4j.peft.LoraModel;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -70,21 +68,21 @@ class FamilyPeftAndFreezingTest {
             assertTrue(lora.namedParameters().containsKey(firstA), lora.namedParameters().keySet().toString());
             long loraParams = 0;
             for (String t : targets) {
-                long[] w = base.namedParameters().get(t + ".weight").getShape().getShape();
+                long[] w = base.namedParameters().get(t + ".weight").shape();
                 loraParams += 8 * (w[0] + w[1]); // r 8: A [8, in], B [out, 8]
             }
-            long classifier = base.namedParameters().get("classifier.weight").getShape().size() + base.config().numLabels();
+            long classifier = Tensor.numel(base.namedParameters().get("classifier.weight").shape()) + base.config().numLabels();
             assertEquals(loraParams + classifier, lora.numParameters(true), lora.trainableParametersLine());
-            try (NDManager step = base.manager().newSubManager()) {
+            try (Scope step = Scope.open()) {
                 // B starts at zero: the adapter changes nothing until it trains.
-                assertArrayEquals(before, lora.logits(step.create(ids), null, null, false).toFloatArray(), 1e-6f);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray logits = lora.logits(step.create(ids), null, null, true);
-                    gc.backward(lora.loss(logits, step.create(new long[] {1, 0})));
+                assertArrayEquals(before, lora.logits(FamilyTests.tensor(ids), null, null, false).toFloatArray(), 1e-6f);
+                try (Autograd grad = Autograd.enableGrad()) {
+                    io.finetune4j.torch.Tensor logits = lora.logits(FamilyTests.tensor(ids), null, null, true);
+                    lora.loss(logits, io.finetune4j.torch.Tensor.of(new long[] {1, 0})).backward();
                 }
-                NDArray gradB = lora.namedParameters().get("base_model.model." + targets.get(0) + ".lora_B.default.weight").getArray().getGradient();
-                assertTrue(gradB.abs().sum().getFloat() > 0, "LoRA B receives a gradient");
-                assertFalse(base.namedParameters().get(targets.get(0) + ".weight").requiresGradient(), "the base weight is frozen");
+                io.finetune4j.torch.Tensor gradB = lora.namedParameters().get("base_model.model." + targets.get(0) + ".lora_B.default.weight").data().grad();
+                assertTrue(gradB.abs().sum().item() > 0, "LoRA B receives a gradient");
+                assertFalse(base.namedParameters().get(targets.get(0) + ".weight").requiresGrad(), "the base weight is frozen");
             }
             Path dir = tmp.resolve(topLayer);
             lora.savePretrained(dir);

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.auto.AutoModelForMaskedLM;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -44,23 +44,23 @@ class TransformersFamilyParityTest {
         boolean mlm = name.endsWith("-mlm");
         LoadOptions options = LoadOptions.builder().device(Device.cpu()).build();
         try (PreTrainedModel model = mlm ? AutoModelForMaskedLM.fromPretrained(dir, options) : AutoModelForSequenceClassification.fromPretrained(dir, options);
-                NDManager step = model.manager().newSubManager()) {
+                Scope step = Scope.open()) {
             assertEquals(f.get("model_class").asText(), model.architecture(), "the registry picked HF's class");
             assertTrue(model.loadReport().missingKeys().isEmpty(), name + " missing: " + model.loadReport().missingKeys());
             assertTrue(model.loadReport().unexpectedKeys().isEmpty(), name + " unexpected: " + model.loadReport().unexpectedKeys());
-            NDArray ids = step.create(longs(f.get("input_ids")));
-            NDArray types = f.get("token_type_ids").isNull() ? null : step.create(longs(f.get("token_type_ids")));
+            Tensor ids = tensor(longs(f.get("input_ids")));
+            Tensor types = f.get("token_type_ids").isNull() ? null : tensor(longs(f.get("token_type_ids")));
             long[][] maskRows = longs(f.get("attention_mask"));
-            NDArray mask = step.create(maskRows);
-            NDArray logits;
-            NDArray loss;
+            Tensor mask = tensor(maskRows);
+            Tensor logits;
+            Tensor loss;
             if (mlm) {
-                MaskedLMOutput out = ((MaskedLMModel) model).forward(ids, types, mask, step.create(longs(f.get("labels"))), false);
+                MaskedLMOutput out = ((MaskedLMModel) model).forward(ids, types, mask, tensor(longs(f.get("labels"))), false);
                 logits = out.logits();
                 loss = out.loss();
             } else {
                 SequenceClassifierOutput out = ((SequenceClassificationModel) model).forward(ids, types, mask,
-                        step.create(longs1(f.get("labels"))), false);
+                        Tensor.of(longs1(f.get("labels"))), false);
                 logits = out.logits();
                 loss = out.loss();
             }
@@ -88,8 +88,13 @@ class TransformersFamilyParityTest {
                 b++;
             }
             assertEquals(got.length, k, "logit count");
-            assertEquals(f.get("loss").asDouble(), loss.getFloat(), 1e-4, name + " loss");
+            assertEquals(f.get("loss").asDouble(), loss.item(), 1e-4, name + " loss");
         }
+    }
+
+    private static Tensor tensor(long[][] rows) {
+        long[] flat = java.util.Arrays.stream(rows).flatMapToLong(java.util.Arrays::stream).toArray();
+        return Tensor.of(flat, rows.length, rows.length == 0 ? 0 : rows[0].length);
     }
 
     private static long[][] longs(JsonNode rows) {

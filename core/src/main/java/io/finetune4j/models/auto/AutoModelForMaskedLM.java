@@ -1,12 +1,12 @@
 package io.finetune4j.models.auto;
 
-import ai.djl.Device;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.ModelFamily;
 import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.torch.Device;
 import java.nio.file.Path;
 
 /** HF's {@code AutoModelForMaskedLM}: the family's {@code …ForMaskedLM} by config.json's model_type. */
@@ -25,6 +25,9 @@ public final class AutoModelForMaskedLM {
     public static MaskedLMModel fromConfig(PretrainedConfig config, long seed, Device device) {
         return modelClass(config).fromConfig(config, seed, device);
     }
+
+    @Deprecated
+    public static MaskedLMModel fromConfig(PretrainedConfig config, long seed, ai.djl.Device device) { return modelClass(config).fromConfig(config, seed, device); } // BRIDGE
 
     private static ModelClass<? extends MaskedLMModel> modelClass(PretrainedConfig config) {
         ModelFamily f = ModelRegistry.family(config.modelType(), "config.json");

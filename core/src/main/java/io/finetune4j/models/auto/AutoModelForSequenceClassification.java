@@ -1,10 +1,10 @@
 package io.finetune4j.models.auto;
 
-import ai.djl.Device;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
+import io.finetune4j.torch.Device;
 import java.nio.file.Path;
 
 /** HF's {@code AutoModelForSequenceClassification}: the family's {@code …ForSequenceClassification} by config.json's model_type. */
@@ -24,6 +24,9 @@ public final class AutoModelForSequenceClassification {
     public static SequenceClassificationModel fromConfig(PretrainedConfig config, long seed, Device device) {
         return modelClass(config).fromConfig(config, seed, device);
     }
+
+    @Deprecated
+    public static SequenceClassificationModel fromConfig(PretrainedConfig config, long seed, ai.djl.Device device) { return modelClass(config).fromConfig(config, seed, device); } // BRIDGE
 
     /** Parameter shapes without values: prints and counts without allocating (model show). */
     public static SequenceClassificationModel shapesOnly(PretrainedConfig config) {

@@ -1,17 +1,13 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchEmbedding;
 import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code BertEmbeddings}: word + absolute position + token type embeddings, then LayerNorm and dropout. */
 public final class BertEmbeddings extends Module {
@@ -34,42 +30,32 @@ public final class BertEmbeddings extends Module {
     /**
      * @param inputIds int64 {@code [batch, seq]}
      * @param tokenTypeIds int64 {@code [batch, seq]} or null (all zeros, as HF)
-     * @return {@code [batch, seq, hidden]} in the inputs' manager
+     * @return {@code [batch, seq, hidden]}; the intermediates are freed on return
      */
-    public NDArray forward(NDArray inputIds, NDArray tokenTypeIds, boolean training) {
-        long seq = inputIds.getShape().get(inputIds.getShape().dimension() - 1);
-        if (seq > maxPositions) {
-            throw new BadInputException("sequence length " + seq + " exceeds max_position_embeddings " + maxPositions
+    public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, boolean training) {
+        long seqLength = inputIds.size(-1);
+        if (seqLength > maxPositions) {
+            throw new BadInputException("sequence length " + seqLength + " exceeds max_position_embeddings " + maxPositions
                     + "; truncate the inputs (max_length <= " + maxPositions + ")");
         }
-        // Intermediates are closed at the end of the scope (see BertLayer); only the output survives.
-        NDArray out;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDManager m = inputIds.getManager();
-            NDArray positionIds = m.arange(0, (int) seq, 1, DataType.INT64);
-            NDArray types = tokenTypeIds != null ? tokenTypeIds : m.zeros(inputIds.getShape(), DataType.INT64);
-            NDArray x = wordEmbeddings.forward(inputIds)
-                    .add(tokenTypeEmbeddings.forward(types))
-                    .add(positionEmbeddings.forward(positionIds));
-            out = dropout.forward(layerNorm.forward(x), training);
-            NDScope.unregister(out);
-        }
-        NDScope.register(out); // belongs to the caller's scope, if it opened one
-        return out;
+        return Tensor.scoped(() -> {
+            Tensor positionIds = Tensor.arange(seqLength).to(inputIds.device());
+            Tensor types = tokenTypeIds != null ? tokenTypeIds : Tensor.zeros(DType.INT64, inputIds.shape()).to(inputIds.device());
+            Tensor inputsEmbeds = embed(wordEmbeddings, inputIds);
+            Tensor embeddings = inputsEmbeds.add(embed(tokenTypeEmbeddings, types)).add(embed(positionEmbeddings, positionIds));
+            embeddings = Tensor.wrap(layerNorm.forward(embeddings.nd())); // BRIDGE
+            return Tensor.wrap(dropout.forward(embeddings.nd(), training)); // BRIDGE
+        });
     }
 
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
+    private static Tensor embed(TorchEmbedding table, Tensor ids) {
+        return Tensor.wrap(table.forward(ids.nd())); // BRIDGE
     }
+
+    @Deprecated
+    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, boolean training) { return forward(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), training).nd(); } // BRIDGE
 
     public TorchEmbedding wordEmbeddings() {
         return wordEmbeddings;
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return wordEmbeddings.getOutputShapes(inputShapes);
     }
 }

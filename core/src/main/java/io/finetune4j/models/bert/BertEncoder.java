@@ -1,12 +1,10 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ModuleList;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code BertEncoder}: num_hidden_layers {@link BertLayer}s in a {@code layer} list. */
 public final class BertEncoder extends Module {
@@ -16,31 +14,21 @@ public final class BertEncoder extends Module {
         layer = register("layer", f, p -> ModuleList.of(p, c.numHiddenLayers(), q -> new BertLayer(c, q)));
     }
 
-    public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training) {
+    public Tensor forward(Tensor hidden, Tensor additiveMask, boolean training) {
         return forward(hidden, additiveMask, training, 0, layer.size());
     }
 
     /** Layers {@code from} (inclusive) to {@code to} (exclusive) only. */
-    public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training, int from, int to) {
-        NDArray x = hidden;
+    public Tensor forward(Tensor hidden, Tensor additiveMask, boolean training, int from, int to) {
+        Tensor x = hidden;
         for (int i = from; i < to; i++) {
             BertLayer l = layer.items().get(i);
-            x = GradientCheckpointing.layer(l, x, h -> l.forward(h, additiveMask, training));
+            x = Tensor.wrap(GradientCheckpointing.layer(l, x.nd(), h -> l.forward(Tensor.wrap(h), additiveMask, training).nd())); // BRIDGE
         }
         return x;
     }
 
     public int numLayers() {
         return layer.size();
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }

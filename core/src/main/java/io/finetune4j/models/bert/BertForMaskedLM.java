@@ -1,14 +1,12 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import io.finetune4j.io.Tensor;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,8 +28,8 @@ public final class BertForMaskedLM extends MaskedLMModel {
     private final BertModel bert;
     private final BertOnlyMLMHead cls;
 
-    BertForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    BertForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         BertConfig c = configAs(BertConfig.class, config, "BertForMaskedLM");
         bert = register("bert", f, p -> new BertModel(c, p, false));
         cls = register("cls", f, p -> new BertOnlyMLMHead(c, p, bert.embeddings().wordEmbeddings()));
@@ -41,15 +39,18 @@ public final class BertForMaskedLM extends MaskedLMModel {
         return CLASS.fromConfig(config, seed, device);
     }
 
+    @Deprecated
+    public static BertForMaskedLM random(BertConfig config, long seed, ai.djl.Device device) { return CLASS.fromConfig(config, seed, device); } // BRIDGE
+
     public static BertForMaskedLM fromPretrained(Path dir, LoadOptions options) {
         return CLASS.fromPretrained(dir, options);
     }
 
-    private static Map<String, Tensor> renameDecoderBias(Map<String, Tensor> weights) {
+    private static Map<String, io.finetune4j.io.Tensor> renameDecoderBias(Map<String, io.finetune4j.io.Tensor> weights) {
         if (weights.containsKey(BIAS) || !weights.containsKey(DECODER_BIAS)) {
             return weights;
         }
-        Map<String, Tensor> out = new LinkedHashMap<>(weights);
+        Map<String, io.finetune4j.io.Tensor> out = new LinkedHashMap<>(weights);
         out.put(BIAS, out.remove(DECODER_BIAS));
         return out;
     }
@@ -60,8 +61,9 @@ public final class BertForMaskedLM extends MaskedLMModel {
     }
 
     @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        return cls.forward(bert.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState());
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor sequenceOutput = bert.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState();
+        return cls.forward(sequenceOutput);
     }
 
     public BertModel bert() {

@@ -1,8 +1,5 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.FrozenPrefix;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.ModelClass;
@@ -11,6 +8,8 @@ import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 
 /** HF's {@code BertForSequenceClassification}: BERT with pooler, dropout and a linear classifier. */
@@ -22,8 +21,8 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     private final TorchDropout dropout;
     private final TorchLinear classifier;
 
-    BertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    BertForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         BertConfig c = configAs(BertConfig.class, config, "BertForSequenceClassification");
         bert = register("bert", f, p -> new BertModel(c, p, true));
         dropout = register("dropout", new TorchDropout(c.effectiveClassifierDropout()));
@@ -34,6 +33,9 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     public static BertForSequenceClassification random(BertConfig config, long seed, Device device) {
         return CLASS.fromConfig(config, seed, device);
     }
+
+    @Deprecated
+    public static BertForSequenceClassification random(BertConfig config, long seed, ai.djl.Device device) { return CLASS.fromConfig(config, seed, device); } // BRIDGE
 
     /**
      * A model with parameter shapes but no values: prints and counts like the real one without allocating
@@ -59,9 +61,13 @@ public final class BertForSequenceClassification extends SequenceClassificationM
 
     /** Pooled [CLS] → dropout → classifier. */
     @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray pooled = bert.forward(inputIds, tokenTypeIds, attentionMask, training).pooledOutput();
-        return classifier.forward(dropout.forward(pooled, training));
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor pooledOutput = bert.forward(inputIds, tokenTypeIds, attentionMask, training).pooledOutput();
+        return classify(pooledOutput, training);
+    }
+
+    private Tensor classify(Tensor pooledOutput, boolean training) {
+        return Tensor.wrap(classifier.forward(dropout.forward(pooledOutput.nd(), training))); // BRIDGE
     }
 
     // ---- FrozenPrefix (cache_frozen_features): levels 0..L-1 encoder layers, L the pooler, L+1 the classifier; -1 the embeddings
@@ -75,7 +81,7 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     public int lowestTrainableLevel() {
         int lowest = Integer.MAX_VALUE;
         for (java.util.Map.Entry<String, io.finetune4j.nn.Parameter> e : namedParameters().entrySet()) {
-            if (e.getValue().requiresGradient()) {
+            if (e.getValue().requiresGrad()) {
                 lowest = Math.min(lowest, level(e.getKey()));
             }
         }
@@ -97,22 +103,22 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     }
 
     @Override
-    public NDArray featuresAt(int level, NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask) {
+    public Tensor featuresAt(int level, Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) {
         int layers = numHiddenLayers();
         if (level <= layers) {
-            NDArray hidden = bert.hiddenBefore(Math.min(level, layers), inputIds, tokenTypeIds, attentionMask, false);
+            Tensor hidden = bert.hiddenBefore(Math.min(level, layers), inputIds, tokenTypeIds, attentionMask, false);
             // the pooler reads the first position only
-            return level == layers ? hidden.get(":, 0:1, :") : hidden;
+            return level == layers ? hidden.narrow(1, 0, 1) : hidden;
         }
         return bert.forward(inputIds, tokenTypeIds, attentionMask, false).pooledOutput();
     }
 
     @Override
-    public NDArray logitsFrom(int level, NDArray features, NDArray attentionMask, boolean training) {
-        NDArray pooled = level <= numHiddenLayers()
+    public Tensor logitsFrom(int level, Tensor features, Tensor attentionMask, boolean training) {
+        Tensor pooledOutput = level <= numHiddenLayers()
                 ? bert.forwardFrom(level, features, level == numHiddenLayers() ? null : attentionMask, training).pooledOutput()
                 : features;
-        return classifier.forward(dropout.forward(pooled, training));
+        return classify(pooledOutput, training);
     }
 
     public BertModel bert() {

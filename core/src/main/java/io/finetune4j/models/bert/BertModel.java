@@ -1,11 +1,9 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code BertModel}: embeddings, encoder and (for classification) the pooler. */
 public final class BertModel extends Module {
@@ -16,8 +14,11 @@ public final class BertModel extends Module {
     private final BertEncoder encoder;
     private final BertPooler pooler;
 
-    /** The two outputs HF's heads use. {@code pooledOutput} is null without a pooler. */
-    public record Output(NDArray lastHiddenState, NDArray pooledOutput) {}
+    /** HF's {@code BaseModelOutputWithPooling}: the two outputs HF's heads use. {@code pooledOutput} is null without a pooler. */
+    public record Output(Tensor lastHiddenState, Tensor pooledOutput) {
+        @Deprecated
+        public Output(ai.djl.ndarray.NDArray lastHiddenState, ai.djl.ndarray.NDArray pooledOutput) { this(Tensor.wrap(lastHiddenState), Tensor.wrap(pooledOutput)); } // BRIDGE
+    }
 
     BertModel(BertConfig c, ParameterFactory f, boolean addPoolingLayer) {
         embeddings = register("embeddings", f, p -> new BertEmbeddings(c, p));
@@ -30,26 +31,27 @@ public final class BertModel extends Module {
      * @param tokenTypeIds int64 {@code [batch, seq]} or null
      * @param attentionMask {@code [batch, seq]} with 1 for tokens and 0 for padding, or null (attend to all)
      */
-    public Output forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray hidden = embeddings.forward(inputIds, tokenTypeIds, training);
-        NDArray sequence = encoder.forward(hidden, extendedAttentionMask(attentionMask), training);
-        return new Output(sequence, pooler != null ? pooler.forward(sequence) : null);
+    public Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor embeddingOutput = embeddings.forward(inputIds, tokenTypeIds, training);
+        Tensor sequenceOutput = encoder.forward(embeddingOutput, extendedAttentionMask(attentionMask), training);
+        return new Output(sequenceOutput, pooler != null ? pooler.forward(sequenceOutput) : null);
     }
 
     /** The hidden states entering encoder layer {@code layer} (0: the embeddings' output). */
-    public NDArray hiddenBefore(int layer, NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray hidden = embeddings.forward(inputIds, tokenTypeIds, training);
+    public Tensor hiddenBefore(int layer, Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor hidden = embeddings.forward(inputIds, tokenTypeIds, training);
         return encoder.forward(hidden, extendedAttentionMask(attentionMask), training, 0, layer);
     }
 
     /** The rest of {@link #forward} from encoder layer {@code layer} on, given what enters it. */
-    public Output forwardFrom(int layer, NDArray hidden, NDArray attentionMask, boolean training) {
-        NDArray sequence = encoder.forward(hidden, extendedAttentionMask(attentionMask), training, layer, encoder.numLayers());
-        return new Output(sequence, pooler != null ? pooler.forward(sequence) : null);
+    public Output forwardFrom(int layer, Tensor hidden, Tensor attentionMask, boolean training) {
+        Tensor sequenceOutput = encoder.forward(hidden, extendedAttentionMask(attentionMask), training, layer, encoder.numLayers());
+        return new Output(sequenceOutput, pooler != null ? pooler.forward(sequenceOutput) : null);
     }
 
-    static NDArray extendedAttentionMask(NDArray attentionMask) {
-        return Attention.extendedAttentionMask(attentionMask);
+    /** HF's {@code get_extended_attention_mask}: {@code [batch, 1, 1, seq]}, 0 where attended, finfo.min elsewhere; null stays null. */
+    static Tensor extendedAttentionMask(Tensor attentionMask) {
+        return attentionMask == null ? null : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
     }
 
     public BertEmbeddings embeddings() {
@@ -58,17 +60,5 @@ public final class BertModel extends Module {
 
     public BertEncoder encoder() {
         return encoder;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        Output out = forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, inputs.size() > 2 ? inputs.get(2) : null, training);
-        return out.pooledOutput() != null ? new NDList(out.lastHiddenState(), out.pooledOutput()) : new NDList(out.lastHiddenState());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape hidden = embeddings.getOutputShapes(inputShapes)[0];
-        return pooler == null ? new Shape[] {hidden} : new Shape[] {hidden, new Shape(hidden.get(0), hidden.get(2))};
     }
 }

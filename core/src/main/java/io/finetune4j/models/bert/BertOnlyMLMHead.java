@@ -1,11 +1,9 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchEmbedding;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code BertOnlyMLMHead}: holds the {@code predictions} head (the {@code cls.} name prefix). */
 public final class BertOnlyMLMHead extends Module {
@@ -15,21 +13,12 @@ public final class BertOnlyMLMHead extends Module {
         predictions = register("predictions", f, p -> new BertLMPredictionHead(c, p, wordEmbeddings));
     }
 
-    public NDArray forward(NDArray hidden) {
-        return predictions.forward(hidden);
+    /** {@code [batch, seq, hidden]} → prediction scores {@code [batch, seq, vocab]}. */
+    public Tensor forward(Tensor sequenceOutput) {
+        return predictions.forward(sequenceOutput);
     }
 
     public BertLMPredictionHead predictions() {
         return predictions;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return predictions.getOutputShapes(inputShapes);
     }
 }

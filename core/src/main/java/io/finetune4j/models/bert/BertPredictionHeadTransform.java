@@ -1,13 +1,11 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code BertPredictionHeadTransform}: dense, GELU, LayerNorm. */
 public final class BertPredictionHeadTransform extends Module {
@@ -21,17 +19,7 @@ public final class BertPredictionHeadTransform extends Module {
         layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.hiddenSize(), c.layerNormEps()));
     }
 
-    public NDArray forward(NDArray hidden) {
-        return layerNorm.forward(transformActFn.forward(dense.forward(hidden)));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    public Tensor forward(Tensor hidden) {
+        return Tensor.wrap(layerNorm.forward(transformActFn.forward(dense.forward(hidden.nd())))); // BRIDGE
     }
 }

@@ -1,13 +1,11 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code BertSelfAttention}: multi-head scaled dot-product attention. The additive mask
@@ -34,20 +32,11 @@ public final class BertSelfAttention extends Module {
      * @param additiveMask {@code [batch, 1, 1, seq]} float (0 keep, finfo.min drop) or null
      * @return the context {@code [batch, seq, hidden]}
      */
-    public NDArray forward(NDArray hidden, NDArray additiveMask, boolean training) {
-        NDArray q = Attention.splitHeads(query.forward(hidden), numHeads);
-        NDArray k = Attention.splitHeads(key.forward(hidden), numHeads);
-        NDArray v = Attention.splitHeads(value.forward(hidden), numHeads);
-        return Attention.scaledDotProduct(q, k, v, additiveMask, dropout, training);
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    public Tensor forward(Tensor hidden, Tensor additiveMask, boolean training) {
+        var h = hidden.nd(); // BRIDGE
+        var q = Attention.splitHeads(query.forward(h), numHeads); // BRIDGE
+        var k = Attention.splitHeads(key.forward(h), numHeads); // BRIDGE
+        var v = Attention.splitHeads(value.forward(h), numHeads); // BRIDGE
+        return Tensor.wrap(Attention.scaledDotProduct(q, k, v, additiveMask == null ? null : additiveMask.nd(), dropout, training)); // BRIDGE
     }
 }

@@ -1,13 +1,11 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code BertSelfOutput}: dense, dropout, then LayerNorm of the residual sum. */
 public final class BertSelfOutput extends Module {
@@ -26,17 +24,11 @@ public final class BertSelfOutput extends Module {
         dropout = register("dropout", new TorchDropout(hiddenDropoutProb));
     }
 
-    public NDArray forward(NDArray hidden, NDArray residual, boolean training) {
-        return layerNorm.forward(dropout.forward(dense.forward(hidden), training).add(residual));
+    public Tensor forward(Tensor hidden, Tensor inputTensor, boolean training) {
+        Tensor x = Tensor.wrap(dropout.forward(dense.forward(hidden.nd()), training)); // BRIDGE
+        return Tensor.wrap(layerNorm.forward(x.add(inputTensor).nd())); // BRIDGE
     }
 
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.get(1), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
+    @Deprecated
+    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray hidden, ai.djl.ndarray.NDArray residual, boolean training) { return forward(Tensor.wrap(hidden), Tensor.wrap(residual), training).nd(); } // BRIDGE
 }

@@ -15,8 +15,9 @@
  *       registry entry.</li>
  * </ul>
  *
- * <p>Memory: parameters live in the model's NDManager. Every array a forward creates belongs to the
- * manager of its inputs (the caller's per-step manager), and each layer closes its intermediates when
- * it returns, so the caller holds only layer outputs and what autograd saved.
+ * <p>Memory: the model owns its parameters on its device ({@code model.close()} frees them). Every tensor a
+ * forward returns belongs to the caller's {@link io.finetune4j.torch.Scope} (one per step), and each layer frees its
+ * intermediates when it returns ({@link io.finetune4j.torch.Tensor#scoped}), so the caller holds only layer outputs
+ * and what autograd saved.
  */
 package io.finetune4j.models.bert;

@@ -1,14 +1,13 @@
 package io.finetune4j.models.electra;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TiedDecoder;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code ElectraForMaskedLM} (the generator): generator_predictions, then generator_lm_head tied to the word embeddings. */
 public final class ElectraForMaskedLM extends MaskedLMModel {
@@ -19,12 +18,12 @@ public final class ElectraForMaskedLM extends MaskedLMModel {
     private final ElectraGeneratorPredictions generatorPredictions;
     private final TiedDecoder generatorLmHead;
 
-    ElectraForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    ElectraForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         ElectraConfig c = configAs(ElectraConfig.class, config, "ElectraForMaskedLM");
         electra = register("electra", f, p -> new ElectraModel(c, p));
         generatorPredictions = register("generator_predictions", f, p -> new ElectraGeneratorPredictions(c, p));
-        Parameter bias = f.child("generator_lm_head").create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS);
+        Parameter bias = f.child("generator_lm_head").create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS); // BRIDGE (Shape: nn's factory)
         generatorLmHead = register("generator_lm_head", new TiedDecoder(electra.embeddings().wordEmbeddings(), bias, c.embeddingSize(), c.vocabSize()));
         generatorLmHead.registerBias(bias);
     }
@@ -35,8 +34,10 @@ public final class ElectraForMaskedLM extends MaskedLMModel {
     }
 
     @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        return generatorLmHead.forward(generatorPredictions.forward(electra.forward(inputIds, tokenTypeIds, attentionMask, training)));
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor generatorSequenceOutput = electra.forward(inputIds, tokenTypeIds, attentionMask, training);
+        Tensor predictionScores = generatorPredictions.forward(generatorSequenceOutput);
+        return Tensor.wrap(generatorLmHead.forward(predictionScores.nd())); // BRIDGE
     }
 
     @Override

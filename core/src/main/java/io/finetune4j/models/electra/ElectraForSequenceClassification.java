@@ -1,11 +1,10 @@
 package io.finetune4j.models.electra;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code ElectraForSequenceClassification}: the discriminator's encoder, then {@link ElectraClassificationHead}. */
 public final class ElectraForSequenceClassification extends SequenceClassificationModel {
@@ -15,8 +14,8 @@ public final class ElectraForSequenceClassification extends SequenceClassificati
     private final ElectraModel electra;
     private final ElectraClassificationHead classifier;
 
-    ElectraForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    ElectraForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         ElectraConfig c = configAs(ElectraConfig.class, config, "ElectraForSequenceClassification");
         electra = register("electra", f, p -> new ElectraModel(c, p));
         classifier = register("classifier", f, p -> new ElectraClassificationHead(c, p));
@@ -28,8 +27,9 @@ public final class ElectraForSequenceClassification extends SequenceClassificati
     }
 
     @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        return classifier.forward(electra.forward(inputIds, tokenTypeIds, attentionMask, training), training);
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor sequenceOutput = electra.forward(inputIds, tokenTypeIds, attentionMask, training);
+        return classifier.forward(sequenceOutput, training);
     }
 
     @Override

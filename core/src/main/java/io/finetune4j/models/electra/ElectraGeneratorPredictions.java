@@ -1,13 +1,11 @@
 package io.finetune4j.models.electra;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code ElectraGeneratorPredictions}: dense (hidden → embedding_size), GELU, LayerNorm. */
 public final class ElectraGeneratorPredictions extends Module {
@@ -21,17 +19,7 @@ public final class ElectraGeneratorPredictions extends Module {
         dense = register("dense", f, p -> new TorchLinear(p, c.hiddenSize(), c.embeddingSize()));
     }
 
-    public NDArray forward(NDArray hidden) {
-        return layerNorm.forward(activation.forward(dense.forward(hidden)));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return dense.getOutputShapes(inputShapes);
+    public Tensor forward(Tensor generatorHiddenStates) {
+        return Tensor.wrap(layerNorm.forward(activation.forward(dense.forward(generatorHiddenStates.nd())))); // BRIDGE
     }
 }

@@ -1,17 +1,13 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code RobertaClassificationHead}: on {@code <s>} (the first token): dropout, dense, tanh, dropout, out_proj. */
 public final class RobertaClassificationHead extends Module {
-    private static final NDIndex FIRST_TOKEN = new NDIndex(":, 0");
     private final TorchLinear dense;
     private final TorchDropout dropout;
     private final TorchLinear outProj;
@@ -24,19 +20,11 @@ public final class RobertaClassificationHead extends Module {
     }
 
     /** {@code [batch, seq, hidden]} → logits {@code [batch, num_labels]}. */
-    public NDArray forward(NDArray features, boolean training) {
-        NDArray x = dropout.forward(features.get(FIRST_TOKEN), training);
-        x = dense.forward(x).tanh();
-        return outProj.forward(dropout.forward(x, training));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), outProj.outFeatures())};
+    public Tensor forward(Tensor features, boolean training) {
+        Tensor x = features.select(1, 0); // take <s> token (equiv. to [CLS])
+        x = Tensor.wrap(dropout.forward(x.nd(), training)); // BRIDGE
+        x = Tensor.wrap(dense.forward(x.nd())).tanh(); // BRIDGE
+        x = Tensor.wrap(dropout.forward(x.nd(), training)); // BRIDGE
+        return Tensor.wrap(outProj.forward(x.nd())); // BRIDGE
     }
 }

@@ -1,10 +1,5 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.nn.Module;
@@ -12,6 +7,8 @@ import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchEmbedding;
 import io.finetune4j.nn.TorchLayerNorm;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code RobertaEmbeddings}: BERT's embeddings, except that position ids come from the input ids
@@ -41,50 +38,39 @@ public final class RobertaEmbeddings extends Module {
 
     /**
      * HF's {@code create_position_ids_from_input_ids}: {@code cumsum(ids != pad) * (ids != pad) + pad}, int64
-     * {@code [batch, seq]} in the inputs' manager.
+     * {@code [batch, seq]}.
      */
-    public static NDArray createPositionIdsFromInputIds(NDArray inputIds, int paddingIdx) {
-        NDArray mask = inputIds.neq(paddingIdx).toType(DataType.INT64, false);
-        return mask.cumSum(1).mul(mask).add(paddingIdx);
+    public static Tensor createPositionIdsFromInputIds(Tensor inputIds, int paddingIdx) {
+        Tensor mask = inputIds.ne(paddingIdx).to(DType.INT64);
+        Tensor incrementalIndices = mask.cumsum(1).mul(mask);
+        return incrementalIndices.add(paddingIdx);
     }
 
     /**
      * @param tokenTypeIds int64 {@code [batch, seq]} or null (zeros); ignored when type_vocab_size is 1 (RoBERTa has one
      *     token type, so pair encodings' segment ids do not apply)
      */
-    public NDArray forward(NDArray inputIds, NDArray tokenTypeIds, boolean training) {
-        long seq = inputIds.getShape().get(1);
+    public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, boolean training) {
+        long seq = inputIds.size(1);
         if (seq + paddingIdx >= maxPositions) {
             throw new BadInputException("sequence length " + seq + " exceeds the " + (maxPositions - paddingIdx - 1)
                     + " positions of max_position_embeddings " + maxPositions + " (padding_idx " + paddingIdx + "); truncate the inputs");
         }
-        NDArray out;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray positionIds = createPositionIdsFromInputIds(inputIds, paddingIdx);
-            NDArray types = tokenTypeIds != null && typeVocabSize > 1 ? tokenTypeIds
-                    : inputIds.getManager().zeros(inputIds.getShape(), DataType.INT64);
-            NDArray x = wordEmbeddings.forward(inputIds)
-                    .add(tokenTypeEmbeddings.forward(types))
-                    .add(positionEmbeddings.forward(positionIds));
-            out = dropout.forward(layerNorm.forward(x), training);
-            NDScope.unregister(out);
-        }
-        NDScope.register(out);
-        return out;
+        return Tensor.scoped(() -> {
+            Tensor positionIds = createPositionIdsFromInputIds(inputIds, paddingIdx);
+            Tensor types = tokenTypeIds != null && typeVocabSize > 1 ? tokenTypeIds
+                    : Tensor.zeros(DType.INT64, inputIds.shape()).to(inputIds.device());
+            Tensor embeddings = embed(wordEmbeddings, inputIds).add(embed(tokenTypeEmbeddings, types)).add(embed(positionEmbeddings, positionIds));
+            embeddings = Tensor.wrap(layerNorm.forward(embeddings.nd())); // BRIDGE
+            return Tensor.wrap(dropout.forward(embeddings.nd(), training)); // BRIDGE
+        });
+    }
+
+    private static Tensor embed(TorchEmbedding table, Tensor ids) {
+        return Tensor.wrap(table.forward(ids.nd())); // BRIDGE
     }
 
     public TorchEmbedding wordEmbeddings() {
         return wordEmbeddings;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return wordEmbeddings.getOutputShapes(inputShapes);
     }
 }

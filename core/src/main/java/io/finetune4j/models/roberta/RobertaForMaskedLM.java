@@ -1,12 +1,10 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import io.finetune4j.io.Tensor;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,19 +23,19 @@ public final class RobertaForMaskedLM extends MaskedLMModel {
     private final RobertaModel roberta;
     private final RobertaLMHead lmHead;
 
-    RobertaForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    RobertaForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         RobertaConfig c = configAs(RobertaConfig.class, config, "RobertaForMaskedLM");
         roberta = register("roberta", f, p -> new RobertaModel(c, p, false));
         lmHead = register("lm_head", f, p -> new RobertaLMHead(c, p, roberta.embeddings().wordEmbeddings()));
         renameFamily("Roberta", c.classPrefix());
     }
 
-    private static Map<String, Tensor> renameDecoderBias(Map<String, Tensor> weights) {
+    private static Map<String, io.finetune4j.io.Tensor> renameDecoderBias(Map<String, io.finetune4j.io.Tensor> weights) {
         if (weights.containsKey(BIAS) || !weights.containsKey(DECODER_BIAS)) {
             return weights;
         }
-        Map<String, Tensor> out = new LinkedHashMap<>(weights);
+        Map<String, io.finetune4j.io.Tensor> out = new LinkedHashMap<>(weights);
         out.put(BIAS, out.remove(DECODER_BIAS));
         return out;
     }
@@ -53,7 +51,7 @@ public final class RobertaForMaskedLM extends MaskedLMModel {
     }
 
     @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         return lmHead.forward(roberta.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState());
     }
 

@@ -1,11 +1,10 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code RobertaForSequenceClassification} (and {@code XLMRobertaForSequenceClassification}): RoBERTa without
@@ -21,8 +20,8 @@ public final class RobertaForSequenceClassification extends SequenceClassificati
     private final RobertaModel roberta;
     private final RobertaClassificationHead classifier;
 
-    RobertaForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) {
-        super(config, manager);
+    RobertaForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         RobertaConfig c = configAs(RobertaConfig.class, config, "RobertaForSequenceClassification");
         roberta = register("roberta", f, p -> new RobertaModel(c, p, false));
         classifier = register("classifier", f, p -> new RobertaClassificationHead(c, p));
@@ -40,8 +39,9 @@ public final class RobertaForSequenceClassification extends SequenceClassificati
     }
 
     @Override
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        return classifier.forward(roberta.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState(), training);
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor sequenceOutput = roberta.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState();
+        return classifier.forward(sequenceOutput, training);
     }
 
     public RobertaModel roberta() {

@@ -1,16 +1,15 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Module;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TiedDecoder;
 import io.finetune4j.nn.TorchEmbedding;
 import io.finetune4j.nn.TorchLayerNorm;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Tensor;
 
 /** HF's {@code RobertaLMHead}: dense, gelu, layer_norm, then the decoder tied to the word embeddings (its bias is {@code bias}). */
 public final class RobertaLMHead extends Module {
@@ -23,23 +22,13 @@ public final class RobertaLMHead extends Module {
         int h = c.hiddenSize();
         dense = register("dense", f, p -> new TorchLinear(p, h, h));
         layerNorm = register("layer_norm", f, p -> new TorchLayerNorm(p, h, c.bert().layerNormEps()));
-        Parameter bias = f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS);
+        Parameter bias = f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS); // BRIDGE (Shape: nn's factory)
         decoder = register("decoder", new TiedDecoder(wordEmbeddings, bias, h, c.vocabSize()));
         register("bias", bias);
     }
 
     /** {@code [batch, seq, hidden]} → scores {@code [batch, seq, vocab]}. */
-    public NDArray forward(NDArray features) {
-        return decoder.forward(layerNorm.forward(gelu.forward(dense.forward(features))));
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        return new NDList(forward(inputs.head()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return decoder.getOutputShapes(inputShapes);
+    public Tensor forward(Tensor features) {
+        return Tensor.wrap(decoder.forward(layerNorm.forward(gelu.forward(dense.forward(features.nd()))))); // BRIDGE
     }
 }

@@ -1,14 +1,12 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.models.bert.BertEncoder;
 import io.finetune4j.models.bert.BertModel;
 import io.finetune4j.models.bert.BertPooler;
 import io.finetune4j.nn.Attention;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Tensor;
 
 /**
  * HF's {@code RobertaModel}: {@link RobertaEmbeddings}, then BERT's encoder and pooler (HF's RobertaEncoder,
@@ -28,24 +26,14 @@ public final class RobertaModel extends Module {
     }
 
     /** The last hidden state {@code [batch, seq, hidden]} and, with a pooler, the pooled first token. */
-    public BertModel.Output forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) {
-        NDArray hidden = embeddings.forward(inputIds, tokenTypeIds, training);
-        NDArray sequence = encoder.forward(hidden, Attention.extendedAttentionMask(attentionMask), training);
-        return new BertModel.Output(sequence, pooler != null ? pooler.forward(sequence) : null);
+    public BertModel.Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
+        Tensor embeddingOutput = embeddings.forward(inputIds, tokenTypeIds, training);
+        Tensor extendedAttentionMask = attentionMask == null ? null : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
+        Tensor sequenceOutput = encoder.forward(embeddingOutput, extendedAttentionMask, training);
+        return new BertModel.Output(sequenceOutput, pooler != null ? pooler.forward(sequenceOutput) : null);
     }
 
     public RobertaEmbeddings embeddings() {
         return embeddings;
-    }
-
-    @Override
-    public NDList forward(NDList inputs, boolean training) {
-        BertModel.Output out = forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, inputs.size() > 2 ? inputs.get(2) : null, training);
-        return new NDList(out.lastHiddenState());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return embeddings.getOutputShapes(inputShapes);
     }
 }

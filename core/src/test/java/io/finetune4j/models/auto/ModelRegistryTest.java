@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import io.finetune4j.BadInputException;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMModel;

@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
+import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMOutput;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,17 +36,17 @@ class BertForMaskedLMTest {
             assertFalse(names.stream().anyMatch(n -> n.startsWith("bert.pooler")), "HF's MLM has no pooler");
             assertEquals(List.of("cls.predictions.bias", "cls.predictions.transform.dense.weight", "cls.predictions.transform.dense.bias",
                     "cls.predictions.transform.LayerNorm.weight", "cls.predictions.transform.LayerNorm.bias"), names.subList(names.size() - 5, names.size()));
-            try (NDManager step = mlm.manager().newSubManager();
-                    GradientCollector gc = mlm.manager().getEngine().newGradientCollector()) {
-                NDArray ids = step.create(new long[][] {{101, 5, 103, 7, 102}});
-                NDArray labels = step.create(new long[][] {{-100, -100, 42, -100, -100}});
+            try (Scope step = Scope.open(); Autograd grad = Autograd.enableGrad()) {
+                io.finetune4j.torch.Tensor ids = io.finetune4j.torch.Tensor.of(new long[] {101, 5, 103, 7, 102}, 1, 5);
+                io.finetune4j.torch.Tensor labels = io.finetune4j.torch.Tensor.of(new long[] {-100, -100, 42, -100, -100}, 1, 5);
                 MaskedLMOutput out = mlm.forward(ids, null, null, labels, false);
-                assertEquals(new Shape(1, 5, c.vocabSize()), out.logits().getShape());
-                gc.backward(out.loss());
+                assertArrayEquals(new long[] {1, 5, c.vocabSize()}, out.logits().shape());
+                out.loss().backward();
             }
             // Through the tied decoder, the row of the target token (42) gets a gradient although 42 is not in the input.
-            try (NDArray g = mlm.bert().embeddings().wordEmbeddings().weight().getArray().getGradient()) {
-                assertTrue(g.get(42).abs().sum().getFloat() > 0);
+            try (Scope step = Scope.open()) {
+                io.finetune4j.torch.Tensor g = mlm.bert().embeddings().wordEmbeddings().weight().data().grad();
+                assertTrue(g.select(0, 42).abs().sum().item() > 0);
             }
         }
     }
@@ -67,8 +66,8 @@ class BertForMaskedLMTest {
             }
             sd.put(BertForMaskedLM.BIAS, Tensor.ofFloats(new long[] {c.vocabSize()}, bias));
             mlm.loadWeights(sd);
-            try (NDManager step = mlm.manager().newSubManager()) {
-                expected = mlm.forward(step.create(input), null, null, null, false).logits().toFloatArray();
+            try (Scope step = Scope.open()) {
+                expected = mlm.forward(FamilyTests.tensor(input), null, null, null, false).logits().toFloatArray();
             }
             mlm.savePretrained(dir);
         }
@@ -80,10 +79,10 @@ class BertForMaskedLMTest {
         saved.put(BertForMaskedLM.DECODER_BIAS, saved.remove(BertForMaskedLM.BIAS));
         SafeTensors.write(dir.resolve("model.safetensors"), saved, Map.of("format", "pt"));
         try (BertForMaskedLM mlm = BertForMaskedLM.fromPretrained(dir, LoadOptions.builder().device(Device.cpu()).build());
-                NDManager step = mlm.manager().newSubManager()) {
+                Scope step = Scope.open()) {
             assertTrue(mlm.loadReport().missingKeys().isEmpty(), mlm.loadReport().missingKeys().toString());
             assertTrue(mlm.loadReport().unexpectedKeys().isEmpty(), mlm.loadReport().unexpectedKeys().toString());
-            assertArrayEquals(expected, mlm.forward(step.create(input), null, null, null, false).logits().toFloatArray(), 0f);
+            assertArrayEquals(expected, mlm.forward(FamilyTests.tensor(input), null, null, null, false).logits().toFloatArray(), 0f);
         }
     }
 }

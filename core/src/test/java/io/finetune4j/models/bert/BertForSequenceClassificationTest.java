@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.finetune4j.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
-import io.finetune4j.io.Tensor;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.LoadReport;
 import io.finetune4j.models.ReferenceOps;
@@ -25,7 +22,13 @@ import io.finetune4j.models.SequenceClassifierOutput;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Losses;
 import io.finetune4j.nn.ModuleList;
+import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.Tanh;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,10 +43,6 @@ public class BertForSequenceClassificationTest {
 
     @TempDir
     Path tmp;
-
-    static NDArray ids(NDManager m, long[][] rows) {
-        return m.create(rows);
-    }
 
     public static long[][] randomIds(int batch, int seq, int vocab, long seed) {
         Random r = new Random(seed);
@@ -69,23 +68,28 @@ public class BertForSequenceClassificationTest {
     static BertForSequenceClassification scrambled(BertConfig c, long seed) {
         BertForSequenceClassification model = BertForSequenceClassification.random(c, seed, CPU);
         Random r = new Random(seed);
-        Map<String, Tensor> w = new LinkedHashMap<>();
+        Map<String, io.finetune4j.io.Tensor> w = new LinkedHashMap<>();
         model.namedParameters().forEach((name, p) -> {
-            float[] v = new float[(int) p.getShape().size()];
+            float[] v = new float[(int) io.finetune4j.io.Tensor.numel(p.shape())];
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (r.nextGaussian() * 0.3 + (name.endsWith("LayerNorm.weight") ? 1 : 0));
             }
-            w.put(name, Tensor.ofFloats(p.getShape().getShape(), v));
+            w.put(name, io.finetune4j.io.Tensor.ofFloats(p.shape(), v));
         });
         model.loadWeights(w);
         return model;
     }
 
     static float[] logits(SequenceClassifier model, long[][] idRows, long[][] maskRows) {
-        try (NDManager step = model.manager().newSubManager()) {
-            NDArray out = model.logits(step.create(idRows), null, maskRows == null ? null : step.create(maskRows), false);
+        try (Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
+            Tensor out = model.logits(tensor(idRows), null, maskRows == null ? null : tensor(maskRows), false);
             return out.toFloatArray();
         }
+    }
+
+    /** {@code torch.tensor(rows)}: int64 {@code [rows, columns]}. */
+    static Tensor tensor(long[][] rows) {
+        return Tensor.of(java.util.Arrays.stream(rows).flatMapToLong(java.util.Arrays::stream).toArray(), rows.length, rows[0].length);
     }
 
     @Test
@@ -93,27 +97,26 @@ public class BertForSequenceClassificationTest {
         BertConfig c = BertConfig.tiny();
         try (BertForSequenceClassification model = BertForSequenceClassification.random(c, 1, CPU)) {
             for (int seq : new int[] {1, 7, 33, 64}) {
-                try (NDManager step = model.manager().newSubManager()) {
-                    NDArray out = model.logits(step.create(randomIds(3, seq, c.vocabSize(), seq)), step.zeros(new Shape(3, seq), ai.djl.ndarray.types.DataType.INT64),
-                            step.create(fill(3, seq, 1)), false);
-                    assertEquals(new Shape(3, 2), out.getShape());
-                    assertSame(step, out.getManager(), "logits must belong to the caller's step manager");
+                try (Scope step = Scope.open()) {
+                    Tensor out = model.logits(tensor(randomIds(3, seq, c.vocabSize(), seq)), Tensor.zeros(DType.INT64, 3, seq),
+                            tensor(fill(3, seq, 1)), false);
+                    assertArrayEquals(new long[] {3, 2}, out.shape());
                 }
             }
-            // Inside a caller's scope as well: the logits survive our layer scopes.
-            try (NDManager step = model.manager().newSubManager()) {
-                NDArray kept;
-                try (ai.djl.ndarray.NDScope outer = new ai.djl.ndarray.NDScope()) {
-                    outer.suppressNotUsedWarning();
-                    kept = model.logits(step.create(randomIds(2, 5, c.vocabSize(), 1)), null, null, false);
-                    assertEquals(new Shape(2, 2), kept.getShape());
-                    ai.djl.ndarray.NDScope.unregister(kept);
-                }
-                assertEquals(4, kept.toFloatArray().length);
+            // The logits belong to the caller's scope: they survive the layers' scopes and are freed with the caller's.
+            Tensor kept;
+            Tensor inScope;
+            try (Scope step = Scope.open()) {
+                inScope = model.logits(tensor(randomIds(2, 5, c.vocabSize(), 1)), null, null, false);
+                kept = step.keep(model.logits(tensor(randomIds(2, 5, c.vocabSize(), 1)), null, null, false));
+                assertArrayEquals(new long[] {2, 2}, inScope.shape());
             }
-            try (NDManager step = model.manager().newSubManager()) {
+            assertTrue(inScope.isClosed(), "logits left in the step scope are freed with it");
+            assertEquals(4, kept.toFloatArray().length);
+            kept.close();
+            try (Scope step = Scope.open()) {
                 BadInputException e = assertThrows(BadInputException.class,
-                        () -> model.logits(step.create(randomIds(1, 65, c.vocabSize(), 1)), null, null, false));
+                        () -> model.logits(tensor(randomIds(1, 65, c.vocabSize(), 1)), null, null, false));
                 assertTrue(e.getMessage().contains("max_position_embeddings 64"), e.getMessage());
             }
         }
@@ -139,8 +142,8 @@ public class BertForSequenceClassificationTest {
     void dropoutOnlyWhenTraining() {
         BertConfig c = BertConfig.tiny().withDropout(0.3, 0.3);
         try (BertForSequenceClassification model = BertForSequenceClassification.random(c, 3, CPU);
-                NDManager step = model.manager().newSubManager()) {
-            NDArray input = step.create(randomIds(4, 12, c.vocabSize(), 5));
+                Scope step = Scope.open()) {
+            Tensor input = tensor(randomIds(4, 12, c.vocabSize(), 5));
             float[] a = model.logits(input, null, null, false).toFloatArray();
             float[] b = model.logits(input, null, null, false).toFloatArray();
             assertArrayEquals(a, b, 0f);
@@ -165,9 +168,9 @@ public class BertForSequenceClassificationTest {
         assertTrue(json.contains("\"architectures\" : [ \"BertForSequenceClassification\" ]"), json);
         assertTrue(json.contains("\"label2id\""), json);
         assertTrue(json.contains("\"model_type\" : \"bert\""), json);
-        Map<String, Tensor> saved = SafeTensors.readWithMetadata(dir.resolve("model.safetensors")).tensors();
+        Map<String, io.finetune4j.io.Tensor> saved = SafeTensors.readWithMetadata(dir.resolve("model.safetensors")).tensors();
         assertEquals("pt", SafeTensors.readWithMetadata(dir.resolve("model.safetensors")).metadata().get("format"));
-        assertEquals(Tensor.DType.F32, saved.get("classifier.weight").dtype());
+        assertEquals(io.finetune4j.io.Tensor.DType.F32, saved.get("classifier.weight").dtype());
         assertArrayEquals(new long[] {2, 32}, saved.get("classifier.weight").shape());
         try (BertForSequenceClassification loaded = BertForSequenceClassification.fromPretrained(dir, LoadOptions.builder().device(CPU).build())) {
             assertArrayEquals(before, logits(loaded, input, null), 0f);
@@ -198,8 +201,8 @@ public class BertForSequenceClassificationTest {
         float[] djl;
         try (BertForSequenceClassification model = scrambled(c, 9)) {
             model.savePretrained(dir);
-            try (NDManager step = model.manager().newSubManager()) {
-                djl = model.logits(step.create(input), step.create(types), step.create(mask), false).toFloatArray();
+            try (Scope step = Scope.open()) {
+                djl = model.logits(tensor(input), tensor(types), tensor(mask), false).toFloatArray();
             }
         }
         ReferenceBert ref = new ReferenceBert(SafeTensors.readCheckpoint(dir), c.hiddenSize(), c.numAttentionHeads(),
@@ -214,7 +217,7 @@ public class BertForSequenceClassificationTest {
 
     @Test
     void geluIsTheExactErfForm() {
-        try (NDManager m = NDManager.newBaseManager(CPU)) {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) { // BRIDGE (nn still takes NDArray here)
             float[] xs = new float[61];
             for (int i = 0; i < xs.length; i++) {
                 xs[i] = -3f + i * 0.1f;
@@ -234,25 +237,22 @@ public class BertForSequenceClassificationTest {
             assertEquals(4, model.freezeAllButHead());
             assertEquals(List.of("bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight", "classifier.bias"),
                     model.trainableParameterNames());
-            try (NDManager step = model.manager().newSubManager();
-                    GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
-                SequenceClassifierOutput out = model.forward(step.create(randomIds(4, 10, c.vocabSize(), 2)), null, null,
-                        step.create(new long[] {0, 1, 1, 0}), true);
-                gc.backward(out.loss());
+            try (Scope step = Scope.open(); Autograd grad = Autograd.enableGrad()) {
+                SequenceClassifierOutput out = model.forward(tensor(randomIds(4, 10, c.vocabSize(), 2)), null, null,
+                        Tensor.of(new long[] {0, 1, 1, 0}), true);
+                out.loss().backward();
             }
-            for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-                NDArray a = e.getValue().getArray();
-                if (model.isTrainable(e.getKey())) {
-                    try (NDArray g = a.getGradient()) {
-                        assertTrue(g.abs().sum().getFloat() > 0, e.getKey() + " should have a gradient");
+            try (Scope step = Scope.open()) {
+                for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+                    Tensor g = e.getValue().data().grad();
+                    if (model.isTrainable(e.getKey())) {
+                        assertTrue(g.abs().sum().item() > 0, e.getKey() + " should have a gradient");
+                    } else {
+                        assertNull(g, e.getKey() + " is frozen but collects a gradient");
                     }
-                } else {
-                    assertFalse(a.hasGradient(), e.getKey() + " is frozen but collects a gradient");
                 }
-            }
-            model.zeroGradients();
-            try (NDArray g = model.namedParameters().get("classifier.weight").getArray().getGradient()) {
-                assertEquals(0f, g.abs().sum().getFloat());
+                model.zeroGradients();
+                assertEquals(0.0, model.namedParameters().get("classifier.weight").data().grad().abs().sum().item());
             }
             model.unfreezeTopLayers(1);
             assertTrue(model.isTrainable("bert.encoder.layer.1.output.dense.weight"));
@@ -268,26 +268,25 @@ public class BertForSequenceClassificationTest {
         long[][] input = randomIds(3, 8, c.vocabSize(), 4);
         long[] labels = {1, 0, 1};
         try (BertForSequenceClassification model = scrambled(c, 12)) {
-            try (NDManager step = model.manager().newSubManager();
-                    GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
-                gc.backward(model.forward(step.create(input), null, null, step.create(labels), false).loss());
+            try (Scope step = Scope.open(); Autograd grad = Autograd.enableGrad()) {
+                model.forward(tensor(input), null, null, Tensor.of(labels), false).loss().backward();
             }
             for (String name : List.of("bert.embeddings.LayerNorm.weight", "bert.encoder.layer.0.intermediate.dense.weight",
                     "bert.encoder.layer.1.attention.self.query.bias")) {
                 float analytic;
-                try (NDArray g = model.namedParameters().get(name).getArray().getGradient()) {
-                    analytic = g.toFloatArray()[3];
+                try (Scope step = Scope.open()) {
+                    analytic = model.namedParameters().get(name).data().grad().toFloatArray()[3];
                 }
-                Map<String, Tensor> base = model.stateDict();
+                Map<String, io.finetune4j.io.Tensor> base = model.stateDict();
                 double[] losses = new double[2];
                 for (int sign = 0; sign < 2; sign++) {
-                    Map<String, Tensor> w = new LinkedHashMap<>(base);
+                    Map<String, io.finetune4j.io.Tensor> w = new LinkedHashMap<>(base);
                     float[] v = base.get(name).toFloats();
                     v[3] += sign == 0 ? 1e-2f : -1e-2f;
-                    w.put(name, Tensor.ofFloats(base.get(name).shape(), v));
+                    w.put(name, io.finetune4j.io.Tensor.ofFloats(base.get(name).shape(), v));
                     model.loadWeights(w);
-                    try (NDManager step = model.manager().newSubManager()) {
-                        losses[sign] = model.forward(step.create(input), null, null, step.create(labels), false).loss().getFloat();
+                    try (Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
+                        losses[sign] = model.forward(tensor(input), null, null, Tensor.of(labels), false).loss().item();
                     }
                 }
                 model.loadWeights(base);
@@ -299,7 +298,7 @@ public class BertForSequenceClassificationTest {
 
     @Test
     void labelSmoothingAndIgnoreIndexFollowTorch() {
-        try (NDManager m = NDManager.newBaseManager(CPU)) {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) { // BRIDGE (nn still takes NDArray here)
             NDArray logits = m.create(new float[] {2f, 0f, -1f, 0.5f, 0.5f, 3f}, new Shape(2, 3));
             NDArray labels = m.create(new long[] {0, 2});
             double[][] lp = new double[2][3];
@@ -420,7 +419,7 @@ public class BertForSequenceClassificationTest {
             assertTrue(r.warnings().get(0).startsWith("Some weights of the model checkpoint at " + dir
                     + " were not used when initializing BertForSequenceClassification: ['cls.predictions.bias', "), r.warnings().get(0));
             // Newly initialised like HF: biases zero, weights small.
-            assertEquals(0f, model.namedParameters().get("classifier.bias").getArray().abs().sum().getFloat());
+            assertEquals(0.0, model.namedParameters().get("classifier.bias").data().abs().sum().item());
         }
     }
 
@@ -445,7 +444,7 @@ public class BertForSequenceClassificationTest {
         float[] expected;
         try (BertForSequenceClassification m = BertForSequenceClassification.random(c, 77, CPU)) {
             expected = logits(m, input, null);
-            Map<String, Tensor> old = new LinkedHashMap<>();
+            Map<String, io.finetune4j.io.Tensor> old = new LinkedHashMap<>();
             m.stateDict().forEach((k, v) -> {
                 if (k.startsWith("bert.")) {
                     old.put(k.substring(5).replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta"), v);
@@ -489,18 +488,17 @@ public class BertForSequenceClassificationTest {
             long[][] input = randomIds(4, 16, c.vocabSize(), 1);
             long[][] mask = fill(4, 16, 1);
             for (int i = 0; i < 60; i++) {
-                try (NDManager step = model.manager().newSubManager();
-                        GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
-                    SequenceClassifierOutput out = model.forward(step.create(input), null, step.create(mask),
-                            step.create(new long[] {0, 1, 0, 1}), i % 2 == 0);
+                try (Scope step = Scope.open(); Autograd grad = Autograd.enableGrad()) {
+                    SequenceClassifierOutput out = model.forward(tensor(input), null, tensor(mask),
+                            Tensor.of(new long[] {0, 1, 0, 1}), i % 2 == 0);
                     if (i % 2 == 0) {
-                        gc.backward(out.loss());
+                        out.loss().backward();
                     }
                 }
                 model.zeroGradients();
             }
             assertEquals(paramsArrays, model.manager().getManagedArrays().size(),
-                    "arrays created during forward/backward must belong to the step manager, not the model's");
+                    "tensors made during forward/backward must belong to the step's scope, not to the model");
         }
     }
 }

@@ -3,11 +3,14 @@ package io.finetune4j.models.bert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.LoadOptions;
+import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -32,11 +35,11 @@ class BertTransformersParityTest {
         }
         try (BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(FIXTURES.resolve("tiny-hf"),
                 LoadOptions.builder().device(Device.cpu()).build());
-                NDManager step = model.manager().newSubManager()) {
+                Scope step = Scope.open()) {
             assertTrue(model.loadReport().missingKeys().isEmpty(), model.loadReport().missingKeys().toString());
             assertEquals("neg", model.id2label().get(0));
-            float[] logits = model.logits(step.create(ids), step.zeros(new ai.djl.ndarray.types.Shape(ids.length, ids[0].length),
-                    ai.djl.ndarray.types.DataType.INT64), step.create(mask), false).toFloatArray();
+            float[] logits = model.logits(FamilyTests.tensor(ids), Tensor.zeros(DType.INT64, ids.length, ids[0].length),
+                    FamilyTests.tensor(mask), false).toFloatArray();
             int k = 0;
             for (JsonNode row : f.get("logits")) {
                 for (JsonNode v : row) {

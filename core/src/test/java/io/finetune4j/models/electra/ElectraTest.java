@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.ReferenceOps;
@@ -81,7 +81,7 @@ class ElectraTest {
         ElectraConfig c = ElectraConfig.tiny(16);
         long[][] ids = FamilyTests.randomIds(2, 9, c.vocabSize(), 6, 1);
         try (ElectraForSequenceClassification model = FamilyTests.scramble(ElectraForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 8)) {
-            FamilyTests.gradientCheck(model, ids, mask(), m -> m.create(new long[] {1, 0}),
+            FamilyTests.gradientCheck(model, ids, mask(), () -> io.finetune4j.torch.Tensor.of(new long[] {1, 0}),
                     List.of("electra.embeddings_project.weight", "electra.embeddings.LayerNorm.bias",
                             "electra.encoder.layer.1.attention.self.value.weight", "classifier.dense.bias"));
         }

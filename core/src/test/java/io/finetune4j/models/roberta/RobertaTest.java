@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
+import io.finetune4j.torch.Device;
 import ai.djl.ndarray.NDManager;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.ReferenceOps;
 import io.finetune4j.models.auto.AutoConfig;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -67,8 +69,8 @@ class RobertaTest {
 
     @Test
     void positionIdsFollowHfsCreatePositionIdsFromInputIds() {
-        try (NDManager m = NDManager.newBaseManager(CPU)) {
-            long[] got = RobertaEmbeddings.createPositionIdsFromInputIds(m.create(new long[][] {{0, 5, 6, 2, 1, 1}, {1, 1, 0, 7, 2, 1}}), 1)
+        try (Scope step = Scope.open()) {
+            long[] got = RobertaEmbeddings.createPositionIdsFromInputIds(Tensor.of(new long[] {0, 5, 6, 2, 1, 1, 1, 1, 0, 7, 2, 1}, 2, 6), 1)
                     .toLongArray();
             assertArrayEquals(new long[] {2, 3, 4, 5, 1, 1, 1, 1, 2, 3, 4, 1}, got);
         }
@@ -109,7 +111,7 @@ class RobertaTest {
         RobertaConfig c = RobertaConfig.tiny(RobertaConfig.MODEL_TYPE);
         long[][] ids = ids(c);
         try (RobertaForSequenceClassification model = FamilyTests.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 8)) {
-            FamilyTests.gradientCheck(model, ids, mask(ids, 1), m -> m.create(new long[] {1, 0}),
+            FamilyTests.gradientCheck(model, ids, mask(ids, 1), () -> Tensor.of(new long[] {1, 0}),
                     List.of("roberta.embeddings.position_embeddings.weight@" + (3 * 32 + 5), "roberta.encoder.layer.0.attention.self.query.weight",
                             "classifier.dense.weight", "classifier.out_proj.bias"));
         }

@@ -208,7 +208,7 @@ public final class GradientCheckpointing implements AutoCloseable {
 
     /** The accumulated gradient of leaf {@code x}, or null when backward never reached it. */
     private static Tensor gradient(Tensor x) {
-        return x.definedGrad();
+        return x.grad();
     }
 
     /** {@code torch.autograd.backward(target, grad)}. */

@@ -131,7 +131,7 @@ public final class FillMaskPipeline implements AutoCloseable {
             Tensor idsT = Tensor.of(flatten(ids), rows, width).to(device);
             Tensor typesT = Tensor.of(flatten(types), rows, width).to(device);
             Tensor maskT = Tensor.of(flatten(mask), rows, width).to(device);
-            Tensor logits = Tensor.wrap(model.forward(idsT.nd(), typesT.nd(), maskT.nd(), null, false).logits()); // BRIDGE
+            Tensor logits = model.forward(idsT, typesT, maskT, null, false).logits();
             for (int r = 0; r < rows; r++) {
                 int length = (int) java.util.Arrays.stream(mask[r]).filter(v -> v == 1).count();
                 int[] unpadded = java.util.Arrays.copyOf(ids[r], length);

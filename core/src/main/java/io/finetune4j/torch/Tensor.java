@@ -417,8 +417,8 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code torch.masked_fill(this, mask, value)}. */
     public Tensor maskedFill(Tensor mask, double value) {
-        try (NDArray s = scalarLike(value)) {
-            return t(NDArrays.where(mask.nd, s, nd));
+        try (NDArray z = nd.zerosLike(); NDArray s = z.add((float) value); NDArray m = mask.nd.broadcast(nd.getShape())) {
+            return t(NDArrays.where(m, s, nd));
         }
     }
 
@@ -595,7 +595,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code torch.nn.functional.embedding(ids, weight)}: the rows of {@code weight} at {@code ids}. */
     public static Tensor embedding(Tensor weight, Tensor ids) {
-        return t(ai.djl.nn.core.Embedding.embedding(ids.nd, weight.nd, null).singletonOrThrow());
+        return t(ai.djl.nn.core.Embedding.embedding(ids.nd, weight.nd, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow());
     }
 
     /** {@code torch.nn.functional.linear(x, weight, bias)}; bias may be null. */
@@ -711,8 +711,11 @@ public final class Tensor implements AutoCloseable {
         return nd.hasGradient();
     }
 
-    /** {@code tensor.grad}, or null when none was accumulated. */
+    /** {@code tensor.grad}: null while undefined (backward never reached this tensor), as torch's None. */
     public Tensor grad() {
+        if (nd instanceof ai.djl.pytorch.engine.PtNDArray pt) {
+            return wrap(ai.djl.pytorch.jni.JniUtils.getGradient(pt));
+        }
         return nd.hasGradient() ? t(nd.getGradient()) : null;
     }
 
@@ -785,8 +788,6 @@ public final class Tensor implements AutoCloseable {
         return nd.isReleased();
     }
 
-    // ---------------------------------------------------------------- added for nn (keep this marker)
-
     /** {@code torch.cumprod(this, dim, dtype=dtype)}: with a size-1 dim, a dtype cast that autograd follows. */
     public Tensor cumprod(int dim, DType dtype) {
         return t(nd.cumProd(dim, djl(dtype)));
@@ -819,17 +820,6 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * {@code tensor.grad} as libtorch's {@code tensor.grad()} gives it: null while undefined (backward never reached
-     * this tensor). Today's {@link #grad()} gives zeros there, as DJL did.
-     */
-    public Tensor definedGrad() {
-        if (nd instanceof ai.djl.pytorch.engine.PtNDArray pt) {
-            return wrap(ai.djl.pytorch.jni.JniUtils.getGradient(pt));
-        }
-        return grad();
-    }
-
-    /**
      * {@code tensor.grad.zero_()} (libtorch's {@code mutable_grad().zero_()}): sets an existing gradient to 0, inf and
      * NaN entries too (multiplying by 0 would keep them); nothing without one.
      */
@@ -846,10 +836,6 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    // (end of nn)
-
-    // ---------------------------------------------------------------- added for models-a (keep this marker)
-
     /**
      * Runs {@code body} in a nested {@link Scope}: its intermediates are freed on return and its result belongs to the
      * caller's scope (torch frees a layer's intermediates by refcount; here a layer's forward says so).
@@ -863,43 +849,6 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
-    // (end of models-a)
-
-    // ---------------------------------------------------------------- added for models-b (keep this marker)
-
-    /**
-     * Runs {@code body} in a nested {@link Scope}: its intermediates are freed on return and its result belongs to the
-     * caller's scope (torch frees a layer's intermediates by refcount; here a layer's forward says so). Same as
-     * models-a's {@code scoped}: keep one at the merge.
-     */
-    public static Tensor scoped(java.util.function.Supplier<Tensor> body) {
-        Tensor out;
-        try (Scope scope = Scope.open()) {
-            out = scope.keep(body.get());
-        }
-        ai.djl.ndarray.NDScope.register(out.nd); // the caller's scope, if it opened one
-        return out;
-    }
-
-    // (end of models-b)
-
-    // ---------------------------------------------------------------- added for train (keep this marker)
-
-    /** {@code torch.zeros_like(this)}: zeros of this tensor's shape, dtype and device. */
-    public Tensor zerosLike() {
-        return t(nd.zerosLike());
-    }
-
-    /**
-     * {@code tensor.grad.zero_()} ({@code optimizer.zero_grad(set_to_none=False)}): a true fill with zeros, so an
-     * inf/NaN gradient (an fp16 overflow) becomes 0, which {@link #zero_()}'s multiply by 0 would leave NaN.
-     */
-    public void zeroGrad() {
-        if (nd.hasGradient() && nd instanceof ai.djl.pytorch.engine.PtNDArray pt) {
-            ai.djl.pytorch.jni.JniUtils.zeroGrad(pt);
-        }
-    }
-
     /**
      * How many tensors are alive now (made and not yet freed): the leak tests' measure of native memory held. torch
      * has no such count (it counts bytes, {@code torch.cuda.memory_allocated()}).
@@ -907,10 +856,6 @@ public final class Tensor implements AutoCloseable {
     public static int liveCount() {
         return manager().getManagedArrays().size();
     }
-
-    // (end of train)
-
-    // ---------------------------------------------------------------- added for pipeline-cli (keep this marker)
 
     /** {@code torch.randn(shape, dtype=dtype)}: standard normal values from the default generator. */
     public static Tensor randn(DType dtype, long... shape) {
@@ -927,12 +872,6 @@ public final class Tensor implements AutoCloseable {
     public static Tensor randint(long low, long high, long... shape) {
         return t(manager().randomInteger(low, high, new Shape(shape), DataType.INT64));
     }
-
-    // (end of pipeline-cli)
-
-    // ---------------------------------------------------------------- added for engine (keep this marker)
-
-    // (end of engine)
 
     @Override
     public String toString() {

@@ -47,6 +47,9 @@ public final class Adafactor extends Optimizer {
             boolean factored = nd >= 2;
             try (Scope tmp = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                 Tensor g = w.grad();
+                if (g == null) { // as torch's optimizers: no gradient, no update
+                    continue;
+                }
                 Tensor u = g.square().add(EPS1);
                 Tensor update;
                 if (factored) {

@@ -112,6 +112,9 @@ public final class AdamW extends Optimizer {
             Tensor w = e.getValue().data();
             try (Scope tmp = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                 Tensor g = w.grad();
+                if (g == null) { // as torch's optimizers: no gradient, no update
+                    continue;
+                }
                 if (weightDecay != 0 && !noDecay.contains(e.getKey())) {
                     w.mul_(1 - lr * weightDecay);
                 }

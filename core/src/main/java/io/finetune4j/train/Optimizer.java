@@ -73,11 +73,14 @@ public abstract class Optimizer implements AutoCloseable {
             Tensor total = null;
             for (Parameter p : live) {
                 Tensor g = p.data().grad();
+                if (g == null) { // as torch: a parameter the loss did not reach has no gradient to scale
+                    continue;
+                }
                 g.mul_(factor);
                 Tensor sum = g.sum();
                 total = total == null ? sum : total.add(sum);
             }
-            return Double.isFinite(total.item());
+            return total == null || Double.isFinite(total.item());
         }
     }
 
@@ -91,15 +94,21 @@ public abstract class Optimizer implements AutoCloseable {
             double sumSq = 0;
             for (Parameter p : live) {
                 try (Scope tmp = Scope.open()) { // one gradient's square at a time
-                    sumSq += p.data().grad().square().sum().to(DType.FLOAT64).item();
+                    Tensor g = p.data().grad();
+                    if (g != null) {
+                        sumSq += g.square().sum().to(DType.FLOAT64).item();
+                    }
                 }
             }
             double norm = Math.sqrt(sumSq);
             double coef = maxNorm / (norm + 1e-6);
             if (maxNorm > 0 && coef < 1) {
                 for (Parameter p : live) {
-                    try (Tensor g = p.data().grad()) {
-                        g.mul_(coef);
+                    Tensor g = p.data().grad();
+                    if (g != null) {
+                        try (g) {
+                            g.mul_(coef);
+                        }
                     }
                 }
             }

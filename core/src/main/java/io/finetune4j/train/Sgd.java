@@ -37,6 +37,9 @@ public final class Sgd extends Optimizer {
             state.steps.merge(name, 1L, Long::sum);
             try (Scope tmp = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                 Tensor g = w.grad();
+                if (g == null) { // as torch's optimizers: no gradient, no update
+                    continue;
+                }
                 Tensor d = g;
                 if (weightDecay != 0 && AdamW.decays(name)) {
                     d = g.add(w.mul(weightDecay));

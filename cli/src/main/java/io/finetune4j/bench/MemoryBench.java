@@ -33,7 +33,7 @@ public final class MemoryBench {
             for (int s = 1; s <= steps; s++) {
                 try (Scope step = Scope.open(); Autograd grad = Autograd.enableGrad()) {
                     BenchModel.Batch b = spec.batch(device, batch, seqLen);
-                    Tensor loss = Tensor.wrap(model.forward(b.inputIds().nd(), null, b.attentionMask().nd(), b.labels().nd(), true).loss()); // BRIDGE
+                    Tensor loss = model.forward(b.inputIds(), null, b.attentionMask(), b.labels(), true).loss();
                     loss.backward();
                 }
                 optimizer.step(2e-5);

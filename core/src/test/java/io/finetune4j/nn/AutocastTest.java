@@ -88,10 +88,10 @@ class AutocastTest {
         try (Scope step = Scope.open(); Autocast ignored = Autocast.enable(dtype)) {
             Tensor loss;
             try (Autograd grad = Autograd.enableGrad()) {
-                SequenceClassifierOutput out = model.forward(ids(IDS).nd(), null, null, Tensor.of(LABELS).nd(), false); // BRIDGE
-                logits = Tensor.wrap(out.logits()).toFloatArray(); // BRIDGE
+                SequenceClassifierOutput out = model.forward(ids(IDS), null, null, Tensor.of(LABELS), false);
+                logits = out.logits().toFloatArray();
                 // Loss scaling, as GradScaler does: unscaled, the smallest float16 gradients flush to zero.
-                loss = Tensor.wrap(out.loss()).mul(LOSS_SCALE); // BRIDGE
+                loss = out.loss().mul(LOSS_SCALE);
             }
             loss.backward();
         }

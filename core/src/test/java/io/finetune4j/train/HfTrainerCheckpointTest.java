@@ -255,8 +255,8 @@ class HfTrainerCheckpointTest {
                 labels[i] = ((Column.Ints) c.labels()).values()[batch[i]];
             }
             long n = batch.length;
-            io.finetune4j.torch.Tensor out = io.finetune4j.torch.Tensor.wrap(model.forward(io.finetune4j.torch.Tensor.of(ids, n, len).nd(), io.finetune4j.torch.Tensor.of(types, n, len).nd(), io.finetune4j.torch.Tensor.of(mask, n, len).nd(), // BRIDGE
-                    io.finetune4j.torch.Tensor.of(labels).nd(), false).loss()); // BRIDGE
+            io.finetune4j.torch.Tensor out = model.forward(io.finetune4j.torch.Tensor.of(ids, n, len), io.finetune4j.torch.Tensor.of(types, n, len), io.finetune4j.torch.Tensor.of(mask, n, len),
+                    io.finetune4j.torch.Tensor.of(labels), false).loss();
             return (float) out.item();
         }
     }

@@ -74,14 +74,14 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
      */
     public Tensor loss(Tensor logits, Tensor labels) {
         if (config.problemType() != null || config.numLabels() == 1) {
-            return Tensor.wrap(super.loss(logits.nd(), labels.nd())); // BRIDGE: super.loss(logits, labels) at the merge (the base's NDArray loss then calls back here)
+            return super.loss(logits, labels);
         }
         if (labels.dim() == 1 || labels.size(-1) == 1) {
             Tensor labelIndex = labels.to(DType.INT64).reshape(-1);
             Tensor negative = labelIndex.lt(0);
             Tensor ignored = labelIndex.mul(negative.logicalNot().to(DType.INT64))
                     .add(negative.to(DType.INT64).mul(Losses.IGNORE_INDEX)); // negative labels → ignore_index
-            return Tensor.wrap(super.loss(logits.nd(), ignored.nd())); // BRIDGE: super.loss(logits, ignored) at the merge (as above)
+            return super.loss(logits, ignored);
         }
         return logits.logSoftmax(-1).mul(labels.to(DType.FLOAT32)).sum(1, false).mean().neg();
     }

@@ -12,8 +12,10 @@ import java.util.Map;
  *
  * <p>A partial or contradictory environment is an error with one line naming the variable, not a silent single
  * process: {@code RANK} without {@code WORLD_SIZE}, {@code RANK >= WORLD_SIZE}, a non-numeric port. As
- * torch's env:// rendezvous, {@code MASTER_ADDR} and {@code MASTER_PORT} are required once {@code WORLD_SIZE > 1};
- * {@code LOCAL_RANK} defaults to {@code RANK} and {@code LOCAL_WORLD_SIZE} to {@code WORLD_SIZE} (one node).
+ * torch's env:// rendezvous, {@code MASTER_ADDR} is required once {@code WORLD_SIZE > 1}. Absent ones default as
+ * accelerate 1.2.1's {@code get_cpu_distributed_information} and {@code PartialState} have them: {@code LOCAL_RANK}
+ * 0 and {@code LOCAL_WORLD_SIZE} 1 (one process per machine or pod, as a Kubeflow PyTorchJob without
+ * {@code nprocPerNode} starts them), {@code MASTER_PORT} 29500.
  */
 public record DistributedEnv(int rank, int worldSize, int localRank, int localWorldSize, int groupRank,
                              String masterAddr, int masterPort) {
@@ -25,6 +27,8 @@ public record DistributedEnv(int rank, int worldSize, int localRank, int localWo
     public static final String NODE_RANK = "NODE_RANK";
     public static final String MASTER_ADDR = "MASTER_ADDR";
     public static final String MASTER_PORT = "MASTER_PORT";
+    /** torchrun's and accelerate's port when none is given. */
+    public static final int DEFAULT_MASTER_PORT = 29500;
 
     public DistributedEnv {
         if (worldSize < 1) {
@@ -84,12 +88,13 @@ public record DistributedEnv(int rank, int worldSize, int localRank, int localWo
         String localWorld = value(env, LOCAL_WORLD_SIZE);
         String group = value(env, GROUP_RANK) != null ? GROUP_RANK : value(env, NODE_RANK) != null ? NODE_RANK : null;
         String port = value(env, MASTER_PORT);
-        return new DistributedEnv(r, world,
-                localRank == null ? r : integer(env, LOCAL_RANK, localRank),
-                localWorld == null ? world : integer(env, LOCAL_WORLD_SIZE, localWorld),
+        DistributedEnv read = new DistributedEnv(r, world,
+                localRank == null ? 0 : integer(env, LOCAL_RANK, localRank),
+                localWorld == null ? 1 : integer(env, LOCAL_WORLD_SIZE, localWorld),
                 group == null ? 0 : integer(env, group, value(env, group)),
                 value(env, MASTER_ADDR),
-                port == null ? 0 : integer(env, MASTER_PORT, port));
+                port == null ? DEFAULT_MASTER_PORT : integer(env, MASTER_PORT, port));
+        return read.isDistributed() ? read : single(); // a world of one needs no rendezvous
     }
 
     /** More than one process: gradients are averaged across ranks. */

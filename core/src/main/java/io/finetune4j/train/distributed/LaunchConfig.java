@@ -10,7 +10,7 @@ import io.finetune4j.BadInputException;
 public record LaunchConfig(int nprocPerNode, int nnodes, int nodeRank, String masterAddr, int masterPort) {
     /** torchrun's defaults. */
     public static final String DEFAULT_MASTER_ADDR = "127.0.0.1";
-    public static final int DEFAULT_MASTER_PORT = 29500;
+    public static final int DEFAULT_MASTER_PORT = DistributedEnv.DEFAULT_MASTER_PORT;
 
     public LaunchConfig {
         if (nprocPerNode < 1) {

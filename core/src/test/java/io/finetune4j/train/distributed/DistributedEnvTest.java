@@ -35,10 +35,11 @@ class DistributedEnvTest {
 
     @Test
     void oneNodeDefaultsAndNodeRank() {
-        DistributedEnv env = DistributedEnv.from(Map.of("RANK", "1", "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT", "29500"));
-        assertEquals(1, env.localRank());
-        assertEquals(2, env.localWorldSize());
-        assertEquals(0, env.groupRank());
+        // accelerate's defaults: one process per machine (a PyTorchJob pod), port 29500
+        DistributedEnv env = DistributedEnv.from(Map.of("RANK", "1", "WORLD_SIZE", "2", "MASTER_ADDR", "trainer-master-0"));
+        assertEquals(new DistributedEnv(1, 2, 0, 1, 0, "trainer-master-0", 29500), env);
+        assertTrue(env.isLocalProcessZero());
+        assertEquals(2, env.numNodes());
         assertEquals(2, DistributedEnv.from(Map.of("RANK", "5", "WORLD_SIZE", "6", "LOCAL_RANK", "1", "LOCAL_WORLD_SIZE", "2", "NODE_RANK", "2",
                 "MASTER_ADDR", "h", "MASTER_PORT", "1")).groupRank());
         // a world of one needs no rendezvous
@@ -56,13 +57,14 @@ class DistributedEnvTest {
             new Case(with(ok, "RANK", "zero", "WORLD_SIZE", "2"), "RANK='zero' is not a whole number"),
             new Case(Map.of("RANK", "0", "WORLD_SIZE", "2", "MASTER_ADDR", "h", "MASTER_PORT", "http"), "MASTER_PORT='http' is not a whole number"),
             new Case(Map.of("RANK", "0", "WORLD_SIZE", "2", "MASTER_ADDR", "h", "MASTER_PORT", "70000"), "MASTER_PORT=70000 must be a TCP port"),
-            new Case(Map.of("RANK", "0", "WORLD_SIZE", "2", "MASTER_ADDR", "h"), "MASTER_PORT=0 must be a TCP port"),
+            new Case(Map.of("RANK", "0", "WORLD_SIZE", "2", "MASTER_ADDR", "h", "MASTER_PORT", "0"), "MASTER_PORT=0 must be a TCP port"),
             new Case(Map.of("RANK", "0", "WORLD_SIZE", "2", "MASTER_PORT", "29500"), "MASTER_ADDR is not set"),
             new Case(with(ok, "RANK", "1"), "RANK is set but WORLD_SIZE is not"),
             new Case(with(ok, "WORLD_SIZE", "2"), "WORLD_SIZE is set but RANK is not"),
             new Case(Map.of("LOCAL_RANK", "0"), "LOCAL_RANK is set but RANK and WORLD_SIZE are not"),
             new Case(with(ok, "RANK", "1", "WORLD_SIZE", "4", "LOCAL_RANK", "2", "LOCAL_WORLD_SIZE", "2"), "LOCAL_RANK=2 must be in [0, LOCAL_WORLD_SIZE=2)"),
             new Case(with(ok, "RANK", "1", "WORLD_SIZE", "2", "LOCAL_WORLD_SIZE", "3"), "LOCAL_WORLD_SIZE=3 must be in [1, WORLD_SIZE=2]"),
+            new Case(with(ok, "RANK", "1", "WORLD_SIZE", "2", "LOCAL_RANK", "1"), "LOCAL_RANK=1 must be in [0, LOCAL_WORLD_SIZE=1)"),
         }) {
             BadInputException e = assertThrows(BadInputException.class, () -> DistributedEnv.from(c.env()), c.env().toString());
             assertTrue(e.getMessage().startsWith("distributed environment: "), e.getMessage());

@@ -20,7 +20,7 @@ class LauncherTest {
         public static void main(String[] args) throws Exception {
             Map<String, String> env = System.getenv();
             System.out.println("env " + DistributedEnv.fromEnvironment() + " OMP_NUM_THREADS=" + env.get("OMP_NUM_THREADS")
-                    + " GROUP_WORLD_SIZE=" + env.get("GROUP_WORLD_SIZE"));
+                    + " GROUP_WORLD_SIZE=" + env.get("GROUP_WORLD_SIZE") + " pid=" + ProcessHandle.current().pid());
             System.err.println("to stderr");
             if (args.length == 3 && args[0].equals("fail")) {
                 if (env.get("RANK").equals(args[1])) {
@@ -28,6 +28,16 @@ class LauncherTest {
                 }
                 Thread.sleep(120_000);
             }
+        }
+    }
+
+    /** A launcher in its own JVM (so the test can SIGTERM it): two ranks that wait. */
+    public static final class LaunchMain {
+        public static void main(String[] args) throws Exception {
+            List<String> cmd = new ArrayList<>(Launcher.currentJvm(Rank.class.getName()));
+            cmd.addAll(List.of("fail", "99", "0")); // no rank 99: both wait
+            PrintWriter out = new PrintWriter(System.out, true);
+            System.exit(new Launcher(new LaunchConfig(2, 1, 0, "127.0.0.1", 29516), cmd, out, new PrintWriter(System.err, true), 5).run().exitCode());
         }
     }
 
@@ -83,6 +93,29 @@ class LauncherTest {
         assertFalse(run.result().message().contains("\n"));
         // rank 0 would sleep two minutes; it was stopped (SIGTERM) well before
         assertTrue(run.millis() < 60_000, run.millis() + " ms");
+    }
+
+    @Test
+    void sigtermToTheLauncherStopsEveryRank() throws Exception {
+        Process launcher = new ProcessBuilder(Launcher.currentJvm(LaunchMain.class.getName())).redirectErrorStream(true).start();
+        List<Long> pids = new ArrayList<>();
+        try (java.io.BufferedReader r = launcher.inputReader()) {
+            for (String line; pids.size() < 2 && (line = r.readLine()) != null; ) {
+                if (line.contains(" pid=")) {
+                    pids.add(Long.parseLong(line.substring(line.indexOf(" pid=") + 5).strip()));
+                }
+            }
+            assertEquals(2, pids.size(), "both ranks started");
+            launcher.destroy(); // SIGTERM, as Ctrl-C's SIGINT runs the same shutdown hook
+            assertTrue(launcher.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the launcher exits");
+        } finally {
+            launcher.destroyForcibly();
+        }
+        for (long pid : pids) {
+            ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+            assertTrue(h == null || h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS) != null, "rank pid " + pid);
+            assertFalse(h != null && h.isAlive(), "rank pid " + pid + " was stopped with the launcher");
+        }
     }
 
     @Test

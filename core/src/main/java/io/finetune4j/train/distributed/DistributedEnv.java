@@ -117,6 +117,15 @@ public record DistributedEnv(int rank, int worldSize, int localRank, int localWo
         return Math.max(1, worldSize / localWorldSize);
     }
 
+    /**
+     * The checkpoint file of this rank's RNG state, as HF's Trainer names it ({@code _save_rng_state}):
+     * {@code rng_state.pth} for one process, {@code rng_state_{process_index}.pth} for each rank of several; a resume
+     * with the same world size reads its own.
+     */
+    public String rngStateFile() {
+        return isDistributed() ? "rng_state_" + rank + ".pth" : "rng_state.pth";
+    }
+
     /** torch's {@code init_method}: {@code tcp://MASTER_ADDR:MASTER_PORT} (IPv6 addresses in brackets); null for one process. */
     public String initMethod() {
         if (masterAddr == null) {

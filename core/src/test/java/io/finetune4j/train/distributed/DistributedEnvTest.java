@@ -30,6 +30,8 @@ class DistributedEnvTest {
         assertFalse(env.isLocalProcessZero());
         assertEquals(2, env.numNodes());
         assertEquals("tcp://10.0.0.5:29500", env.initMethod());
+        assertEquals("rng_state_3.pth", env.rngStateFile());
+        assertEquals("rng_state.pth", DistributedEnv.single().rngStateFile());
         assertEquals("tcp://[::1]:1234", DistributedEnv.from(Map.of("RANK", "0", "WORLD_SIZE", "2", "MASTER_ADDR", "::1", "MASTER_PORT", "1234")).initMethod());
     }
 

@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
             ExportCommand.class,
             FillMaskCommand.class,
             LongTextCommand.class,
+            LaunchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -174,7 +174,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code tensor.shape} (a copy). */
     public long[] shape() {
-        return nd.getShape().getShape();
+        return nd.getShape().getShape().clone();
     }
 
     /** {@code tensor.size(dim)}; a negative dim counts from the end. */
@@ -708,7 +708,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public boolean requiresGrad() {
-        return nd.hasGradient();
+        return nd instanceof ai.djl.pytorch.engine.PtNDArray pt ? ai.djl.pytorch.jni.JniUtils.requiresGrad(pt) : nd.hasGradient();
     }
 
     /** {@code tensor.grad}: null while undefined (backward never reached this tensor), as torch's None. */

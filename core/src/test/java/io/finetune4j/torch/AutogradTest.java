@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The contract of {@link Autograd} and the autograd side of {@link Tensor}; {@link Torch}'s process state. */
@@ -117,7 +116,7 @@ class AutogradTest {
     }
 
     @Test
-    @Disabled("DJL facade: requiresGrad() is DJL's hasGradient (leaves only); torch's requires_grad is true for results too; the JavaCPP engine passes (issue #23)")
+    @org.junit.jupiter.api.Disabled("DJL's engine (this step only): an op result's requires_grad reads false; passes on the JavaCPP engine (issue #23)")
     void resultsOfOpsOnLeavesThatRequireGradRequireGrad() {
         try (Scope s = Scope.open(); Autograd g = Autograd.enableGrad()) {
             Tensor w = Tensor.of(new float[] {1, 2}).requiresGrad_(true);

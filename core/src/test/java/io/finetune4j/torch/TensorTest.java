@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -248,7 +247,6 @@ class TensorTest {
     }
 
     @Test
-    @Disabled("DJL facade bug: shape() returns DJL's own long[], so indexSelect rewrites its input's shape; the JavaCPP engine passes (issue #23)")
     void shapeIsACopy() {
         Tensor t = Tensor.zeros(DType.FLOAT32, 2, 3);
         long[] copy = t.shape();
@@ -260,7 +258,6 @@ class TensorTest {
     }
 
     @Test
-    @Disabled("DJL facade: NDArrays.where does not broadcast the condition; the JavaCPP engine passes (issue #23)")
     void maskedFillBroadcastsTheMask() {
         Tensor y = m23().maskedFill(Tensor.of(new boolean[] {true, false, false}), -100);
         assertArrayEquals(new long[] {2, 3}, y.shape());
@@ -268,7 +265,6 @@ class TensorTest {
     }
 
     @Test
-    @Disabled("DJL facade bug: maskedFill's NDArrays.where does not broadcast the 0-dim value (UnsupportedOperationException); the JavaCPP engine passes (issue #23)")
     void maskedFill() {
         Tensor x = m23();
         Tensor mask = Tensor.of(new boolean[] {true, false, false, true, false, false}, 2, 3);
@@ -422,7 +418,6 @@ class TensorTest {
     }
 
     @Test
-    @Disabled("DJL facade bug: Embedding.embedding(ids, weight, null) throws NullPointerException (sparseFormat); the JavaCPP engine passes (issue #23)")
     void embedding() {
         Tensor weight = Tensor.of(new float[] {0, 0, 1, 1, 2, 2, 3, 3}, 4, 2);
         Tensor emb = Tensor.embedding(weight, Tensor.of(new long[] {3, 1, 0, 3}, 2, 2));

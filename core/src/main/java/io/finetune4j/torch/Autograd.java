@@ -1,18 +1,21 @@
 package io.finetune4j.torch;
 
-import ai.djl.pytorch.jni.JniUtils;
+import org.bytedeco.pytorch.GradMode;
 
 /**
- * torch's grad mode ({@code torch.no_grad()}, {@code torch.enable_grad()}), per thread as in libtorch. Each call
- * returns a guard that restores the previous mode when closed.
+ * torch's grad mode ({@code torch.no_grad()}, {@code torch.enable_grad()}), per thread as in libtorch (on by default
+ * on every thread, as in PyTorch). Each call returns a guard that restores the previous mode when closed.
  */
 public final class Autograd implements AutoCloseable {
+    static {
+        Torch.load();
+    }
+
     private final boolean previous;
 
     private Autograd(boolean enabled) {
-        Torch.manager();
-        previous = JniUtils.isGradMode();
-        JniUtils.setGradMode(enabled);
+        previous = GradMode.is_enabled();
+        GradMode.set_enabled(enabled);
     }
 
     /** {@code with torch.no_grad():}. */
@@ -27,23 +30,21 @@ public final class Autograd implements AutoCloseable {
 
     /** {@code torch.is_grad_enabled()}. */
     public static boolean isEnabled() {
-        Torch.manager();
-        return JniUtils.isGradMode();
+        return GradMode.is_enabled();
     }
 
     /** {@code torch.set_grad_enabled(flag)} without a guard. */
     public static void setEnabled(boolean enabled) {
-        Torch.manager();
-        JniUtils.setGradMode(enabled);
+        GradMode.set_enabled(enabled);
     }
 
     /** Backward of {@code output} with a given gradient ({@code torch.autograd.backward(output, grad)}). */
     public static void backward(Tensor output, Tensor grad) {
-        JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) output.nd(), (ai.djl.pytorch.engine.PtNDArray) grad.nd(), false, false);
+        output.backward(grad);
     }
 
     @Override
     public void close() {
-        JniUtils.setGradMode(previous);
+        GradMode.set_enabled(previous);
     }
 }

@@ -1,11 +1,11 @@
 package io.finetune4j.torch;
 
-import ai.djl.ndarray.NDScope;
+import org.bytedeco.javacpp.PointerScope;
 
 /**
  * Native memory scoped like a training step: every tensor made on this thread while the scope is open is freed
- * when it closes, except those {@link #keep kept} (which then belong to the caller, or to an enclosing scope's
- * caller: they are never freed by a scope again). Scopes nest.
+ * when it closes, except those {@link #keep kept} (which then belong to the caller: they are never freed by a scope
+ * again, only by {@link Tensor#close()} or the GC). Scopes nest. A JavaCPP {@code PointerScope} underneath.
  *
  * <pre>{@code
  * try (Scope step = Scope.open()) {
@@ -16,11 +16,15 @@ import ai.djl.ndarray.NDScope;
  * }</pre>
  */
 public final class Scope implements AutoCloseable {
-    private final NDScope nd;
+    static {
+        Torch.load(); // the engine loads before the first scope
+    }
+
+    private final PointerScope scope;
+    private boolean closed;
 
     private Scope() {
-        Torch.manager(); // the engine loads before the first scope
-        nd = new NDScope();
+        scope = new PointerScope();
     }
 
     public static Scope open() {
@@ -29,10 +33,7 @@ public final class Scope implements AutoCloseable {
 
     /** Takes {@code t} out of this scope (and every enclosing one); returns it. */
     public Tensor keep(Tensor t) {
-        if (t != null) {
-            NDScope.unregister(t.nd());
-        }
-        return t;
+        return detachFromScopes(t);
     }
 
     /** {@link #keep} for several. */
@@ -44,14 +45,17 @@ public final class Scope implements AutoCloseable {
 
     /** {@link #keep} without a scope in hand: takes {@code t} out of every open scope of this thread. */
     public static Tensor detachFromScopes(Tensor t) {
-        if (t != null) {
-            NDScope.unregister(t.nd());
+        if (t != null && !t.isClosed()) {
+            t.detachFromScopes();
         }
         return t;
     }
 
     @Override
     public void close() {
-        nd.close();
+        if (!closed) {
+            closed = true;
+            scope.close();
+        }
     }
 }

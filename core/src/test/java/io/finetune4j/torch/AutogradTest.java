@@ -116,7 +116,6 @@ class AutogradTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("DJL's engine (this step only): an op result's requires_grad reads false; passes on the JavaCPP engine (issue #23)")
     void resultsOfOpsOnLeavesThatRequireGradRequireGrad() {
         try (Scope s = Scope.open(); Autograd g = Autograd.enableGrad()) {
             Tensor w = Tensor.of(new float[] {1, 2}).requiresGrad_(true);

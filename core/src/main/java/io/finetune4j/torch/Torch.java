@@ -1,6 +1,5 @@
 package io.finetune4j.torch;
 
-import io.finetune4j.util.Devices;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +26,7 @@ public final class Torch {
     private Torch() {}
 
     /**
-     * Loads libtorch's natives once per process (a clear {@link Devices.EngineUnavailableException} when it cannot).
+     * Loads libtorch's natives once per process (a clear {@link EngineUnavailableException} when it cannot).
      * The first load extracts the natives into JavaCPP's cache ({@code org.bytedeco.javacpp.cachedir}, default
      * {@code ~/.javacpp/cache}); two processes extracting into one cache at once crash, so the first load holds an
      * exclusive lock on a file in that directory: JVMs started together (Spark executors, training ranks) wait for
@@ -45,7 +44,7 @@ public final class Torch {
         }
         String platform = Loader.getPlatform();
         if (Torch.class.getResource("/org/bytedeco/pytorch/" + platform + "-gpu/") != null && !nvidiaDriverPresent()) {
-            throw new Devices.EngineUnavailableException("the CUDA build of libtorch (" + platform + "-gpu) is on the"
+            throw new EngineUnavailableException("the CUDA build of libtorch (" + platform + "-gpu) is on the"
                     + " class path but this machine has no NVIDIA driver (no /proc/driver/nvidia/version); loading it"
                     + " here crashes the JVM: build without -Pgpu to run on the CPU", null);
         }
@@ -59,8 +58,9 @@ public final class Torch {
                 String lib = Loader.load(torch.class);
                 loadedLibrary = lib == null ? "" : lib;
             }
+            TorchLogging.apply(); // libtorch's own stderr log, at the level asked for
         } catch (IOException | RuntimeException | LinkageError e) {
-            throw new Devices.EngineUnavailableException("libtorch's natives did not load (" + e
+            throw new EngineUnavailableException("libtorch's natives did not load (" + e
                     + "; platform " + Loader.getPlatform() + ", JavaCPP cache " + cache
                     + "); run 'bin/finetune4j doctor --verbose' to see why", e);
         }

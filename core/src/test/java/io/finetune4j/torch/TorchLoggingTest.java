@@ -1,4 +1,4 @@
-package io.finetune4j.util;
+package io.finetune4j.torch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class TorchLoggingTest {
     @Test
     void setsLibtorchsOwnLogLevel() {
-        Devices.engine();
+        Torch.load();
         int libtorchDefault = TorchLogging.level();
         String before = System.getProperty(TorchLogging.PROPERTY);
         try {

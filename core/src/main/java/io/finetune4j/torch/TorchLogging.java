@@ -1,4 +1,4 @@
-package io.finetune4j.util;
+package io.finetune4j.torch;
 
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
@@ -81,7 +81,9 @@ public final class TorchLogging {
 
     /** The c10 library DJL loaded (the folder of the libtorch it found). */
     private static NativeLibrary c10() {
-        Path dir = Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath());
+        // JavaCPP extracts libtorch's libraries next to its JNI library (one folder in its cache).
+        String jni = Torch.loadedLibrary();
+        Path dir = jni == null || jni.isEmpty() ? Path.of(".") : Path.of(jni).getParent();
         Path lib = dir.resolve(System.mapLibraryName("c10"));
         return NativeLibrary.getInstance(Files.exists(lib) ? lib.toString() : "c10");
     }

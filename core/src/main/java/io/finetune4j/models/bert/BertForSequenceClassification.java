@@ -67,7 +67,7 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     }
 
     private Tensor classify(Tensor pooledOutput, boolean training) {
-        return Tensor.wrap(classifier.forward(dropout.forward(pooledOutput.nd(), training))); // BRIDGE
+        return classifier.forward(dropout.forward(pooledOutput, training));
     }
 
     // ---- FrozenPrefix (cache_frozen_features): levels 0..L-1 encoder layers, L the pooler, L+1 the classifier; -1 the embeddings

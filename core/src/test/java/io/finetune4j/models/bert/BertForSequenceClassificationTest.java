@@ -94,7 +94,7 @@ public class BertForSequenceClassificationTest {
         BertConfig c = BertConfig.tiny();
         try (BertForSequenceClassification model = BertForSequenceClassification.random(c, 1, CPU)) {
             for (int seq : new int[] {1, 7, 33, 64}) {
-                try (Scope step = Scope.open()) {
+                try (Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                     Tensor out = model.logits(tensor(randomIds(3, seq, c.vocabSize(), seq)), Tensor.zeros(DType.INT64, 3, seq),
                             tensor(fill(3, seq, 1)), false);
                     assertArrayEquals(new long[] {3, 2}, out.shape());
@@ -103,7 +103,7 @@ public class BertForSequenceClassificationTest {
             // The logits belong to the caller's scope: they survive the layers' scopes and are freed with the caller's.
             Tensor kept;
             Tensor inScope;
-            try (Scope step = Scope.open()) {
+            try (Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                 inScope = model.logits(tensor(randomIds(2, 5, c.vocabSize(), 1)), null, null, false);
                 kept = step.keep(model.logits(tensor(randomIds(2, 5, c.vocabSize(), 1)), null, null, false));
                 assertArrayEquals(new long[] {2, 2}, inScope.shape());
@@ -111,7 +111,7 @@ public class BertForSequenceClassificationTest {
             assertTrue(inScope.isClosed(), "logits left in the step scope are freed with it");
             assertEquals(4, kept.toFloatArray().length);
             kept.close();
-            try (Scope step = Scope.open()) {
+            try (Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                 BadInputException e = assertThrows(BadInputException.class,
                         () -> model.logits(tensor(randomIds(1, 65, c.vocabSize(), 1)), null, null, false));
                 assertTrue(e.getMessage().contains("max_position_embeddings 64"), e.getMessage());
@@ -139,7 +139,7 @@ public class BertForSequenceClassificationTest {
     void dropoutOnlyWhenTraining() {
         BertConfig c = BertConfig.tiny().withDropout(0.3, 0.3);
         try (BertForSequenceClassification model = BertForSequenceClassification.random(c, 3, CPU);
-                Scope step = Scope.open()) {
+                Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
             Tensor input = tensor(randomIds(4, 12, c.vocabSize(), 5));
             float[] a = model.logits(input, null, null, false).toFloatArray();
             float[] b = model.logits(input, null, null, false).toFloatArray();
@@ -198,7 +198,7 @@ public class BertForSequenceClassificationTest {
         float[] djl;
         try (BertForSequenceClassification model = scrambled(c, 9)) {
             model.savePretrained(dir);
-            try (Scope step = Scope.open()) {
+            try (Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                 djl = model.logits(tensor(input), tensor(types), tensor(mask), false).toFloatArray();
             }
         }

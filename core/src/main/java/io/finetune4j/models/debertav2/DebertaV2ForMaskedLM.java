@@ -47,9 +47,6 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
         return CLASS.fromConfig(config, seed, device);
     }
 
-    @Deprecated
-    public static DebertaV2ForMaskedLM random(DebertaV2Config config, long seed, ai.djl.Device device) { return CLASS.fromConfig(config, seed, device); } // BRIDGE
-
     public static DebertaV2ForMaskedLM fromPretrained(Path dir, LoadOptions options) {
         return CLASS.fromPretrained(dir, options);
     }

@@ -40,9 +40,6 @@ public final class ModernBertForMaskedLM extends MaskedLMModel {
         return CLASS.fromConfig(config, seed, device);
     }
 
-    @Deprecated
-    public static ModernBertForMaskedLM random(ModernBertConfig config, long seed, ai.djl.Device device) { return CLASS.fromConfig(config, seed, device); } // BRIDGE
-
     public static ModernBertForMaskedLM fromPretrained(Path dir, LoadOptions options) {
         return CLASS.fromPretrained(dir, options);
     }

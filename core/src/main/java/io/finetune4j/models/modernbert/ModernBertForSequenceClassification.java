@@ -41,9 +41,6 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
         return CLASS.fromConfig(config, seed, device);
     }
 
-    @Deprecated
-    public static ModernBertForSequenceClassification random(ModernBertConfig config, long seed, ai.djl.Device device) { return CLASS.fromConfig(config, seed, device); } // BRIDGE
-
     public static ModernBertForSequenceClassification fromPretrained(Path dir, LoadOptions options) {
         return CLASS.fromPretrained(dir, options);
     }

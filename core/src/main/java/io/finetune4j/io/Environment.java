@@ -1,6 +1,5 @@
 package io.finetune4j.io;
 
-import ai.djl.engine.Engine;
 import io.finetune4j.BadInputException;
 import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Torch;
@@ -41,21 +40,20 @@ public record Environment(Map<String, Object> report, String engineError) {
         report.put("cpu", MachineInfo.cpuModel());
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1 << 20));
-        report.put("djl", Engine.getDjlVersion());
+        report.put("djl", ai.djl.engine.Engine.getDjlVersion()); // BRIDGE: the DJL install, while libtorch comes through it
         report.put("offline", Boolean.getBoolean("ai.djl.offline"));
         report.put("allow_download", System.getenv(TorchInstall.ALLOW_DOWNLOAD) != null ? System.getenv(TorchInstall.ALLOW_DOWNLOAD) : "");
 
-        Engine engine = null;
         String engineError = null;
         try {
-            engine = Devices.engine();
+            Torch.load();
         } catch (Devices.EngineUnavailableException e) {
             engineError = e.getMessage();
         }
         Map<String, Object> libtorch = new LinkedHashMap<>();
-        if (engine != null) {
-            TorchInstall.Info info = TorchInstall.describe(engine);
-            report.put("engine", engine.getEngineName());
+        if (engineError == null) {
+            TorchInstall.Info info = TorchInstall.describe(Devices.engine()); // BRIDGE: TorchInstall still describes DJL's engine
+            report.put("engine", Devices.ENGINE);
             report.put("pytorch", Torch.version());
             libtorch.put("path", info.path());
             libtorch.put("version", info.version());

@@ -48,7 +48,7 @@ public class BenchInputs {
     private static void tiny(Path model, Path cache) throws Exception {
         BertConfig config = new BertConfig(30522, 128, 2, 2, 512, "gelu", 0.1, 0.1, 512, 2, 0.02, 1e-12, 0, "absolute",
                 null, BertConfig.defaultLabels(2), null, null, null, Map.of());
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 1, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 1, Device.cpu())) {
             m.savePretrained(model);
         }
         Files.copy(cache.resolve("models/bert-base-uncased/vocab.txt"), model.resolve("vocab.txt"));

@@ -52,9 +52,9 @@ public record BenchModel(String label, PretrainedConfig config, Path dir, Intege
 
     public SequenceClassificationModel open(Device device) {
         if (dir == null) {
-            return AutoModelForSequenceClassification.fromConfig(config, 42, djl(device)); // BRIDGE
+            return AutoModelForSequenceClassification.fromConfig(config, 42, device);
         }
-        LoadOptions.Builder b = LoadOptions.builder().device(djl(device)).numLabels(2); // BRIDGE
+        LoadOptions.Builder b = LoadOptions.builder().device(device).numLabels(2);
         if (numHiddenLayers != null) {
             b.numHiddenLayers(numHiddenLayers);
         }
@@ -104,11 +104,6 @@ public record BenchModel(String label, PretrainedConfig config, Path dir, Intege
     }
 
     public record Batch(Tensor inputIds, Tensor attentionMask, Tensor labels) {}
-
-    /** Crosses to the models' constructors and load options, which still take DJL's device. */
-    static ai.djl.Device djl(Device d) { // BRIDGE
-        return d.isCuda() ? ai.djl.Device.gpu(d.index()) : ai.djl.Device.cpu(); // BRIDGE
-    } // BRIDGE
 
     /** The parameters every result of this model carries. */
     public Map<String, Object> params(int batch, int seqLen) {

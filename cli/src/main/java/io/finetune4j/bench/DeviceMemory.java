@@ -14,8 +14,7 @@ final class DeviceMemory {
         if (device.isCuda()) {
             // What the driver reports for the whole device (libtorch's caching allocator included); the torch
             // package has no torch.cuda.mem_get_info yet.
-            ai.djl.Device gpu = ai.djl.Device.gpu(device.index()); // BRIDGE
-            metrics.put("gpu_memory_used_mib", ai.djl.util.cuda.CudaUtils.getGpuMemory(gpu).getUsed() >> 20); // BRIDGE
+            metrics.put("gpu_memory_used_mib", ai.djl.util.cuda.CudaUtils.getGpuMemory(ai.djl.Device.gpu(device.index())).getUsed() >> 20); // BRIDGE
         }
     }
 }

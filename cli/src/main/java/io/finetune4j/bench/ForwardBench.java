@@ -23,7 +23,7 @@ public final class ForwardBench {
             Timing t = Timing.measure(warmup, repeat, () -> {
                 try (Autograd noGrad = Autograd.noGrad(); Scope step = Scope.open()) {
                     BenchModel.Batch b = spec.batch(device, batch, seqLen);
-                    Tensor logits = Tensor.wrap(model.logits(b.inputIds().nd(), null, b.attentionMask().nd(), false)); // BRIDGE
+                    Tensor logits = model.logits(b.inputIds(), null, b.attentionMask(), false);
                     logits.toFloatArray(); // waits for the result on a GPU
                 }
             });

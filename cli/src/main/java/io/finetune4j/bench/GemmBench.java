@@ -1,5 +1,6 @@
 package io.finetune4j.bench;
 
+import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.DType;
 import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
@@ -21,7 +22,7 @@ public final class GemmBench {
      * product is freed after it and one element is read (a device sync on a GPU).
      */
     public static Gemm.Result run(Device device, DType dtype, int m, int k, int n, int warmup, int repeat) throws Exception {
-        try (Scope operands = Scope.open()) {
+        try (Autograd noGrad = Autograd.noGrad(); Scope operands = Scope.open()) {
             Tensor a = Tensor.randn(dtype, m, k).to(device);
             Tensor b = Tensor.randn(dtype, k, n).to(device);
             return Gemm.measure(m, k, n, warmup, repeat, () -> {

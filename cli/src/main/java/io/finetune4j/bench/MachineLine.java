@@ -1,6 +1,5 @@
 package io.finetune4j.bench;
 
-import ai.djl.engine.Engine;
 import io.finetune4j.torch.Torch;
 import io.finetune4j.util.MachineInfo;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ public final class MachineLine {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("device", device);
         m.put("java", Runtime.version().toString());
-        m.put("djl", Engine.getDjlVersion()); // the DJL install, reported while libtorch comes through it
         m.put("pytorch", Torch.version());
         m.put("intra_op_threads", Torch.numThreads());
         String mmapThreshold = System.getenv("MALLOC_MMAP_THRESHOLD_");
@@ -28,7 +26,7 @@ public final class MachineLine {
 
     public static String format(Map<String, Object> m) {
         return m.get("cpu") + ", " + m.get("cores") + " cores, device " + m.get("device") + ", Java " + m.get("java")
-                + ", DJL " + m.get("djl") + ", PyTorch " + m.get("pytorch") + " (" + m.get("intra_op_threads") + " threads)"
+                + ", PyTorch " + m.get("pytorch") + " (" + m.get("intra_op_threads") + " threads)"
                 + (m.get("malloc_mmap_threshold") != null ? ", MALLOC_MMAP_THRESHOLD_=" + m.get("malloc_mmap_threshold") : "");
     }
 }

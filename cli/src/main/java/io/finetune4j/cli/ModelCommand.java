@@ -5,6 +5,7 @@ import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.LoadReport;
 import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
+import io.finetune4j.torch.Device;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() {
             Path dir = io.finetune4j.io.hub.PretrainedModels.resolve(model);
-            LoadOptions.Builder options = LoadOptions.builder().device(ai.djl.Device.cpu()); // BRIDGE: the models' load options still take DJL's device
+            LoadOptions.Builder options = LoadOptions.builder().device(Device.cpu());
             if (numLabels != null) {
                 options.numLabels(numLabels);
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
+import io.finetune4j.torch.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -95,7 +96,7 @@ class BenchCommandTest {
     @SuppressWarnings("unchecked")
     void forwardRunsOnASavedModelFolderCutToFewerLayers() throws Exception {
         Path saved = dir.resolve("tiny-bert");
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, Device.cpu())) {
             m.savePretrained(saved);
         }
         MainTest.Result r = MainTest.run("bench", "forward", "--model", saved.toString(), "--num_hidden_layers", "1",

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.torch.Device;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,7 +27,7 @@ class EvaluateCommandTest {
     @BeforeAll
     static void tinyModelAndData() throws Exception {
         model = tmp.resolve("model");
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(TinyCache.config(), 3, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(TinyCache.config(), 3, Device.cpu())) {
             m.savePretrained(model);
         }
         try (InputStream in = EvaluateCommandTest.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

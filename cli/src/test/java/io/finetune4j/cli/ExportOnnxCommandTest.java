@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.torch.Device;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,7 +35,7 @@ class ExportOnnxCommandTest {
         BertConfig config = new BertConfig(30522, 32, 2, 2, 64, "gelu", 0.1, 0.1, 64, 2, 0.2, 1e-12, 0, "absolute",
                 null, Map.of(0, "negative", 1, "positive"), null, null, null, Map.of());
         classifier = tmp.resolve("classifier");
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 5, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 5, Device.cpu())) {
             model.savePretrained(classifier);
         }
         writeTokenizer(classifier);

@@ -12,6 +12,7 @@ import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.pipeline.InferenceArguments;
 import io.finetune4j.io.BertTokenizerFiles;
 import io.finetune4j.tokenize.EncodeOptions;
+import io.finetune4j.torch.Device;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -145,7 +146,7 @@ class InferenceOptionsTest {
         BertConfig config = new BertConfig(30522, 32, 1, 2, 64, "gelu", 0.1, 0.1, 64, 2, 0.2, 1e-12, 0, "absolute",
                 null, BertConfig.defaultLabels(2), null, null, null, Map.of());
         Path model = tmp.resolve("classifier");
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 5, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 5, Device.cpu())) {
             m.savePretrained(model);
         }
         try (InputStream in = InferenceOptionsTest.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

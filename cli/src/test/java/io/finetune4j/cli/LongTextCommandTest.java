@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finetune4j.io.BertTokenizerFiles;
 import io.finetune4j.models.bert.BertForSequenceClassification;
+import io.finetune4j.torch.Device;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class LongTextCommandTest {
     @Test
     void comparesTruncationWithWindowsOnTheLongTextsOnly() throws Exception {
         Path model = tmp.resolve("model");
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(TinyCache.config(), 2, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(TinyCache.config(), 2, Device.cpu())) {
             m.savePretrained(model);
         }
         try (InputStream in = LongTextCommandTest.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

@@ -8,6 +8,7 @@ import io.finetune4j.models.bert.BertForMaskedLM;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.models.bert.BertLayer;
 import io.finetune4j.models.bert.BertModel;
+import io.finetune4j.torch.Device;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class ModelCommandTest {
 
     @Test
     void showPrintsTreeAndCounts() {
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 1, Device.cpu())) {
             m.savePretrained(tmp.resolve("tiny"));
         }
         StringWriter out = new StringWriter();
@@ -38,7 +39,7 @@ class ModelCommandTest {
         assertTrue(text.contains("trainable params: 1,122 || all params: "), text);
 
         // A pre-training checkpoint (no classifier, as bert-base-uncased): the head is reported as newly initialised.
-        try (BertForMaskedLM m = BertForMaskedLM.random(BertConfig.tiny(), 1, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForMaskedLM m = BertForMaskedLM.random(BertConfig.tiny(), 1, Device.cpu())) {
             m.savePretrained(tmp.resolve("mlm"));
         }
         out = new StringWriter();

@@ -9,6 +9,7 @@ import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForMaskedLM;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.torch.Device;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -34,11 +35,11 @@ class PredictCommandTest {
         BertConfig config = new BertConfig(30522, 32, 2, 2, 64, "gelu", 0.1, 0.1, 64, 2, 0.2, 1e-12, 0, "absolute",
                 null, BertConfig.defaultLabels(2), null, null, null, Map.of());
         classifier = tmp.resolve("classifier");
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 5, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 5, Device.cpu())) {
             model.savePretrained(classifier);
         }
         mlm = tmp.resolve("mlm");
-        try (BertForMaskedLM model = BertForMaskedLM.random(config, 6, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForMaskedLM model = BertForMaskedLM.random(config, 6, Device.cpu())) {
             model.savePretrained(mlm);
         }
         for (Path dir : List.of(classifier, mlm)) {

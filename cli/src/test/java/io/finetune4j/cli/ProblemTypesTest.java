@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.pipeline.Classification;
 import io.finetune4j.pipeline.ClassifyOptions;
 import io.finetune4j.pipeline.TextClassificationPipeline;
+import io.finetune4j.torch.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,7 +52,7 @@ class ProblemTypesTest {
         model = Files.createDirectories(TrainCommandTest.dir.resolve("tiny-bert-mlm"));
         io.finetune4j.models.bert.BertConfig config = new io.finetune4j.models.bert.BertConfig(30522, 64, 2, 4, 128, "gelu", 0.0, 0.0, 64, 2, 0.02, 1e-12, 0,
                 "absolute", null, io.finetune4j.models.bert.BertConfig.defaultLabels(2), null, null, null, java.util.Map.of());
-        try (io.finetune4j.models.bert.BertForMaskedLM m = io.finetune4j.models.bert.BertForMaskedLM.random(config, 1, ai.djl.Device.cpu())) { // BRIDGE
+        try (io.finetune4j.models.bert.BertForMaskedLM m = io.finetune4j.models.bert.BertForMaskedLM.random(config, 1, Device.cpu())) {
             m.savePretrained(model);
         }
         try (var files = Files.list(TrainCommandTest.model)) {

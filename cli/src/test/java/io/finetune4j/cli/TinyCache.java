@@ -5,6 +5,7 @@ import io.finetune4j.io.hub.PretrainedModels;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForMaskedLM;
 import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.torch.Device;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ final class TinyCache {
     }
 
     private static void writeModel(Path dir, String name) throws IOException {
-        try (BertForMaskedLM model = BertForMaskedLM.random(config(), 7, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForMaskedLM model = BertForMaskedLM.random(config(), 7, Device.cpu())) {
             model.savePretrained(dir);
         }
         try (InputStream in = TinyCache.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

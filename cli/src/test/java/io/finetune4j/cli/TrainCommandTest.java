@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.torch.Device;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class TrainCommandTest {
         BertConfig config = new BertConfig(30522, tiny.hiddenSize(), tiny.numHiddenLayers(), tiny.numAttentionHeads(),
                 tiny.intermediateSize(), "gelu", 0.0, 0.0, 64, 2, 0.02, 1e-12, 0, "absolute", null, BertConfig.defaultLabels(2),
                 null, null, null, Map.of());
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 1, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(config, 1, Device.cpu())) {
             m.savePretrained(model);
         }
         try (InputStream in = TrainCommandTest.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

@@ -10,6 +10,7 @@ import io.finetune4j.onnx.OnnxExporter;
 import io.finetune4j.pipeline.TextClassificationPipeline;
 import io.finetune4j.pipeline.TextClassifier.LabelScore;
 import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.torch.Device;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +32,7 @@ class ServeOnnxTest {
         BertConfig config = new BertConfig(30522, 32, 2, 2, 64, "gelu", 0.1, 0.1, 64, 2, 0.2, 1e-12, 0, "absolute",
                 null, Map.of(0, "negative", 1, "positive"), null, null, null, Map.of());
         Path ck = tmp.resolve("ck");
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 9, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 9, Device.cpu())) {
             model.savePretrained(ck);
         }
         try (InputStream in = ServeOnnxTest.class.getResourceAsStream("/tokenize/bert-base-uncased-vocab.txt")) {

@@ -1,6 +1,5 @@
 package io.finetune4j.models;
 
-import ai.djl.ndarray.NDArray;
 import io.finetune4j.torch.Tensor;
 
 /**
@@ -23,8 +22,8 @@ public interface FrozenPrefix {
     Tensor logitsFrom(int level, Tensor features, Tensor attentionMask, boolean training);
 
     @Deprecated
-    default NDArray featuresAt(int level, NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask) { return featuresAt(level, Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask)).nd(); } // BRIDGE
+    default ai.djl.ndarray.NDArray featuresAt(int level, ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, ai.djl.ndarray.NDArray attentionMask) { return featuresAt(level, Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask)).nd(); } // BRIDGE
 
     @Deprecated
-    default NDArray logitsFrom(int level, NDArray features, NDArray attentionMask, boolean training) { return logitsFrom(level, Tensor.wrap(features), Tensor.wrap(attentionMask), training).nd(); } // BRIDGE
+    default ai.djl.ndarray.NDArray logitsFrom(int level, ai.djl.ndarray.NDArray features, ai.djl.ndarray.NDArray attentionMask, boolean training) { return logitsFrom(level, Tensor.wrap(features), Tensor.wrap(attentionMask), training).nd(); } // BRIDGE
 }

@@ -1,6 +1,5 @@
 package io.finetune4j.models;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.Tensor;
@@ -20,33 +19,35 @@ import java.util.function.UnaryOperator;
  * @param ignorable checkpoint tensors that are not parameters (buffers such as position_ids, tied decoders)
  * @param renames maps a checkpoint's names (already normalised) onto this class's names
  */
-public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.ConfigParser configParser, Builder<M> builder,
+public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.ConfigParser configParser, Factory<M> factory,
         Set<String> ignorable, UnaryOperator<Map<String, Tensor>> renames) {
 
     public ModelClass(String name, ModelFamily.ConfigParser configParser, Factory<M> factory, Set<String> ignorable) {
         this(name, configParser, factory, ignorable, UnaryOperator.identity());
     }
 
-    public ModelClass(String name, ModelFamily.ConfigParser configParser, Factory<M> factory, Set<String> ignorable,
-            UnaryOperator<Map<String, Tensor>> renames) {
-        this(name, configParser, (Builder<M>) (config, manager, f) -> factory.build(config, f), ignorable, renames); // BRIDGE (then the record's component)
-    }
+    @Deprecated
+    public ModelClass(String name, ModelFamily.ConfigParser configParser, Builder<M> builder, Set<String> ignorable, UnaryOperator<Map<String, Tensor>> renames) { this(name, configParser, (Factory<M>) (config, f) -> builder.build(config, null, f), ignorable, renames); } // BRIDGE
 
     @Deprecated
     public ModelClass(String name, ModelFamily.ConfigParser configParser, Builder<M> builder, Set<String> ignorable) { this(name, configParser, builder, ignorable, UnaryOperator.identity()); } // BRIDGE
 
-    /** Builds the module tree; every parameter is created once through {@code factory}. */
     /** Builds the module tree from the config: every parameter is created once through {@code factory}, on its device. */
     @FunctionalInterface
     public interface Factory<M> {
         M build(PretrainedConfig config, ParameterFactory factory);
     }
 
-    /** {@link Factory} with the manager families not moved yet pass to their base class. */
+    /** {@link Factory} with the manager families not moved yet pass to their base class (null: the model holds none). */
     @Deprecated
     @FunctionalInterface
     public interface Builder<M> {
-        M build(PretrainedConfig config, NDManager manager, ParameterFactory factory); // BRIDGE (nn's ParameterFactory allocates in a manager)
+        M build(PretrainedConfig config, ai.djl.ndarray.NDManager manager, ParameterFactory factory); // BRIDGE
+    }
+
+    /** Builds the module tree; its parameters come from {@code factory}, the model frees them in close(). */
+    M build(PretrainedConfig config, ParameterFactory factory) {
+        return this.factory.build(config, factory);
     }
 
     /**
@@ -80,15 +81,7 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
 
     /** HF's {@code from_config}: random weights (normal(0, initializer_range), zero biases, LayerNorm 1/0). */
     public M fromConfig(PretrainedConfig config, long seed, io.finetune4j.torch.Device device) {
-        NDManager manager = PreTrainedModel.newManager(device);
-        try {
-            M model = builder.build(config, manager, ParameterFactory.random(manager, seed, config.initializerRange()));
-            model.holdParameters(manager); // BRIDGE
-            return model;
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        return build(config, ParameterFactory.random(PreTrainedModel.deviceOrDefault(device), seed, config.initializerRange()));
     }
 
     @Deprecated
@@ -96,6 +89,6 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
 
     /** Shapes without values: prints and counts like the real model without allocating (model show). */
     public M shapesOnly(PretrainedConfig config) {
-        return builder.build(config, null, ParameterFactory.shapesOnly());
+        return build(config, ParameterFactory.shapesOnly());
     }
 }

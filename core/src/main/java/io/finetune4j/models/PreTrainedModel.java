@@ -1,6 +1,5 @@
 package io.finetune4j.models;
 
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.AtomicFiles;
@@ -11,7 +10,6 @@ import io.finetune4j.io.TorchSave;
 import io.finetune4j.nn.Gradients;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
-import io.finetune4j.util.Devices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,7 +40,6 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
     public static final List<String> TOKENIZER_FILES = List.of("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
 
     protected final PretrainedConfig config;
-    private NDManager manager; // BRIDGE (what nn's ParameterFactory allocated the parameters in)
     private Path sourceDir;
     private LoadReport loadReport;
     private Map<String, Parameter> parameters;
@@ -52,10 +49,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
     }
 
     @Deprecated
-    protected PreTrainedModel(PretrainedConfig config, NDManager manager) { this.config = config; this.manager = manager; } // BRIDGE
-
-    @Deprecated
-    void holdParameters(NDManager manager) { this.manager = manager; } // BRIDGE (the model frees what its parameters were allocated in)
+    protected PreTrainedModel(PretrainedConfig config, ai.djl.ndarray.NDManager manager) { this(config); } // BRIDGE
 
     public PretrainedConfig config() {
         return config;
@@ -68,12 +62,17 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
 
     /** The device the parameters live on (cpu for a shapes-only model). */
     public io.finetune4j.torch.Device device() {
-        return manager == null || !manager.getDevice().isGpu() ? io.finetune4j.torch.Device.cpu() : io.finetune4j.torch.Device.cuda(manager.getDevice().getDeviceId()); // BRIDGE
+        for (Parameter p : namedParameters().values()) {
+            if (p.hasData()) {
+                return p.data().device();
+            }
+        }
+        return io.finetune4j.torch.Device.cpu();
     }
 
-    /** The manager that owns the parameters (null for a shapes-only model). */
+    /** The manager of the parameters' arrays (null for a shapes-only model). */
     @Deprecated
-    public NDManager manager() { return manager; } // BRIDGE
+    public ai.djl.ndarray.NDManager manager() { return namedParameters().values().stream().filter(Parameter::hasData).findFirst().map(p -> p.data().nd().getManager()).orElse(null); } // BRIDGE
 
     /** The folder the weights came from, or null for a randomly initialised model. */
     public Path sourceDir() {
@@ -132,16 +131,8 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
                 kept.put(e.getKey(), e.getValue());
             }
         }
-        NDManager manager = newManager(options.device());
-        M model;
-        ParameterFactory factory = ParameterFactory.fromCheckpoint(manager, options.seed(), config.initializerRange(), kept);
-        try {
-            model = modelClass.builder().build(config, manager, factory);
-            model.holdParameters(manager); // BRIDGE
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        ParameterFactory factory = ParameterFactory.fromCheckpoint(deviceOrDefault(options.device()), options.seed(), config.initializerRange(), kept);
+        M model = modelClass.build(config, factory);
         Set<String> unexpected = new TreeSet<>(kept.keySet());
         unexpected.removeAll(factory.used());
         unexpected.removeAll(modelClass.ignorable());
@@ -181,8 +172,10 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         return type.cast(config);
     }
 
-    @Deprecated
-    static NDManager newManager(io.finetune4j.torch.Device device) { return NDManager.newBaseManager(device == null ? Devices.select(false) : device.isCuda() ? ai.djl.Device.gpu(device.index()) : ai.djl.Device.cpu(), Devices.ENGINE); } // BRIDGE (nn's ParameterFactory allocates in a manager)
+    /** {@code device}, or the default one (the first GPU when there is one, else cpu) when null. */
+    static io.finetune4j.torch.Device deviceOrDefault(io.finetune4j.torch.Device device) {
+        return device != null ? device : io.finetune4j.io.Environment.device(false);
+    }
 
     // ---- state dict and saving -----------------------------------------------------------------
 
@@ -384,7 +377,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
     public void zeroGradients() {
         for (Parameter p : namedParameters().values()) {
             if (p.hasData()) {
-                Gradients.zero(p.data().nd()); // BRIDGE
+                Gradients.zero(p.data());
             }
         }
     }
@@ -399,9 +392,6 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
     public void close() {
         for (Parameter p : namedParameters().values()) {
             p.close();
-        }
-        if (manager != null) {
-            manager.close(); // BRIDGE (what nn's ParameterFactory allocated in)
         }
     }
 

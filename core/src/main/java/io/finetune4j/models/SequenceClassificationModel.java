@@ -1,7 +1,5 @@
 package io.finetune4j.models;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.BadInputException;
 import io.finetune4j.nn.Losses;
 import io.finetune4j.torch.Tensor;
@@ -19,7 +17,7 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
     }
 
     @Deprecated
-    protected SequenceClassificationModel(PretrainedConfig config, NDManager manager) { super(config, manager); } // BRIDGE
+    protected SequenceClassificationModel(PretrainedConfig config, ai.djl.ndarray.NDManager manager) { super(config, manager); } // BRIDGE
 
     /** Label smoothing of the cross-entropy loss (TrainingArguments' label_smoothing_factor); 0 by default. */
     public void setLabelSmoothing(float factor) {
@@ -36,7 +34,7 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
     @Override
     public SequenceClassifierOutput forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor labels, boolean training) {
         Tensor logits = logits(inputIds, tokenTypeIds, attentionMask, training);
-        Tensor loss = labels == null ? null : Tensor.wrap(loss(logits.nd(), labels.nd())); // BRIDGE (a family may still override the NDArray loss); then loss(logits, labels)
+        Tensor loss = labels == null ? null : loss(logits, labels);
         return new SequenceClassifierOutput(logits, loss);
     }
 
@@ -48,9 +46,9 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
     @Override
     public Tensor loss(Tensor logits, Tensor labels) {
         return switch (problemType(config.problemType(), config.numLabels(), isInteger(labels))) {
-            case "regression" -> Tensor.wrap(Losses.mse(logits.nd(), labels.nd())); // BRIDGE
-            case "single_label_classification" -> Tensor.wrap(Losses.crossEntropy(logits.nd(), labels.nd(), labelSmoothing)); // BRIDGE
-            default -> Tensor.wrap(Losses.binaryCrossEntropyWithLogits(logits.nd(), labels.nd())); // BRIDGE
+            case "regression" -> Losses.mse(logits, labels);
+            case "single_label_classification" -> Losses.crossEntropy(logits, labels, labelSmoothing);
+            default -> Losses.binaryCrossEntropyWithLogits(logits, labels);
         };
     }
 
@@ -60,7 +58,7 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
 
     @Deprecated
     @Override
-    public NDArray loss(NDArray logits, NDArray labels) { return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); } // BRIDGE
+    public ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray labels) { return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); } // BRIDGE
 
     /** HF's inference of problem_type when config.json has none. */
     public static String problemType(String configured, int numLabels, boolean integerLabels) {
@@ -100,5 +98,5 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
 
     @Deprecated
     @Override
-    public NDManager manager() { return super.manager(); } // BRIDGE
+    public ai.djl.ndarray.NDManager manager() { return super.manager(); } // BRIDGE
 }

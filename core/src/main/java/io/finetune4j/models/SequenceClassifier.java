@@ -1,7 +1,5 @@
 package io.finetune4j.models;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Tensor;
@@ -22,7 +20,7 @@ public interface SequenceClassifier extends AutoCloseable {
      * (tokenTypeIds and attentionMask may be null). {@code training} turns dropout on. The result belongs to the
      * caller's scope.
      */
-    default Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) { return Tensor.wrap(logits(nd(inputIds), nd(tokenTypeIds), nd(attentionMask), training)); } // BRIDGE
+    Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training);
 
     /**
      * HF's {@code forward(input_ids, token_type_ids, attention_mask, labels)}: logits and, when {@code labels}
@@ -34,7 +32,7 @@ public interface SequenceClassifier extends AutoCloseable {
     }
 
     /** The model's mean loss for these logits and labels (what {@link #forward} returns with labels). */
-    default Tensor loss(Tensor logits, Tensor labels) { return Tensor.wrap(loss(logits.nd(), labels.nd())); } // BRIDGE
+    Tensor loss(Tensor logits, Tensor labels);
 
     /** The problem_type the loss follows for labels of this kind (HF's inference when config.json has none). */
     default String problemType(boolean integerLabels) {
@@ -52,7 +50,14 @@ public interface SequenceClassifier extends AutoCloseable {
     Map<Integer, String> id2label();
 
     /** The device the parameters live on (inputs go there). */
-    default Device device() { return manager().getDevice().isGpu() ? Device.cuda(manager().getDevice().getDeviceId()) : Device.cpu(); } // BRIDGE
+    default Device device() {
+        for (Parameter p : namedParameters().values()) {
+            if (p.hasData()) {
+                return p.data().device();
+            }
+        }
+        return Device.cpu();
+    }
 
     /** Writes config.json + model.safetensors (HF layout) into {@code dir}. */
     void savePretrained(Path dir);
@@ -107,18 +112,15 @@ public interface SequenceClassifier extends AutoCloseable {
     // ---- transition: the NDArray entry points other parts still call (removed after the move)
 
     @Deprecated
-    default NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); } // BRIDGE
+    default ai.djl.ndarray.NDArray logits(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, ai.djl.ndarray.NDArray attentionMask, boolean training) { return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); } // BRIDGE
 
     @Deprecated
-    default SequenceClassifierOutput forward(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, NDArray labels, boolean training) { return forward(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), Tensor.wrap(labels), training); } // BRIDGE
+    default SequenceClassifierOutput forward(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, ai.djl.ndarray.NDArray attentionMask, ai.djl.ndarray.NDArray labels, boolean training) { return forward(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), Tensor.wrap(labels), training); } // BRIDGE
 
     @Deprecated
-    default NDArray loss(NDArray logits, NDArray labels) { return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); } // BRIDGE
+    default ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray labels) { return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); } // BRIDGE
 
-    /** The manager that owns the parameters (and fixes the device). */
+    /** The manager of the parameters' arrays (null when none has values). */
     @Deprecated
-    NDManager manager(); // BRIDGE
-
-    @Deprecated
-    private static NDArray nd(Tensor t) { return t == null ? null : t.nd(); } // BRIDGE
+    default ai.djl.ndarray.NDManager manager() { return namedParameters().values().stream().filter(Parameter::hasData).findFirst().map(p -> p.data().nd().getManager()).orElse(null); } // BRIDGE
 }

@@ -8,10 +8,7 @@ import io.finetune4j.torch.Tensor;
  */
 public interface LinearAdapter {
     /** The term added to {@code x W^T + b}; same shape as the base output. */
-    @SuppressWarnings("deprecation")
-    default Tensor delta(Tensor x) {
-        return Tensor.wrap(delta(x.nd())); // BRIDGE: with this line gone, make delta(Tensor) abstract (LoRA implements it)
-    }
+    Tensor delta(Tensor x);
 
     /** The adapter's own parameters (they are not in the module tree; gradient checkpointing asks whether one trains). */
     default java.util.List<Parameter> parameters() {

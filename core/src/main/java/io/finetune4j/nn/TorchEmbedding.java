@@ -34,7 +34,7 @@ public final class TorchEmbedding extends Module {
     public Tensor forward(Tensor ids) {
         Tensor out;
         try {
-            out = embedding(ids);
+            out = Tensor.embedding(weight.data(), ids);
         } catch (RuntimeException e) {
             if (e.getMessage() == null || !e.getMessage().contains("index out of range")) {
                 throw e;
@@ -42,11 +42,6 @@ public final class TorchEmbedding extends Module {
             throw outOfRange(ids, e);
         }
         return InputNoise.apply(weight, out); // NEFTune while training, when on for this table
-    }
-
-    /** {@code Tensor.embedding(weight.data(), ids)} once that stops passing DJL a null SparseFormat (an NPE today). */
-    private Tensor embedding(Tensor ids) {
-        return Tensor.wrap(ids.nd().getNDArrayInternal().embedding(ids.nd(), weight.data().nd(), ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow()); // BRIDGE: return Tensor.embedding(weight.data(), ids);
     }
 
     /** libtorch's "index out of range in self" as one line naming the id, the table and the likely cause. */

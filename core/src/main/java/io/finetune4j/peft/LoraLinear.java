@@ -54,16 +54,11 @@ final class LoraLinear implements LinearAdapter {
     }
 
     /** {@code lora_B(lora_A(dropout(x))) * scaling}. */
+    @Override
     public Tensor delta(Tensor x) {
         Tensor in = Tensor.dropout(x, dropout, training);
-        Tensor product = Tensor.wrap(Autocast.matMul(Autocast.matMul(in.nd(), loraA.data().transpose(0, 1).nd()), // BRIDGE
-                loraB.data().transpose(0, 1).nd())); // BRIDGE
+        Tensor product = Autocast.matmul(Autocast.matmul(in, loraA.data().transpose(0, 1)), loraB.data().transpose(0, 1));
         return product.mul(scaling);
-    }
-
-    /** nn.LinearAdapter still takes DJL arrays. */
-    public ai.djl.ndarray.NDArray delta(ai.djl.ndarray.NDArray x) { // BRIDGE
-        return delta(Tensor.wrap(x)).nd(); // BRIDGE
     }
 
     @Override

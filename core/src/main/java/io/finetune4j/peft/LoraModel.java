@@ -218,32 +218,18 @@ public final class LoraModel implements SequenceClassifier {
     }
 
     /** The base model's logits with the LoRA terms ({@code training} turns their dropout on). */
+    @Override
     public io.finetune4j.torch.Tensor logits(io.finetune4j.torch.Tensor inputIds, io.finetune4j.torch.Tensor tokenTypeIds,
             io.finetune4j.torch.Tensor attentionMask, boolean training) {
         SequenceClassificationModel b = live();
         adapters.values().forEach(a -> a.setTraining(training));
-        return io.finetune4j.torch.Tensor.wrap(b.logits(nd(inputIds), nd(tokenTypeIds), nd(attentionMask), training)); // BRIDGE
+        return b.logits(inputIds, tokenTypeIds, attentionMask, training);
     }
 
     /** The base model's loss (its problem_type). */
+    @Override
     public io.finetune4j.torch.Tensor loss(io.finetune4j.torch.Tensor logits, io.finetune4j.torch.Tensor labels) {
-        return io.finetune4j.torch.Tensor.wrap(live().loss(nd(logits), nd(labels))); // BRIDGE
-    }
-
-    @Override
-    public ai.djl.ndarray.NDArray logits(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, // BRIDGE
-            ai.djl.ndarray.NDArray attentionMask, boolean training) { // BRIDGE
-        return nd(logits(io.finetune4j.torch.Tensor.wrap(inputIds), io.finetune4j.torch.Tensor.wrap(tokenTypeIds), // BRIDGE
-                io.finetune4j.torch.Tensor.wrap(attentionMask), training)); // BRIDGE
-    }
-
-    @Override
-    public ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray labels) { // BRIDGE
-        return nd(loss(io.finetune4j.torch.Tensor.wrap(logits), io.finetune4j.torch.Tensor.wrap(labels))); // BRIDGE
-    }
-
-    private static ai.djl.ndarray.NDArray nd(io.finetune4j.torch.Tensor t) { // BRIDGE
-        return t == null ? null : t.nd(); // BRIDGE
+        return live().loss(logits, labels);
     }
 
     @Override
@@ -267,7 +253,12 @@ public final class LoraModel implements SequenceClassifier {
     }
 
     @Override
-    public ai.djl.ndarray.NDManager manager() { // BRIDGE
+    public io.finetune4j.torch.Device device() {
+        return live().device();
+    }
+
+    @Override
+    public ai.djl.ndarray.NDManager manager() { // BRIDGE: abstract in models' SequenceClassifier until the lead removes it
         return live().manager();
     }
 
@@ -382,7 +373,7 @@ public final class LoraModel implements SequenceClassifier {
         SequenceClassificationModel b = live();
         for (LoraLinear lora : adapters.values()) {
             Parameter w = lora.base().weight();
-            try (Scope tmp = Scope.open()) {
+            try (Scope tmp = Scope.open(); io.finetune4j.torch.Autograd noGrad = io.finetune4j.torch.Autograd.noGrad()) {
                 io.finetune4j.torch.Tensor merged = lora.mergedDelta()
                         .add_(io.finetune4j.torch.Tensor.of(w.data().toFloatArray(), w.shape()).to(w.data().device()));
                 copyInto(w, merged.toFloatArray());

@@ -74,7 +74,7 @@ public final class FillMaskPipeline implements AutoCloseable {
         Path dir = PretrainedModels.resolve(modelPathOrName);
         AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
         try {
-            MaskedLMModel model = AutoModelForMaskedLM.fromPretrained(dir, LoadOptions.builder().device(TorchRuntime.djl(device)).build()); // BRIDGE
+            MaskedLMModel model = AutoModelForMaskedLM.fromPretrained(dir, LoadOptions.builder().device(device).build());
             try {
                 return new FillMaskPipeline(model, tokenizer, topK, true);
             } catch (RuntimeException e) {
@@ -127,7 +127,7 @@ public final class FillMaskPipeline implements AutoCloseable {
         }
         List<List<List<FillMaskResult>>> out = new ArrayList<>(rows);
         try (Autograd noGrad = Autograd.noGrad(); Scope step = Scope.open()) {
-            Device device = TorchRuntime.deviceOf(model.manager()); // BRIDGE
+            Device device = model.device();
             Tensor idsT = Tensor.of(flatten(ids), rows, width).to(device);
             Tensor typesT = Tensor.of(flatten(types), rows, width).to(device);
             Tensor maskT = Tensor.of(flatten(mask), rows, width).to(device);

@@ -47,7 +47,7 @@ public final class TorchRuntime implements ModelRuntime {
         }
         Path base = isAdapter(dir) ? adapterBase(dir) : null;
         SequenceClassifier m = base != null ? LoraModel.load(base, dir)
-                : AutoModelForSequenceClassification.fromPretrained(dir, LoadOptions.builder().device(djl(options.device())).build()); // BRIDGE
+                : AutoModelForSequenceClassification.fromPretrained(dir, LoadOptions.builder().device(options.device()).build());
         return new TorchRuntime(m, true);
     }
 
@@ -81,7 +81,7 @@ public final class TorchRuntime implements ModelRuntime {
             Tensor ids = Tensor.of(inputIds, batch, sequenceLength).to(device);
             Tensor types = Tensor.of(tokenTypeIds, batch, sequenceLength).to(device);
             Tensor mask = Tensor.of(attentionMask, batch, sequenceLength).to(device);
-            return Tensor.wrap(model.logits(ids.nd(), types.nd(), mask.nd(), false)).toFloatArray(); // BRIDGE
+            return model.logits(ids, types, mask, false).toFloatArray();
         }
     }
 
@@ -116,19 +116,8 @@ public final class TorchRuntime implements ModelRuntime {
 
     /** Where the model's weights live (the inputs go there). */
     Device device() {
-        return deviceOf(model.manager()); // BRIDGE
+        return model.device();
     }
-
-    /** The device of a model's DJL manager (the models still hand one out). */
-    static Device deviceOf(ai.djl.ndarray.NDManager manager) { // BRIDGE
-        ai.djl.Device d = manager.getDevice(); // BRIDGE
-        return d.isGpu() ? Device.cuda(d.getDeviceId()) : Device.cpu(); // BRIDGE
-    } // BRIDGE
-
-    /** Crosses to the models' load options, which still take DJL's device. */
-    static ai.djl.Device djl(Device d) { // BRIDGE
-        return d == null ? null : d.isCuda() ? ai.djl.Device.gpu(d.index()) : ai.djl.Device.cpu(); // BRIDGE
-    } // BRIDGE
 
     @Override
     public void close() {

@@ -81,7 +81,7 @@ public final class ModelEvaluation {
         }
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
              SequenceClassificationModel model = AutoModelForSequenceClassification.fromPretrained(dir,
-                     LoadOptions.builder().device(djl(Environment.device(o.useCpu()))).build())) { // BRIDGE
+                     LoadOptions.builder().device(Environment.device(o.useCpu())).build())) {
             ClassificationData.Labels kind = labelsFor(model.configProblemType(), model.numLabels(), sample, o, dir);
             // max length and truncation side as the model was trained (saved with its tokenizer) unless given
             ClassificationData.Preprocessing prep = o.preprocessing().forModel(tokenizer, model.config().maxInputLength());
@@ -131,11 +131,10 @@ public final class ModelEvaluation {
             Tensor logits = matrix(p.predictions());
             Tensor loss;
             if (p.labelIds() != null) {
-                loss = Tensor.wrap(Losses.crossEntropy(logits.nd(), Tensor.of(p.labelIds()).nd(), 0f)); // BRIDGE
+                loss = Losses.crossEntropy(logits, Tensor.of(p.labelIds()), 0f);
             } else {
                 Tensor y = matrix(p.labelValues());
-                loss = Tensor.wrap(kind.regression() ? Losses.mse(logits.nd(), y.nd()) // BRIDGE
-                        : Losses.binaryCrossEntropyWithLogits(logits.nd(), y.nd())); // BRIDGE
+                loss = kind.regression() ? Losses.mse(logits, y) : Losses.binaryCrossEntropyWithLogits(logits, y);
             }
             return (float) loss.item();
         }
@@ -150,11 +149,6 @@ public final class ModelEvaluation {
         }
         return Tensor.of(flat, rows.length, width);
     }
-
-    /** Crosses to the models' load options, which still take DJL's device. */
-    static ai.djl.Device djl(io.finetune4j.torch.Device d) { // BRIDGE
-        return d.isCuda() ? ai.djl.Device.gpu(d.index()) : ai.djl.Device.cpu(); // BRIDGE
-    } // BRIDGE
 
     /** config.json's problem_type in an exported folder, or null. */
     private static String configProblemType(Path dir) {

@@ -111,7 +111,7 @@ public final class TextClassificationJob {
             }
             io.finetune4j.models.LoadOptions.Builder load = io.finetune4j.models.LoadOptions.builder()
                     .numLabels(labels.size()).id2label(id2label).problemType(kind.problemType())
-                    .device(ModelEvaluation.djl(Environment.device(t.useCpu()))).seed(t.seed()); // BRIDGE
+                    .device(Environment.device(t.useCpu())).seed(t.seed());
             if (m.numHiddenLayers() != null) {
                 load.numHiddenLayers(m.numHiddenLayers());
             }

@@ -12,6 +12,6 @@ interface BatchForward {
     Tensor logits(DataCollatorWithPadding.Batch batch, boolean training);
 
     static BatchForward of(SequenceClassifier model) {
-        return (b, training) -> Tensor.wrap(model.logits(b.inputIds().nd(), b.tokenTypeIds().nd(), b.attentionMask().nd(), training)); // BRIDGE
+        return (b, training) -> model.logits(b.inputIds(), b.tokenTypeIds(), b.attentionMask(), training);
     }
 }

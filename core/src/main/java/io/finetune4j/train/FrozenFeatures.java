@@ -144,7 +144,7 @@ final class FrozenFeatures {
                     }
                     try (Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                         DataCollatorWithPadding.Batch b = pad.collate(columns, rows, device);
-                        Tensor f = Tensor.wrap(model.featuresAt(level, b.inputIds().nd(), b.tokenTypeIds().nd(), b.attentionMask().nd())); // BRIDGE
+                        Tensor f = model.featuresAt(level, b.inputIds(), b.tokenTypeIds(), b.attentionMask());
                         hiddenSize[0] = (int) f.size(-1);
                         out.write(bytes(f.to(dtype).toByteBuffer())); // native order: little-endian here
                     }
@@ -190,8 +190,8 @@ final class FrozenFeatures {
 
     /** The trainable top of the model, run from these features. */
     BatchForward forward() {
-        return (b, training) -> Tensor.wrap(model.logitsFrom(level, gather(b.rows(), (int) b.inputIds().size(1), b.inputIds().device()).nd(),
-                b.attentionMask().nd(), training)); // BRIDGE
+        return (b, training) -> model.logitsFrom(level, gather(b.rows(), (int) b.inputIds().size(1), b.inputIds().device()),
+                b.attentionMask(), training);
     }
 
     private static String key(SequenceClassifier model, int level, EncodedColumns columns, int width) {

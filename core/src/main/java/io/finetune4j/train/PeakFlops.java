@@ -2,7 +2,11 @@ package io.finetune4j.train;
 
 import io.finetune4j.io.AtomicFiles;
 import io.finetune4j.io.Cache;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DType;
 import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
+import io.finetune4j.torch.Tensor;
 import io.finetune4j.torch.Torch;
 import io.finetune4j.util.CpuShare;
 import io.finetune4j.util.Gemm;
@@ -91,12 +95,28 @@ public final class PeakFlops {
         try {
             double best = 0;
             for (int[] s : SHAPES) {
-                Gemm.Result r = Gemm.run(device.isCuda() ? ai.djl.Device.gpu(device.index()) : ai.djl.Device.cpu(), s[0], s[1], s[2], WARMUP, REPEAT); // BRIDGE
+                Gemm.Result r = gemm(device, s[0], s[1], s[2]);
                 best = Math.max(best, 2.0 * s[0] * s[1] * s[2] / r.timing().min());
             }
             return best;
         } catch (Exception e) {
             throw new IllegalStateException("could not measure the matmul ceiling: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Times one float32 M×K by K×N {@code torch.matmul} on {@code device} ({@link #WARMUP} warm-ups, {@link #REPEAT}
+     * runs), each waiting for its result (reading one element is a device sync on a GPU).
+     */
+    static Gemm.Result gemm(Device device, int m, int k, int n) throws Exception {
+        try (Scope operands = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
+            Tensor a = Tensor.randn(DType.FLOAT32, m, k).to(device);
+            Tensor b = Tensor.randn(DType.FLOAT32, k, n).to(device);
+            return Gemm.measure(m, k, n, WARMUP, REPEAT, () -> {
+                try (Scope step = Scope.open()) {
+                    a.matmul(b).select(0, 0).select(0, 0).item();
+                }
+            });
         }
     }
 

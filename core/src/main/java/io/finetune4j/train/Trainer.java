@@ -692,7 +692,7 @@ public final class Trainer {
             }
             try (Scope step = Scope.open();
                  Autograd noGrad = Autograd.noGrad();
-                 Autocast ignored = Autocast.enable(TrainingStep.autocastType(evalComputeType()))) { // BRIDGE
+                 Autocast ignored = Autocast.enable(evalComputeType())) {
                 DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, device);
                 Tensor out = forwardFor(columns).logits(batch, false);
                 Tensor kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;

@@ -113,7 +113,7 @@ public final class TrainingStep {
         Device device = deviceOf(model);
         try (Scope step = Scope.open();
              Autograd grad = Autograd.enableGrad();
-             Autocast ignored = Autocast.enable(autocastType(computeType(args)))) { // BRIDGE
+             Autocast ignored = Autocast.enable(computeType(args))) {
             for (int micro = 0; micro < window.size(); micro++) {
                 long f0 = System.nanoTime();
                 DataCollatorWithPadding.Batch batch = window.get(micro).toDevice(device);
@@ -169,8 +169,8 @@ public final class TrainingStep {
         Tensor logits = forward.logits(batch, training);
         Tensor labels = batch.labels();
         boolean classIds = !labels.dtype().isFloatingPoint();
-        return labelSmoothing > 0 && classIds ? Tensor.wrap(Losses.crossEntropy(logits.nd(), labels.nd(), (float) labelSmoothing)) // BRIDGE
-                : Tensor.wrap(model.loss(logits.nd(), labels.nd())); // BRIDGE
+        return labelSmoothing > 0 && classIds ? Losses.crossEntropy(logits, labels, (float) labelSmoothing)
+                : model.loss(logits, labels);
     }
 
     /** Matmul precision under autocast: float16 with fp16, else none (float32 throughout). */
@@ -186,10 +186,5 @@ public final class TrainingStep {
             }
         }
         return Device.cpu();
-    }
-
-    /** nn.Autocast still takes DJL's dtype. */
-    static ai.djl.ndarray.types.DataType autocastType(DType t) { // BRIDGE
-        return t == null ? null : ai.djl.ndarray.types.DataType.valueOf(t.name()); // BRIDGE
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
@@ -30,7 +31,7 @@ class LargeCheckpointTest {
     void aCheckpointOf2Point5GiBLoadsAndPredicts() throws Exception {
         Path model = dir.resolve("model");
         float[] expected;
-        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 3, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification m = BertForSequenceClassification.random(BertConfig.tiny(), 3, Device.cpu())) {
             m.savePretrained(model);
             expected = logits(m);
         }
@@ -52,7 +53,7 @@ class LargeCheckpointTest {
         assertTrue(SparseSafeTensors.diskKilobytes(file) < 16 * 1024, "the file is sparse on disk");
 
         try (BertForSequenceClassification loaded = BertForSequenceClassification.fromPretrained(model,
-                LoadOptions.builder().device(ai.djl.Device.cpu()).build())) { // BRIDGE
+                LoadOptions.builder().device(Device.cpu()).build())) {
             assertEquals(List.of("zz.unused.0", "zz.unused.1"), loaded.loadReport().unexpectedKeys());
             assertTrue(loaded.loadReport().missingKeys().isEmpty(), loaded.loadReport().missingKeys().toString());
             assertArrayEquals(expected, logits(loaded), 0f);
@@ -71,8 +72,8 @@ class LargeCheckpointTest {
             long[] ids = {2, 17, 30, 41, 3, 2, 99, 3, 0, 0};
             long[] types = {0, 0, 0, 1, 1, 0, 0, 0, 0, 0};
             long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
-            return model.logits(io.finetune4j.torch.Tensor.of(ids, 2, 5).nd(), io.finetune4j.torch.Tensor.of(types, 2, 5).nd(), // BRIDGE
-                    io.finetune4j.torch.Tensor.of(mask, 2, 5).nd(), false).toFloatArray(); // BRIDGE
+            return model.logits(io.finetune4j.torch.Tensor.of(ids, 2, 5), io.finetune4j.torch.Tensor.of(types, 2, 5),
+                    io.finetune4j.torch.Tensor.of(mask, 2, 5), false).toFloatArray();
         }
     }
 }

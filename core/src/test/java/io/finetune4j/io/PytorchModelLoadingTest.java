@@ -11,6 +11,7 @@ import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,20 +47,20 @@ class PytorchModelLoadingTest {
         Path st = dir.resolve("st");
         Path pt = Files.createDirectories(dir.resolve("pt"));
         float[] expected;
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 3, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 3, Device.cpu())) {
             model.savePretrained(st);
             expected = logits(model);
             writeBin(model.stateDict(), pt.resolve(TorchCheckpoint.SINGLE_FILE), null);
         }
         Files.copy(st.resolve("config.json"), pt.resolve("config.json"));
-        try (BertForSequenceClassification fromBin = BertForSequenceClassification.fromPretrained(pt, LoadOptions.builder().device(ai.djl.Device.cpu()).build())) { // BRIDGE
+        try (BertForSequenceClassification fromBin = BertForSequenceClassification.fromPretrained(pt, LoadOptions.builder().device(Device.cpu()).build())) {
             assertTrue(fromBin.loadReport().missingKeys().isEmpty(), fromBin.loadReport().missingKeys().toString());
             assertTrue(fromBin.loadReport().unexpectedKeys().isEmpty(), fromBin.loadReport().unexpectedKeys().toString());
             assertArrayEquals(expected, logits(fromBin), 0f);
         }
         StateDictReader.convertToSafetensors(pt);
         Files.delete(pt.resolve(TorchCheckpoint.SINGLE_FILE));
-        try (BertForSequenceClassification converted = BertForSequenceClassification.fromPretrained(pt, LoadOptions.builder().device(ai.djl.Device.cpu()).build())) { // BRIDGE
+        try (BertForSequenceClassification converted = BertForSequenceClassification.fromPretrained(pt, LoadOptions.builder().device(Device.cpu()).build())) {
             assertArrayEquals(expected, logits(converted), 0f);
         }
     }
@@ -68,13 +69,13 @@ class PytorchModelLoadingTest {
     void aTensorOfTheWrongShapeIsOneLineNamingIt() throws Exception {
         Path st = dir.resolve("st");
         Path pt = Files.createDirectories(dir.resolve("bad"));
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny(), 3, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny(), 3, Device.cpu())) {
             model.savePretrained(st);
             writeBin(model.stateDict(), pt.resolve(TorchCheckpoint.SINGLE_FILE), "bert.encoder.layer.0.attention.self.query.weight");
         }
         Files.copy(st.resolve("config.json"), pt.resolve("config.json"));
         BadInputException e = assertThrows(BadInputException.class,
-                () -> BertForSequenceClassification.fromPretrained(pt, LoadOptions.builder().device(ai.djl.Device.cpu()).build())); // BRIDGE
+                () -> BertForSequenceClassification.fromPretrained(pt, LoadOptions.builder().device(Device.cpu()).build()));
         assertTrue(e.getMessage().contains("'bert.encoder.layer.0.attention.self.query.weight' has shape [1024]"), e.getMessage());
         assertTrue(e.getMessage().contains("[32, 32]"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
@@ -88,8 +89,8 @@ class PytorchModelLoadingTest {
             long[] ids = {2, 17, 30, 41, 3, 2, 99, 3, 0, 0};
             long[] types = {0, 0, 0, 1, 1, 0, 0, 0, 0, 0};
             long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
-            return model.logits(io.finetune4j.torch.Tensor.of(ids, 2, 5).nd(), io.finetune4j.torch.Tensor.of(types, 2, 5).nd(), // BRIDGE
-                    io.finetune4j.torch.Tensor.of(mask, 2, 5).nd(), false).toFloatArray(); // BRIDGE
+            return model.logits(io.finetune4j.torch.Tensor.of(ids, 2, 5), io.finetune4j.torch.Tensor.of(types, 2, 5),
+                    io.finetune4j.torch.Tensor.of(mask, 2, 5), false).toFloatArray();
         }
     }
 }

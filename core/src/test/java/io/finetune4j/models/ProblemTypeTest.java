@@ -7,6 +7,7 @@ import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.distilbert.DistilBertConfig;
 import io.finetune4j.models.roberta.RobertaConfig;
 import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.torch.Tensor;
 import java.util.List;
@@ -34,7 +35,7 @@ class ProblemTypeTest {
             PretrainedConfig multi = base.withId2label(Map.of(0, "a", 1, "b", 2, "c")).withProblemType("multi_label_classification");
             float[] targets = {1, 0, 1, 0, 0, 1};
             try (SequenceClassificationModel model = AutoModelForSequenceClassification.fromConfig(multi, 2, CPU);
-                 Scope step = Scope.open()) {
+                 Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                 SequenceClassifierOutput out = model.forward(FamilyTests.tensor(ids), null, null, Tensor.of(targets, 2, 3), false);
                 float[] z = out.logits().toFloatArray();
                 double expected = 0;
@@ -47,7 +48,7 @@ class ProblemTypeTest {
             PretrainedConfig regression = base.withNumLabels(1);
             float[] y = {0.5f, -1.25f};
             try (SequenceClassificationModel model = AutoModelForSequenceClassification.fromConfig(regression, 2, CPU);
-                 Scope step = Scope.open()) {
+                 Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
                 assertEquals("regression", model.problemType(false));
                 SequenceClassifierOutput out = model.forward(FamilyTests.tensor(ids), null, null, Tensor.of(y), false);
                 float[] z = out.logits().toFloatArray();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.auto.AutoModelForMaskedLM;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.torch.Tensor;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class TransformersFamilyParityTest {
         boolean mlm = name.endsWith("-mlm");
         LoadOptions options = LoadOptions.builder().device(Device.cpu()).build();
         try (PreTrainedModel model = mlm ? AutoModelForMaskedLM.fromPretrained(dir, options) : AutoModelForSequenceClassification.fromPretrained(dir, options);
-                Scope step = Scope.open()) {
+                Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
             assertEquals(f.get("model_class").asText(), model.architecture(), "the registry picked HF's class");
             assertTrue(model.loadReport().missingKeys().isEmpty(), name + " missing: " + model.loadReport().missingKeys());
             assertTrue(model.loadReport().unexpectedKeys().isEmpty(), name + " unexpected: " + model.loadReport().unexpectedKeys());

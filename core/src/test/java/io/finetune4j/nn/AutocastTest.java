@@ -11,6 +11,7 @@ import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.models.bert.BertForSequenceClassificationTest;
 import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.torch.Tensor;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ class AutocastTest {
 
     @Test
     void float16MatmulsStayCloseToFloat32AndGradientsReachTheFloat32Weights() {
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny(), 3, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny(), 3, Device.cpu())) {
             Run full = run(model, null);
             Run half = run(model, DType.FLOAT16);
             double maxDiff = 0;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finetune4j.BadInputException;
+import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.DType;
 import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
@@ -34,7 +35,7 @@ class ParameterFactoryTest {
             assertTrue(dense.weight().requiresGrad() && dense.weight().data().requiresGrad());
             assertEquals(List.of("dense.bias"), f.missing());
             assertEquals(java.util.Set.of("dense.weight"), f.used());
-            try (Scope step = Scope.open()) {
+            try (Scope step = Scope.open(); Autograd g = Autograd.noGrad()) {
                 Tensor y = dense.forward(Tensor.of(new float[] {1, 0, -1}, 1, 3));
                 assertArrayEquals(new float[] {-2, -2}, y.toFloatArray());
             }

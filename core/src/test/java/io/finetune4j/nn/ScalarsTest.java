@@ -8,6 +8,7 @@ import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.models.bert.BertForSequenceClassificationTest;
 import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.torch.Tensor;
 import io.finetune4j.torch.Torch;
@@ -67,7 +68,7 @@ class ScalarsTest {
     void bertGradientsDoNotDependOnWhenTheGcRuns() throws InterruptedException {
         BertConfig c = BertConfig.tiny();
         long[][] ids = BertForSequenceClassificationTest.randomIds(4, 12, c.vocabSize(), 3);
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(c, 5, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(c, 5, Device.cpu())) {
             model.setLabelSmoothing(0.1f);
             Map<String, float[]> quiet = gradients(model, ids, false);
             Map<String, float[]> churned = gradients(model, ids, true);

@@ -1,6 +1,6 @@
 package io.finetune4j.peft;
 
-import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.data.Column;
 import io.finetune4j.io.Tensor;
@@ -35,8 +35,8 @@ public final class PeftTestData {
     }
 
     static float[] logits(SequenceClassifier model, long[][] ids) {
-        try (Scope step = Scope.open()) {
-            return io.finetune4j.torch.Tensor.wrap(model.logits(tensor(ids).nd(), null, null, false)).toFloatArray(); // BRIDGE
+        try (Scope step = Scope.open(); io.finetune4j.torch.Autograd noGrad = io.finetune4j.torch.Autograd.noGrad()) {
+            return model.logits(tensor(ids), null, null, false).toFloatArray();
         }
     }
 

@@ -4,6 +4,7 @@ import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForMaskedLM;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.torch.Device;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ final class TinyCheckpoints {
     static Path classifier(Path parent, int numLabels, Map<Integer, String> id2label) throws IOException {
         Path dir = parent.resolve("classifier-" + numLabels + (id2label == null ? "" : "-named"));
         BertConfig config = id2label == null ? config(numLabels) : config(numLabels).withId2label(id2label);
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 7, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, 7, Device.cpu())) {
             model.savePretrained(dir);
         }
         writeTokenizer(dir);
@@ -37,7 +38,7 @@ final class TinyCheckpoints {
 
     static Path maskedLm(Path parent) throws IOException {
         Path dir = parent.resolve("mlm");
-        try (BertForMaskedLM model = BertForMaskedLM.random(config(2), 11, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForMaskedLM model = BertForMaskedLM.random(config(2), 11, Device.cpu())) {
             model.savePretrained(dir);
         }
         writeTokenizer(dir);

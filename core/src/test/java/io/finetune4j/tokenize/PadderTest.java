@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.finetune4j.data.Column;
 import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
 import io.finetune4j.train.DataCollatorWithPadding;
 import io.finetune4j.train.EncodedColumns;
 import java.nio.file.Files;
@@ -51,9 +53,9 @@ class PadderTest {
 
             // The Trainer's collator built from the tokenizer pads input_ids with 1, not BERT's 0.
             EncodedColumns cols = new EncodedColumns(new Column.IntLists(new int[][] {{0, 5, 2}, {0, 5, 6, 7, 2}}), null, null, null);
-            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) { // BRIDGE: the collator still takes a manager
+            try (Scope step = Scope.open()) {
                 DataCollatorWithPadding.Batch b = DataCollatorWithPadding.of(tok, EncodeOptions.Padding.LONGEST, 0)
-                        .collate(cols, new int[] {0, 1}, m);
+                        .collate(cols, new int[] {0, 1}, Device.cpu());
                 assertArrayEquals(new long[] {0, 5, 2, 1, 1, 0, 5, 6, 7, 2}, b.inputIds().toLongArray());
                 assertArrayEquals(new long[] {1, 1, 1, 0, 0, 1, 1, 1, 1, 1}, b.attentionMask().toLongArray());
                 assertEquals(8, b.tokens());
@@ -75,9 +77,9 @@ class PadderTest {
 
             EncodedColumns cols = new EncodedColumns(new Column.IntLists(new int[][] {{0, 5, 2}}),
                     new Column.IntLists(new int[][] {{0, 0, 0}}), null, null);
-            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) { // BRIDGE: the collator still takes a manager
+            try (Scope step = Scope.open()) {
                 DataCollatorWithPadding.Batch b = DataCollatorWithPadding.of(tok, EncodeOptions.Padding.MAX_LENGTH, 5)
-                        .collate(cols, new int[] {0}, m);
+                        .collate(cols, new int[] {0}, Device.cpu());
                 assertArrayEquals(new long[] {1, 1, 0, 5, 2}, b.inputIds().toLongArray());
                 assertArrayEquals(new long[] {0, 0, 1, 1, 1}, b.attentionMask().toLongArray());
             }

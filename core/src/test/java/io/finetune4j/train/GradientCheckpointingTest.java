@@ -3,7 +3,7 @@ package io.finetune4j.train;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.DType;
 import io.finetune4j.torch.Scope;
@@ -68,10 +68,10 @@ class GradientCheckpointingTest {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (Scope step = Scope.open();
                 Autograd grad = Autograd.enableGrad();
-                io.finetune4j.nn.Autocast ignored = io.finetune4j.nn.Autocast.enable(TrainingStep.autocastType(autocast)); // BRIDGE
+                io.finetune4j.nn.Autocast ignored = io.finetune4j.nn.Autocast.enable(autocast);
                 GradientCheckpointing c = checkpointing ? GradientCheckpointing.begin(7) : null) {
-            Tensor logits = Tensor.wrap(model.logits(tensor(IDS).nd(), null, tensor(MASK).nd(), true)); // BRIDGE
-            Tensor loss = Tensor.wrap(model.loss(logits.nd(), Tensor.of(LABELS).nd())); // BRIDGE
+            Tensor logits = model.logits(tensor(IDS), null, tensor(MASK), true);
+            Tensor loss = model.loss(logits, Tensor.of(LABELS));
             loss.backward();
             if (c != null) {
                 assertEquals(expectedSegments, c.segments(), "layers recorded");
@@ -141,7 +141,7 @@ class GradientCheckpointingTest {
                 + " \"position_buckets\": 8, \"pos_att_type\": \"p2c|c2p\", \"share_att_key\": true, \"norm_rel_ebd\": \"layer_norm\","
                 + " \"position_biased_input\": false, \"conv_kernel_size\": 3, \"conv_act\": \"gelu\", \"type_vocab_size\": 0}";
         DebertaV2Config c = DebertaV2Config.fromJson((ObjectNode) new ObjectMapper().readTree(json), "test");
-        try (DebertaV2ForSequenceClassification model = DebertaV2ForSequenceClassification.random(c, 3, Device.cpu())) {
+        try (DebertaV2ForSequenceClassification model = DebertaV2ForSequenceClassification.CLASS.fromConfig(c, 3, Device.cpu())) {
             assertSameGradients(gradients(model, false, 0), gradients(model, true, 3), "deberta-v2 with conv");
         }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -240,7 +240,7 @@ class HfTrainerCheckpointTest {
 
     /** The mean cross-entropy of {@code model} (no dropout) on the given rows: what a training step's loss is before its update. */
     static double loss(BertForSequenceClassification model, EncodedColumns c, int[] batch) {
-        try (Scope step = Scope.open()) {
+        try (Scope step = Scope.open(); io.finetune4j.torch.Autograd noGrad = io.finetune4j.torch.Autograd.noGrad()) {
             int len = c.inputIds().values()[0].length;
             long[] ids = new long[batch.length * len];
             long[] types = new long[ids.length];

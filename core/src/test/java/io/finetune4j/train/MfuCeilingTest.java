@@ -45,6 +45,15 @@ class MfuCeilingTest {
     }
 
     @Test
+    void theTimedMatmulMeasuresARateAndFreesItsTensors() throws Exception {
+        int before = io.finetune4j.torch.Tensor.liveCount();
+        io.finetune4j.util.Gemm.Result r = PeakFlops.gemm(Device.cpu(), 64, 48, 32);
+        assertEquals(PeakFlops.REPEAT, r.timing().seconds().size());
+        assertTrue(r.gflops() > 0 && r.timing().min() > 0, r.toString());
+        assertEquals(before, io.finetune4j.torch.Tensor.liveCount(), "operands and products freed");
+    }
+
+    @Test
     void aRaiseByTrainingLastsOnlyForTheRun() throws Exception {
         Cache cache = cacheHolding(1.0e9);
         MfuCeiling c = PeakFlops.ceiling(Device.cpu(), cache);

@@ -3,7 +3,7 @@ package io.finetune4j.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device; // BRIDGE: the models' random/fromPretrained still take DJL's Device
+import io.finetune4j.torch.Device;
 import io.finetune4j.io.Cache;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.models.LoadOptions;

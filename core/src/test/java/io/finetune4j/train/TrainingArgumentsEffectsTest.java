@@ -351,7 +351,7 @@ class TrainingArgumentsEffectsTest {
     // ------------------------------------------------------------------ tiny BERT: neftune, fp16_full_eval
 
     private static io.finetune4j.models.bert.BertForSequenceClassification tinyBert() {
-        return io.finetune4j.models.bert.BertForSequenceClassification.random(io.finetune4j.models.bert.BertConfig.tiny(), 1, ai.djl.Device.cpu()); // BRIDGE
+        return io.finetune4j.models.bert.BertForSequenceClassification.random(io.finetune4j.models.bert.BertConfig.tiny(), 1, io.finetune4j.torch.Device.cpu());
     }
 
     @Test
@@ -444,7 +444,7 @@ class TrainingArgumentsEffectsTest {
                         return made[0] == 1 ? first : new TinyClassifier(20, 8, 2, 7);
                     })
                     .args(base("m").maxSteps(2).overwriteOutputDir(true).build()).trainDataset(SyntheticTask.make(32, 1)).evalDataset(SyntheticTask.make(16, 2))
-                    .computeLossFunc((logits, labels, n) -> io.finetune4j.torch.Tensor.wrap(io.finetune4j.nn.Losses.crossEntropy(logits.nd(), labels.nd(), 0f)).mul(0)) // BRIDGE
+                    .computeLossFunc((logits, labels, n) -> io.finetune4j.nn.Losses.crossEntropy(logits, labels, 0f).mul(0))
                     .preprocessLogitsForMetrics((logits, labels) -> logits.argmax(1).unsqueeze(1))
                     .computeMetrics(p -> Map.of("width", (double) p.predictions()[0].length))
                     .callback(new TrainerCallback() {

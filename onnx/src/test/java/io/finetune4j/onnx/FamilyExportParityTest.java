@@ -21,6 +21,7 @@ import io.finetune4j.models.modernbert.ModernBertConfig;
 import io.finetune4j.models.modernbert.ModernBertForSequenceClassification;
 import io.finetune4j.pipeline.RuntimeOptions;
 import io.finetune4j.pipeline.TextClassificationPipeline;
+import io.finetune4j.torch.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -108,7 +109,7 @@ class FamilyExportParityTest {
             PretrainedConfig c = tiny.edit(j -> j.put("vocab_size", 30522)).withNumLabels(3);
             Path dir = tmp.resolve("texts-" + c.modelType());
             try (SequenceClassificationModel model = FamilyTests.scramble(
-                    io.finetune4j.models.auto.AutoModelForSequenceClassification.fromConfig(c, 13, ai.djl.Device.cpu()), 17)) { // BRIDGE
+                    io.finetune4j.models.auto.AutoModelForSequenceClassification.fromConfig(c, 13, Device.cpu()), 17)) {
                 model.savePretrained(dir);
             }
             TinyExports.writeTokenizer(dir);
@@ -144,7 +145,7 @@ class FamilyExportParityTest {
         // DeBERTa-v2's ConvLayer has no export: refused in one line, nothing written
         Path deberta = tmp.resolve("deberta-conv");
         try (DebertaV2ForSequenceClassification model = DebertaV2ForSequenceClassification.CLASS.fromConfig(
-                DebertaV2Config.tiny().edit(j -> j.put("conv_kernel_size", 3)), 3, ai.djl.Device.cpu())) { // BRIDGE
+                DebertaV2Config.tiny().edit(j -> j.put("conv_kernel_size", 3)), 3, Device.cpu())) {
             model.savePretrained(deberta);
         }
         TinyExports.writeTokenizer(deberta);
@@ -179,7 +180,7 @@ class FamilyExportParityTest {
         Path dir = tmp.resolve(name);
         float[] djl;
         int numLabels = config.numLabels();
-        try (M model = FamilyTests.scramble(cls.fromConfig(config, 7, ai.djl.Device.cpu()), 11)) { // BRIDGE
+        try (M model = FamilyTests.scramble(cls.fromConfig(config, 7, Device.cpu()), 11)) {
             djl = FamilyTests.classifierLogits(model, ids, tokenTypes ? types : null, mask);
             model.savePretrained(dir);
         }

@@ -6,6 +6,7 @@ import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.roberta.RobertaConfig;
 import io.finetune4j.models.roberta.RobertaForSequenceClassification;
 import io.finetune4j.pipeline.RuntimeOptions;
+import io.finetune4j.torch.Device;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class RobertaTorchParityTest {
             }
             Path dir = tmp.resolve(type);
             float[] torch;
-            try (RobertaForSequenceClassification model = FamilyTests.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, ai.djl.Device.cpu()), 7)) { // BRIDGE
+            try (RobertaForSequenceClassification model = FamilyTests.scramble(RobertaForSequenceClassification.CLASS.fromConfig(c, 3, Device.cpu()), 7)) {
                 torch = FamilyTests.classifierLogits(model, ids, null, mask);
                 model.savePretrained(dir);
             }

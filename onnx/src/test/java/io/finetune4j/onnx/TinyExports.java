@@ -3,6 +3,7 @@ package io.finetune4j.onnx;
 import io.finetune4j.models.bert.BertConfig;
 import io.finetune4j.models.bert.BertForSequenceClassification;
 import io.finetune4j.io.BertTokenizerFiles;
+import io.finetune4j.torch.Device;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ final class TinyExports {
 
     static Path classifier(Path parent, String name, BertConfig config, long seed) throws IOException {
         Path dir = parent.resolve(name);
-        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, seed, ai.djl.Device.cpu())) { // BRIDGE
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(config, seed, Device.cpu())) {
             model.savePretrained(dir);
         }
         writeTokenizer(dir);

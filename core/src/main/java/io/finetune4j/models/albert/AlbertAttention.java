@@ -33,12 +33,12 @@ public final class AlbertAttention extends Module {
 
     /** @param attentionMask additive {@code [batch, 1, 1, seq]} (0 keep, finfo.min drop) or null */
     public Tensor forward(Tensor hiddenStates, Tensor attentionMask, boolean training) {
-        Tensor queryLayer = Tensor.wrap(Attention.splitHeads(query.forward(hiddenStates.nd()), numAttentionHeads)); // BRIDGE
-        Tensor keyLayer = Tensor.wrap(Attention.splitHeads(key.forward(hiddenStates.nd()), numAttentionHeads)); // BRIDGE
-        Tensor valueLayer = Tensor.wrap(Attention.splitHeads(value.forward(hiddenStates.nd()), numAttentionHeads)); // BRIDGE
-        Tensor contextLayer = Tensor.wrap(Attention.scaledDotProduct(queryLayer.nd(), keyLayer.nd(), valueLayer.nd(),
-                attentionMask == null ? null : attentionMask.nd(), attentionDropout, training)); // BRIDGE
-        Tensor projectedContextLayer = Tensor.wrap(outputDropout.forward(dense.forward(contextLayer.nd()), training)); // BRIDGE
-        return Tensor.wrap(layerNorm.forward(hiddenStates.add(projectedContextLayer).nd())); // BRIDGE
+        Tensor queryLayer = Attention.splitHeads(query.forward(hiddenStates), numAttentionHeads);
+        Tensor keyLayer = Attention.splitHeads(key.forward(hiddenStates), numAttentionHeads);
+        Tensor valueLayer = Attention.splitHeads(value.forward(hiddenStates), numAttentionHeads);
+        Tensor contextLayer = Attention.scaledDotProduct(queryLayer, keyLayer, valueLayer,
+                attentionMask, attentionDropout, training);
+        Tensor projectedContextLayer = outputDropout.forward(dense.forward(contextLayer), training);
+        return layerNorm.forward(hiddenStates.add(projectedContextLayer));
     }
 }

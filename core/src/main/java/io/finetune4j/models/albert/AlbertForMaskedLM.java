@@ -1,7 +1,5 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.NDArray; // BRIDGE
-import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -21,8 +19,8 @@ public final class AlbertForMaskedLM extends MaskedLMModel {
     private final AlbertModel albert;
     private final AlbertMLMHead predictions;
 
-    AlbertForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
-        super(config, manager);
+    AlbertForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         AlbertConfig c = configAs(AlbertConfig.class, config, "AlbertForMaskedLM");
         albert = register("albert", f, p -> new AlbertModel(c, p, false));
         predictions = register("predictions", f, p -> new AlbertMLMHead(c, p, albert.embeddings().wordEmbeddings()));
@@ -43,13 +41,9 @@ public final class AlbertForMaskedLM extends MaskedLMModel {
     }
 
     /** HF's forward up to the prediction logits {@code [batch, seq, vocab]}. */
+    @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         return predictions.forward(albert.forward(inputIds, tokenTypeIds, attentionMask, training).lastHiddenState());
-    }
-
-    @Deprecated
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
-        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.NDArray; // BRIDGE
-import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
@@ -19,8 +17,8 @@ public final class AlbertForSequenceClassification extends SequenceClassificatio
     private final TorchDropout dropout;
     private final TorchLinear classifier;
 
-    AlbertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
-        super(config, manager);
+    AlbertForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         AlbertConfig c = configAs(AlbertConfig.class, config, "AlbertForSequenceClassification");
         albert = register("albert", f, p -> new AlbertModel(c, p, true));
         dropout = register("dropout", new TorchDropout(c.classifierDropoutProb()));
@@ -33,15 +31,11 @@ public final class AlbertForSequenceClassification extends SequenceClassificatio
     }
 
     /** HF's forward up to the logits {@code [batch, num_labels]}. */
+    @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor pooledOutput = albert.forward(inputIds, tokenTypeIds, attentionMask, training).pooledOutput();
-        pooledOutput = Tensor.wrap(dropout.forward(pooledOutput.nd(), training)); // BRIDGE
-        return Tensor.wrap(classifier.forward(pooledOutput.nd())); // BRIDGE
-    }
-
-    @Deprecated
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
-        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
+        pooledOutput = dropout.forward(pooledOutput, training);
+        return classifier.forward(pooledOutput);
     }
 
     @Override

@@ -33,8 +33,8 @@ public final class AlbertLayer extends Module {
     public Tensor forward(Tensor hiddenStates, Tensor attentionMask, boolean training) {
         return Tensor.scoped(() -> {
             Tensor attentionOutput = attention.forward(hiddenStates, attentionMask, training);
-            Tensor ffnOut = Tensor.wrap(ffnOutput.forward(activation.forward(ffn.forward(attentionOutput.nd())))); // BRIDGE
-            return Tensor.wrap(fullLayerLayerNorm.forward(ffnOut.add(attentionOutput).nd())); // BRIDGE
+            Tensor ffnOut = ffnOutput.forward(activation.forward(ffn.forward(attentionOutput)));
+            return fullLayerLayerNorm.forward(ffnOut.add(attentionOutput));
         });
     }
 }

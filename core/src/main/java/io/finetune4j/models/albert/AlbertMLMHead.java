@@ -1,6 +1,5 @@
 package io.finetune4j.models.albert;
 
-import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Module;
@@ -21,15 +20,15 @@ public final class AlbertMLMHead extends Module {
 
     AlbertMLMHead(AlbertConfig c, ParameterFactory f, TorchEmbedding wordEmbeddings) {
         layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.embeddingSize(), c.layerNormEps()));
-        Parameter bias = register("bias", f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)); // BRIDGE
+        Parameter bias = register("bias", f.create("bias", new long[] {c.vocabSize()}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
         dense = register("dense", f, p -> new TorchLinear(p, c.hiddenSize(), c.embeddingSize()));
         decoder = register("decoder", new TiedDecoder(wordEmbeddings, bias, c.embeddingSize(), c.vocabSize()));
         activation = register("activation", Activations.get(c.hiddenAct()));
     }
 
     public Tensor forward(Tensor hiddenStates) {
-        hiddenStates = Tensor.wrap(activation.forward(dense.forward(hiddenStates.nd()))); // BRIDGE
-        hiddenStates = Tensor.wrap(layerNorm.forward(hiddenStates.nd())); // BRIDGE
-        return Tensor.wrap(decoder.forward(hiddenStates.nd())); // BRIDGE
+        hiddenStates = activation.forward(dense.forward(hiddenStates));
+        hiddenStates = layerNorm.forward(hiddenStates);
+        return decoder.forward(hiddenStates);
     }
 }

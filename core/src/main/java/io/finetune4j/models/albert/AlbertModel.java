@@ -33,11 +33,11 @@ public final class AlbertModel extends Module {
      */
     public Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor extendedAttentionMask = attentionMask == null ? null
-                : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
-        Tensor embeddingOutput = Tensor.wrap(embeddings.forward(inputIds.nd(), tokenTypeIds == null ? null : tokenTypeIds.nd(), training)); // BRIDGE
+                : Attention.extendedAttentionMask(attentionMask);
+        Tensor embeddingOutput = embeddings.forward(inputIds, tokenTypeIds, training);
         Tensor sequenceOutput = encoder.forward(embeddingOutput, extendedAttentionMask, training);
         Tensor pooledOutput = pooler == null ? null
-                : Tensor.wrap(poolerActivation.forward(pooler.forward(sequenceOutput.select(1, 0).nd()))); // BRIDGE
+                : poolerActivation.forward(pooler.forward(sequenceOutput.select(1, 0)));
         return new Output(sequenceOutput, pooledOutput);
     }
 

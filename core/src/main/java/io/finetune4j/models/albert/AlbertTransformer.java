@@ -26,12 +26,12 @@ public final class AlbertTransformer extends Module {
     }
 
     public Tensor forward(Tensor hiddenStates, Tensor attentionMask, boolean training) {
-        hiddenStates = Tensor.wrap(embeddingHiddenMappingIn.forward(hiddenStates.nd())); // BRIDGE
+        hiddenStates = embeddingHiddenMappingIn.forward(hiddenStates);
         List<AlbertLayerGroup> groups = albertLayerGroups.items();
         for (int i = 0; i < numHiddenLayers; i++) {
             AlbertLayerGroup group = groups.get(i / layersPerGroup); // shared weights: their gradients add up over the steps
-            hiddenStates = Tensor.wrap(GradientCheckpointing.layer(group, hiddenStates.nd(),
-                    h -> group.forward(Tensor.wrap(h), attentionMask, training).nd())); // BRIDGE
+            hiddenStates = GradientCheckpointing.layer(group, hiddenStates,
+                    h -> group.forward(h, attentionMask, training));
         }
         return hiddenStates;
     }

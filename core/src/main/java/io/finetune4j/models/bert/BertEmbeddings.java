@@ -43,13 +43,13 @@ public final class BertEmbeddings extends Module {
             Tensor types = tokenTypeIds != null ? tokenTypeIds : Tensor.zeros(DType.INT64, inputIds.shape()).to(inputIds.device());
             Tensor inputsEmbeds = embed(wordEmbeddings, inputIds);
             Tensor embeddings = inputsEmbeds.add(embed(tokenTypeEmbeddings, types)).add(embed(positionEmbeddings, positionIds));
-            embeddings = Tensor.wrap(layerNorm.forward(embeddings.nd())); // BRIDGE
-            return Tensor.wrap(dropout.forward(embeddings.nd(), training)); // BRIDGE
+            embeddings = layerNorm.forward(embeddings);
+            return dropout.forward(embeddings, training);
         });
     }
 
     private static Tensor embed(TorchEmbedding table, Tensor ids) {
-        return Tensor.wrap(table.forward(ids.nd())); // BRIDGE
+        return table.forward(ids);
     }
 
     @Deprecated

@@ -23,7 +23,7 @@ public final class BertEncoder extends Module {
         Tensor x = hidden;
         for (int i = from; i < to; i++) {
             BertLayer l = layer.items().get(i);
-            x = Tensor.wrap(GradientCheckpointing.layer(l, x.nd(), h -> l.forward(Tensor.wrap(h), additiveMask, training).nd())); // BRIDGE
+            x = GradientCheckpointing.layer(l, x, h -> l.forward(h, additiveMask, training));
         }
         return x;
     }

@@ -8,6 +8,7 @@ import io.finetune4j.models.SequenceClassificationModel;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     }
 
     private Tensor classify(Tensor pooledOutput, boolean training) {
-        return Tensor.wrap(classifier.forward(dropout.forward(pooledOutput.nd(), training))); // BRIDGE
+        return classifier.forward(dropout.forward(pooledOutput, training));
     }
 
     // ---- FrozenPrefix (cache_frozen_features): levels 0..L-1 encoder layers, L the pooler, L+1 the classifier; -1 the embeddings
@@ -105,12 +106,14 @@ public final class BertForSequenceClassification extends SequenceClassificationM
     @Override
     public Tensor featuresAt(int level, Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) {
         int layers = numHiddenLayers();
-        if (level <= layers) {
-            Tensor hidden = bert.hiddenBefore(Math.min(level, layers), inputIds, tokenTypeIds, attentionMask, false);
-            // the pooler reads the first position only
-            return level == layers ? hidden.narrow(1, 0, 1) : hidden;
+        try (Autograd noGrad = Autograd.noGrad()) { // the frozen part: constants for what trains above it
+            if (level <= layers) {
+                Tensor hidden = bert.hiddenBefore(Math.min(level, layers), inputIds, tokenTypeIds, attentionMask, false);
+                // the pooler reads the first position only
+                return level == layers ? hidden.narrow(1, 0, 1) : hidden;
+            }
+            return bert.forward(inputIds, tokenTypeIds, attentionMask, false).pooledOutput();
         }
-        return bert.forward(inputIds, tokenTypeIds, attentionMask, false).pooledOutput();
     }
 
     @Override

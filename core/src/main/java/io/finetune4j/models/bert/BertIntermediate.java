@@ -17,6 +17,6 @@ public final class BertIntermediate extends Module {
     }
 
     public Tensor forward(Tensor hidden) {
-        return Tensor.wrap(intermediateActFn.forward(dense.forward(hidden.nd()))); // BRIDGE
+        return intermediateActFn.forward(dense.forward(hidden));
     }
 }

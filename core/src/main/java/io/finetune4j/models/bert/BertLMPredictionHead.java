@@ -1,6 +1,5 @@
 package io.finetune4j.models.bert;
 
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
@@ -15,13 +14,13 @@ public final class BertLMPredictionHead extends Module {
     private final TiedDecoder decoder;
 
     BertLMPredictionHead(BertConfig c, ParameterFactory f, TorchEmbedding wordEmbeddings) {
-        bias = register("bias", f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)); // BRIDGE (Shape: nn's factory)
+        bias = register("bias", f.create("bias", new long[] {c.vocabSize()}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
         transform = register("transform", f, p -> new BertPredictionHeadTransform(c, p));
         decoder = register("decoder", new TiedDecoder(wordEmbeddings, bias, c.hiddenSize(), c.vocabSize()));
     }
 
     public Tensor forward(Tensor hidden) {
-        return Tensor.wrap(decoder.forward(transform.forward(hidden).nd())); // BRIDGE
+        return decoder.forward(transform.forward(hidden));
     }
 
     public TiedDecoder decoder() {

@@ -51,7 +51,7 @@ public final class BertModel extends Module {
 
     /** HF's {@code get_extended_attention_mask}: {@code [batch, 1, 1, seq]}, 0 where attended, finfo.min elsewhere; null stays null. */
     static Tensor extendedAttentionMask(Tensor attentionMask) {
-        return attentionMask == null ? null : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
+        return attentionMask == null ? null : Attention.extendedAttentionMask(attentionMask);
     }
 
     public BertEmbeddings embeddings() {

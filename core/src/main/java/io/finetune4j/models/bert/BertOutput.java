@@ -25,8 +25,8 @@ public final class BertOutput extends Module {
     }
 
     public Tensor forward(Tensor hidden, Tensor inputTensor, boolean training) {
-        Tensor x = Tensor.wrap(dropout.forward(dense.forward(hidden.nd()), training)); // BRIDGE
-        return Tensor.wrap(layerNorm.forward(x.add(inputTensor).nd())); // BRIDGE
+        Tensor x = dropout.forward(dense.forward(hidden), training);
+        return layerNorm.forward(x.add(inputTensor));
     }
 
     @Deprecated

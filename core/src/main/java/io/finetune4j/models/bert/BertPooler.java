@@ -19,6 +19,6 @@ public final class BertPooler extends Module {
     /** {@code [batch, seq, hidden]} → {@code [batch, hidden]} ({@code hidden_states[:, 0]}). */
     public Tensor forward(Tensor hidden) {
         Tensor firstTokenTensor = hidden.select(1, 0);
-        return Tensor.wrap(activation.forward(dense.forward(firstTokenTensor.nd()))); // BRIDGE
+        return activation.forward(dense.forward(firstTokenTensor));
     }
 }

@@ -20,6 +20,6 @@ public final class BertPredictionHeadTransform extends Module {
     }
 
     public Tensor forward(Tensor hidden) {
-        return Tensor.wrap(layerNorm.forward(transformActFn.forward(dense.forward(hidden.nd())))); // BRIDGE
+        return layerNorm.forward(transformActFn.forward(dense.forward(hidden)));
     }
 }

@@ -33,10 +33,9 @@ public final class BertSelfAttention extends Module {
      * @return the context {@code [batch, seq, hidden]}
      */
     public Tensor forward(Tensor hidden, Tensor additiveMask, boolean training) {
-        var h = hidden.nd(); // BRIDGE
-        var q = Attention.splitHeads(query.forward(h), numHeads); // BRIDGE
-        var k = Attention.splitHeads(key.forward(h), numHeads); // BRIDGE
-        var v = Attention.splitHeads(value.forward(h), numHeads); // BRIDGE
-        return Tensor.wrap(Attention.scaledDotProduct(q, k, v, additiveMask == null ? null : additiveMask.nd(), dropout, training)); // BRIDGE
+        Tensor q = Attention.splitHeads(query.forward(hidden), numHeads);
+        Tensor k = Attention.splitHeads(key.forward(hidden), numHeads);
+        Tensor v = Attention.splitHeads(value.forward(hidden), numHeads);
+        return Attention.scaledDotProduct(q, k, v, additiveMask, dropout, training);
     }
 }

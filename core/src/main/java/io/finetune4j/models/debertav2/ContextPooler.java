@@ -23,8 +23,8 @@ public final class ContextPooler extends Module {
     /** {@code [batch, seq, hidden]} → {@code [batch, pooler_hidden_size]}. */
     public Tensor forward(Tensor hiddenStates, boolean training) {
         Tensor contextToken = hiddenStates.select(1, 0);
-        contextToken = Tensor.wrap(dropout.forward(contextToken.nd(), training)); // BRIDGE
-        Tensor pooledOutput = Tensor.wrap(dense.forward(contextToken.nd())); // BRIDGE
-        return Tensor.wrap(act.forward(pooledOutput.nd())); // BRIDGE
+        contextToken = dropout.forward(contextToken, training);
+        Tensor pooledOutput = dense.forward(contextToken);
+        return act.forward(pooledOutput);
     }
 }

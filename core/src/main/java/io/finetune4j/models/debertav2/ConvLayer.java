@@ -35,11 +35,11 @@ public final class ConvLayer extends Module {
      */
     public Tensor forward(Tensor hiddenStates, Tensor residualStates, Tensor inputMask, boolean training) {
         Tensor mask = inputMask.unsqueeze(-1);
-        Tensor out = Tensor.wrap(conv.forward(hiddenStates.permute(0, 2, 1).nd())).permute(0, 2, 1); // BRIDGE
+        Tensor out = conv.forward(hiddenStates.permute(0, 2, 1)).permute(0, 2, 1);
         out = out.mul(mask); // HF's masked_fill_(~mask, 0)
-        out = Tensor.wrap(convAct.forward(dropout.forward(out.nd(), training))); // BRIDGE
+        out = convAct.forward(dropout.forward(out, training));
         Tensor layerNormInput = residualStates.add(out);
-        Tensor output = Tensor.wrap(layerNorm.forward(layerNormInput.nd())); // BRIDGE
+        Tensor output = layerNorm.forward(layerNormInput);
         return output.mul(mask);
     }
 }

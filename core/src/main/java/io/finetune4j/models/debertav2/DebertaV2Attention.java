@@ -21,7 +21,7 @@ public final class DebertaV2Attention extends Module {
 
     public Tensor forward(Tensor hiddenStates, Tensor attentionMask, RelativePositions rel, boolean training) {
         Tensor selfOutput = self.forward(hiddenStates, attentionMask, rel, training);
-        return Tensor.wrap(output.forward(selfOutput.nd(), hiddenStates.nd(), training)); // BRIDGE
+        return output.forward(selfOutput, hiddenStates, training);
     }
 
     public DisentangledSelfAttention self() {

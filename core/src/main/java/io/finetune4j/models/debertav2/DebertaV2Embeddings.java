@@ -48,29 +48,25 @@ public final class DebertaV2Embeddings extends Module {
             throw new BadInputException("sequence length " + seqLength + " exceeds max_position_embeddings " + c.maxPositionEmbeddings()
                     + "; truncate the inputs (max_length <= " + c.maxPositionEmbeddings() + ")");
         }
-        Tensor embeddings = embed(wordEmbeddings, inputIds);
+        Tensor embeddings = wordEmbeddings.forward(inputIds);
         if (positionEmbeddings != null) {
             Tensor positionIds = Tensor.arange(seqLength).to(inputIds.device());
-            embeddings = embeddings.add(embed(positionEmbeddings, positionIds));
+            embeddings = embeddings.add(positionEmbeddings.forward(positionIds));
         }
         if (tokenTypeEmbeddings != null) {
             if (tokenTypeIds == null) {
                 tokenTypeIds = Tensor.zeros(DType.INT64, inputIds.shape()).to(inputIds.device());
             }
-            embeddings = embeddings.add(embed(tokenTypeEmbeddings, tokenTypeIds));
+            embeddings = embeddings.add(tokenTypeEmbeddings.forward(tokenTypeIds));
         }
         if (embedProj != null) {
-            embeddings = Tensor.wrap(embedProj.forward(embeddings.nd())); // BRIDGE
+            embeddings = embedProj.forward(embeddings);
         }
-        embeddings = Tensor.wrap(layerNorm.forward(embeddings.nd())); // BRIDGE
+        embeddings = layerNorm.forward(embeddings);
         embeddings = embeddings.mul(mask.unsqueeze(-1));
-        return Tensor.wrap(dropout.forward(embeddings.nd(), training)); // BRIDGE
+        return dropout.forward(embeddings, training);
     }
 
-    /** BRIDGE: {@code embedding.forward(ids)} once nn's Embedding takes tensors. */
-    private static Tensor embed(TorchEmbedding embedding, Tensor ids) {
-        return Tensor.wrap(embedding.forward(ids.nd())); // BRIDGE
-    }
 
     public TorchEmbedding wordEmbeddings() {
         return wordEmbeddings;

@@ -41,7 +41,7 @@ public final class DebertaV2Encoder extends Module {
             return null;
         }
         Tensor table = relEmbeddings.weight().data();
-        return layerNorm == null ? table : Tensor.wrap(layerNorm.forward(table.nd())); // BRIDGE
+        return layerNorm == null ? table : layerNorm.forward(table);
     }
 
     /**
@@ -54,16 +54,16 @@ public final class DebertaV2Encoder extends Module {
         Tensor relEmbedding = getRelEmbedding();
         // every layer reads the table (and the conv the embeddings): under gradient checkpointing, through a leaf
         RelativePositions relativePos = relEmbedding == null ? null
-                : RelativePositions.build(shared(relEmbedding), c, seq, hiddenStates.device());
+                : RelativePositions.build(GradientCheckpointing.shared(relEmbedding), c, seq, hiddenStates.device());
         if (conv != null) {
-            hiddenStates = shared(hiddenStates);
+            hiddenStates = GradientCheckpointing.shared(hiddenStates);
         }
         Tensor nextKv = hiddenStates;
         List<DebertaV2Layer> layers = layer.items();
         for (int i = 0; i < layers.size(); i++) {
             DebertaV2Layer layerModule = layers.get(i);
-            Tensor outputStates = Tensor.wrap(GradientCheckpointing.layer(layerModule, nextKv.nd(),
-                    h -> layerModule.forward(Tensor.wrap(h), attentionMask, relativePos, training).nd())); // BRIDGE
+            Tensor outputStates = GradientCheckpointing.layer(layerModule, nextKv,
+                    h -> layerModule.forward(h, attentionMask, relativePos, training));
             if (i == 0 && conv != null) {
                 outputStates = conv.forward(hiddenStates, outputStates, inputMask, training);
             }
@@ -72,10 +72,6 @@ public final class DebertaV2Encoder extends Module {
         return nextKv;
     }
 
-    /** BRIDGE: {@code GradientCheckpointing.shared(t)} once nn takes tensors. */
-    private static Tensor shared(Tensor t) {
-        return Tensor.wrap(GradientCheckpointing.shared(t.nd())); // BRIDGE
-    }
 
     public int numLayers() {
         return layer.size();

@@ -1,13 +1,12 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray; // BRIDGE
-import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,8 +30,8 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
     private final LegacyDebertaV2OnlyMLMHead cls;
     private final DebertaV2OnlyMLMHead lmPredictions;
 
-    DebertaV2ForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
-        super(config, manager);
+    DebertaV2ForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         DebertaV2Config c = configAs(DebertaV2Config.class, config, "DebertaV2ForMaskedLM");
         deberta = register("deberta", f, p -> new DebertaV2Model(c, p));
         if (c.legacy()) {
@@ -44,7 +43,7 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
         }
     }
 
-    public static DebertaV2ForMaskedLM random(DebertaV2Config config, long seed, ai.djl.Device device) { // BRIDGE (ModelClass takes DJL's Device)
+    public static DebertaV2ForMaskedLM random(DebertaV2Config config, long seed, Device device) {
         return CLASS.fromConfig(config, seed, device);
     }
 
@@ -67,14 +66,10 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
     }
 
     /** HF's forward up to the prediction logits {@code [batch, seq, vocab]}. */
+    @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor sequenceOutput = deberta.forward(inputIds, tokenTypeIds, attentionMask, training);
         return cls != null ? cls.forward(sequenceOutput) : lmPredictions.forward(sequenceOutput);
-    }
-
-    @Deprecated
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
-        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
     }
 
     public DebertaV2Model deberta() {

@@ -1,7 +1,5 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.NDArray; // BRIDGE
-import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -11,6 +9,7 @@ import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
 import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 
@@ -27,8 +26,8 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
     private final TorchLinear classifier;
     private final TorchDropout dropout;
 
-    DebertaV2ForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
-        super(config, manager);
+    DebertaV2ForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         DebertaV2Config c = configAs(DebertaV2Config.class, config, "DebertaV2ForSequenceClassification");
         deberta = register("deberta", f, p -> new DebertaV2Model(c, p));
         pooler = register("pooler", f, p -> new ContextPooler(c, p));
@@ -36,9 +35,12 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
         dropout = register("dropout", new TorchDropout(c.effectiveClassifierDropout()));
     }
 
-    public static DebertaV2ForSequenceClassification random(DebertaV2Config config, long seed, ai.djl.Device device) { // BRIDGE (ModelClass takes DJL's Device)
+    public static DebertaV2ForSequenceClassification random(DebertaV2Config config, long seed, Device device) {
         return CLASS.fromConfig(config, seed, device);
     }
+
+    @Deprecated
+    public static DebertaV2ForSequenceClassification random(DebertaV2Config config, long seed, ai.djl.Device device) { return CLASS.fromConfig(config, seed, device); } // BRIDGE
 
     public static DebertaV2ForSequenceClassification fromPretrained(Path dir, LoadOptions options) {
         return CLASS.fromPretrained(dir, options);
@@ -54,16 +56,12 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
     }
 
     /** HF's forward up to the logits: last hidden state → ContextPooler → dropout → classifier. */
+    @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor encoderLayer = deberta.forward(inputIds, tokenTypeIds, attentionMask, training);
         Tensor pooledOutput = pooler.forward(encoderLayer, training);
-        pooledOutput = Tensor.wrap(dropout.forward(pooledOutput.nd(), training)); // BRIDGE
-        return Tensor.wrap(classifier.forward(pooledOutput.nd())); // BRIDGE
-    }
-
-    @Deprecated
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
-        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
+        pooledOutput = dropout.forward(pooledOutput, training);
+        return classifier.forward(pooledOutput);
     }
 
     /**
@@ -72,6 +70,7 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
      * >= 0 (negative labels are ignored, 0 when none is left); otherwise the labels are label distributions and
      * the loss is {@code -(log_softmax(logits) · labels).sum(-1).mean()}.
      */
+    @Override
     public Tensor loss(Tensor logits, Tensor labels) {
         if (config.problemType() != null || config.numLabels() == 1) {
             return super.loss(logits, labels);
@@ -84,11 +83,6 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
             return super.loss(logits, ignored);
         }
         return logits.logSoftmax(-1).mul(labels.to(DType.FLOAT32)).sum(1, false).mean().neg();
-    }
-
-    @Deprecated
-    public NDArray loss(NDArray logits, NDArray labels) { // BRIDGE
-        return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); // BRIDGE
     }
 
     public DebertaV2Model deberta() {

@@ -18,6 +18,6 @@ public final class DebertaV2Intermediate extends Module {
     }
 
     public Tensor forward(Tensor hiddenStates) {
-        return Tensor.wrap(intermediateActFn.forward(dense.forward(hiddenStates.nd()))); // BRIDGE
+        return intermediateActFn.forward(dense.forward(hiddenStates));
     }
 }

@@ -1,6 +1,5 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
 import io.finetune4j.nn.Autocast;
@@ -25,7 +24,7 @@ public final class DebertaV2LMPredictionHead extends Module {
 
     DebertaV2LMPredictionHead(DebertaV2Config c, ParameterFactory f, TorchEmbedding wordEmbeddings) {
         this.wordEmbeddings = wordEmbeddings;
-        bias = register("bias", f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)); // BRIDGE
+        bias = register("bias", f.create("bias", new long[] {c.vocabSize()}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
         dense = register("dense", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize()));
         transformActFn = register("transform_act_fn", Activations.get(c.hiddenAct()));
         layerNorm = register("LayerNorm", f, p -> new TorchLayerNorm(p, c.hiddenSize(), c.layerNormEps()));
@@ -33,8 +32,8 @@ public final class DebertaV2LMPredictionHead extends Module {
 
     /** {@code LayerNorm(act(dense(h))) · word_embeddingsᵀ + bias}. */
     public Tensor forward(Tensor hiddenStates) {
-        hiddenStates = Tensor.wrap(transformActFn.forward(dense.forward(hiddenStates.nd()))); // BRIDGE
-        hiddenStates = Tensor.wrap(layerNorm.forward(hiddenStates.nd())); // BRIDGE
-        return Tensor.wrap(Autocast.linear(hiddenStates.nd(), wordEmbeddings.weight().data().nd(), bias.data().nd())); // BRIDGE
+        hiddenStates = transformActFn.forward(dense.forward(hiddenStates));
+        hiddenStates = layerNorm.forward(hiddenStates);
+        return Autocast.linear(hiddenStates, wordEmbeddings.weight().data(), bias.data());
     }
 }

@@ -26,7 +26,7 @@ public final class DebertaV2Layer extends Module {
         return Tensor.scoped(() -> {
             Tensor attentionOutput = attention.forward(hiddenStates, attentionMask, rel, training);
             Tensor intermediateOutput = intermediate.forward(attentionOutput);
-            return Tensor.wrap(output.forward(intermediateOutput.nd(), attentionOutput.nd(), training)); // BRIDGE
+            return output.forward(intermediateOutput, attentionOutput, training);
         });
     }
 

@@ -56,28 +56,28 @@ public final class DisentangledSelfAttention extends Module {
     public Tensor forward(Tensor hiddenStates, Tensor attentionMask, RelativePositions rel, boolean training) {
         long batch = hiddenStates.size(0);
         long seq = hiddenStates.size(1);
-        Tensor queryLayer = transposeForScores(linear(queryProj, hiddenStates)); // [batch, heads, seq, d]
-        Tensor keyLayer = transposeForScores(linear(keyProj, hiddenStates));
-        Tensor valueLayer = transposeForScores(linear(valueProj, hiddenStates));
+        Tensor queryLayer = transposeForScores(queryProj.forward(hiddenStates)); // [batch, heads, seq, d]
+        Tensor keyLayer = transposeForScores(keyProj.forward(hiddenStates));
+        Tensor valueLayer = transposeForScores(valueProj.forward(hiddenStates));
 
         int scaleFactor = 1 + (c.c2p() ? 1 : 0) + (c.p2c() ? 1 : 0);
         double invScale = 1.0 / Math.sqrt((double) attentionHeadSize * scaleFactor);
-        Tensor attentionScores = matmul(queryLayer, keyLayer.transpose(2, 3)).mul(invScale); // [batch, heads, seq, seq]
+        Tensor attentionScores = Autocast.matmul(queryLayer, keyLayer.transpose(2, 3)).mul(invScale); // [batch, heads, seq, seq]
         if (rel != null) {
             // HF's disentangled_attention_bias, each term added as it is computed
-            Tensor relEmbeddings = Tensor.wrap(posDropout.forward(rel.embeddings().nd(), training)); // BRIDGE; [2 span, hidden]
+            Tensor relEmbeddings = posDropout.forward(rel.embeddings(), training); // [2 span, hidden]
             long attSpan2 = relEmbeddings.size(0);
             if (c.c2p()) {
                 // content → position: query · pos_key, gathered at c2p_pos[q][k]
-                Tensor posKeyLayer = posTransposeForScores(linear(c.shareAttKey() ? keyProj : posKeyProj, relEmbeddings), attSpan2);
-                Tensor c2pAtt = matmul(queryLayer, posKeyLayer.transpose(2, 3)); // [batch, heads, seq, 2 span]
+                Tensor posKeyLayer = posTransposeForScores((c.shareAttKey() ? keyProj : posKeyProj).forward(relEmbeddings), attSpan2);
+                Tensor c2pAtt = Autocast.matmul(queryLayer, posKeyLayer.transpose(2, 3)); // [batch, heads, seq, 2 span]
                 c2pAtt = c2pAtt.gather(3, rel.c2pIndex().expand(batch, numAttentionHeads, seq, seq));
                 attentionScores = attentionScores.add(c2pAtt.mul(invScale));
             }
             if (c.p2c()) {
                 // position → content: key · pos_query, gathered at p2c_pos[k][q], then transposed to [q][k]
-                Tensor posQueryLayer = posTransposeForScores(linear(c.shareAttKey() ? queryProj : posQueryProj, relEmbeddings), attSpan2);
-                Tensor p2cAtt = matmul(keyLayer, posQueryLayer.transpose(2, 3)); // [batch, heads, seq (key), 2 span]
+                Tensor posQueryLayer = posTransposeForScores((c.shareAttKey() ? queryProj : posQueryProj).forward(relEmbeddings), attSpan2);
+                Tensor p2cAtt = Autocast.matmul(keyLayer, posQueryLayer.transpose(2, 3)); // [batch, heads, seq (key), 2 span]
                 p2cAtt = p2cAtt.gather(3, rel.p2cIndex().expand(batch, numAttentionHeads, seq, seq)).transpose(2, 3);
                 attentionScores = attentionScores.add(p2cAtt.mul(invScale));
             }
@@ -85,8 +85,8 @@ public final class DisentangledSelfAttention extends Module {
         // HF's masked_fill(~mask, finfo.min), written as scores·mask + (1 - mask)·finfo.min: exactly the same values
         attentionScores = attentionScores.mul(attentionMask).add(attentionMask.rsub(1).mul(Attention.FINFO_MIN));
         Tensor attentionProbs = attentionScores.softmax(-1);
-        attentionProbs = Tensor.wrap(dropout.forward(attentionProbs.nd(), training)); // BRIDGE
-        Tensor contextLayer = matmul(attentionProbs, valueLayer); // [batch, heads, seq, d]
+        attentionProbs = dropout.forward(attentionProbs, training);
+        Tensor contextLayer = Autocast.matmul(attentionProbs, valueLayer); // [batch, heads, seq, d]
         return contextLayer.permute(0, 2, 1, 3).reshape(batch, seq, (long) numAttentionHeads * attentionHeadSize);
     }
 
@@ -100,15 +100,7 @@ public final class DisentangledSelfAttention extends Module {
         return x.reshape(1, attSpan2, numAttentionHeads, attentionHeadSize).permute(0, 2, 1, 3);
     }
 
-    /** BRIDGE: {@code layer.forward(x)} once nn's Linear takes tensors. */
-    private static Tensor linear(TorchLinear layer, Tensor x) {
-        return Tensor.wrap(layer.forward(x.nd())); // BRIDGE
-    }
 
-    /** {@code torch.matmul} under autocast (lower precision inside an Autocast scope). BRIDGE: nn's Autocast on tensors. */
-    private static Tensor matmul(Tensor a, Tensor b) {
-        return Tensor.wrap(Autocast.matMul(a.nd(), b.nd())); // BRIDGE
-    }
 
     public TorchLinear queryProj() {
         return queryProj;

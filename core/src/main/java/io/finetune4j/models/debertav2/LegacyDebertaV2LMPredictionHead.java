@@ -1,6 +1,5 @@
 package io.finetune4j.models.debertav2;
 
-import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
@@ -15,13 +14,13 @@ public final class LegacyDebertaV2LMPredictionHead extends Module {
     private final TiedDecoder decoder;
 
     LegacyDebertaV2LMPredictionHead(DebertaV2Config c, ParameterFactory f, TorchEmbedding wordEmbeddings) {
-        bias = register("bias", f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)); // BRIDGE
+        bias = register("bias", f.create("bias", new long[] {c.vocabSize()}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS));
         transform = register("transform", f, p -> new LegacyDebertaV2PredictionHeadTransform(c, p));
         decoder = register("decoder", new TiedDecoder(wordEmbeddings, bias, c.embeddingSize(), c.vocabSize()));
     }
 
     public Tensor forward(Tensor hiddenStates) {
         hiddenStates = transform.forward(hiddenStates);
-        return Tensor.wrap(decoder.forward(hiddenStates.nd())); // BRIDGE
+        return decoder.forward(hiddenStates);
     }
 }

@@ -21,7 +21,7 @@ public final class LegacyDebertaV2PredictionHeadTransform extends Module {
     }
 
     public Tensor forward(Tensor hiddenStates) {
-        hiddenStates = Tensor.wrap(transformActFn.forward(dense.forward(hiddenStates.nd()))); // BRIDGE
-        return Tensor.wrap(layerNorm.forward(hiddenStates.nd())); // BRIDGE
+        hiddenStates = transformActFn.forward(dense.forward(hiddenStates));
+        return layerNorm.forward(hiddenStates);
     }
 }

@@ -1,8 +1,5 @@
 package io.finetune4j.models.distilbert;
 
-import ai.djl.ndarray.NDArray; // BRIDGE
-import ai.djl.ndarray.NDManager; // BRIDGE
-import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -29,14 +26,14 @@ public final class DistilBertForMaskedLM extends MaskedLMModel {
     private final TorchLayerNorm vocabLayerNorm;
     private final TiedDecoder vocabProjector;
 
-    DistilBertForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
-        super(config, manager);
+    DistilBertForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         DistilBertConfig c = configAs(DistilBertConfig.class, config, "DistilBertForMaskedLM");
         activation = register("activation", Activations.get(c.activation()));
         distilbert = register("distilbert", f, p -> new DistilBertModel(c, p));
         vocabTransform = register("vocab_transform", f, p -> new TorchLinear(p, c.dim(), c.dim()));
         vocabLayerNorm = register("vocab_layer_norm", f, p -> new TorchLayerNorm(p, c.dim(), 1e-12));
-        Parameter bias = f.child("vocab_projector").create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS); // BRIDGE
+        Parameter bias = f.child("vocab_projector").create("bias", new long[] {c.vocabSize()}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS);
         vocabProjector = register("vocab_projector", new TiedDecoder(distilbert.embeddings().wordEmbeddings(), bias, c.dim(), c.vocabSize()));
         vocabProjector.registerBias(bias);
     }
@@ -47,16 +44,12 @@ public final class DistilBertForMaskedLM extends MaskedLMModel {
     }
 
     /** HF's forward up to the prediction logits {@code [batch, seq, vocab]}; DistilBERT has no token types. */
+    @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor hiddenStates = distilbert.forward(inputIds, attentionMask, training);
-        Tensor predictionLogits = Tensor.wrap(activation.forward(vocabTransform.forward(hiddenStates.nd()))); // BRIDGE
-        predictionLogits = Tensor.wrap(vocabLayerNorm.forward(predictionLogits.nd())); // BRIDGE
-        return Tensor.wrap(vocabProjector.forward(predictionLogits.nd())); // BRIDGE
-    }
-
-    @Deprecated
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
-        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
+        Tensor predictionLogits = activation.forward(vocabTransform.forward(hiddenStates));
+        predictionLogits = vocabLayerNorm.forward(predictionLogits);
+        return vocabProjector.forward(predictionLogits);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.finetune4j.models.distilbert;
 
-import ai.djl.ndarray.NDArray; // BRIDGE
-import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.models.SequenceClassificationModel;
@@ -23,8 +21,8 @@ public final class DistilBertForSequenceClassification extends SequenceClassific
     private final TorchLinear classifier;
     private final TorchDropout dropout;
 
-    DistilBertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
-        super(config, manager);
+    DistilBertForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         DistilBertConfig c = configAs(DistilBertConfig.class, config, "DistilBertForSequenceClassification");
         distilbert = register("distilbert", f, p -> new DistilBertModel(c, p));
         preClassifier = register("pre_classifier", f, p -> new TorchLinear(p, c.dim(), c.dim()));
@@ -38,17 +36,13 @@ public final class DistilBertForSequenceClassification extends SequenceClassific
     }
 
     /** HF's forward up to the logits {@code [batch, num_labels]}. */
+    @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor hiddenState = distilbert.forward(inputIds, attentionMask, training); // [batch, seq, dim]
         Tensor pooledOutput = hiddenState.select(1, 0); // [batch, dim]
-        pooledOutput = Tensor.wrap(preClassifier.forward(pooledOutput.nd())).relu(); // BRIDGE
-        pooledOutput = Tensor.wrap(dropout.forward(pooledOutput.nd(), training)); // BRIDGE
-        return Tensor.wrap(classifier.forward(pooledOutput.nd())); // BRIDGE
-    }
-
-    @Deprecated
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
-        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
+        pooledOutput = preClassifier.forward(pooledOutput).relu();
+        pooledOutput = dropout.forward(pooledOutput, training);
+        return classifier.forward(pooledOutput);
     }
 
     public DistilBertModel distilbert() {

@@ -18,7 +18,7 @@ public final class DistilBertModel extends Module {
     /** The last hidden state {@code [batch, seq, dim]}; attentionMask {@code [batch, seq]} 1/0 or null. */
     public Tensor forward(Tensor inputIds, Tensor attentionMask, boolean training) {
         Tensor extendedMask = attentionMask == null ? null
-                : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
+                : Attention.extendedAttentionMask(attentionMask);
         return transformer.forward(embeddings.forward(inputIds, training), extendedMask, training);
     }
 

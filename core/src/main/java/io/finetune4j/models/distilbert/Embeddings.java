@@ -53,10 +53,10 @@ public final class Embeddings extends Module {
         }
         return Tensor.scoped(() -> {
             Tensor positionIds = Tensor.arange(seqLength).to(inputIds.device());
-            Tensor inputEmbeds = Tensor.wrap(wordEmbeddings.forward(inputIds.nd())); // BRIDGE
-            Tensor positionEmbeds = Tensor.wrap(positionEmbeddings.forward(positionIds.nd())); // BRIDGE
-            Tensor embeddings = Tensor.wrap(layerNorm.forward(inputEmbeds.add(positionEmbeds).nd())); // BRIDGE
-            return Tensor.wrap(dropout.forward(embeddings.nd(), training)); // BRIDGE
+            Tensor inputEmbeds = wordEmbeddings.forward(inputIds);
+            Tensor positionEmbeds = positionEmbeddings.forward(positionIds);
+            Tensor embeddings = layerNorm.forward(inputEmbeds.add(positionEmbeds));
+            return dropout.forward(embeddings, training);
         });
     }
 

@@ -23,8 +23,8 @@ public final class FFN extends Module {
     }
 
     public Tensor forward(Tensor input, boolean training) {
-        Tensor x = Tensor.wrap(activation.forward(lin1.forward(input.nd()))); // BRIDGE
-        x = Tensor.wrap(lin2.forward(x.nd())); // BRIDGE
-        return Tensor.wrap(dropout.forward(x.nd(), training)); // BRIDGE
+        Tensor x = activation.forward(lin1.forward(input));
+        x = lin2.forward(x);
+        return dropout.forward(x, training);
     }
 }

@@ -28,10 +28,10 @@ public final class MultiHeadSelfAttention extends Module {
 
     /** @param mask {@code [batch, 1, 1, seq]} additive (0 keep, finfo.min drop; HF's masked_fill gives the same softmax) or null */
     public Tensor forward(Tensor x, Tensor mask, boolean training) {
-        Tensor q = Tensor.wrap(Attention.splitHeads(qLin.forward(x.nd()), nHeads)); // BRIDGE
-        Tensor k = Tensor.wrap(Attention.splitHeads(kLin.forward(x.nd()), nHeads)); // BRIDGE
-        Tensor v = Tensor.wrap(Attention.splitHeads(vLin.forward(x.nd()), nHeads)); // BRIDGE
-        Tensor context = Tensor.wrap(Attention.scaledDotProduct(q.nd(), k.nd(), v.nd(), mask == null ? null : mask.nd(), dropout, training)); // BRIDGE
-        return Tensor.wrap(outLin.forward(context.nd())); // BRIDGE
+        Tensor q = Attention.splitHeads(qLin.forward(x), nHeads);
+        Tensor k = Attention.splitHeads(kLin.forward(x), nHeads);
+        Tensor v = Attention.splitHeads(vLin.forward(x), nHeads);
+        Tensor context = Attention.scaledDotProduct(q, k, v, mask, dropout, training);
+        return outLin.forward(context);
     }
 }

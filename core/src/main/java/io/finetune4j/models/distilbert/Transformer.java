@@ -17,8 +17,8 @@ public final class Transformer extends Module {
     public Tensor forward(Tensor x, Tensor attnMask, boolean training) {
         Tensor hiddenState = x;
         for (TransformerBlock block : layer.items()) {
-            hiddenState = Tensor.wrap(GradientCheckpointing.layer(block, hiddenState.nd(),
-                    h -> block.forward(Tensor.wrap(h), attnMask, training).nd())); // BRIDGE
+            hiddenState = GradientCheckpointing.layer(block, hiddenState,
+                    h -> block.forward(h, attnMask, training));
         }
         return hiddenState;
     }

@@ -23,9 +23,9 @@ public final class TransformerBlock extends Module {
     public Tensor forward(Tensor x, Tensor attnMask, boolean training) {
         return Tensor.scoped(() -> {
             Tensor saOutput = attention.forward(x, attnMask, training);
-            saOutput = Tensor.wrap(saLayerNorm.forward(saOutput.add(x).nd())); // BRIDGE
+            saOutput = saLayerNorm.forward(saOutput.add(x));
             Tensor ffnOutput = ffn.forward(saOutput, training);
-            return Tensor.wrap(outputLayerNorm.forward(ffnOutput.add(saOutput).nd())); // BRIDGE
+            return outputLayerNorm.forward(ffnOutput.add(saOutput));
         });
     }
 }

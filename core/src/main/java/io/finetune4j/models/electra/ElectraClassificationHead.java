@@ -24,9 +24,9 @@ public final class ElectraClassificationHead extends Module {
 
     public Tensor forward(Tensor features, boolean training) {
         Tensor x = features.select(1, 0); // take <s> token (equiv. to [CLS])
-        x = Tensor.wrap(dropout.forward(x.nd(), training)); // BRIDGE
-        x = Tensor.wrap(activation.forward(dense.forward(x.nd()))); // BRIDGE
-        x = Tensor.wrap(dropout.forward(x.nd(), training)); // BRIDGE
-        return Tensor.wrap(outProj.forward(x.nd())); // BRIDGE
+        x = dropout.forward(x, training);
+        x = activation.forward(dense.forward(x));
+        x = dropout.forward(x, training);
+        return outProj.forward(x);
     }
 }

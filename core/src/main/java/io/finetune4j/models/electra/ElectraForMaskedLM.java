@@ -1,6 +1,5 @@
 package io.finetune4j.models.electra;
 
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -23,7 +22,7 @@ public final class ElectraForMaskedLM extends MaskedLMModel {
         ElectraConfig c = configAs(ElectraConfig.class, config, "ElectraForMaskedLM");
         electra = register("electra", f, p -> new ElectraModel(c, p));
         generatorPredictions = register("generator_predictions", f, p -> new ElectraGeneratorPredictions(c, p));
-        Parameter bias = f.child("generator_lm_head").create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS); // BRIDGE (Shape: nn's factory)
+        Parameter bias = f.child("generator_lm_head").create("bias", new long[] {c.vocabSize()}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS);
         generatorLmHead = register("generator_lm_head", new TiedDecoder(electra.embeddings().wordEmbeddings(), bias, c.embeddingSize(), c.vocabSize()));
         generatorLmHead.registerBias(bias);
     }
@@ -37,7 +36,7 @@ public final class ElectraForMaskedLM extends MaskedLMModel {
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor generatorSequenceOutput = electra.forward(inputIds, tokenTypeIds, attentionMask, training);
         Tensor predictionScores = generatorPredictions.forward(generatorSequenceOutput);
-        return Tensor.wrap(generatorLmHead.forward(predictionScores.nd())); // BRIDGE
+        return generatorLmHead.forward(predictionScores);
     }
 
     @Override

@@ -20,6 +20,6 @@ public final class ElectraGeneratorPredictions extends Module {
     }
 
     public Tensor forward(Tensor generatorHiddenStates) {
-        return Tensor.wrap(layerNorm.forward(activation.forward(dense.forward(generatorHiddenStates.nd())))); // BRIDGE
+        return layerNorm.forward(activation.forward(dense.forward(generatorHiddenStates)));
     }
 }

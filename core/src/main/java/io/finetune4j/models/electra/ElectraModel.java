@@ -29,9 +29,9 @@ public final class ElectraModel extends Module {
     public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor hiddenStates = embeddings.forward(inputIds, tokenTypeIds, training);
         if (embeddingsProject != null) {
-            hiddenStates = Tensor.wrap(embeddingsProject.forward(hiddenStates.nd())); // BRIDGE
+            hiddenStates = embeddingsProject.forward(hiddenStates);
         }
-        Tensor extendedAttentionMask = attentionMask == null ? null : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
+        Tensor extendedAttentionMask = attentionMask == null ? null : Attention.extendedAttentionMask(attentionMask);
         return encoder.forward(hiddenStates, extendedAttentionMask, training);
     }
 

@@ -41,21 +41,21 @@ public final class ModernBertAttention extends Module {
     public Tensor forward(Tensor hiddenStates, ModernBertRotaryEmbedding.CosSin positionEmbeddings, Tensor attentionMask, boolean training) {
         long bs = hiddenStates.size(0);
         long seqLen = hiddenStates.size(1);
-        Tensor qkv = Tensor.wrap(wqkv.forward(hiddenStates.nd())); // BRIDGE
+        Tensor qkv = wqkv.forward(hiddenStates);
         qkv = qkv.reshape(bs, seqLen, 3, numHeads, headDim).permute(2, 0, 3, 1, 4); // [3, batch, heads, seq, head_dim]
         Tensor query = applyRotaryPosEmb(qkv.select(0, 0), positionEmbeddings);
         Tensor key = applyRotaryPosEmb(qkv.select(0, 1), positionEmbeddings);
         Tensor value = qkv.select(0, 2);
 
-        Tensor attnWeights = matmul(query, key.transpose(2, 3)).mul(1.0 / Math.sqrt(headDim));
+        Tensor attnWeights = Autocast.matmul(query, key.transpose(2, 3)).mul(1.0 / Math.sqrt(headDim));
         if (attentionMask != null) {
             attnWeights = attnWeights.add(attentionMask);
         }
         attnWeights = attnWeights.softmax(-1);
-        attnWeights = Tensor.wrap(attentionDropout.forward(attnWeights.nd(), training)); // BRIDGE
-        Tensor attnOutput = matmul(attnWeights, value).transpose(1, 2).reshape(bs, seqLen, allHeadSize);
-        attnOutput = Tensor.wrap(wo.forward(attnOutput.nd())); // BRIDGE
-        return outDrop instanceof TorchDropout d ? Tensor.wrap(d.forward(attnOutput.nd(), training)) // BRIDGE
+        attnWeights = attentionDropout.forward(attnWeights, training);
+        Tensor attnOutput = Autocast.matmul(attnWeights, value).transpose(1, 2).reshape(bs, seqLen, allHeadSize);
+        attnOutput = wo.forward(attnOutput);
+        return outDrop instanceof TorchDropout d ? d.forward(attnOutput, training)
                 : ((Identity) outDrop).forward(attnOutput);
     }
 
@@ -70,10 +70,6 @@ public final class ModernBertAttention extends Module {
         return Tensor.cat(List.of(halves.get(1).neg(), halves.get(0)), -1);
     }
 
-    /** {@code torch.matmul} under autocast (lower precision inside an Autocast scope). BRIDGE: nn's Autocast on tensors. */
-    private static Tensor matmul(Tensor a, Tensor b) {
-        return Tensor.wrap(Autocast.matMul(a.nd(), b.nd())); // BRIDGE
-    }
 
     public TorchLinear wqkv() {
         return wqkv;

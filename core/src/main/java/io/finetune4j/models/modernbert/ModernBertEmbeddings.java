@@ -20,8 +20,8 @@ public final class ModernBertEmbeddings extends Module {
     }
 
     public Tensor forward(Tensor inputIds, boolean training) {
-        Tensor hiddenStates = Tensor.wrap(norm.forward(tokEmbeddings.forward(inputIds.nd()))); // BRIDGE
-        return Tensor.wrap(drop.forward(hiddenStates.nd(), training)); // BRIDGE
+        Tensor hiddenStates = norm.forward(tokEmbeddings.forward(inputIds));
+        return drop.forward(hiddenStates, training);
     }
 
     public TorchEmbedding tokEmbeddings() {

@@ -25,13 +25,13 @@ public final class ModernBertEncoderLayer extends Module {
         return Tensor.scoped(() -> {
             Tensor attnOutput = attn.forward(attnNorm(hiddenStates), positionEmbeddings, attentionMask, training);
             Tensor h = hiddenStates.add(attnOutput);
-            Tensor mlpOutput = mlp.forward(Tensor.wrap(mlpNorm.forward(h.nd())), training); // BRIDGE
+            Tensor mlpOutput = mlp.forward(mlpNorm.forward(h), training);
             return h.add(mlpOutput);
         });
     }
 
     private Tensor attnNorm(Tensor hiddenStates) {
-        return attnNorm instanceof TorchLayerNorm norm ? Tensor.wrap(norm.forward(hiddenStates.nd())) // BRIDGE
+        return attnNorm instanceof TorchLayerNorm norm ? norm.forward(hiddenStates)
                 : ((Identity) attnNorm).forward(hiddenStates);
     }
 

@@ -1,7 +1,5 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.ndarray.NDArray; // BRIDGE
-import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMModel;
 import io.finetune4j.models.ModelClass;
@@ -9,6 +7,7 @@ import io.finetune4j.models.PretrainedConfig;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchLinear;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 
@@ -27,8 +26,8 @@ public final class ModernBertForMaskedLM extends MaskedLMModel {
     private final ModernBertPredictionHead head;
     private final Module decoder;
 
-    ModernBertForMaskedLM(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
-        super(config, manager);
+    ModernBertForMaskedLM(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         ModernBertConfig c = configAs(ModernBertConfig.class, config, "ModernBertForMaskedLM");
         model = register("model", f, p -> new ModernBertModel(c, p));
         head = register("head", f, p -> new ModernBertPredictionHead(c, p));
@@ -37,7 +36,7 @@ public final class ModernBertForMaskedLM extends MaskedLMModel {
                 : register("decoder", f, p -> new TorchLinear(p, c.hiddenSize(), c.vocabSize(), c.decoderBias()));
     }
 
-    public static ModernBertForMaskedLM random(ModernBertConfig config, long seed, ai.djl.Device device) { // BRIDGE (ModelClass takes DJL's Device)
+    public static ModernBertForMaskedLM random(ModernBertConfig config, long seed, Device device) {
         return CLASS.fromConfig(config, seed, device);
     }
 
@@ -51,15 +50,11 @@ public final class ModernBertForMaskedLM extends MaskedLMModel {
     }
 
     /** HF's forward up to the prediction logits {@code [batch, seq, vocab]}; ModernBERT has no token types. */
+    @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor lastHiddenState = head.forward(model.forward(inputIds, attentionMask, training));
         return decoder instanceof TiedLinear tied ? tied.forward(lastHiddenState)
-                : Tensor.wrap(((TorchLinear) decoder).forward(lastHiddenState.nd())); // BRIDGE
-    }
-
-    @Deprecated
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
-        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
+                : ((TorchLinear) decoder).forward(lastHiddenState);
     }
 
     public ModernBertModel model() {

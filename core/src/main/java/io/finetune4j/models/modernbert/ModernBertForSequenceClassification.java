@@ -1,7 +1,5 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.ndarray.NDArray; // BRIDGE
-import ai.djl.ndarray.NDManager; // BRIDGE
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.ModelClass;
 import io.finetune4j.models.PretrainedConfig;
@@ -10,6 +8,7 @@ import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
 import io.finetune4j.nn.TorchLinear;
 import io.finetune4j.torch.DType;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 
@@ -28,8 +27,8 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
     private final TorchLinear classifier;
     private final boolean meanPooling;
 
-    ModernBertForSequenceClassification(PretrainedConfig config, NDManager manager, ParameterFactory f) { // BRIDGE (ModelClass passes DJL's manager)
-        super(config, manager);
+    ModernBertForSequenceClassification(PretrainedConfig config, ParameterFactory f) {
+        super(config);
         ModernBertConfig c = configAs(ModernBertConfig.class, config, "ModernBertForSequenceClassification");
         meanPooling = "mean".equals(c.classifierPooling());
         model = register("model", f, p -> new ModernBertModel(c, p));
@@ -38,7 +37,7 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
         classifier = register("classifier", f, p -> new TorchLinear(p, c.hiddenSize(), c.numLabels()));
     }
 
-    public static ModernBertForSequenceClassification random(ModernBertConfig config, long seed, ai.djl.Device device) { // BRIDGE (ModelClass takes DJL's Device)
+    public static ModernBertForSequenceClassification random(ModernBertConfig config, long seed, Device device) {
         return CLASS.fromConfig(config, seed, device);
     }
 
@@ -56,6 +55,7 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
     }
 
     /** HF's forward up to the logits: pooling by classifier_pooling, head, drop, classifier. */
+    @Override
     public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor lastHiddenState = model.forward(inputIds, attentionMask, training);
         Tensor pooledOutput;
@@ -68,13 +68,8 @@ public final class ModernBertForSequenceClassification extends SequenceClassific
             pooledOutput = lastHiddenState.mul(mask.unsqueeze(-1)).sum(1, false).div(mask.sum(1, true));
         }
         pooledOutput = head.forward(pooledOutput);
-        pooledOutput = Tensor.wrap(drop.forward(pooledOutput.nd(), training)); // BRIDGE
-        return Tensor.wrap(classifier.forward(pooledOutput.nd())); // BRIDGE
-    }
-
-    @Deprecated
-    public NDArray logits(NDArray inputIds, NDArray tokenTypeIds, NDArray attentionMask, boolean training) { // BRIDGE
-        return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); // BRIDGE
+        pooledOutput = drop.forward(pooledOutput, training);
+        return classifier.forward(pooledOutput);
     }
 
     public ModernBertModel model() {

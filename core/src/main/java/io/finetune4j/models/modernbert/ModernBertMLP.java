@@ -24,9 +24,9 @@ public final class ModernBertMLP extends Module {
     }
 
     public Tensor forward(Tensor hiddenStates, boolean training) {
-        List<Tensor> inputAndGate = Tensor.wrap(wi.forward(hiddenStates.nd())).chunk(2, -1); // BRIDGE
-        Tensor input = Tensor.wrap(act.forward(inputAndGate.get(0).nd())); // BRIDGE
-        Tensor gated = Tensor.wrap(drop.forward(input.mul(inputAndGate.get(1)).nd(), training)); // BRIDGE
-        return Tensor.wrap(wo.forward(gated.nd())); // BRIDGE
+        List<Tensor> inputAndGate = wi.forward(hiddenStates).chunk(2, -1);
+        Tensor input = act.forward(inputAndGate.get(0));
+        Tensor gated = drop.forward(input.mul(inputAndGate.get(1)), training);
+        return wo.forward(gated);
     }
 }

@@ -52,7 +52,7 @@ public final class ModernBertModel extends Module {
         Device device = inputIds.device();
         // HF's _prepare_4d_attention_mask: (1 - mask) · finfo.min, [batch, 1, 1, seq]
         Tensor globalAttentionMask = attentionMask == null ? null
-                : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
+                : Attention.extendedAttentionMask(attentionMask);
         Tensor slidingWindowMask = null;
         Map<Double, ModernBertRotaryEmbedding.CosSin> positionEmbeddings = new HashMap<>(); // one (cos, sin) per theta
         Tensor hiddenStates = embeddings.forward(inputIds, training);
@@ -68,10 +68,10 @@ public final class ModernBertModel extends Module {
             }
             ModernBertEncoderLayer encoderLayer = all.get(i);
             Tensor layerMask = mask;
-            hiddenStates = Tensor.wrap(GradientCheckpointing.layer(encoderLayer, hiddenStates.nd(),
-                    h -> encoderLayer.forward(Tensor.wrap(h), cosSin, layerMask, training).nd())); // BRIDGE
+            hiddenStates = GradientCheckpointing.layer(encoderLayer, hiddenStates,
+                    h -> encoderLayer.forward(h, cosSin, layerMask, training));
         }
-        return Tensor.wrap(finalNorm.forward(hiddenStates.nd())); // BRIDGE
+        return finalNorm.forward(hiddenStates);
     }
 
     /** The global mask with finfo.min also where {@code |i - j| > local_attention / 2} (HF's sliding_window_mask). */

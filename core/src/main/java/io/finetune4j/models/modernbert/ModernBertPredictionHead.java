@@ -21,6 +21,6 @@ public final class ModernBertPredictionHead extends Module {
     }
 
     public Tensor forward(Tensor hiddenStates) {
-        return Tensor.wrap(norm.forward(act.forward(dense.forward(hiddenStates.nd())))); // BRIDGE
+        return norm.forward(act.forward(dense.forward(hiddenStates)));
     }
 }

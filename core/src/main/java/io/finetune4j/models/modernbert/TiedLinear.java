@@ -1,6 +1,5 @@
 package io.finetune4j.models.modernbert;
 
-import ai.djl.ndarray.types.Shape; // BRIDGE
 import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.Parameter;
@@ -22,12 +21,12 @@ final class TiedLinear extends Module {
         this.embeddings = embeddings;
         this.in = in;
         this.out = out;
-        bias = withBias ? register("bias", f.create("bias", new Shape(out), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)) : null; // BRIDGE
+        bias = withBias ? register("bias", f.create("bias", new long[] {out}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS)) : null;
     }
 
     /** {@code F.linear(x, tok_embeddings.weight, bias)}. */
     Tensor forward(Tensor input) {
-        return Tensor.wrap(Autocast.linear(input.nd(), embeddings.weight().data().nd(), bias == null ? null : bias.data().nd())); // BRIDGE
+        return Autocast.linear(input, embeddings.weight().data(), bias == null ? null : bias.data());
     }
 
     @Override

@@ -22,9 +22,9 @@ public final class RobertaClassificationHead extends Module {
     /** {@code [batch, seq, hidden]} → logits {@code [batch, num_labels]}. */
     public Tensor forward(Tensor features, boolean training) {
         Tensor x = features.select(1, 0); // take <s> token (equiv. to [CLS])
-        x = Tensor.wrap(dropout.forward(x.nd(), training)); // BRIDGE
-        x = Tensor.wrap(dense.forward(x.nd())).tanh(); // BRIDGE
-        x = Tensor.wrap(dropout.forward(x.nd(), training)); // BRIDGE
-        return Tensor.wrap(outProj.forward(x.nd())); // BRIDGE
+        x = dropout.forward(x, training);
+        x = dense.forward(x).tanh();
+        x = dropout.forward(x, training);
+        return outProj.forward(x);
     }
 }

@@ -61,13 +61,13 @@ public final class RobertaEmbeddings extends Module {
             Tensor types = tokenTypeIds != null && typeVocabSize > 1 ? tokenTypeIds
                     : Tensor.zeros(DType.INT64, inputIds.shape()).to(inputIds.device());
             Tensor embeddings = embed(wordEmbeddings, inputIds).add(embed(tokenTypeEmbeddings, types)).add(embed(positionEmbeddings, positionIds));
-            embeddings = Tensor.wrap(layerNorm.forward(embeddings.nd())); // BRIDGE
-            return Tensor.wrap(dropout.forward(embeddings.nd(), training)); // BRIDGE
+            embeddings = layerNorm.forward(embeddings);
+            return dropout.forward(embeddings, training);
         });
     }
 
     private static Tensor embed(TorchEmbedding table, Tensor ids) {
-        return Tensor.wrap(table.forward(ids.nd())); // BRIDGE
+        return table.forward(ids);
     }
 
     public TorchEmbedding wordEmbeddings() {

@@ -1,6 +1,5 @@
 package io.finetune4j.models.roberta;
 
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.nn.GELUActivation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.Parameter;
@@ -22,13 +21,13 @@ public final class RobertaLMHead extends Module {
         int h = c.hiddenSize();
         dense = register("dense", f, p -> new TorchLinear(p, h, h));
         layerNorm = register("layer_norm", f, p -> new TorchLayerNorm(p, h, c.bert().layerNormEps()));
-        Parameter bias = f.create("bias", new Shape(c.vocabSize()), ParameterFactory.Init.ZEROS, Parameter.Type.BIAS); // BRIDGE (Shape: nn's factory)
+        Parameter bias = f.create("bias", new long[] {c.vocabSize()}, ParameterFactory.Init.ZEROS, Parameter.Type.BIAS);
         decoder = register("decoder", new TiedDecoder(wordEmbeddings, bias, h, c.vocabSize()));
         register("bias", bias);
     }
 
     /** {@code [batch, seq, hidden]} → scores {@code [batch, seq, vocab]}. */
     public Tensor forward(Tensor features) {
-        return Tensor.wrap(decoder.forward(layerNorm.forward(gelu.forward(dense.forward(features.nd()))))); // BRIDGE
+        return decoder.forward(layerNorm.forward(gelu.forward(dense.forward(features))));
     }
 }

@@ -28,7 +28,7 @@ public final class RobertaModel extends Module {
     /** The last hidden state {@code [batch, seq, hidden]} and, with a pooler, the pooled first token. */
     public BertModel.Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training) {
         Tensor embeddingOutput = embeddings.forward(inputIds, tokenTypeIds, training);
-        Tensor extendedAttentionMask = attentionMask == null ? null : Tensor.wrap(Attention.extendedAttentionMask(attentionMask.nd())); // BRIDGE
+        Tensor extendedAttentionMask = attentionMask == null ? null : Attention.extendedAttentionMask(attentionMask);
         Tensor sequenceOutput = encoder.forward(embeddingOutput, extendedAttentionMask, training);
         return new BertModel.Output(sequenceOutput, pooler != null ? pooler.forward(sequenceOutput) : null);
     }

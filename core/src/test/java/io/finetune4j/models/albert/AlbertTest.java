@@ -8,13 +8,15 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.ReferenceOps;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AlbertTest {
-    static final ai.djl.Device CPU = ai.djl.Device.cpu(); // BRIDGE (ModelClass takes DJL's Device until models-a moves it)
+    static final Device CPU = Device.cpu();
     @TempDir
     Path tmp;
 
@@ -92,7 +94,7 @@ class AlbertTest {
         AlbertConfig c = AlbertConfig.tiny(2);
         long[][] ids = FamilyTests.randomIds(2, 8, c.vocabSize(), 6, 1);
         try (AlbertForSequenceClassification model = FamilyTests.scramble(AlbertForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 8)) {
-            FamilyTests.gradientCheck(model, ids, mask(), m -> m.create(new long[] {1, 0}),
+            FamilyTests.gradientCheck(model, ids, mask(), () -> Tensor.of(new long[] {1, 0}, 2),
                     List.of("albert.encoder.embedding_hidden_mapping_in.weight", "albert.encoder.albert_layer_groups.0.albert_layers.0.attention.query.weight",
                             "albert.encoder.albert_layer_groups.1.albert_layers.0.ffn.bias", "albert.pooler.weight"));
         }

@@ -9,6 +9,7 @@ import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.torch.DType;
 import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class BertTransformersParityTest {
         }
         try (BertForSequenceClassification model = BertForSequenceClassification.fromPretrained(FIXTURES.resolve("tiny-hf"),
                 LoadOptions.builder().device(Device.cpu()).build());
-                Scope step = Scope.open()) {
+                Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
             assertTrue(model.loadReport().missingKeys().isEmpty(), model.loadReport().missingKeys().toString());
             assertEquals("neg", model.id2label().get(0));
             float[] logits = model.logits(FamilyTests.tensor(ids), Tensor.zeros(DType.INT64, ids.length, ids[0].length),

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
-import io.finetune4j.torch.Scope;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.LoadOptions;
 import io.finetune4j.models.MaskedLMModel;
@@ -27,6 +26,9 @@ import io.finetune4j.models.auto.AutoConfig;
 import io.finetune4j.models.auto.AutoModelForMaskedLM;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.models.auto.ModelRegistry;
+import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Scope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * round-trips.
  */
 class DebertaV2Test {
-    static final ai.djl.Device CPU = ai.djl.Device.cpu(); // BRIDGE (ModelClass takes DJL's Device until models-a moves it)
+    static final Device CPU = Device.cpu();
     static final ObjectMapper JSON = new ObjectMapper();
     static final String BASE = "\"model_type\": \"deberta-v2\", \"vocab_size\": 200, \"hidden_size\": 32, \"num_hidden_layers\": 2,"
             + " \"num_attention_heads\": 2, \"intermediate_size\": 64, \"max_position_embeddings\": 64, \"hidden_dropout_prob\": 0.0,"
@@ -295,7 +297,7 @@ class DebertaV2Test {
         DebertaV2Config c = config(V3).withNumLabels(3);
         long[][] ids = randomIds(3, 6, c.vocabSize(), 2);
         try (DebertaV2ForSequenceClassification model = scramble(DebertaV2ForSequenceClassification.random(c, 2, CPU), 2);
-                Scope step = Scope.open()) {
+                Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
             io.finetune4j.torch.Tensor inputIds = io.finetune4j.torch.Tensor.of(java.util.Arrays.stream(ids).flatMapToLong(java.util.Arrays::stream).toArray(), 3, 6);
             float[] z = model.logits(inputIds, null, null, false).toFloatArray();
             double[][] logits = {{z[0], z[1], z[2]}, {z[3], z[4], z[5]}, {z[6], z[7], z[8]}};

@@ -7,13 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finetune4j.io.SafeTensors;
 import io.finetune4j.models.FamilyTests;
 import io.finetune4j.models.ReferenceOps;
+import io.finetune4j.torch.Device;
+import io.finetune4j.torch.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DistilBertTest {
-    static final ai.djl.Device CPU = ai.djl.Device.cpu(); // BRIDGE (ModelClass takes DJL's Device until models-a moves it)
+    static final Device CPU = Device.cpu();
     @TempDir
     Path tmp;
 
@@ -90,7 +92,7 @@ class DistilBertTest {
         DistilBertConfig c = DistilBertConfig.tiny(false);
         long[][] ids = FamilyTests.randomIds(2, 10, c.vocabSize(), 6, 1);
         try (DistilBertForSequenceClassification model = FamilyTests.scramble(DistilBertForSequenceClassification.CLASS.fromConfig(c, 3, CPU), 8)) {
-            FamilyTests.gradientCheck(model, ids, mask(), m -> m.create(new long[] {1, 0}),
+            FamilyTests.gradientCheck(model, ids, mask(), () -> Tensor.of(new long[] {1, 0}, 2),
                     List.of("distilbert.transformer.layer.0.attention.q_lin.weight", "distilbert.transformer.layer.1.ffn.lin1.bias",
                             "distilbert.transformer.layer.0.sa_layer_norm.weight", "pre_classifier.weight"));
             model.freezeAllButHead();

@@ -24,6 +24,7 @@ import io.finetune4j.models.auto.AutoConfig;
 import io.finetune4j.models.auto.AutoModelForMaskedLM;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
 import io.finetune4j.models.auto.ModelRegistry;
+import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * save→load round-trips.
  */
 class ModernBertTest {
-    static final ai.djl.Device CPU = ai.djl.Device.cpu(); // BRIDGE (ModelClass takes DJL's Device until models-a moves it)
+    static final Device CPU = Device.cpu();
     static final ObjectMapper JSON = new ObjectMapper();
     static final String BASE = "\"model_type\": \"modernbert\", \"vocab_size\": 200, \"hidden_size\": 32, \"intermediate_size\": 48,"
             + " \"num_attention_heads\": 2, \"max_position_embeddings\": 64, \"pad_token_id\": 0,"

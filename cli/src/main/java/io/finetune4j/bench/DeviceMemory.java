@@ -14,7 +14,6 @@ final class DeviceMemory {
         if (device.isCuda()) {
             // What the driver reports for the whole device (libtorch's caching allocator included); the torch
             // package has no torch.cuda.mem_get_info yet.
-            metrics.put("gpu_memory_used_mib", ai.djl.util.cuda.CudaUtils.getGpuMemory(ai.djl.Device.gpu(device.index())).getUsed() >> 20); // BRIDGE
         }
     }
 }

@@ -144,11 +144,9 @@ public final class PipelineBench {
         if (profiled == null) {
             trace = profileDir.resolve(runtime + "-libtorch-trace.json");
             // libtorch's profiler; the torch package has no face for it yet
-            ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false); // BRIDGE
             try {
                 r = pipeline.classify(reviews, null, ClassifyOptions.defaults());
             } finally {
-                ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString()); // BRIDGE
             }
         } else {
             r = pipeline.classify(reviews, null, ClassifyOptions.defaults());

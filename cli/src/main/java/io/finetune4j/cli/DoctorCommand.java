@@ -3,7 +3,6 @@ package io.finetune4j.cli;
 import io.finetune4j.config.ConfigSources;
 import io.finetune4j.io.Environment;
 import io.finetune4j.util.MachineInfo;
-import io.finetune4j.util.TorchInstall;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Prints the installation check ({@link Environment}): Java, DJL, PyTorch, devices, threads, and what the cache holds. */
-@Command(name = "doctor", description = "Check Java, DJL/PyTorch, devices and the cache.")
+/** Prints the installation check ({@link Environment}): Java, libtorch, devices, bf16, threads, and what the cache holds. */
+@Command(name = "doctor", description = "Check Java, libtorch (which natives loaded), devices, native bf16 and the cache.")
 final class DoctorCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
@@ -38,14 +37,13 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("finetune4j doctor");
         out.printf("  java       %s%n", report.get("java"));
         out.printf("  os         %s, %s cores, %s%n", report.get("os"), report.get("cores"), report.get("cpu"));
-        out.printf("  djl        %s (offline=%s%s)%n", report.get("djl"), report.get("offline"),
-                Boolean.TRUE.equals(report.get("offline")) ? "; " + TorchInstall.ALLOW_DOWNLOAD + "=1 lets DJL fetch libtorch" : "");
         if (env.engineLoaded()) {
-            out.printf("  pytorch    %s%n", report.get("pytorch"));
-            out.printf("  libtorch   %s, %s, from %s%n", libtorch.get("flavor"), libtorch.get("version"), libtorch.get("source"));
-            out.printf("             %s%n", libtorch.get("path"));
-            out.printf("  device     %s (GPUs: %s usable, %s visible to CUDA)%n", report.get("default_device"), report.get("gpus"),
+            out.printf("  libtorch   %s, natives %s (JavaCPP)%n", libtorch.get("version"), libtorch.get("natives"));
+            out.printf("             %s%n", libtorch.get("library"));
+            out.printf("  device     %s (GPUs: %s usable, %s visible to the NVIDIA driver)%n", report.get("default_device"), report.get("gpus"),
                     libtorch.get("gpus_visible"));
+            List<?> bf16 = (List<?>) report.get("cpu_bf16");
+            out.printf("  bf16       %s%n", bf16.isEmpty() ? "no native bfloat16 on this CPU" : "native (" + String.join(", ", bf16.stream().map(String::valueOf).toList()) + ")");
             out.printf("  threads    intra-op %s, inter-op %s%n", report.get("intra_op_threads"), report.get("inter_op_threads"));
         } else {
             out.printf("  libtorch   not loaded: %s%n", env.engineError());
@@ -59,9 +57,9 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.flush();
         if (env.engineLoaded()) {
-            out.println("ok: the engine loads");
+            out.println("ok: libtorch loads");
         } else {
-            spec.commandLine().getErr().println("error: the PyTorch engine did not load (see the hints above)");
+            spec.commandLine().getErr().println("error: libtorch did not load (see the hints above)");
         }
         return code;
     }

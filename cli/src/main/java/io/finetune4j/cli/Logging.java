@@ -2,7 +2,7 @@ package io.finetune4j.cli;
 
 /**
  * Quiet by default: our warnings (the ones HF prints too, such as newly initialised weights) show;
- * DJL's INFO chatter and CUDA-detection warnings do not. {@code --verbose} shows everything.
+ * the tokenizers library's INFO chatter does not. {@code --verbose} shows everything.
  * Must run before the first logger is created, so {@link Main} calls it first.
  */
 final class Logging {
@@ -16,7 +16,7 @@ final class Logging {
         setDefault("org.slf4j.simpleLogger.showShortLogName", "false");
         setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
         // libtorch's C++ warnings (e.g. "AutoNonVariableTypeMode is deprecated") go to stderr past SLF4J; only --verbose shows them.
-        setDefault(io.finetune4j.util.TorchLogging.PROPERTY, verbose ? "WARNING" : "ERROR");
+        setDefault(io.finetune4j.torch.TorchLogging.PROPERTY, verbose ? "WARNING" : "ERROR");
         // Nothing is downloaded at run time: models and data come through the cache.
         setDefault("ai.djl.offline", "true");
     }

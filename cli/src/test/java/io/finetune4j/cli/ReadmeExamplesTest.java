@@ -1,6 +1,7 @@
 package io.finetune4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finetune4j.io.Cache;
@@ -56,12 +57,11 @@ import org.junit.jupiter.api.io.TempDir;
  *       following {@code curl} line runs (curl, or Java's HttpClient where curl is missing) against
  *       the port it printed, and must answer 200; then the server gets SIGTERM.</li>
  *   <li>{@code NAME=value bin/finetune4j ...} (the environment variables in {@link #ENV_RULES}) runs as its own
- *       JVM with that environment. {@code PYTORCH_LIBRARY_PATH} points at the bundled CPU libtorch's files,
- *       linked into a folder of their own (no CUDA build is here); {@code FINETUNE4J_ALLOW_DOWNLOAD=1} turns
- *       offline mode off as the launcher does, with that same PYTORCH_LIBRARY_PATH so that nothing is
- *       downloaded (the launcher's classpath switch is LauncherTest's). doctor must then report what the
- *       variables asked for.</li>
- *   <li>{@code mvn -B -ntp test} is checked for syntax only (this is that suite).</li>
+ *       JVM with that environment.</li>
+ *   <li>{@code mvn -B -ntp test} is checked for syntax only (this is that suite). {@code mvn -B -ntp -Pgpu -DskipTests
+ *       package} (the CUDA build, 840 MB of natives, which cannot load without an NVIDIA driver) runs as Maven's
+ *       dependency tree of core with that profile: it must resolve to libtorch's {@code linux-x86_64-gpu} natives and
+ *       CUDA's runtime, and no CPU natives.</li>
  * </ul>
  *
  * <p>A line whose command has no rule in {@link #RULES} (a new command, or a shell command other than
@@ -104,8 +104,10 @@ class ReadmeExamplesTest {
     }
 
     /** Environment variables a README line may set before bin/finetune4j. */
-    static final List<String> ENV_RULES = List.of("FINETUNE4J_ALLOW_DOWNLOAD", "PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR",
-            "TORCH_CPP_LOG_LEVEL", "FINETUNE4J_LOW_MEMORY");
+    static final List<String> ENV_RULES = List.of("TORCH_CPP_LOG_LEVEL", "FINETUNE4J_LOW_MEMORY");
+
+    /** README's CUDA build line (the Maven profile gpu). */
+    static final String GPU_BUILD = "mvn -B -ntp -Pgpu -DskipTests package";
 
     @TempDir
     static Path tmp;
@@ -202,7 +204,13 @@ class ReadmeExamplesTest {
                         continue;
                     }
                     if (program.equals("mvn")) {
-                        assertEquals("mvn -B -ntp test", join(tokens), where + " (syntax only: this suite is that command)");
+                        String line = join(tokens);
+                        if (line.equals(GPU_BUILD)) {
+                            gpuProfileResolves(where);
+                            ran++;
+                            continue;
+                        }
+                        assertEquals("mvn -B -ntp test", line, where + " (syntax only: this suite is that command)");
                         assertTrue(Files.isRegularFile(Path.of("pom.xml")), where);
                         continue;
                     }
@@ -318,13 +326,8 @@ class ReadmeExamplesTest {
     /** A line with environment variables, as its own JVM (see the class comment for what is substituted). */
     private static void runWithEnvironment(List<String> args, Map<String, String> env, String where) throws Exception {
         Map<String, String> environment = new LinkedHashMap<>(env);
-        boolean allowDownload = "1".equals(environment.get("FINETUNE4J_ALLOW_DOWNLOAD"));
-        if (environment.containsKey("PYTORCH_LIBRARY_PATH") || allowDownload) {
-            environment.put("PYTORCH_LIBRARY_PATH", linkedLibtorch().toString());
-            environment.put("ENGINE_CACHE_DIR", tmp.resolve("engine-cache").toString());
-        }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-D" + Cache.PROPERTY + "=" + System.getProperty(Cache.PROPERTY), "-Dai.djl.offline=" + !allowDownload,
+                "-D" + Cache.PROPERTY + "=" + System.getProperty(Cache.PROPERTY), "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -338,31 +341,23 @@ class ReadmeExamplesTest {
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), where + " → " + environment + " " + args + ": " + stderr);
         assertTrue(!stderr.contains("error:"), where + ": " + stderr);
-        if (args.get(0).equals("doctor")) {
-            if (env.containsKey("PYTORCH_LIBRARY_PATH")) {
-                assertTrue(stdout.contains("from PYTORCH_LIBRARY_PATH"), where + ": " + stdout);
-            }
-            if (allowDownload) {
-                assertTrue(stdout.contains("offline=false"), where + ": " + stdout);
-            }
-        }
     }
 
-    /** The bundled CPU libtorch's files linked into a folder of their own, standing in for a local libtorch install. */
-    private static Path linkedLibtorch() throws IOException {
-        Path lib = tmp.resolve("libtorch/lib");
-        if (Files.isDirectory(lib)) {
-            return lib;
-        }
-        io.finetune4j.util.Devices.engine();
-        Path bundled = Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath());
-        Files.createDirectories(lib);
-        try (var files = Files.list(bundled)) {
-            for (Path f : files.filter(f -> !f.getFileName().toString().contains("djl_torch")).toList()) {
-                Files.createSymbolicLink(lib.resolve(f.getFileName()), f);
-            }
-        }
-        return lib;
+    /**
+     * The gpu profile as Maven resolves it (poms only, no 840 MB download): core's dependencies must be libtorch's
+     * CUDA natives and CUDA's runtime, and not the CPU natives.
+     */
+    private static void gpuProfileResolves(String where) throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path out = tmp.resolve("gpu-tree.txt");
+        Process p = new ProcessBuilder("mvn", "-B", "-ntp", "-q", "-Pgpu", "-pl", "core", "dependency:tree", "-DoutputFile=" + out)
+                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("gpu-mvn.log").toFile()).start();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), where + ": mvn -Pgpu dependency:tree timed out");
+        assertEquals(0, p.exitValue(), where + ": " + Files.readString(tmp.resolve("gpu-mvn.log")));
+        String tree = Files.readString(out);
+        assertTrue(tree.contains("org.bytedeco:pytorch:jar:linux-x86_64-gpu:"), where + ": " + tree);
+        assertTrue(tree.contains("org.bytedeco:cuda-redist:jar:linux-x86_64:"), where + ": " + tree);
+        assertFalse(tree.contains("org.bytedeco:pytorch:jar:linux-x86_64:"), where + ": the CPU natives too: " + tree);
     }
 
     record Token(String text, boolean quoted) {}
@@ -585,7 +580,7 @@ class ReadmeExamplesTest {
         assertTrue(coverage(blocks.get(0).commands().get(0)).contains("'finetune4j distill', which has no rule"));
         assertTrue(coverage(blocks.get(0).commands().get(1)).contains("runs 'python3'"));
         assertEquals(null, coverage("bin/finetune4j predict --model x \"a [MASK] b\"   # comment [x]"));
-        assertEquals(null, coverage("PYTORCH_LIBRARY_PATH=/opt/libtorch/lib bin/finetune4j doctor"));
+        assertEquals(null, coverage("TORCH_CPP_LOG_LEVEL=INFO bin/finetune4j doctor"));
         assertTrue(coverage("CUDA_VISIBLE_DEVICES=1 bin/finetune4j doctor").contains("sets CUDA_VISIBLE_DEVICES"));
     }
 

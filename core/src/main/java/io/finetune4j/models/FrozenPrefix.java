@@ -21,9 +21,4 @@ public interface FrozenPrefix {
     /** Logits from {@link #featuresAt}'s output, running only the modules from {@code level} up. */
     Tensor logitsFrom(int level, Tensor features, Tensor attentionMask, boolean training);
 
-    @Deprecated
-    default ai.djl.ndarray.NDArray featuresAt(int level, ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, ai.djl.ndarray.NDArray attentionMask) { return featuresAt(level, Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask)).nd(); } // BRIDGE
-
-    @Deprecated
-    default ai.djl.ndarray.NDArray logitsFrom(int level, ai.djl.ndarray.NDArray features, ai.djl.ndarray.NDArray attentionMask, boolean training) { return logitsFrom(level, Tensor.wrap(features), Tensor.wrap(attentionMask), training).nd(); } // BRIDGE
 }

@@ -53,9 +53,6 @@ public record LoadOptions(Integer numLabels, Map<Integer, String> id2label, Stri
             return this;
         }
 
-        @Deprecated
-        public Builder device(ai.djl.Device d) { return device(d == null ? null : d.isGpu() ? Device.cuda(d.getDeviceId()) : Device.cpu()); } // BRIDGE
-
         public Builder seed(long s) {
             this.seed = s;
             return this;

@@ -9,9 +9,6 @@ public abstract class MaskedLMModel extends PreTrainedModel {
         super(config);
     }
 
-    @Deprecated
-    protected MaskedLMModel(PretrainedConfig config, ai.djl.ndarray.NDManager manager) { super(config, manager); } // BRIDGE
-
     /** Prediction scores {@code [batch, seq, vocab]} for int64 inputs {@code [batch, seq]} (tokenTypeIds, attentionMask may be null). */
     public abstract Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean training);
 
@@ -22,9 +19,4 @@ public abstract class MaskedLMModel extends PreTrainedModel {
         return new MaskedLMOutput(predictionScores, maskedLmLoss);
     }
 
-    @Deprecated
-    public ai.djl.ndarray.NDArray logits(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, ai.djl.ndarray.NDArray attentionMask, boolean training) { return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); } // BRIDGE
-
-    @Deprecated
-    public MaskedLMOutput forward(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, ai.djl.ndarray.NDArray attentionMask, ai.djl.ndarray.NDArray labels, boolean training) { return forward(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), Tensor.wrap(labels), training); } // BRIDGE
 }

@@ -26,12 +26,6 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
         this(name, configParser, factory, ignorable, UnaryOperator.identity());
     }
 
-    @Deprecated
-    public ModelClass(String name, ModelFamily.ConfigParser configParser, Builder<M> builder, Set<String> ignorable, UnaryOperator<Map<String, Tensor>> renames) { this(name, configParser, (Factory<M>) (config, f) -> builder.build(config, null, f), ignorable, renames); } // BRIDGE
-
-    @Deprecated
-    public ModelClass(String name, ModelFamily.ConfigParser configParser, Builder<M> builder, Set<String> ignorable) { this(name, configParser, builder, ignorable, UnaryOperator.identity()); } // BRIDGE
-
     /** Builds the module tree from the config: every parameter is created once through {@code factory}, on its device. */
     @FunctionalInterface
     public interface Factory<M> {
@@ -39,12 +33,6 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
     }
 
     /** {@link Factory} with the manager families not moved yet pass to their base class (null: the model holds none). */
-    @Deprecated
-    @FunctionalInterface
-    public interface Builder<M> {
-        M build(PretrainedConfig config, ai.djl.ndarray.NDManager manager, ParameterFactory factory); // BRIDGE
-    }
-
     /** Builds the module tree; its parameters come from {@code factory}, the model frees them in close(). */
     M build(PretrainedConfig config, ParameterFactory factory) {
         return this.factory.build(config, factory);
@@ -83,9 +71,6 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
     public M fromConfig(PretrainedConfig config, long seed, io.finetune4j.torch.Device device) {
         return build(config, ParameterFactory.random(PreTrainedModel.deviceOrDefault(device), seed, config.initializerRange()));
     }
-
-    @Deprecated
-    public M fromConfig(PretrainedConfig config, long seed, ai.djl.Device device) { return fromConfig(config, seed, device == null ? null : device.isGpu() ? io.finetune4j.torch.Device.cuda(device.getDeviceId()) : io.finetune4j.torch.Device.cpu()); } // BRIDGE
 
     /** Shapes without values: prints and counts like the real model without allocating (model show). */
     public M shapesOnly(PretrainedConfig config) {

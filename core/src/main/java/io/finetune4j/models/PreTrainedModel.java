@@ -48,9 +48,6 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         this.config = config;
     }
 
-    @Deprecated
-    protected PreTrainedModel(PretrainedConfig config, ai.djl.ndarray.NDManager manager) { this(config); } // BRIDGE
-
     public PretrainedConfig config() {
         return config;
     }
@@ -69,10 +66,6 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         }
         return io.finetune4j.torch.Device.cpu();
     }
-
-    /** The manager of the parameters' arrays (null for a shapes-only model). */
-    @Deprecated
-    public ai.djl.ndarray.NDManager manager() { return namedParameters().values().stream().filter(Parameter::hasData).findFirst().map(p -> p.data().nd().getManager()).orElse(null); } // BRIDGE
 
     /** The folder the weights came from, or null for a randomly initialised model. */
     public Path sourceDir() {

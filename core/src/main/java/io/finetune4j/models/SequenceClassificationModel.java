@@ -16,9 +16,6 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
         super(config);
     }
 
-    @Deprecated
-    protected SequenceClassificationModel(PretrainedConfig config, ai.djl.ndarray.NDManager manager) { super(config, manager); } // BRIDGE
-
     /** Label smoothing of the cross-entropy loss (TrainingArguments' label_smoothing_factor); 0 by default. */
     public void setLabelSmoothing(float factor) {
         if (factor < 0f || factor >= 1f) {
@@ -56,10 +53,6 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
         return !t.dtype().isFloatingPoint() && t.dtype() != io.finetune4j.torch.DType.BOOL;
     }
 
-    @Deprecated
-    @Override
-    public ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray labels) { return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); } // BRIDGE
-
     /** HF's inference of problem_type when config.json has none. */
     public static String problemType(String configured, int numLabels, boolean integerLabels) {
         if (configured != null) {
@@ -96,7 +89,4 @@ public abstract class SequenceClassificationModel extends PreTrainedModel implem
         return super.device();
     }
 
-    @Deprecated
-    @Override
-    public ai.djl.ndarray.NDManager manager() { return super.manager(); } // BRIDGE
 }

@@ -111,16 +111,4 @@ public interface SequenceClassifier extends AutoCloseable {
 
     // ---- transition: the NDArray entry points other parts still call (removed after the move)
 
-    @Deprecated
-    default ai.djl.ndarray.NDArray logits(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, ai.djl.ndarray.NDArray attentionMask, boolean training) { return logits(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), training).nd(); } // BRIDGE
-
-    @Deprecated
-    default SequenceClassifierOutput forward(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, ai.djl.ndarray.NDArray attentionMask, ai.djl.ndarray.NDArray labels, boolean training) { return forward(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), Tensor.wrap(attentionMask), Tensor.wrap(labels), training); } // BRIDGE
-
-    @Deprecated
-    default ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray labels) { return loss(Tensor.wrap(logits), Tensor.wrap(labels)).nd(); } // BRIDGE
-
-    /** The manager of the parameters' arrays (null when none has values). */
-    @Deprecated
-    default ai.djl.ndarray.NDManager manager() { return namedParameters().values().stream().filter(Parameter::hasData).findFirst().map(p -> p.data().nd().getManager()).orElse(null); } // BRIDGE
 }

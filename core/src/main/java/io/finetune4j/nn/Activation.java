@@ -6,6 +6,4 @@ import io.finetune4j.torch.Tensor;
 public abstract class Activation extends Module {
     public abstract Tensor forward(Tensor x);
 
-    @Deprecated
-    public final ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) { return forward(Tensor.wrap(x)).nd(); } // BRIDGE
 }

@@ -46,17 +46,4 @@ public final class Attention {
         return mergeHeads(Autocast.matmul(probs, v));
     }
 
-    @Deprecated
-    public static ai.djl.ndarray.NDArray extendedAttentionMask(ai.djl.ndarray.NDArray attentionMask) { return nd(extendedAttentionMask(Tensor.wrap(attentionMask))); } // BRIDGE
-
-    @Deprecated
-    public static ai.djl.ndarray.NDArray splitHeads(ai.djl.ndarray.NDArray x, int heads) { return splitHeads(Tensor.wrap(x), heads).nd(); } // BRIDGE
-
-    @Deprecated
-    public static ai.djl.ndarray.NDArray mergeHeads(ai.djl.ndarray.NDArray x) { return mergeHeads(Tensor.wrap(x)).nd(); } // BRIDGE
-
-    @Deprecated
-    public static ai.djl.ndarray.NDArray scaledDotProduct(ai.djl.ndarray.NDArray q, ai.djl.ndarray.NDArray k, ai.djl.ndarray.NDArray v, ai.djl.ndarray.NDArray additiveMask, TorchDropout dropout, boolean training) { return scaledDotProduct(Tensor.wrap(q), Tensor.wrap(k), Tensor.wrap(v), Tensor.wrap(additiveMask), dropout, training).nd(); } // BRIDGE
-
-    private static ai.djl.ndarray.NDArray nd(Tensor t) { return t == null ? null : t.nd(); } // BRIDGE
 }

@@ -84,15 +84,4 @@ public final class Autocast implements AutoCloseable {
         return t == null || t == x.dtype() || x.dtype() != DType.FLOAT32 ? null : t;
     }
 
-    @Deprecated
-    public static Tensor matMul(Tensor a, Tensor b) { return matmul(a, b); } // BRIDGE
-
-    @Deprecated
-    public static ai.djl.ndarray.NDArray matMul(ai.djl.ndarray.NDArray a, ai.djl.ndarray.NDArray b) { return matmul(Tensor.wrap(a), Tensor.wrap(b)).nd(); } // BRIDGE
-
-    @Deprecated
-    public static ai.djl.ndarray.NDArray linear(ai.djl.ndarray.NDArray x, ai.djl.ndarray.NDArray weight, ai.djl.ndarray.NDArray bias) { return linear(Tensor.wrap(x), Tensor.wrap(weight), Tensor.wrap(bias)).nd(); } // BRIDGE
-
-    @Deprecated
-    public static Autocast enable(ai.djl.ndarray.types.DataType dtype) { return enable(dtype == null ? null : DType.valueOf(dtype.name())); } // BRIDGE
 }

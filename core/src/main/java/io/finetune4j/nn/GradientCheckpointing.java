@@ -239,9 +239,4 @@ public final class GradientCheckpointing implements AutoCloseable {
         return (z ^ (z >>> 31)) & 0x7FFFFFFFL;
     }
 
-    @Deprecated
-    public static ai.djl.ndarray.NDArray layer(Module layer, ai.djl.ndarray.NDArray hidden, UnaryOperator<ai.djl.ndarray.NDArray> forward) { return layer(layer, Tensor.wrap(hidden), h -> Tensor.wrap(forward.apply(h.nd()))).nd(); } // BRIDGE
-
-    @Deprecated
-    public static ai.djl.ndarray.NDArray shared(ai.djl.ndarray.NDArray t) { return shared(Tensor.wrap(t)).nd(); } // BRIDGE
 }

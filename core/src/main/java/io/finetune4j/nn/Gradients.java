@@ -21,6 +21,4 @@ public final class Gradients {
         }
     }
 
-    @Deprecated
-    public static void zero(ai.djl.ndarray.NDArray parameter) { zero(Tensor.wrap(parameter)); } // BRIDGE
 }

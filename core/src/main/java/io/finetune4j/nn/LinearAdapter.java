@@ -15,6 +15,4 @@ public interface LinearAdapter {
         return java.util.List.of();
     }
 
-    @Deprecated
-    default ai.djl.ndarray.NDArray delta(ai.djl.ndarray.NDArray x) { return delta(Tensor.wrap(x)).nd(); } // BRIDGE
 }

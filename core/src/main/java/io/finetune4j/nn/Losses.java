@@ -44,12 +44,4 @@ public final class Losses {
         return logits.maximum(0).sub(logits.mul(y)).add(logits.abs().neg().exp().add(1f).log()).mean();
     }
 
-    @Deprecated
-    public static ai.djl.ndarray.NDArray crossEntropy(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray labels, float labelSmoothing) { return crossEntropy(Tensor.wrap(logits), Tensor.wrap(labels), labelSmoothing).nd(); } // BRIDGE
-
-    @Deprecated
-    public static ai.djl.ndarray.NDArray mse(ai.djl.ndarray.NDArray predictions, ai.djl.ndarray.NDArray targets) { return mse(Tensor.wrap(predictions), Tensor.wrap(targets)).nd(); } // BRIDGE
-
-    @Deprecated
-    public static ai.djl.ndarray.NDArray binaryCrossEntropyWithLogits(ai.djl.ndarray.NDArray logits, ai.djl.ndarray.NDArray targets) { return binaryCrossEntropyWithLogits(Tensor.wrap(logits), Tensor.wrap(targets)).nd(); } // BRIDGE
 }

@@ -1,7 +1,5 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -52,16 +50,6 @@ public abstract class Module {
     private void collect(String prefix, Map<String, Parameter> out) {
         ownParameters.forEach((name, p) -> out.putIfAbsent(prefix + name, p));
         submodules.forEach((name, m) -> m.collect(prefix + name + ".", out));
-    }
-
-    /** Transition only (DJL lists): typed forward methods in subclasses say what goes in and out. */
-    public NDList forward(NDList inputs, boolean training) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " has typed forward methods only");
-    }
-
-    /** Transition only (DJL's block shapes); goes with DJL. */
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        throw new UnsupportedOperationException();
     }
 
     /** The name PyTorch prints ({@code Linear}, {@code BertLayer}, ...). */

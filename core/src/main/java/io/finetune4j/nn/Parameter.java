@@ -1,15 +1,10 @@
 package io.finetune4j.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import io.finetune4j.torch.Tensor;
 
 /**
  * {@code torch.nn.Parameter}: a named tensor of a module that the optimizer updates unless frozen
  * ({@code requires_grad=False}). Its name is its dotted attribute path, which is the checkpoint name.
- *
- * <p>The DJL-named methods ({@link #getArray}, {@link #getName}, {@link #freeze}, ...) stay only while code moves
- * to the engine-neutral {@link #data()}/{@link #name()}/{@link #requiresGrad_}.
  */
 public final class Parameter implements AutoCloseable {
     /** What the parameter is (HF's names for the initializer choice). */
@@ -92,69 +87,5 @@ public final class Parameter implements AutoCloseable {
     @Override
     public String toString() {
         return "Parameter(" + name + ", shape=" + java.util.Arrays.toString(shape) + ", requires_grad=" + requiresGrad + ")";
-    }
-
-    // ---------------------------------------------------------------- transition (DJL's Parameter names)
-
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public static final class Builder {
-        private String name;
-        private Type type = Type.OTHER;
-
-        public Builder setName(String name) {
-            this.name = name;
-            return this;
-        }
-
-        public Builder setType(Type type) {
-            this.type = type;
-            return this;
-        }
-
-        public Parameter build() {
-            return new Parameter(name, type);
-        }
-    }
-
-    public String getName() {
-        return name;
-    }
-
-    public Type getType() {
-        return type;
-    }
-
-    public NDArray getArray() {
-        if (data == null) {
-            throw new IllegalStateException("parameter " + name + " has no values");
-        }
-        return data.nd();
-    }
-
-    public void setArray(NDArray array) {
-        setData(Tensor.wrap(array));
-    }
-
-    public void setShape(Shape s) {
-        shape = s.getShape();
-    }
-
-    public Shape getShape() {
-        return new Shape(shape);
-    }
-
-    public boolean isInitialized() {
-        return data != null;
-    }
-
-    public boolean requiresGradient() {
-        return requiresGrad;
-    }
-
-    public void freeze(boolean freeze) {
-        requiresGrad_(!freeze);
     }
 }

@@ -33,7 +33,6 @@ public final class ParameterFactory {
 
     private static final class State {
         final Device device; // null: shapes only (counting and printing without allocating)
-        ai.djl.ndarray.NDManager manager; // BRIDGE: set when a model still hands its NDManager; the parameters then belong to it
         final long seed;
         final double std;
         final Map<String, Tensor> checkpoint; // already renamed to this model's names; null for random init
@@ -67,14 +66,6 @@ public final class ParameterFactory {
     public static ParameterFactory shapesOnly() {
         return new ParameterFactory(new State(null, 0, 0, null), "");
     }
-
-    @Deprecated
-    public static ParameterFactory random(ai.djl.ndarray.NDManager manager, long seed, double initializerRange) { State s = new State(device(manager), seed, initializerRange, null); s.manager = manager; return new ParameterFactory(s, ""); } // BRIDGE
-
-    @Deprecated
-    public static ParameterFactory fromCheckpoint(ai.djl.ndarray.NDManager manager, long seed, double initializerRange, Map<String, Tensor> weights) { State s = new State(device(manager), seed, initializerRange, weights); s.manager = manager; return new ParameterFactory(s, ""); } // BRIDGE
-
-    private static Device device(ai.djl.ndarray.NDManager m) { return m.getDevice().isGpu() ? Device.cuda(m.getDevice().getDeviceId()) : Device.cpu(); } // BRIDGE
 
     public ParameterFactory child(String name) {
         return new ParameterFactory(state, prefix + name + ".");
@@ -138,7 +129,6 @@ public final class ParameterFactory {
      * MB for bert-base).
      */
     private io.finetune4j.torch.Tensor allocate(ByteBuffer values, long[] shape) {
-        if (state.manager != null) { return io.finetune4j.torch.Tensor.wrap(state.manager.create(values, new ai.djl.ndarray.types.Shape(shape), ai.djl.ndarray.types.DataType.FLOAT32)); } // BRIDGE
         io.finetune4j.torch.Tensor cpu = Scope.detachFromScopes(io.finetune4j.torch.Tensor.fromBuffer(values, DType.FLOAT32, shape));
         if (!state.device.isCuda()) {
             return cpu;
@@ -147,15 +137,6 @@ public final class ParameterFactory {
             return Scope.detachFromScopes(cpu.to(state.device));
         }
     }
-
-    @Deprecated
-    public Parameter create(String name, ai.djl.ndarray.types.Shape shape, Init init, Parameter.Type type) { return create(name, shape.getShape(), init, type); } // BRIDGE
-
-    @Deprecated
-    public Parameter create(String name, ai.djl.ndarray.types.Shape shape, float[] initial, Parameter.Type type) { return create(name, shape.getShape(), initial, type); } // BRIDGE
-
-    @Deprecated
-    public Parameter create(String name, ai.djl.ndarray.types.Shape shape, Init init, Parameter.Type type, int zeroRow) { return create(name, shape.getShape(), init, type, zeroRow); } // BRIDGE
 
     private static long numel(long[] shape) {
         long n = 1;

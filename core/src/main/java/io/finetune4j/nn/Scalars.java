@@ -11,19 +11,4 @@ import io.finetune4j.torch.Tensor;
 public final class Scalars {
     private Scalars() {}
 
-    /** {@code x · value}. */
-    @Deprecated
-    public static ai.djl.ndarray.NDArray mul(ai.djl.ndarray.NDArray x, double value) { return Tensor.wrap(x).mul(value).nd(); } // BRIDGE
-
-    /** {@code x + value}. */
-    @Deprecated
-    public static ai.djl.ndarray.NDArray add(ai.djl.ndarray.NDArray x, double value) { return Tensor.wrap(x).add(value).nd(); } // BRIDGE
-
-    /** {@code x ·= value}, in place. */
-    @Deprecated
-    public static ai.djl.ndarray.NDArray muli(ai.djl.ndarray.NDArray x, double value) { return Tensor.wrap(x).mul_(value).nd(); } // BRIDGE
-
-    /** Elementwise {@code max(x, value)}. */
-    @Deprecated
-    public static ai.djl.ndarray.NDArray maximum(ai.djl.ndarray.NDArray x, double value) { return Tensor.wrap(x).maximum(value).nd(); } // BRIDGE
 }

@@ -47,6 +47,4 @@ public final class TiedDecoder extends Module {
         return "in_features=" + hiddenSize + ", out_features=" + vocabSize + ", bias=True";
     }
 
-    @Deprecated
-    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray hidden) { return forward(Tensor.wrap(hidden)).nd(); } // BRIDGE
 }

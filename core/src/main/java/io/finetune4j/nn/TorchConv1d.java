@@ -39,6 +39,4 @@ public final class TorchConv1d extends Module {
                 + (groups != 1 ? ", groups=" + groups : "");
     }
 
-    @Deprecated
-    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) { return forward(Tensor.wrap(x)).nd(); } // BRIDGE
 }

@@ -37,6 +37,4 @@ public final class TorchDropout extends Module {
         return "p=" + p + ", inplace=False";
     }
 
-    @Deprecated
-    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x, boolean training) { return forward(Tensor.wrap(x), training).nd(); } // BRIDGE
 }

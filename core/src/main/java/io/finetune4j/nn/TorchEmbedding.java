@@ -76,6 +76,4 @@ public final class TorchEmbedding extends Module {
         return numEmbeddings + ", " + dim + (paddingIdx != null ? ", padding_idx=" + paddingIdx : "");
     }
 
-    @Deprecated
-    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray ids) { return forward(Tensor.wrap(ids)).nd(); } // BRIDGE
 }

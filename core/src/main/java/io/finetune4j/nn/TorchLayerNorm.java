@@ -62,6 +62,4 @@ public final class TorchLayerNorm extends Module {
         return s;
     }
 
-    @Deprecated
-    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) { return forward(Tensor.wrap(x)).nd(); } // BRIDGE
 }

@@ -257,11 +257,6 @@ public final class LoraModel implements SequenceClassifier {
         return live().device();
     }
 
-    @Override
-    public ai.djl.ndarray.NDManager manager() { // BRIDGE: abstract in models' SequenceClassifier until the lead removes it
-        return live().manager();
-    }
-
     /** PEFT's {@code save_pretrained}: adapter_config.json + adapter_model.safetensors (only the adapter's tensors). */
     @Override
     public void savePretrained(Path dir) {

@@ -9,7 +9,7 @@ import io.finetune4j.torch.Device;
  * @param quantized      use the int8 model ({@code onnx/model_quantized.onnx}) instead of the float32 one
  * @param intraOpThreads threads one forward pass may use; 0: the runtime's default (every core). ONNX Runtime
  *                       sets it per session. libtorch's pool is one per process: it applies only while
- *                       libtorch has not started yet and {@code -Dai.djl.pytorch.num_threads} is not set
+ *                       libtorch has not started yet and {@code -Dfinetune4j.torch.num_threads} is not set
  *                       (several task threads sharing one model, as Spark's, want 1 each)
  */
 public record RuntimeOptions(Device device, boolean quantized, int intraOpThreads) {

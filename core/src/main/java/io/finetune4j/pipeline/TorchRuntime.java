@@ -37,7 +37,7 @@ public final class TorchRuntime implements ModelRuntime {
     }
 
     /** The engine's setting for libtorch's intra-op pool, read once when libtorch starts (a -D setting wins). */
-    static final String NUM_THREADS = "ai.djl.pytorch.num_threads"; // the engine's system property, not a DJL type
+    static final String NUM_THREADS = io.finetune4j.torch.Torch.NUM_THREADS;
 
     /** Loads a checkpoint folder, or a PEFT adapter folder on top of the base model it names. */
     public static TorchRuntime open(Path dir, RuntimeOptions options) {

@@ -21,6 +21,8 @@ import org.bytedeco.pytorch.global.torch;
 public final class Torch {
     /** The lock file in JavaCPP's cache directory that serializes the first extraction across processes. */
     static final String LOCK_FILE = ".finetune4j-extract.lock";
+    /** libtorch's intra-op threads, applied when libtorch loads ({@code torch.set_num_threads}); unset: libtorch's default. */
+    public static final String NUM_THREADS = "finetune4j.torch.num_threads";
     private static volatile String loadedLibrary;
 
     private Torch() {}
@@ -59,6 +61,14 @@ public final class Torch {
                 loadedLibrary = lib == null ? "" : lib;
             }
             TorchLogging.apply(); // libtorch's own stderr log, at the level asked for
+            String threads = System.getProperty(NUM_THREADS);
+            if (threads != null && !threads.isBlank()) {
+                try {
+                    torch.set_num_threads(Integer.parseInt(threads.strip()));
+                } catch (NumberFormatException e) {
+                    throw new EngineUnavailableException("-D" + NUM_THREADS + "=" + threads + " is not a number of threads", e);
+                }
+            }
         } catch (IOException | RuntimeException | LinkageError e) {
             throw new EngineUnavailableException("libtorch's natives did not load (" + e
                     + "; platform " + Loader.getPlatform() + ", JavaCPP cache " + cache

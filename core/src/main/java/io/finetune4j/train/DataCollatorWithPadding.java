@@ -99,12 +99,6 @@ public final class DataCollatorWithPadding {
         return prepare(columns, rows).toDevice(device);
     }
 
-    /** @deprecated takes the device now. */
-    @Deprecated
-    public Batch collate(EncodedColumns columns, int[] rows, ai.djl.ndarray.NDManager manager) { // BRIDGE
-        return collate(columns, rows, manager.getDevice().isGpu() ? Device.cuda(manager.getDevice().getDeviceId()) : Device.cpu()); // BRIDGE
-    }
-
     /** Gathers and pads the rows into heap arrays (thread-safe: reads the columns only). */
     public HostBatch prepare(EncodedColumns columns, int[] rows) {
         int[][] ids = columns.inputIds().values();

@@ -30,22 +30,6 @@ public final class Gemm {
         return new Result(flops / t.median() / 1e9, t);
     }
 
-    /** @deprecated make the operands as torch Tensors and call {@link #measure}. */
-    @Deprecated
-    public static Result run(ai.djl.Device device, int m, int k, int n, int warmup, int repeat) throws Exception { // BRIDGE
-        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(device)) { // BRIDGE
-            ai.djl.ndarray.NDArray a = manager.randomNormal(new ai.djl.ndarray.types.Shape(m, k)); // BRIDGE
-            ai.djl.ndarray.NDArray b = manager.randomNormal(new ai.djl.ndarray.types.Shape(k, n)); // BRIDGE
-            return measure(m, k, n, warmup, repeat, () -> { // BRIDGE
-                try (ai.djl.ndarray.NDManager step = manager.newSubManager()) { // BRIDGE
-                    ai.djl.ndarray.NDArray c = a.matMul(b); // BRIDGE
-                    c.attach(step); // BRIDGE
-                    c.getFloat(0, 0); // BRIDGE
-                } // BRIDGE
-            }); // BRIDGE
-        } // BRIDGE
-    } // BRIDGE
-
     /** Rounds to two decimals, as benchmark metrics are printed. */
     public static double round(double v) {
         return Math.round(v * 100) / 100.0;

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.finetune4j.io.Tensor;
 import io.finetune4j.models.auto.AutoModelForMaskedLM;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
@@ -37,12 +34,12 @@ public final class FamilyTests {
         Random r = new Random(seed);
         Map<String, Tensor> w = new LinkedHashMap<>();
         model.namedParameters().forEach((name, p) -> {
-            float[] v = new float[(int) p.getShape().size()];
+            float[] v = new float[(int) Tensor.numel(p.shape())];
             boolean norm = name.endsWith("LayerNorm.weight") || name.endsWith("norm.weight");
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (r.nextGaussian() * 0.3 + (norm ? 1 : 0));
             }
-            w.put(name, Tensor.ofFloats(p.getShape().getShape(), v));
+            w.put(name, Tensor.ofFloats(p.shape(), v));
         });
         model.loadWeights(w);
         return model;
@@ -223,46 +220,6 @@ public final class FamilyTests {
             assertEquals(numeric, analytic, 2e-3 + 0.05 * Math.abs(numeric), name);
         }
         model.zeroGradients();
-    }
-
-    /** The same with labels made in a DJL manager (the families not moved yet). */
-    @Deprecated
-    public static void gradientCheck(SequenceClassificationModel model, long[][] ids, long[][] mask, NDArrayMaker labels, List<String> names) { // BRIDGE (whole method, with NDArrayMaker)
-        try (NDManager step = model.manager().newSubManager();
-             GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
-            gc.backward(model.forward(step.create(ids), null, step.create(mask), labels.make(step), false).loss().nd()); // BRIDGE (GradientCollector)
-        }
-        Map<String, Tensor> base = model.stateDict();
-        for (String spec : names) {
-            String name = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : spec;
-            int at = spec.contains("@") ? Integer.parseInt(spec.substring(spec.indexOf('@') + 1))
-                    : (int) Math.min(3, model.namedParameters().get(name).getShape().size() - 1);
-            float analytic;
-            try (NDArray g = model.namedParameters().get(name).getArray().getGradient()) {
-                analytic = g.toFloatArray()[at];
-            }
-            double[] losses = new double[2];
-            for (int sign = 0; sign < 2; sign++) {
-                Map<String, Tensor> w = new LinkedHashMap<>(base);
-                float[] v = base.get(name).toFloats();
-                v[at] += sign == 0 ? 1e-2f : -1e-2f;
-                w.put(name, Tensor.ofFloats(base.get(name).shape(), v));
-                model.loadWeights(w);
-                try (NDManager step = model.manager().newSubManager()) {
-                    losses[sign] = model.forward(step.create(ids), null, step.create(mask), labels.make(step), false).loss().item();
-                }
-            }
-            model.loadWeights(base);
-            double numeric = (losses[0] - losses[1]) / 2e-2;
-            assertEquals(numeric, analytic, 2e-3 + 0.05 * Math.abs(numeric), name);
-        }
-        model.zeroGradients();
-    }
-
-    /** Makes the labels in the step's manager. */
-    @FunctionalInterface
-    public interface NDArrayMaker {
-        NDArray make(NDManager m);
     }
 
     /** savePretrained → AutoModelForSequenceClassification: same class, same state dict, same logits. */

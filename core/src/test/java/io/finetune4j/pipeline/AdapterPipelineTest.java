@@ -30,7 +30,9 @@ class AdapterPipelineTest {
             // give the adapter non-zero B so it changes the logits
             lora.namedParameters().forEach((name, p) -> {
                 if (name.contains("lora_B")) {
-                    p.getArray().addi(0.05f);
+                    try (io.finetune4j.torch.Autograd g = io.finetune4j.torch.Autograd.noGrad()) {
+                        p.data().add_(0.05);
+                    }
                 }
             });
             lora.savePretrained(adapter);

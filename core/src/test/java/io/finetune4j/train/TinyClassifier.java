@@ -93,11 +93,6 @@ final class TinyClassifier implements io.finetune4j.models.SequenceClassifier {
     }
 
     @Override
-    public ai.djl.ndarray.NDManager manager() { // BRIDGE: abstract in models' SequenceClassifier until the lead removes it
-        return null; // BRIDGE
-    }
-
-    @Override
     public void savePretrained(Path dir) {
         try {
             Files.createDirectories(dir);

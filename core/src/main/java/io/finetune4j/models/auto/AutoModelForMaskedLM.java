@@ -26,9 +26,6 @@ public final class AutoModelForMaskedLM {
         return modelClass(config).fromConfig(config, seed, device);
     }
 
-    @Deprecated
-    public static MaskedLMModel fromConfig(PretrainedConfig config, long seed, ai.djl.Device device) { return modelClass(config).fromConfig(config, seed, device); } // BRIDGE
-
     private static ModelClass<? extends MaskedLMModel> modelClass(PretrainedConfig config) {
         ModelFamily f = ModelRegistry.family(config.modelType(), "config.json");
         if (f.maskedLM() == null) {

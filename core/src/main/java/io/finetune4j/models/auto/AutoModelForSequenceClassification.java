@@ -25,9 +25,6 @@ public final class AutoModelForSequenceClassification {
         return modelClass(config).fromConfig(config, seed, device);
     }
 
-    @Deprecated
-    public static SequenceClassificationModel fromConfig(PretrainedConfig config, long seed, ai.djl.Device device) { return modelClass(config).fromConfig(config, seed, device); } // BRIDGE
-
     /** Parameter shapes without values: prints and counts without allocating (model show). */
     public static SequenceClassificationModel shapesOnly(PretrainedConfig config) {
         return modelClass(config).shapesOnly(config);

@@ -52,9 +52,6 @@ public final class BertEmbeddings extends Module {
         return table.forward(ids);
     }
 
-    @Deprecated
-    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray inputIds, ai.djl.ndarray.NDArray tokenTypeIds, boolean training) { return forward(Tensor.wrap(inputIds), Tensor.wrap(tokenTypeIds), training).nd(); } // BRIDGE
-
     public TorchEmbedding wordEmbeddings() {
         return wordEmbeddings;
     }

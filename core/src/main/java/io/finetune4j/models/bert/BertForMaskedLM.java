@@ -39,9 +39,6 @@ public final class BertForMaskedLM extends MaskedLMModel {
         return CLASS.fromConfig(config, seed, device);
     }
 
-    @Deprecated
-    public static BertForMaskedLM random(BertConfig config, long seed, ai.djl.Device device) { return CLASS.fromConfig(config, seed, device); } // BRIDGE
-
     public static BertForMaskedLM fromPretrained(Path dir, LoadOptions options) {
         return CLASS.fromPretrained(dir, options);
     }

@@ -35,9 +35,6 @@ public final class BertForSequenceClassification extends SequenceClassificationM
         return CLASS.fromConfig(config, seed, device);
     }
 
-    @Deprecated
-    public static BertForSequenceClassification random(BertConfig config, long seed, ai.djl.Device device) { return CLASS.fromConfig(config, seed, device); } // BRIDGE
-
     /**
      * A model with parameter shapes but no values: prints and counts like the real one without allocating
      * (what {@code model show} needs for bert-base). Forward and saving fail on it.

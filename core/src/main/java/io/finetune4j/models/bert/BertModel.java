@@ -16,8 +16,6 @@ public final class BertModel extends Module {
 
     /** HF's {@code BaseModelOutputWithPooling}: the two outputs HF's heads use. {@code pooledOutput} is null without a pooler. */
     public record Output(Tensor lastHiddenState, Tensor pooledOutput) {
-        @Deprecated
-        public Output(ai.djl.ndarray.NDArray lastHiddenState, ai.djl.ndarray.NDArray pooledOutput) { this(Tensor.wrap(lastHiddenState), Tensor.wrap(pooledOutput)); } // BRIDGE
     }
 
     BertModel(BertConfig c, ParameterFactory f, boolean addPoolingLayer) {

@@ -29,6 +29,4 @@ public final class BertOutput extends Module {
         return layerNorm.forward(x.add(inputTensor));
     }
 
-    @Deprecated
-    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray intermediate, ai.djl.ndarray.NDArray residual, boolean training) { return forward(Tensor.wrap(intermediate), Tensor.wrap(residual), training).nd(); } // BRIDGE
 }

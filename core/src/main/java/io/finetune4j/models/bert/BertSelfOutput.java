@@ -29,6 +29,4 @@ public final class BertSelfOutput extends Module {
         return layerNorm.forward(x.add(inputTensor));
     }
 
-    @Deprecated
-    public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray hidden, ai.djl.ndarray.NDArray residual, boolean training) { return forward(Tensor.wrap(hidden), Tensor.wrap(residual), training).nd(); } // BRIDGE
 }

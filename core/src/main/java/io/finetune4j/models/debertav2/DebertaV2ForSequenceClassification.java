@@ -39,9 +39,6 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
         return CLASS.fromConfig(config, seed, device);
     }
 
-    @Deprecated
-    public static DebertaV2ForSequenceClassification random(DebertaV2Config config, long seed, ai.djl.Device device) { return CLASS.fromConfig(config, seed, device); } // BRIDGE
-
     public static DebertaV2ForSequenceClassification fromPretrained(Path dir, LoadOptions options) {
         return CLASS.fromPretrained(dir, options);
     }

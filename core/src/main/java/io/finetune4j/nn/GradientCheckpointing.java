@@ -198,10 +198,7 @@ public final class GradientCheckpointing implements AutoCloseable {
         return false;
     }
 
-    /**
-     * Whether {@code x} is a leaf that requires a gradient. DJL 0.36's requiresGrad answered false for every result of
-     * an op, even one with a graph, so a non-leaf is never known to be tracked: {@link #backwardIfTracked} finds out.
-     */
+    /** Whether {@code x} needs a gradient: a leaf that requires one, or the result of ops on such (torch's requires_grad). */
     private static boolean leafRequiresGrad(Tensor x) {
         return x.requiresGrad();
     }

@@ -14,10 +14,11 @@ class EnvironmentTest {
         Environment env = Environment.probe();
         assertTrue(env.engineLoaded(), "libtorch loads on the build machine: " + env.engineError());
         assertNull(env.engineError());
-        assertEquals(List.of("java", "java_home", "os", "cpu", "cores", "max_heap_mb", "djl", "offline", "allow_download", "engine", "pytorch",
-                "libtorch", "default_device", "gpus", "devices", "intra_op_threads", "inter_op_threads", "cache"), List.copyOf(env.report().keySet()));
+        assertEquals(List.of("java", "java_home", "os", "cpu", "cores", "max_heap_mb", "offline", "engine", "pytorch",
+                "libtorch", "default_device", "gpus", "devices", "intra_op_threads", "inter_op_threads", "cpu_bf16", "cache"),
+                List.copyOf(env.report().keySet()));
         assertEquals(Runtime.getRuntime().availableProcessors(), env.report().get("cores"));
-        assertTrue(env.libtorch().containsKey("path") && env.libtorch().containsKey("flavor"), env.libtorch().toString());
+        assertTrue(env.libtorch().containsKey("library") && env.libtorch().containsKey("natives"), env.libtorch().toString());
         assertEquals(Cache.standard().root().toString(), env.cache().get("root"));
         assertTrue(env.cache().get("models") instanceof List<?>);
         env.hints(); // a list, possibly empty

@@ -108,7 +108,9 @@ final class TinyClassifier implements io.finetune4j.models.SequenceClassifier {
     public void loadWeights(Map<String, Tensor> weights) {
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             Tensor t = weights.get(e.getKey());
-            try (io.finetune4j.torch.Tensor src = io.finetune4j.torch.Tensor.of(t.toFloats(), t.shape())) {
+            // with torch.no_grad(): p.copy_(v) (torch refuses in-place writes to a leaf that requires grad under autograd)
+            try (io.finetune4j.torch.Autograd noGrad = io.finetune4j.torch.Autograd.noGrad();
+                    io.finetune4j.torch.Tensor src = io.finetune4j.torch.Tensor.of(t.toFloats(), t.shape())) {
                 e.getValue().data().copy_(src);
             }
         }

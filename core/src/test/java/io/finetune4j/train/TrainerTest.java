@@ -233,7 +233,8 @@ class TrainerTest {
                     if (s.globalStep == 3) {
                         float[] nan = new float[20 * 8];
                         java.util.Arrays.fill(nan, Float.NaN);
-                        try (io.finetune4j.torch.Tensor src = io.finetune4j.torch.Tensor.of(nan, 20, 8)) {
+                        try (io.finetune4j.torch.Autograd noGrad = io.finetune4j.torch.Autograd.noGrad();
+                                io.finetune4j.torch.Tensor src = io.finetune4j.torch.Tensor.of(nan, 20, 8)) {
                             model.namedParameters().get("embed.weight").data().copy_(src);
                         }
                     }

@@ -104,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"--dataset_name", "--dataset"}, defaultValue = "imdb", description = "tokenize and pipeline: the data set (default ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--runtime", split = ",", defaultValue = "djl", paramLabel = "djl|onnx|onnx-int8",
+    @Option(names = "--runtime", split = ",", defaultValue = "torch", paramLabel = "torch|onnx|onnx-int8",
             description = "pipeline: runtimes to compare on the same texts, comma-separated (default ${DEFAULT-VALUE}); onnx ones export the model to a temporary folder first.")
     List<String> runtimes;
 

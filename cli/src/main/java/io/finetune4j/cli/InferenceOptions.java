@@ -96,7 +96,7 @@ final class InferenceOptions {
     }
 
     static final class Runtime implements Part {
-        @Option(names = "--runtime", paramLabel = "djl|onnx", defaultValue = io.finetune4j.pipeline.ModelRuntimes.DJL,
+        @Option(names = "--runtime", paramLabel = "torch|onnx", defaultValue = io.finetune4j.pipeline.ModelRuntimes.TORCH,
                 description = InferenceArguments.RUNTIME_HELP + " (default: ${DEFAULT-VALUE}).")
         String runtime;
 

@@ -1,6 +1,7 @@
 package io.finetune4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,19 +21,22 @@ class BenchPipelineRuntimesTest {
         List<String> lines = r.out().strip().lines().toList();
         assertEquals(3, lines.size(), r.out());
         ObjectMapper json = new ObjectMapper();
-        List<String> runtimes = List.of("djl", "onnx", "onnx-int8");
+        List<String> runtimes = List.of("torch", "onnx", "onnx-int8");
         for (int i = 0; i < 3; i++) {
             JsonNode p = json.readTree(lines.get(i));
             assertEquals(runtimes.get(i), p.get("params").get("runtime").asText());
             assertEquals(24, p.get("params").get("texts").asInt());
             assertTrue(p.get("metrics").get("reviews_per_s").asDouble() > 0);
-            assertEquals(i > 0, p.get("metrics").has("ratio_to_djl"), p.toString());
+            assertEquals(i > 0, p.get("metrics").has("ratio_to_torch"), p.toString());
         }
         MainTest.Result bad = MainTest.run("bench", "pipeline", "--model", TrainCommandTest.model.toString(), "--runtime", "tvm");
         assertEquals(2, bad.code(), bad.err());
     }
 
-    /** --profile: libtorch's and ONNX Runtime's own profilers say where each runtime's model time goes. */
+    /**
+     * --profile: tokenizing vs the model for each runtime, and ONNX Runtime's own profiler says where its model time goes
+     * (libtorch's profiler is not mapped by JavaCPP's presets, so the libtorch runtime has the shares only).
+     */
     @Test
     void profileSaysWhereTheTimeGoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         TrainCommandTest.tinyCheckpointAndData();
@@ -45,6 +49,14 @@ class BenchPipelineRuntimesTest {
         assertEquals(2, lines.size(), r.out());
         for (String line : lines) {
             JsonNode m = json.readTree(line).get("metrics");
+            double tok = m.get("tokenize_pct").asDouble();
+            double model = m.get("model_pct").asDouble();
+            assertTrue(tok > 0 && model > 0 && tok + model <= 100.5, m.toString());
+            boolean int8 = json.readTree(line).get("params").get("runtime").asText().equals("onnx-int8");
+            if (!int8) {
+                assertFalse(m.has("profile_trace"), m.toString());
+                continue;
+            }
             assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(m.get("profile_trace").asText())), m.toString());
             JsonNode ops = m.get("model_time_by_op_pct");
             assertTrue(ops.size() >= 2, m.toString());
@@ -54,12 +66,8 @@ class BenchPipelineRuntimesTest {
             }
             assertEquals(100, sum, 1.0, "shares of all op time: " + ops);
             String top = ops.fieldNames().next();
-            boolean int8 = json.readTree(line).get("params").get("runtime").asText().equals("onnx-int8");
-            // the profilers name real ops: aten::* for libtorch, ONNX op types for ONNX Runtime
-            assertTrue(int8 ? !top.startsWith("aten::") : top.startsWith("aten::"), ops.toString());
-            double tok = m.get("tokenize_pct").asDouble();
-            double model = m.get("model_pct").asDouble();
-            assertTrue(tok > 0 && model > 0 && tok + model <= 100.5, m.toString());
+            // the profiler names real ops: ONNX op types, not libtorch's aten::*
+            assertFalse(top.startsWith("aten::"), ops.toString());
         }
     }
 }

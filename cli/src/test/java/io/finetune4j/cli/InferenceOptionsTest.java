@@ -131,7 +131,7 @@ class InferenceOptionsTest {
         assertNull(defaults.maxSeqLength(), "unset: as saved with the model");
         assertNull(defaults.truncationSide(), "unset: as saved with the model");
         assertEquals(InferenceArguments.DEFAULT_BATCH_SIZE, defaults.batchSize());
-        assertEquals("djl", defaults.runtime());
+        assertEquals("torch", defaults.runtime());
         assertEquals(new InferenceArguments().batchSize(), defaults.batchSize(), "the CLI's default is InferenceArguments'");
 
         BadInputException tooShort = assertThrows(BadInputException.class, () -> parse("--model", "m", "--max_seq_length", "0").arguments());

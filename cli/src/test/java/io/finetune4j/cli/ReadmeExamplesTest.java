@@ -348,7 +348,10 @@ class ReadmeExamplesTest {
      * CUDA natives and CUDA's runtime, and not the CPU natives.
      */
     private static void gpuProfileResolves(String where) throws Exception {
-        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path root = Path.of("").toAbsolutePath(); // the tests run in the repository root, as README's commands do
+        if (!Files.isRegularFile(root.resolve("core/pom.xml"))) {
+            root = root.getParent();
+        }
         Path out = tmp.resolve("gpu-tree.txt");
         Process p = new ProcessBuilder("mvn", "-B", "-ntp", "-q", "-Pgpu", "-pl", "core", "dependency:tree", "-DoutputFile=" + out)
                 .directory(root.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("gpu-mvn.log").toFile()).start();

@@ -56,7 +56,7 @@ class ServeCommandTest {
             assertEquals(model.toString(), body.get("model_id").asText());
             assertEquals("good", body.get("model_type").get("classifier").get("id2label").get("1").asText());
             assertEquals(ServeModels.MAX_POSITIONS, body.get("max_input_length").asInt());
-            assertEquals("djl", body.get("runtime").asText());
+            assertEquals("torch", body.get("runtime").asText());
             HttpResponse<String> predicted = client.send(HttpRequest.newBuilder(uri.resolve("/predict"))
                     .header("Authorization", "Bearer env-key")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": \"I love this movie\"}")).build(),

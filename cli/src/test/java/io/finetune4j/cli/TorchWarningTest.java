@@ -15,13 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * libtorch's C++ deprecation warning ("AutoNonVariableTypeMode is deprecated", printed by libtorch itself on
- * stderr when DJL 0.36 copies saved state into tensors, as on resume) stays off the user's terminal, and
- * --verbose shows it. Runs the CLI as its own JVM, since the warning is written to file descriptor 2 by C++,
- * past System.err, and printed once per process.
+ * libtorch's own C++ log lines (written to file descriptor 2 by C++, past System.err; {@code [W …]} for warnings)
+ * stay off the user's terminal on a train-and-resume run: the CLI sets libtorch's log level to ERROR unless
+ * --verbose ({@code TorchLoggingTest} checks the level itself). Runs the CLI as its own JVM for that reason.
+ * (On DJL's engine a resume printed "AutoNonVariableTypeMode is deprecated"; JavaCPP's libtorch 2.10 prints nothing.)
  */
 class TorchWarningTest {
-    static final String WARNING = "AutoNonVariableTypeMode is deprecated";
 
     @TempDir
     Path tmp;
@@ -43,7 +42,7 @@ class TorchWarningTest {
     }
 
     @Test
-    void resumeKeepsLibtorchsDeprecationWarningOffStderrUnlessVerbose() throws Exception {
+    void aResumePrintsNoLibtorchLogLines() throws Exception {
         Path cache = TinyCache.create(tmp.resolve("cache"));
         Path run = tmp.resolve("run");
         List<String> train = new ArrayList<>(List.of("train", "--config", "configs/imdb-quick.yaml", "--output_dir", run.toString(),
@@ -58,18 +57,6 @@ class TorchWarningTest {
         resume.addAll(List.of("--max_steps", "2", "--resume_from_checkpoint", "true", "--overwrite_output_dir", "false"));
         Run quiet = cli(cache, resume);
         assertEquals(0, quiet.code(), quiet.err());
-        assertFalse(quiet.err().contains(WARNING), "libtorch's warning reached stderr: " + quiet.err());
-
-        // The same resume with --verbose shows it: the trigger is real, and only the level hides it.
-        Path again = tmp.resolve("run-verbose");
-        List<String> firstVerbose = new ArrayList<>(first);
-        firstVerbose.set(firstVerbose.indexOf(run.toString()), again.toString());
-        assertEquals(0, cli(cache, firstVerbose).code());
-        List<String> resumeVerbose = new ArrayList<>(resume);
-        resumeVerbose.set(resumeVerbose.indexOf(run.toString()), again.toString());
-        resumeVerbose.add("--verbose");
-        Run loud = cli(cache, resumeVerbose);
-        assertEquals(0, loud.code(), loud.err());
-        assertTrue(loud.err().contains(WARNING), "--verbose shows libtorch's warnings: " + loud.err());
+        assertFalse(quiet.err().lines().anyMatch(l -> l.matches("^\\[[WIE]\\d.*")), "libtorch's log reached stderr: " + quiet.err());
     }
 }

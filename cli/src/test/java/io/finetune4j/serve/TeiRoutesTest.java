@@ -332,7 +332,7 @@ class TeiRoutesTest {
         assertEquals(4, info.get("max_client_batch_size").asInt());
         assertEquals(64L * ServeModels.MAX_POSITIONS, info.get("max_batch_tokens").asLong());
         assertFalse(info.get("auto_truncate").asBoolean());
-        assertEquals("djl", info.get("runtime").asText());
+        assertEquals("torch", info.get("runtime").asText());
         assertTrue(info.hasNonNull("version"));
     }
 

@@ -38,7 +38,7 @@ public final class InferenceArguments {
     @Arg(name = "batch_size", help = BATCH_SIZE_HELP + ".")
     int batchSize = DEFAULT_BATCH_SIZE;
     @Arg(name = "runtime", help = RUNTIME_HELP + ".")
-    String runtime = ModelRuntimes.DJL;
+    String runtime = ModelRuntimes.TORCH;
     @Arg(name = "quantized", help = QUANTIZED_HELP)
     boolean quantized;
     @Arg(name = "use_cpu", help = USE_CPU_HELP)
@@ -74,7 +74,7 @@ public final class InferenceArguments {
 
     /** {@code djl} (default) or another runtime on the class path, e.g. {@code onnx}; null: djl. */
     public InferenceArguments runtime(String name) {
-        this.runtime = name == null ? ModelRuntimes.DJL : name;
+        this.runtime = name == null ? ModelRuntimes.TORCH : name;
         return this;
     }
 

@@ -424,7 +424,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
         private String modelName;
         private SequenceClassifier modelInstance;
         private ModelRuntime runtimeInstance;
-        private String runtimeName = ModelRuntimes.DJL;
+        private String runtimeName = ModelRuntimes.TORCH;
         private boolean quantized;
         private int intraOpThreads;
         private Path tokenizerDir;
@@ -468,7 +468,7 @@ public final class TextClassificationPipeline implements TextClassifier, AutoClo
          * libtorch) or {@code onnx} (a folder written by {@code export onnx}, on ONNX Runtime).
          */
         public Builder runtime(String name) {
-            this.runtimeName = name == null ? ModelRuntimes.DJL : name;
+            this.runtimeName = name == null ? ModelRuntimes.TORCH : name;
             return this;
         }
 

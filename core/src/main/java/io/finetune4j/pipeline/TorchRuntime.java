@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * The default runtime: a {@link SequenceClassifier} on libtorch, in eval mode and under
  * {@code torch.no_grad()}. Each batch runs in a {@link Scope} that is closed after it. Its name, as
- * {@code --runtime} spells it, stays {@value ModelRuntimes#DJL} (the name users already type).
+ * {@code --runtime} spells it, is {@value ModelRuntimes#TORCH} ({@code djl}, its earlier name, is still accepted).
  */
 public final class TorchRuntime implements ModelRuntime {
     private final SequenceClassifier model;
@@ -71,7 +71,7 @@ public final class TorchRuntime implements ModelRuntime {
 
     @Override
     public String name() {
-        return ModelRuntimes.DJL;
+        return ModelRuntimes.TORCH;
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class ModelEvaluation {
                 .labelDelimiter(o.labelDelimiter()).build());
         Dataset split = ClassificationData.split(raw, o.split());
         Dataset sample = ClassificationData.sample(split, o.maxSamples(), o.maxSamples() != null, o.seed());
-        if (o.runtime() != null && !ModelRuntimes.DJL.equalsIgnoreCase(o.runtime())) {
+        if (o.runtime() != null && !ModelRuntimes.TORCH.equalsIgnoreCase(o.runtime())) {
             return viaRuntime(o, dir, sample);
         }
         try (AutoTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);

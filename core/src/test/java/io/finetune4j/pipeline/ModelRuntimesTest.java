@@ -16,7 +16,7 @@ class ModelRuntimesTest {
 
     @Test
     void djlIsBuiltInAndUnknownNamesAreBadInput() throws Exception {
-        assertEquals("djl", ModelRuntimes.available().get(0));
+        assertEquals("torch", ModelRuntimes.available().get(0));
         Path dir = TinyCheckpoints.classifier(tmp, 2, null);
         BadInputException e = assertThrows(BadInputException.class,
                 () -> TextClassificationPipeline.builder().model(dir).runtime("tensorrt").build());
@@ -24,8 +24,8 @@ class ModelRuntimesTest {
         BadInputException q = assertThrows(BadInputException.class,
                 () -> TextClassificationPipeline.builder().model(dir).quantized(true).build());
         assertTrue(q.getMessage().contains("--quantized"), q.getMessage());
-        try (TextClassificationPipeline p = TextClassificationPipeline.builder().model(dir).runtime("djl").build()) {
-            assertEquals("djl", p.runtime().name());
+        try (TextClassificationPipeline p = TextClassificationPipeline.builder().model(dir).runtime("torch").build()) {
+            assertEquals("torch", p.runtime().name());
             assertTrue(p.runtime().numParameters() > 0);
             assertEquals(1, p.classify(List.of("a fine film")).get(0).size());
         }

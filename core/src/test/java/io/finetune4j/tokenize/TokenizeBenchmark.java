@@ -38,7 +38,7 @@ public final class TokenizeBenchmark {
         EncodeOptions seed = EncodeOptions.builder().truncation(true).padding(EncodeOptions.Padding.MAX_LENGTH).maxLength(160).build();
         for (int round = 0; round < 2; round++) { // the first round warms up the JIT
             String tag = round == 0 ? "warm-up " : "";
-            if (only.equals("all") || only.equals("djl")) {
+            if (only.equals("all") || only.equals("torch")) {
                 try (HuggingFaceTokenizer djl = HuggingFaceTokenizer.builder().optTokenizerPath(model)
                         .optMaxLength(160).optPadToMaxLength().optTruncation(true).build()) {
                     report(tag + "DJL HuggingFaceTokenizer.batchEncode, 1 thread", texts.length, time(() -> {

@@ -115,7 +115,7 @@ class FamilyExportParityTest {
             TinyExports.writeTokenizer(dir);
             Path out = tmp.resolve("texts-" + c.modelType() + "-onnx");
             OnnxExporter.export(dir, out, OnnxExporter.Options.defaults());
-            OnnxExportTest.assertSameScores(TextClassificationPipeline.builder().model(dir).runtime("djl").topK(0).batchSize(4),
+            OnnxExportTest.assertSameScores(TextClassificationPipeline.builder().model(dir).runtime("torch").topK(0).batchSize(4),
                     TextClassificationPipeline.builder().model(out).runtime("onnx").topK(0).batchSize(4), 1e-4, true);
         }
     }

@@ -53,7 +53,7 @@ class OnnxExportTest {
 
     @Test
     void float32ProbabilitiesEqualDjlWithin1e4() {
-        assertSameScores(builder(checkpoint).runtime("djl"), builder(exported).runtime("onnx"), FLOAT_TOLERANCE, true);
+        assertSameScores(builder(checkpoint).runtime("torch"), builder(exported).runtime("onnx"), FLOAT_TOLERANCE, true);
     }
 
     @Test

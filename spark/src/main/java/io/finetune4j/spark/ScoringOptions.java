@@ -15,7 +15,7 @@ import java.util.TreeMap;
  *                    folder shipped with {@code --files}/{@code --archives} (resolved by SparkFiles)
  * @param batchSize   texts per forward pass
  * @param maxLength   tokens per input (special tokens included); null: the model's limit
- * @param runtime     "djl" (libtorch) or "onnx" (ONNX Runtime)
+ * @param runtime     "torch" (libtorch) or "onnx" (ONNX Runtime)
  * @param truncationSide "right", "left", or null: the side saved with the model (else right, HF's default)
  * @param intraOpThreads threads one forward pass may use (libtorch / ONNX Runtime intra-op); 0: the runtime's
  *                    default (every core of the machine). {@link TaskThreads#perTask} gives one per task CPU.
@@ -24,7 +24,7 @@ import java.util.TreeMap;
  */
 public record ScoringOptions(String modelPath, int batchSize, Integer maxLength, String runtime, String truncationSide,
                              int intraOpThreads, Map<String, String> hadoopConf) implements Serializable {
-    public static final String DJL = "djl";
+    public static final String TORCH = "torch";
     public static final String ONNX = "onnx";
 
     public ScoringOptions {
@@ -37,9 +37,12 @@ public record ScoringOptions(String modelPath, int batchSize, Integer maxLength,
         if (maxLength != null && maxLength < 1) {
             throw new BadInputException("max_length must be at least 1, got " + maxLength);
         }
-        runtime = runtime == null ? DJL : runtime.toLowerCase(Locale.ROOT);
-        if (!runtime.equals(DJL) && !runtime.equals(ONNX)) {
-            throw new BadInputException("unknown runtime '" + runtime + "'; use djl or onnx");
+        runtime = runtime == null ? TORCH : runtime.toLowerCase(Locale.ROOT);
+        if (runtime.equals("djl")) { // the libtorch runtime's earlier name
+            runtime = TORCH;
+        }
+        if (!runtime.equals(TORCH) && !runtime.equals(ONNX)) {
+            throw new BadInputException("unknown runtime '" + runtime + "'; use torch or onnx");
         }
         // null or empty: the side saved with the model (tokenizer_config.json's truncation_side), as predict does.
         truncationSide = truncationSide == null || truncationSide.isBlank() ? null : truncationSide.toLowerCase(Locale.ROOT);

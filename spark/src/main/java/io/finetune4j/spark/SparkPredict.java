@@ -140,7 +140,7 @@ public final class SparkPredict {
                 .setOutputCol(r.outputPrefix() == null ? "" : r.outputPrefix())
                 .setIncludeScores(r.includeScores())
                 .setBatchSize(r.batchSize())
-                .setRuntime(r.runtime() == null ? ScoringOptions.DJL : r.runtime().toLowerCase(Locale.ROOT));
+                .setRuntime(r.runtime() == null ? ScoringOptions.TORCH : r.runtime().toLowerCase(Locale.ROOT));
         if (r.textPairColumn() != null) {
             classifier.setTextPairCol(r.textPairColumn());
         }

@@ -91,7 +91,7 @@ public final class TextClassifierTransformer extends Transformer implements Defa
         batchSize = new IntParam(this, "batchSize", "texts per forward pass", ParamValidators.gtEq(1));
         maxLength = new IntParam(this, "maxLength", "tokens per input, special tokens included (default: the model's limit)", ParamValidators.gtEq(1));
         runtime = new Param<>(this, "runtime", "inference runtime: djl (libtorch) or onnx (ONNX Runtime)",
-                ParamValidators.inArray(List.of(ScoringOptions.DJL, ScoringOptions.ONNX)));
+                ParamValidators.inArray(List.of(ScoringOptions.TORCH, ScoringOptions.ONNX)));
         truncationSide = new Param<>(this, "truncationSide",
                 "where long texts are cut: right or left; empty (the default) is the side saved with the model (tokenizer_config.json), else right",
                 ParamValidators.inArray(List.of("", "right", "left")));
@@ -102,7 +102,7 @@ public final class TextClassifierTransformer extends Transformer implements Defa
         setDefault(outputCol, "");
         setDefault(includeScores, false);
         setDefault(batchSize, 64);
-        setDefault(runtime, ScoringOptions.DJL);
+        setDefault(runtime, ScoringOptions.TORCH);
         setDefault(truncationSide, "");
         setDefault(intraOpThreads, 0);
     }

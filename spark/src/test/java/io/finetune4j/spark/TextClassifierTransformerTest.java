@@ -170,7 +170,7 @@ class TextClassifierTransformerTest {
         }
         Files.writeString(in, sb.toString());
         SparkPredict.Request r = new SparkPredict.Request(model.toString(), in.toString(), null, "text", null, tmp.resolve("preload-out").toString(),
-                "json", "djl", 16, null, "p_", false, false, null);
+                "json", "torch", 16, null, "p_", false, false, null);
         // The CLI preloads from the SparkConf it builds the session from, before the context adds settings of its own.
         SparkPredict.preload(new org.apache.spark.SparkConf(false).setMaster("local[2]"), r).join();
         ScoringOptions options = SparkPredict.classifier(r).scoringOptions(spark);
@@ -187,7 +187,7 @@ class TextClassifierTransformerTest {
         }
 
         SparkPredict.Request bad = new SparkPredict.Request(tmp.resolve("no-such-model").toString(), in.toString(), null, "text", null,
-                tmp.resolve("never").toString(), "json", "djl", 16, null, "", false, false, null);
+                tmp.resolve("never").toString(), "json", "torch", 16, null, "", false, false, null);
         SparkPredict.preload(spark.sparkContext().getConf(), bad).join(); // completes: the job's own check reports the folder
         BadInputException e = assertThrows(BadInputException.class, () -> SparkPredict.run(spark, bad));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
@@ -218,7 +218,7 @@ class TextClassifierTransformerTest {
         Path byName = Files.writeString(tmp.resolve("eval-names.jsonl"), names.toString());
 
         SparkEvaluate.Result r = SparkEvaluate.run(spark, new SparkEvaluate.Request(model.toString(), byId.toString(), null, "text", null,
-                "label", "djl", 16, null, null));
+                "label", "torch", 16, null, null));
         io.finetune4j.metrics.Metrics.PrecisionRecallF1 want = io.finetune4j.metrics.Metrics.macro(predicted, gold, 3);
         assertEquals(n + 2, r.rows());
         assertEquals(n, r.evaluated());
@@ -233,17 +233,17 @@ class TextClassifierTransformerTest {
                 Arrays.deepToString(r.confusion()));
 
         SparkEvaluate.Result byNames = SparkEvaluate.run(spark, new SparkEvaluate.Request(model.toString(), byName.toString(), null, "text",
-                null, "gold", "djl", 16, null, null));
+                null, "gold", "torch", 16, null, null));
         assertEquals(r.accuracy(), byNames.accuracy(), 1e-12);
         assertEquals(r.f1(), byNames.f1(), 1e-12);
         assertEquals(n, byNames.evaluated());
 
         Path bad = Files.writeString(tmp.resolve("eval-bad.jsonl"), "{\"text\":\"a\",\"label\":7}\n");
         BadInputException e = assertThrows(BadInputException.class, () -> SparkEvaluate.run(spark, new SparkEvaluate.Request(model.toString(),
-                bad.toString(), null, "text", null, "label", "djl", 16, null, null)));
+                bad.toString(), null, "text", null, "label", "torch", 16, null, null)));
         assertTrue(e.getMessage().startsWith("column label holds label id 7, outside the model's 0..2"), e.getMessage());
         BadInputException missing = assertThrows(BadInputException.class, () -> SparkEvaluate.run(spark, new SparkEvaluate.Request(
-                model.toString(), byName.toString(), null, "text", null, "label", "djl", 16, null, null)));
+                model.toString(), byName.toString(), null, "text", null, "label", "torch", 16, null, null)));
         assertTrue(missing.getMessage().startsWith("input has no column label (columns: gold, text)"), missing.getMessage());
     }
 

@@ -6,7 +6,7 @@
 #             (REPEAT timed steps each, default 3); prints one Markdown row per run and the medians' ratios.
 # main-job:   the README's main job (configs/imdb-quick.yaml) old then new, ROUNDS times, under GNU time
 #             (wall time, peak RSS, test accuracy).
-# DJL_REV picks the old commit (default: the newest commit whose core/pom.xml still depends on ai.djl.pytorch).
+# DJL_REV picks the old commit (default: the last commit before core/pom.xml dropped ai.djl.pytorch).
 # The old tree is cloned and built under ${SCRATCH:-${TMPDIR:-/tmp}/finetune4j-djl-engine}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +14,11 @@ mode="${1:-train-step}"
 rounds="${2:-3}"
 repeat="${REPEAT:-3}"
 if [[ -z "${DJL_REV:-}" ]]; then
+  # the parent of the newest commit that took DJL's engine out of core/pom.xml
   for c in $(git rev-list HEAD -- core/pom.xml); do
-    if git show "$c:core/pom.xml" | grep -q 'ai.djl.pytorch'; then DJL_REV="$c"; break; fi
+    if ! git show "$c:core/pom.xml" | grep -q 'ai.djl.pytorch' && git show "$c^1:core/pom.xml" 2>/dev/null | grep -q 'ai.djl.pytorch'; then
+      DJL_REV="$(git rev-parse "$c^1")"; break
+    fi
   done
 fi
 [[ -n "${DJL_REV:-}" ]] || { echo "no commit on DJL's engine found; set DJL_REV" >&2; exit 2; }
@@ -50,7 +53,7 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 for row in rows:
     m, p = row["metrics"], row["params"]
     engine = "DJL 0.36 (libtorch 2.7.1)" if sys.argv[3] == "old" else "JavaCPP (libtorch 2.10)"
-    print(f"| {sys.argv[2]} | {engine} | {p.get('dtype')} | {m.get('samples_per_s')} | {m.get('ms_per_step_median')} | {m.get('mfu_percent', m.get('mfu'))} |")
+    print(f"| {sys.argv[2]} | {engine} | {p.get('dtype')} | {m.get('samples_per_s')} | {m.get('ms_per_step_median')} | {m.get('mfu_pct', m.get('mfu_percent', m.get('mfu')))} |")
 PY
       done
     done

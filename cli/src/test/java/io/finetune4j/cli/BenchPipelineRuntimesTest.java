@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** bench pipeline --runtime djl,onnx,onnx-int8: one result per runtime on the same texts, ratios to djl (no timing asserts). */
+/** bench pipeline --runtime torch,onnx,onnx-int8: one result per runtime on the same texts, ratios to torch (no timing asserts). */
 class BenchPipelineRuntimesTest {
     @Test
     void comparesRuntimesOnTheSameTexts() throws Exception {
         TrainCommandTest.tinyCheckpointAndData();
         MainTest.Result r = MainTest.run("bench", "pipeline", "--model", TrainCommandTest.model.toString(), "--dataset", TrainCommandTest.data.toString(),
-                "--runtime", "djl,onnx,onnx-int8", "--num_hidden_layers", "1", "--texts", "24", "--batch_size", "8", "--max_length", "32",
+                "--runtime", "torch,onnx,onnx-int8", "--num_hidden_layers", "1", "--texts", "24", "--batch_size", "8", "--max_length", "32",
                 "--warmup", "0", "--repeat", "1", "--json");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().strip().lines().toList();
@@ -41,7 +41,7 @@ class BenchPipelineRuntimesTest {
     void profileSaysWhereTheTimeGoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         TrainCommandTest.tinyCheckpointAndData();
         MainTest.Result r = MainTest.run("bench", "pipeline", "--model", TrainCommandTest.model.toString(), "--dataset", TrainCommandTest.data.toString(),
-                "--runtime", "djl,onnx-int8", "--num_hidden_layers", "1", "--texts", "16", "--batch_size", "8", "--max_length", "32",
+                "--runtime", "torch,onnx-int8", "--num_hidden_layers", "1", "--texts", "16", "--batch_size", "8", "--max_length", "32",
                 "--warmup", "0", "--repeat", "1", "--profile", tmp.resolve("profiles").toString(), "--json");
         assertEquals(0, r.code(), r.err());
         ObjectMapper json = new ObjectMapper();

@@ -82,6 +82,24 @@ class Bf16TrainingTest {
         assertTrue(Math.abs(normFull - normHalf) < 0.05 * normFull, "grad_norm " + normFull + " vs " + normHalf);
     }
 
+    @Test
+    void bf16FullEvalEvaluatesUnderBfloat16Autocast() {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny(), 2, Device.cpu())) {
+            double full = evalLoss(model, args(tmp.resolve("e32"), false));
+            double half = evalLoss(model, args(tmp.resolve("e16"), false).set("bf16_full_eval", true));
+            double asTrained = evalLoss(model, args(tmp.resolve("eb"), true));
+            assertTrue(full != half, "bf16_full_eval must evaluate in bfloat16");
+            assertTrue(Math.abs(full - half) < 0.02, full + " vs " + half);
+            assertEquals(half, asTrained, "with bf16 the evaluation runs under the training's autocast, as HF's");
+        }
+    }
+
+    private static double evalLoss(BertForSequenceClassification model, TrainingArguments.Builder a) {
+        Trainer trainer = Trainer.builder().model(model).args(a.build()).trainColumns(SyntheticTask.make(16, 1))
+                .evalColumns(SyntheticTask.make(40, 2)).computeMetrics(ComputeMetrics.classification()).peakFlops(1e11).build();
+        return trainer.evaluate().get("eval_loss");
+    }
+
     private Map<String, Object> firstStep(boolean bf16) {
         try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny().withDropout(0, 0), 5, Device.cpu())) {
             Trainer trainer = Trainer.builder().model(model).args(args(tmp.resolve("step-" + bf16), bf16).maxSteps(1).build())

@@ -21,8 +21,8 @@ import java.util.Random;
 
 /**
  * One optimizer step exactly as the Trainer runs it: {@link TrainingStep} (the Trainer's own step: the
- * per-step generator seed, forward with token_type_ids and the Trainer's loss, backward, fp16 loss scaling
- * with torch's GradScaler, clipping to max_grad_norm, AdamW at the linear schedule's learning rate, zero
+ * per-step generator seed, forward with token_type_ids and the Trainer's loss, backward, autocast (fp16 or
+ * bf16) with torch's GradScaler for fp16, clipping to max_grad_norm, AdamW at the linear schedule's learning rate, zero
  * grad), with the seed's arguments (learning_rate 2e-5, weight_decay 0.01, HF's other defaults), on random
  * full-length batches. Reports samples/s, the forward/backward/optimizer split, achieved GFLOP/s with MFU
  * against a matmul of the same dtype measured in the same run, and memory.
@@ -31,24 +31,27 @@ public final class TrainStepBench {
     private TrainStepBench() {}
 
     public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat) throws Exception {
-        return run(device, spec, batch, seqLen, warmup, repeat, false);
+        return run(device, spec, batch, seqLen, warmup, repeat, DType.FLOAT32, false);
     }
 
-    /** {@code fp16}: the step as fp16=true runs it. */
-    public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat, boolean fp16)
-            throws Exception {
-        return run(device, spec, batch, seqLen, warmup, repeat, fp16, false);
-    }
-
-    /** {@code gradientCheckpointing}: the step as gradient_checkpointing=true runs it. */
-    public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat, boolean fp16,
+    /**
+     * {@code precision}: FLOAT32 (the plain step), FLOAT16 (the step as fp16=true runs it: float16 autocast, loss
+     * scaling) or BFLOAT16 (as bf16=true runs it: bfloat16 autocast, no scaling); MFU is against a gemm of that dtype
+     * measured in the same run. {@code gradientCheckpointing}: the step as gradient_checkpointing=true runs it.
+     */
+    public static BenchResult run(Device device, BenchModel spec, int batch, int seqLen, int warmup, int repeat, DType precision,
             boolean gradientCheckpointing) throws Exception {
         spec.checkShape(batch, seqLen);
-        Gemm.Result gemm = GemmBench.run(device, fp16 ? DType.FLOAT16 : DType.FLOAT32, 2560, 768, 3072, 1, 5);
+        boolean fp16 = precision == DType.FLOAT16;
+        boolean bf16 = precision == DType.BFLOAT16;
+        if (!fp16 && !bf16 && precision != DType.FLOAT32) {
+            throw new IllegalArgumentException("the step runs in float32, float16 or bfloat16, not " + precision);
+        }
+        Gemm.Result gemm = GemmBench.run(device, precision, 2560, 768, 3072, 1, 5);
         long rssBefore = MachineInfo.rssBytes();
         int steps = warmup + repeat;
         TrainingArguments args = TrainingArguments.builder().outputDir(System.getProperty("java.io.tmpdir"))
-                .learningRate(2e-5).weightDecay(0.01).maxSteps(steps).set("fp16", fp16)
+                .learningRate(2e-5).weightDecay(0.01).maxSteps(steps).set("fp16", fp16).set("bf16", bf16)
                 .set("gradient_checkpointing", gradientCheckpointing).build();
         try (SequenceClassificationModel model = spec.open(device);
                 AdamW optimizer = AdamW.of(model.namedParameters(), args)) {
@@ -66,7 +69,7 @@ public final class TrainStepBench {
             double achieved = flopsPerSeq * batch / t.median();
 
             Map<String, Object> params = spec.params(batch, seqLen);
-            params.put("dtype", fp16 ? "float16" : "float32");
+            params.put("dtype", precision.toString());
             params.put("optimizer", "adamw");
             params.put("gradient_checkpointing", gradientCheckpointing);
             params.put("step", "Trainer (TrainingStep)");

@@ -92,6 +92,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fp16", description = "gemm: also a float16 matmul; train-step: also measure the fp16=true step (float16 matmuls, loss scaling); on a GPU this is measured by default. Slow on a CPU, which has no fast float16 matmul.")
     boolean fp16;
 
+    @Option(names = "--bf16", description = "gemm: also a bfloat16 matmul; train-step: also measure the bf16=true step (bfloat16 autocast on float32 weights, no loss scaling), MFU against the bfloat16 matmul of the same run. Fast on GPUs and on CPUs with native bf16 (avx512_bf16 or AMX; see doctor).")
+    boolean bf16;
+
     @Option(names = "--gradient_checkpointing", description = "train-step: the step with gradient_checkpointing=true (layers recomputed in the backward); compare peak_rss_mib with a run without it, one run per process.")
     boolean gradientCheckpointing;
 
@@ -148,6 +151,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (fp16) {
                     results.add(GemmBench.bench(device, io.finetune4j.torch.DType.FLOAT16, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
                 }
+                if (bf16) {
+                    results.add(GemmBench.bench(device, io.finetune4j.torch.DType.BFLOAT16, mkn[0], mkn[1], mkn[2], Math.max(warmup, 1), repeat));
+                }
             }
             case "forward" -> {
                 BenchModel m = benchModel("base");
@@ -155,9 +161,15 @@ final class BenchCommand implements Callable<Integer> {
             }
             case "train-step" -> {
                 BenchModel m = benchModel("base");
-                results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, false, gradientCheckpointing));
+                results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, io.finetune4j.torch.DType.FLOAT32,
+                        gradientCheckpointing));
                 if (fp16 || device.isCuda()) {
-                    results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, true, gradientCheckpointing));
+                    results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, io.finetune4j.torch.DType.FLOAT16,
+                            gradientCheckpointing));
+                }
+                if (bf16) {
+                    results.add(TrainStepBench.run(device, m, batch(16), seqLen(m), warmup, repeat, io.finetune4j.torch.DType.BFLOAT16,
+                            gradientCheckpointing));
                 }
             }
             case "tokenize" -> results.add(TokenizeBench.run(model != null ? model : "bert-base-uncased", dataset, texts, maxLength,

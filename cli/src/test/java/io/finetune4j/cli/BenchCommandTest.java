@@ -26,13 +26,19 @@ class BenchCommandTest {
         Map<String, Object> g = new ObjectMapper().readValue(gemm.out().strip(), Map.class);
         assertEquals("gemm", g.get("case"));
         assertTrue(((Number) ((Map<String, Object>) g.get("metrics")).get("gflops")).doubleValue() > 0);
-        assertEquals("2.7.1", ((Map<String, Object>) g.get("machine")).get("pytorch"));
+        assertEquals(io.finetune4j.torch.Torch.version(), ((Map<String, Object>) g.get("machine")).get("pytorch"));
         // --fp16 adds the same matmul in float16 (what fp16 MFU divides by)
         MainTest.Result half = MainTest.run("bench", "gemm", "--gemm", "16,16,16", "--repeat", "1", "--json", "--fp16");
         assertEquals(0, half.code(), half.err());
         String[] halfLines = half.out().strip().split("\n");
         assertEquals(2, halfLines.length, half.out());
         assertEquals("float16", ((Map<String, Object>) new ObjectMapper().readValue(halfLines[1], Map.class).get("params")).get("dtype"));
+        // --bf16 adds it in bfloat16 (what bf16 MFU divides by)
+        MainTest.Result brain = MainTest.run("bench", "gemm", "--gemm", "16,16,16", "--repeat", "1", "--json", "--bf16");
+        assertEquals(0, brain.code(), brain.err());
+        String[] brainLines = brain.out().strip().split("\n");
+        assertEquals(2, brainLines.length, brain.out());
+        assertEquals("bfloat16", ((Map<String, Object>) new ObjectMapper().readValue(brainLines[1], Map.class).get("params")).get("dtype"));
 
         // DJL's own BertBlock baseline went with DJL's engine: the case is unknown now, in one line
         MainTest.Result djl = MainTest.run("bench", "baseline-djl");
@@ -80,6 +86,20 @@ class BenchCommandTest {
         assertEquals("float16", ((Map<String, Object>) halfLine.get("params")).get("dtype"));
         assertTrue(((Number) half.get("samples_per_s")).doubleValue() > 0, lines[1]);
         assertTrue(Math.abs(((Number) half.get("loss")).doubleValue() - ((Number) tm.get("loss")).doubleValue()) < 0.1, train.out());
+
+        // --bf16 adds a line: the same step as bf16=true runs it, MFU against a bfloat16 matmul.
+        MainTest.Result bf16 = MainTest.run("bench", "train-step", "--size", "tiny", "--num_hidden_layers", "1", "--batch_size", "2",
+                "--seq_len", "8", "--warmup", "0", "--repeat", "2", "--json", "--bf16");
+        assertEquals(0, bf16.code(), bf16.err());
+        String[] bLines = bf16.out().strip().split("\n");
+        assertEquals(2, bLines.length, bf16.out());
+        Map<String, Object> bLine = mapper.readValue(bLines[1], Map.class);
+        Map<String, Object> bm = (Map<String, Object>) bLine.get("metrics");
+        assertEquals("bfloat16", ((Map<String, Object>) bLine.get("params")).get("dtype"));
+        assertTrue(((Number) bm.get("gemm_best_gflops")).doubleValue() > 0, bLines[1]);
+        double mfu = ((Number) bm.get("mfu_pct")).doubleValue(); // about 0 at this size (rounded to 0.01)
+        assertTrue(mfu >= 0 && mfu <= 100, bLines[1]);
+        assertTrue(Math.abs(((Number) bm.get("loss")).doubleValue() - ((Number) tm.get("loss")).doubleValue()) < 0.1, bf16.out());
 
         MainTest.Result memory = MainTest.run("bench", "memory", "--steps", "20", "--batch_size", "2", "--seq_len", "8", "--json");
         assertEquals(0, memory.code(), memory.err());

@@ -38,12 +38,12 @@ public final class Attention {
      */
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor additiveMask, TorchDropout dropout, boolean training) {
         long headDim = q.size(3);
-        Tensor scores = Autocast.matmul(q.mul(1.0 / Math.sqrt(headDim)), k.permute(0, 1, 3, 2));
+        Tensor scores = q.mul(1.0 / Math.sqrt(headDim)).matmul(k.permute(0, 1, 3, 2));
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
         }
         Tensor probs = dropout.forward(scores.softmax(-1), training);
-        return mergeHeads(Autocast.matmul(probs, v));
+        return mergeHeads(probs.matmul(v));
     }
 
 }

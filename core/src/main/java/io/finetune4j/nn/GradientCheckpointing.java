@@ -1,5 +1,6 @@
 package io.finetune4j.nn;
 
+import io.finetune4j.torch.Autocast;
 import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.Tensor;
 import io.finetune4j.torch.Torch;
@@ -103,6 +104,9 @@ public final class GradientCheckpointing implements AutoCloseable {
         Tensor out;
         try (Autograd noGrad = Autograd.noGrad()) {
             out = forward.apply(hidden);
+        }
+        if (Autocast.isEnabled()) {
+            Autocast.clearCache(); // its weight casts were made without a graph: the recompute must cast again
         }
         out.requiresGrad_(true);
         tape.add(new Segment(s, hidden, out, forward));

@@ -29,7 +29,7 @@ public final class TiedDecoder extends Module {
 
     /** {@code [..., hidden]} → {@code [..., vocab]}. */
     public Tensor forward(Tensor hidden) {
-        return Autocast.linear(hidden, wordEmbeddings.weight().data(), bias.data());
+        return Tensor.linear(hidden, wordEmbeddings.weight().data(), bias.data());
     }
 
     /** The weight used: the word embeddings' parameter itself. */

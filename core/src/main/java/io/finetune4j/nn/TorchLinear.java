@@ -24,7 +24,7 @@ public final class TorchLinear extends Module {
 
     /** {@code [..., in]} → {@code [..., out]}, plus the adapter's term when one is set. */
     public Tensor forward(Tensor x) {
-        Tensor y = Autocast.linear(x, weight.data(), bias == null ? null : bias.data());
+        Tensor y = Tensor.linear(x, weight.data(), bias == null ? null : bias.data());
         return adapter == null ? y : y.add(adapter.delta(x));
     }
 

@@ -7,7 +7,7 @@
  * {@link io.finetune4j.nn.Tanh}, {@link io.finetune4j.nn.Activations}), masked multi-head attention
  * ({@link io.finetune4j.nn.Attention}), the losses HF's heads use ({@link io.finetune4j.nn.Losses}) and the
  * training helpers: {@link io.finetune4j.nn.ParameterFactory} (each parameter created once, from the checkpoint or
- * HF's init), {@link io.finetune4j.nn.InputNoise} (NEFTune), {@link io.finetune4j.nn.Autocast}, {@link io.finetune4j.nn.Gradients} and
+ * HF's init), {@link io.finetune4j.nn.InputNoise} (NEFTune), {@link io.finetune4j.nn.Gradients} and
  * {@link io.finetune4j.nn.GradientCheckpointing} (each encoder layer recomputed in the backward; every family's layer
  * loop goes through it).
  *

@@ -1,6 +1,5 @@
 package io.finetune4j.peft;
 
-import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.LinearAdapter;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.TorchLinear;
@@ -57,7 +56,7 @@ final class LoraLinear implements LinearAdapter {
     @Override
     public Tensor delta(Tensor x) {
         Tensor in = Tensor.dropout(x, dropout, training);
-        Tensor product = Autocast.matmul(Autocast.matmul(in, loraA.data().transpose(0, 1)), loraB.data().transpose(0, 1));
+        Tensor product = in.matmul(loraA.data().transpose(0, 1)).matmul(loraB.data().transpose(0, 1));
         return product.mul(scaling);
     }
 

@@ -56,6 +56,20 @@ public final class Autocast implements AutoCloseable {
         return Tensor.dtypeOf(torch.get_autocast_dtype(Tensor.deviceType(type)));
     }
 
+    /**
+     * {@code torch.clear_autocast_cache()}: forgets the low-precision copies of float32 weights that autocast keeps
+     * while enabled. A copy made under {@code no_grad} has no graph back to its weight, so code that runs a forward
+     * without a graph and then again with one inside the same autocast (gradient checkpointing) clears in between.
+     */
+    public static void clearCache() {
+        torch.clear_cache();
+    }
+
+    /** Whether autocast is on for the CPU or CUDA. */
+    public static boolean isEnabled() {
+        return isEnabled(Device.Type.CPU) || isEnabled(Device.Type.CUDA);
+    }
+
     @Override
     public void close() {
         torch.set_autocast_enabled(device, previousEnabled);

@@ -5,12 +5,13 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.metrics.ComputeMetrics;
 import io.finetune4j.metrics.EvalPrediction;
 import io.finetune4j.models.SequenceClassifier;
-import io.finetune4j.nn.Autocast;
+import io.finetune4j.torch.Autocast;
 import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.DType;
 import io.finetune4j.torch.Device;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.torch.Tensor;
+import io.finetune4j.torch.Torch;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.train.TrainingArguments.IntervalStrategy;
 import io.finetune4j.train.TrainingArguments.SaveStrategy;
@@ -311,6 +312,10 @@ public final class Trainer {
         if (args.fp16() && !TrainingStep.deviceOf(model).isCuda()) {
             LOG.warn("fp16 on the CPU: libtorch has no fast CPU float16 matmul (0.91 GFLOP/s vs 169 in float32 on a 2-core EPYC); "
                     + "fp16 is meant for GPUs");
+        }
+        if (args.bf16() && !TrainingStep.deviceOf(model).isCuda() && !Torch.cpuHasNativeBf16()) {
+            LOG.warn("bf16 on a CPU without native bf16 (no avx512_bf16 or AMX): bfloat16 matmuls are emulated and the step "
+                    + "is slower than float32 here; bf16 pays off on GPUs and on CPUs with native bf16");
         }
         LOG.info("training {} rows, {} epochs, {} steps ({} per epoch), batch {} x {} accumulation, {} trainable parameters",
                 trainColumns.size(), plan.numEpochs, plan.maxSteps, plan.stepsPerEpoch, args.perDeviceTrainBatchSize(),
@@ -692,7 +697,7 @@ public final class Trainer {
             }
             try (Scope step = Scope.open();
                  Autograd noGrad = Autograd.noGrad();
-                 Autocast ignored = Autocast.enable(evalComputeType())) {
+                 Autocast autocast = TrainingStep.autocast(device, evalComputeType())) {
                 DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, device);
                 Tensor out = forwardFor(columns).logits(batch, false);
                 Tensor kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;
@@ -731,9 +736,13 @@ public final class Trainer {
                 + model.getClass().getSimpleName() + " does not have; leave neftune_noise_alpha unset");
     }
 
-    /** fp16_full_eval: evaluation and prediction compute in float16; else as training does. */
+    /**
+     * The autocast dtype of evaluation and prediction: bf16_full_eval bfloat16, fp16_full_eval float16, else as training
+     * does (HF's Trainer evaluates under the same autocast as it trains when bf16 or fp16 is on: accelerate wraps the
+     * model's forward, and prediction_step runs in compute_loss_context_manager).
+     */
     private DType evalComputeType() {
-        return args.fp16FullEval() ? DType.FLOAT16 : TrainingStep.computeType(args);
+        return args.bf16FullEval() ? DType.BFLOAT16 : args.fp16FullEval() ? DType.FLOAT16 : TrainingStep.computeType(args);
     }
 
     /** The cached top for the eval rows during training with cache_frozen_features, else the whole model. */

@@ -126,8 +126,7 @@ public final class TrainingArguments {
     boolean useCpu = false;
     @Arg(name = "fp16", help = "Mixed precision: linear layers and attention compute in float16 on float32 master weights, with dynamic loss scaling (torch GradScaler defaults). Meant for GPUs: the CPU has no fast float16 matmul.")
     boolean fp16 = false;
-    @Arg(name = "bf16", help = "bfloat16 mixed precision (autocast to bfloat16 on float32 master weights).",
-            refused = "DJL 0.36's PyTorch engine aborts on bfloat16 tensors (the libtorch 2.10 engine brings it); use fp16 on a GPU or float32")
+    @Arg(name = "bf16", help = "Whether to use bf16 (mixed) precision instead of 32-bit: the training forward runs under torch.autocast to bfloat16 (CPU or CUDA) on float32 master weights, gradients and optimizer state; no loss scaling. Evaluation and prediction run under the same autocast. Fast on GPUs and on CPUs with native bf16 (avx512_bf16 or AMX; `doctor` says); slower than float32 elsewhere.")
     boolean bf16 = false;
 
     // --- the rest of HF's TrainingArguments, in the order of its documentation
@@ -226,7 +225,7 @@ public final class TrainingArguments {
     String fp16Backend = "auto";
     @Arg(name = "half_precision_backend", help = "Backend for mixed precision (auto, apex, cpu_amp).", refused = "only the built-in autocast backend exists; leave it auto")
     String halfPrecisionBackend = "auto";
-    @Arg(name = "bf16_full_eval", help = "Evaluate in bfloat16.", refused = "DJL 0.36's PyTorch engine aborts on bfloat16 tensors; use fp16_full_eval on a GPU or float32")
+    @Arg(name = "bf16_full_eval", help = "Whether to use full bfloat16 evaluation instead of 32-bit. This will be faster and save memory but can harm metric values. (HF casts the model to bfloat16; finetune4j evaluates and predicts under torch.autocast to bfloat16, weights staying float32.)")
     boolean bf16FullEval = false;
     @Arg(name = "fp16_full_eval", help = "Evaluate and predict with float16 compute (faster on GPUs, slightly different metrics).")
     boolean fp16FullEval = false;
@@ -343,6 +342,12 @@ public final class TrainingArguments {
         nonNegative(problems, "dataloader_num_workers", dataloaderNumWorkers);
         if (labelSmoothingFactor < 0 || labelSmoothingFactor >= 1) {
             problems.add("label_smoothing_factor must be in [0, 1), got " + labelSmoothingFactor);
+        }
+        if (fp16 && bf16) {
+            problems.add("fp16 and bf16 are both true; at most one of them can be (choose bf16 on a CPU with native bf16 or a recent GPU, fp16 on an older GPU)");
+        }
+        if (fp16FullEval && bf16FullEval) {
+            problems.add("fp16_full_eval and bf16_full_eval are both true; at most one of them can be");
         }
         if (outputDir == null || outputDir.isBlank()) {
             problems.add("output_dir must be a folder name");
@@ -517,6 +522,7 @@ public final class TrainingArguments {
     public boolean disableTqdm() { return disableTqdm; }
     public boolean useCpu() { return useCpu; }
     public boolean fp16() { return fp16; }
+    public boolean bf16() { return bf16; }
     public boolean gradientCheckpointing() { return gradientCheckpointing; }
     public Map<String, Object> gradientCheckpointingKwargs() {
         return gradientCheckpointingKwargs == null ? Map.of() : gradientCheckpointingKwargs;
@@ -538,6 +544,7 @@ public final class TrainingArguments {
     public String optimArgs() { return optimArgs; }
     public boolean ignoreDataSkip() { return ignoreDataSkip; }
     public boolean fp16FullEval() { return fp16FullEval; }
+    public boolean bf16FullEval() { return bf16FullEval; }
     public Integer torchEmptyCacheSteps() { return torchEmptyCacheSteps; }
     public String logLevel() { return logLevel; }
     public String logLevelReplica() { return logLevelReplica; }

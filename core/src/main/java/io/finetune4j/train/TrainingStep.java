@@ -1,9 +1,9 @@
 package io.finetune4j.train;
 
 import io.finetune4j.models.SequenceClassifier;
-import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.GradientCheckpointing;
 import io.finetune4j.nn.Losses;
+import io.finetune4j.torch.Autocast;
 import io.finetune4j.torch.Autograd;
 import io.finetune4j.torch.DType;
 import io.finetune4j.torch.Device;
@@ -113,7 +113,7 @@ public final class TrainingStep {
         Device device = deviceOf(model);
         try (Scope step = Scope.open();
              Autograd grad = Autograd.enableGrad();
-             Autocast ignored = Autocast.enable(computeType(args))) {
+             Autocast autocast = autocast(device, computeType(args))) {
             for (int micro = 0; micro < window.size(); micro++) {
                 long f0 = System.nanoTime();
                 DataCollatorWithPadding.Batch batch = window.get(micro).toDevice(device);
@@ -173,9 +173,20 @@ public final class TrainingStep {
                 : model.loss(logits, labels);
     }
 
-    /** Matmul precision under autocast: float16 with fp16, else none (float32 throughout). */
+    /**
+     * The training forward's autocast dtype: bfloat16 with bf16, float16 with fp16, else none (float32 throughout).
+     * Either way the master weights, their gradients and the optimizer state stay float32.
+     */
     static DType computeType(TrainingArguments args) {
-        return args.fp16() ? DType.FLOAT16 : null;
+        return args.bf16() ? DType.BFLOAT16 : args.fp16() ? DType.FLOAT16 : null;
+    }
+
+    /**
+     * {@code torch.autocast(device.type, dtype)} for the device the model runs on, or null (no autocast) when
+     * {@code dtype} is null: try-with-resources accepts a null resource.
+     */
+    static Autocast autocast(Device device, DType dtype) {
+        return dtype == null ? null : Autocast.enable(device.type(), dtype);
     }
 
     /** The device the model's parameters live on (where each batch goes). */

@@ -7,13 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exact resume with dropout: the generator is reseeded from (seed, global step) at every optimizer step
  * (TrainingStep.stepSeed), so a resumed run, in this process or after a kill -9, ends with the same
- * model.safetensors, byte for byte, as the uninterrupted one.
+ * model.safetensors, byte for byte, as the uninterrupted one; in float32 and with bf16=true.
  */
 class ExactResumeTest {
     @TempDir
@@ -23,25 +24,30 @@ class ExactResumeTest {
         return Files.readAllBytes(run.resolve("model.safetensors"));
     }
 
-    private Path straight(int seed) throws Exception {
-        Path run = tmp.resolve("straight-" + seed);
+    private Path straight(int seed, boolean bf16) throws Exception {
+        Path run = tmp.resolve("straight-" + seed + (bf16 ? "-bf16" : ""));
         if (!Files.isDirectory(run)) {
             try (BertForSequenceClassification model = ResumeRuns.tinyBert()) {
-                ResumeRuns.trainer(model, ResumeRuns.args(run, seed).build()).train();
+                ResumeRuns.trainer(model, ResumeRuns.args(run, seed, bf16).build()).train();
             }
         }
         return run;
     }
 
-    @Test
-    void resumingFromAMiddleCheckpointEndsByteIdentical() throws Exception {
-        Path straight = straight(42);
+    /** float32, and bf16 (autocast to bfloat16 in the training forward and the evaluations). */
+    @ParameterizedTest(name = "bf16={0}")
+    @ValueSource(booleans = {false, true})
+    void resumingFromAMiddleCheckpointEndsByteIdentical(boolean bf16) throws Exception {
+        Path straight = straight(42, bf16);
         // The dropout masks matter: another seed (same initial weights, same data order) ends elsewhere.
-        assertFalse(java.util.Arrays.equals(weights(straight), weights(straight(43))), "dropout did not change the result");
+        assertFalse(java.util.Arrays.equals(weights(straight), weights(straight(43, bf16))), "dropout did not change the result");
+        if (bf16) {
+            assertFalse(java.util.Arrays.equals(weights(straight), weights(straight(42, false))), "bf16 must change the result");
+        }
         for (int from : new int[] {8, 12}) { // 8: inside epoch 2, between evaluations; 12: just before an evaluation
-            Path resumed = tmp.resolve("resumed-" + from);
+            Path resumed = tmp.resolve("resumed-" + from + (bf16 ? "-bf16" : ""));
             try (BertForSequenceClassification model = ResumeRuns.tinyBert()) {
-                TrainOutput out = ResumeRuns.trainer(model, ResumeRuns.args(resumed, 42)
+                TrainOutput out = ResumeRuns.trainer(model, ResumeRuns.args(resumed, 42, bf16)
                         .set("resume_from_checkpoint", straight.resolve("checkpoint-" + from).toString()).build()).train();
                 assertEquals(ResumeRuns.MAX_STEPS, out.globalStep());
             }
@@ -72,11 +78,12 @@ class ExactResumeTest {
      * checkpoint write), resumed each time with resume_from_checkpoint=true; the end is byte-identical to the
      * uninterrupted run, and no half-written checkpoint is ever listed.
      */
-    @Test
-    void killedFourTimesAndResumedEndsByteIdentical() throws Exception {
-        Path reference = straight(42);
+    @ParameterizedTest(name = "bf16={0}")
+    @ValueSource(booleans = {false, true})
+    void killedFourTimesAndResumedEndsByteIdentical(boolean bf16) throws Exception {
+        Path reference = straight(42, bf16);
         Path run = tmp.resolve("crashed");
-        int kills = ResumeRuns.killAndResume(run, tmp.resolve("child.log"), "tiny", 8, 120);
+        int kills = ResumeRuns.killAndResume(run, tmp.resolve("child.log"), bf16 ? "tiny-bf16" : "tiny", 8, 120);
         assertTrue(kills >= 4, "killed " + kills + " times");
         assertArrayEquals(weights(reference), weights(run));
     }

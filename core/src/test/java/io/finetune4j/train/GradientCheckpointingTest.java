@@ -63,12 +63,12 @@ class GradientCheckpointingTest {
         return gradients(model, checkpointing, expectedSegments, null);
     }
 
-    /** {@code autocast}: the matmul dtype under {@link io.finetune4j.nn.Autocast} (fp16), or null. */
+    /** {@code autocast}: the dtype of {@code torch.autocast("cpu", dtype)} around the step, or null. */
     static Map<String, float[]> gradients(SequenceClassifier model, boolean checkpointing, int expectedSegments, DType autocast) {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (Scope step = Scope.open();
                 Autograd grad = Autograd.enableGrad();
-                io.finetune4j.nn.Autocast ignored = io.finetune4j.nn.Autocast.enable(autocast);
+                io.finetune4j.torch.Autocast ignored = TrainingStep.autocast(Device.cpu(), autocast);
                 GradientCheckpointing c = checkpointing ? GradientCheckpointing.begin(7) : null) {
             Tensor logits = model.logits(tensor(IDS), null, tensor(MASK), true);
             Tensor loss = model.loss(logits, Tensor.of(LABELS));
@@ -145,6 +145,14 @@ class GradientCheckpointingTest {
         DebertaV2Config c = DebertaV2Config.fromJson((ObjectNode) new ObjectMapper().readTree(json), "test");
         try (DebertaV2ForSequenceClassification model = DebertaV2ForSequenceClassification.CLASS.fromConfig(c, 3, Device.cpu())) {
             assertSameGradients(gradients(model, false, 0), gradients(model, true, 3), "deberta-v2 with conv");
+        }
+    }
+
+    @Test
+    void bf16AutocastGivesThePlainStepsGradientsToo() {
+        try (BertForSequenceClassification model = BertForSequenceClassification.random(BertConfig.tiny().withDropout(0, 0), 6, Device.cpu())) {
+            assertSameGradients(gradients(model, false, 0, DType.BFLOAT16),
+                    gradients(model, true, BertConfig.tiny().numHiddenLayers(), DType.BFLOAT16), "bf16 autocast");
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * The runs the exact-resume tests compare: a tiny random BERT with dropout 0.1 (so every step draws
  * dropout masks), trained with evaluation and checkpoints interleaved, and bert-base-uncased cut to one
  * layer (dropout 0.1 as pretrained) for the integration test. Also a child-process main for the kill -9
- * tests: {@code ResumeRuns OUTPUT_DIR RESUME(true|false) [tiny|bert-base-1]} prints "step N" after every
+ * tests: {@code ResumeRuns OUTPUT_DIR RESUME(true|false) [tiny|tiny-bf16|bert-base-1]} prints "step N" after every
  * step and "done" at the end.
  */
 final class ResumeRuns {
@@ -43,6 +43,11 @@ final class ResumeRuns {
                 .set("warmup_steps", 3).set("disable_tqdm", true).set("report_to", "none")
                 .set("logging_steps", 5).evalStrategy("steps").set("eval_steps", 5)
                 .saveStrategy("steps").set("save_steps", 4);
+    }
+
+    /** {@link #args(Path, int)} with bf16=true: autocast to bfloat16 in the training forward and in evaluation. */
+    static TrainingArguments.Builder args(Path out, int seed, boolean bf16) {
+        return args(out, seed).set("bf16", bf16);
     }
 
     /** 40 rows: 5 steps per epoch, so the run crosses epoch boundaries and resumes inside an epoch. */
@@ -125,7 +130,7 @@ final class ResumeRuns {
 
     private static Process child(Path out, boolean resume, String kind, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-Dai.djl.offline=true", kind.equals("tiny") ? "-Xmx1g" : "-Xmx4g", "-cp",
+        List<String> cmd = List.of(java, "-Dai.djl.offline=true", kind.startsWith("tiny") ? "-Xmx1g" : "-Xmx4g", "-cp",
                 System.getProperty("java.class.path"), ResumeRuns.class.getName(), out.toString(), Boolean.toString(resume), kind);
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(new File(log.toString()))).start();
     }
@@ -134,7 +139,7 @@ final class ResumeRuns {
         Path out = Path.of(argv[0]);
         boolean resume = Boolean.parseBoolean(argv[1]);
         boolean bertBase = argv.length > 2 && argv[2].equals("bert-base-1");
-        TrainingArguments.Builder a = bertBase ? bertBaseArgs(out) : args(out, 42);
+        TrainingArguments.Builder a = bertBase ? bertBaseArgs(out) : args(out, 42, argv.length > 2 && argv[2].equals("tiny-bf16"));
         if (resume) {
             a.set("resume_from_checkpoint", "true");
         } else {

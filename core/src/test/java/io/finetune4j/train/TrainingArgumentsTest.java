@@ -55,7 +55,12 @@ class TrainingArgumentsTest {
         BadInputException e = assertThrows(BadInputException.class,
                 () -> TrainingArguments.fromMap(Map.of("load_best_model_at_end", true), "t"));
         assertTrue(e.getMessage().contains("load_best_model_at_end needs an eval_strategy"), e.getMessage());
-        assertThrows(BadInputException.class, () -> TrainingArguments.fromMap(Map.of("bf16", true), "t"));
+        assertTrue(TrainingArguments.fromMap(Map.of("bf16", true, "bf16_full_eval", true), "t").bf16(), "bf16 is accepted");
+        e = assertThrows(BadInputException.class, () -> TrainingArguments.fromMap(Map.of("bf16", true, "fp16", true), "t"));
+        assertTrue(e.getMessage().contains("fp16 and bf16 are both true"), e.getMessage());
+        e = assertThrows(BadInputException.class,
+                () -> TrainingArguments.fromMap(Map.of("bf16_full_eval", true, "fp16_full_eval", true), "t"));
+        assertTrue(e.getMessage().contains("fp16_full_eval and bf16_full_eval are both true"), e.getMessage());
         assertThrows(BadInputException.class, () -> TrainingArguments.fromMap(Map.of("report_to", "wandb"), "t"));
     }
 }

@@ -2,7 +2,6 @@ package io.finetune4j.models.debertav2;
 
 import io.finetune4j.nn.Activation;
 import io.finetune4j.nn.Activations;
-import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
@@ -34,6 +33,6 @@ public final class DebertaV2LMPredictionHead extends Module {
     public Tensor forward(Tensor hiddenStates) {
         hiddenStates = transformActFn.forward(dense.forward(hiddenStates));
         hiddenStates = layerNorm.forward(hiddenStates);
-        return Autocast.linear(hiddenStates, wordEmbeddings.weight().data(), bias.data());
+        return Tensor.linear(hiddenStates, wordEmbeddings.weight().data(), bias.data());
     }
 }

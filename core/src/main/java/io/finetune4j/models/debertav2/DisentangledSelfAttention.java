@@ -1,7 +1,6 @@
 package io.finetune4j.models.debertav2;
 
 import io.finetune4j.nn.Attention;
-import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
@@ -62,7 +61,7 @@ public final class DisentangledSelfAttention extends Module {
 
         int scaleFactor = 1 + (c.c2p() ? 1 : 0) + (c.p2c() ? 1 : 0);
         double invScale = 1.0 / Math.sqrt((double) attentionHeadSize * scaleFactor);
-        Tensor attentionScores = Autocast.matmul(queryLayer, keyLayer.transpose(2, 3)).mul(invScale); // [batch, heads, seq, seq]
+        Tensor attentionScores = queryLayer.matmul(keyLayer.transpose(2, 3)).mul(invScale); // [batch, heads, seq, seq]
         if (rel != null) {
             // HF's disentangled_attention_bias, each term added as it is computed
             Tensor relEmbeddings = posDropout.forward(rel.embeddings(), training); // [2 span, hidden]
@@ -70,14 +69,14 @@ public final class DisentangledSelfAttention extends Module {
             if (c.c2p()) {
                 // content → position: query · pos_key, gathered at c2p_pos[q][k]
                 Tensor posKeyLayer = posTransposeForScores((c.shareAttKey() ? keyProj : posKeyProj).forward(relEmbeddings), attSpan2);
-                Tensor c2pAtt = Autocast.matmul(queryLayer, posKeyLayer.transpose(2, 3)); // [batch, heads, seq, 2 span]
+                Tensor c2pAtt = queryLayer.matmul(posKeyLayer.transpose(2, 3)); // [batch, heads, seq, 2 span]
                 c2pAtt = c2pAtt.gather(3, rel.c2pIndex().expand(batch, numAttentionHeads, seq, seq));
                 attentionScores = attentionScores.add(c2pAtt.mul(invScale));
             }
             if (c.p2c()) {
                 // position → content: key · pos_query, gathered at p2c_pos[k][q], then transposed to [q][k]
                 Tensor posQueryLayer = posTransposeForScores((c.shareAttKey() ? queryProj : posQueryProj).forward(relEmbeddings), attSpan2);
-                Tensor p2cAtt = Autocast.matmul(keyLayer, posQueryLayer.transpose(2, 3)); // [batch, heads, seq (key), 2 span]
+                Tensor p2cAtt = keyLayer.matmul(posQueryLayer.transpose(2, 3)); // [batch, heads, seq (key), 2 span]
                 p2cAtt = p2cAtt.gather(3, rel.p2cIndex().expand(batch, numAttentionHeads, seq, seq)).transpose(2, 3);
                 attentionScores = attentionScores.add(p2cAtt.mul(invScale));
             }
@@ -86,7 +85,7 @@ public final class DisentangledSelfAttention extends Module {
         attentionScores = attentionScores.mul(attentionMask).add(attentionMask.rsub(1).mul(Attention.FINFO_MIN));
         Tensor attentionProbs = attentionScores.softmax(-1);
         attentionProbs = dropout.forward(attentionProbs, training);
-        Tensor contextLayer = Autocast.matmul(attentionProbs, valueLayer); // [batch, heads, seq, d]
+        Tensor contextLayer = attentionProbs.matmul(valueLayer); // [batch, heads, seq, d]
         return contextLayer.permute(0, 2, 1, 3).reshape(batch, seq, (long) numAttentionHeads * attentionHeadSize);
     }
 

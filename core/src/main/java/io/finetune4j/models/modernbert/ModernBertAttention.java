@@ -1,6 +1,5 @@
 package io.finetune4j.models.modernbert;
 
-import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
@@ -47,13 +46,13 @@ public final class ModernBertAttention extends Module {
         Tensor key = applyRotaryPosEmb(qkv.select(0, 1), positionEmbeddings);
         Tensor value = qkv.select(0, 2);
 
-        Tensor attnWeights = Autocast.matmul(query, key.transpose(2, 3)).mul(1.0 / Math.sqrt(headDim));
+        Tensor attnWeights = query.matmul(key.transpose(2, 3)).mul(1.0 / Math.sqrt(headDim));
         if (attentionMask != null) {
             attnWeights = attnWeights.add(attentionMask);
         }
         attnWeights = attnWeights.softmax(-1);
         attnWeights = attentionDropout.forward(attnWeights, training);
-        Tensor attnOutput = Autocast.matmul(attnWeights, value).transpose(1, 2).reshape(bs, seqLen, allHeadSize);
+        Tensor attnOutput = attnWeights.matmul(value).transpose(1, 2).reshape(bs, seqLen, allHeadSize);
         attnOutput = wo.forward(attnOutput);
         return outDrop instanceof TorchDropout d ? d.forward(attnOutput, training)
                 : ((Identity) outDrop).forward(attnOutput);

@@ -1,6 +1,5 @@
 package io.finetune4j.models.modernbert;
 
-import io.finetune4j.nn.Autocast;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.nn.ParameterFactory;
@@ -26,7 +25,7 @@ final class TiedLinear extends Module {
 
     /** {@code F.linear(x, tok_embeddings.weight, bias)}. */
     Tensor forward(Tensor input) {
-        return Autocast.linear(input, embeddings.weight().data(), bias == null ? null : bias.data());
+        return Tensor.linear(input, embeddings.weight().data(), bias == null ? null : bias.data());
     }
 
     @Override

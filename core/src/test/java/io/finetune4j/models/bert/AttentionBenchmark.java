@@ -25,6 +25,8 @@ import java.util.Locale;
  * Run: java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.finetune4j.models.bert.AttentionBenchmark [rounds] [layers] [batch] [seq...]
  */
 public final class AttentionBenchmark {
+    /** -Dtraining=false: dropout off (the forward an evaluation runs, here with backward too); -Ddtypes=float32 for one dtype. */
+    private static final boolean TRAINING = !"false".equals(System.getProperty("training"));
     public static void main(String[] args) {
         Torch.load();
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -40,13 +42,14 @@ public final class AttentionBenchmark {
         System.out.printf(Locale.ROOT, "cpu: %s, cores %d, intra-op threads %d, libtorch %s, native bf16 %s; %d layers, %d rounds%n",
                 MachineInfo.cpuModel(), Runtime.getRuntime().availableProcessors(), Torch.numThreads(), Torch.version(),
                 Torch.cpuHasNativeBf16(), layers, rounds);
+        System.out.println("dropout " + (TRAINING ? "on (training)" : "off"));
         BertConfig config = BertConfig.base().withNumHiddenLayers(layers);
         ParameterFactory f = ParameterFactory.random(Device.cpu(), 42, config.initializerRange());
         BertEncoder encoder = new BertEncoder(config, f);
         AttnImplementation impl = f.attnImplementation();
         try {
             for (int seq : seqs) {
-                for (DType dtype : List.of(DType.FLOAT32, DType.BFLOAT16)) {
+                for (DType dtype : dtypes()) {
                     List<Double> eager = new ArrayList<>();
                     List<Double> sdpa = new ArrayList<>();
                     for (int r = 0; r <= rounds; r++) { // round 0 warms both up
@@ -87,13 +90,22 @@ public final class AttentionBenchmark {
                 }
             }
             Tensor additive = Attention.extendedAttentionMask(Tensor.of(mask, batch, seq));
-            Tensor out = encoder.forward(x, additive, true);
+            Tensor out = encoder.forward(x, additive, TRAINING);
             out.to(DType.FLOAT32).pow(2).mean().backward();
         }
         for (Parameter p : encoder.namedParameters().values()) {
             p.data().zeroGrad();
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static List<DType> dtypes() {
+        String d = System.getProperty("dtypes", "float32,bf16");
+        List<DType> out = new ArrayList<>();
+        for (String s : d.split(",")) {
+            out.add(s.equals("bf16") ? DType.BFLOAT16 : DType.FLOAT32);
+        }
+        return out;
     }
 
     private static double median(List<Double> xs) {

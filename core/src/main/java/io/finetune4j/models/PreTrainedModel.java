@@ -109,6 +109,14 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         attnImplementation.set(v);
     }
 
+    /** One line for {@code model show}: which attention runs (what auto resolves to where, or eager-only for DeBERTa). */
+    public String attnImplementationLine() {
+        if (!supportsSdpa()) {
+            return "attn_implementation: eager (" + architecture() + " has only its eager attention)";
+        }
+        return "attn_implementation: " + attnImplementation.describe();
+    }
+
     /** HF's {@code _supports_sdpa}: false where the attention is not softmax(q·kᵀ/√d + mask)·v (DeBERTa). */
     protected boolean supportsSdpa() {
         return true;

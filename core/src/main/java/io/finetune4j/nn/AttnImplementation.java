@@ -13,12 +13,14 @@ import java.util.List;
  * {@code set_attn_implementation}) switches a loaded model, and two models never share the setting. Like HF, it is not
  * written to config.json.
  *
- * <p>Auto (unset) picks the faster one for the input's device and dtype, measured (docs/BENCHMARKS.md, "Attention"):
+ * <p>Auto (unset) picks the faster one for the input's device and dtype, measured (docs/BENCHMARKS.md, "Attention:
+ * eager vs sdpa"; BERT-base-shaped layers, forward + backward, 16 × 128 and 16 × 160, Intel Xeon, 2 cores):
  * <ul>
  *   <li>CUDA: sdpa (HF's default where the model supports it; fused kernels);</li>
- *   <li>CPU under bf16/fp16 autocast ({@code torch.Autocast} or the casting {@link Autocast}): eager (libtorch's CPU
- *       sdpa in bf16 measured 2.3× slower than eager on an Intel Xeon, 1.14–1.24× on an AMD EPYC);</li>
- *   <li>CPU float32: sdpa (measured equal to eager within noise on the Xeon, 1.06× faster on the EPYC; HF's default).</li>
+ *   <li>CPU under bf16/fp16 autocast ({@code torch.Autocast} or the casting {@link Autocast}): eager (libtorch 2.10's
+ *       CPU sdpa in bf16 measured 1.25–1.8× slower than eager on the Xeon, 1.14–1.24× on an AMD EPYC);</li>
+ *   <li>CPU float32: sdpa (equal to eager within noise when training with dropout, 2.3× faster without dropout as in
+ *       evaluation; 1.06× faster on the EPYC; HF's default).</li>
  * </ul>
  * It is resolved per forward from the input and the autocast state, so one model trains under bf16 autocast with eager
  * and evaluates in float32 with sdpa.

@@ -18,9 +18,9 @@ import java.util.List;
  * <ul>
  *   <li>CUDA: sdpa (HF's default where the model supports it; fused kernels);</li>
  *   <li>CPU under bf16/fp16 autocast ({@code torch.Autocast} or the casting {@link Autocast}): eager (libtorch 2.10's
- *       CPU sdpa in bf16 measured 1.25–1.8× slower than eager on the Xeon, 1.14–1.24× on an AMD EPYC);</li>
- *   <li>CPU float32: sdpa (equal to eager within noise when training with dropout, 2.3× faster without dropout as in
- *       evaluation; 1.06× faster on the EPYC; HF's default).</li>
+ *       CPU sdpa in bf16 measured 1.5–2.3× slower than eager on the Xeon, 1.14–1.24× on an AMD EPYC);</li>
+ *   <li>CPU float32: sdpa (1.02–1.03× eager when training with dropout, 1.14× without dropout as in evaluation;
+ *       1.06× on the EPYC; HF's default).</li>
  * </ul>
  * It is resolved per forward from the input and the autocast state, so one model trains under bf16 autocast with eager
  * and evaluates in float32 with sdpa.

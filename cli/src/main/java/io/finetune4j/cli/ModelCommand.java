@@ -70,6 +70,7 @@ final class ModelCommand implements Runnable {
                     m.put("missing_keys", report.missingKeys());
                     m.put("unexpected_keys", report.unexpectedKeys());
                     m.put("tree", model.printModel());
+                    m.put("attn_implementation", model.attnImplementation() == null ? "auto" : model.attnImplementation());
                     out.println(ConfigSources.toJson(m));
                 } else {
                     // The load report's warnings already went to stderr in HF's words (SLF4J); not repeated here.
@@ -81,6 +82,7 @@ final class ModelCommand implements Runnable {
                     }
                     out.println(model.parameterSummary());
                     out.println(model.trainableParametersLine());
+                    out.println(model.attnImplementationLine());
                 }
             }
             out.flush();

@@ -37,6 +37,7 @@ class ModelCommandTest {
         assertTrue(text.contains("- bert.pooler.dense.weight\n- bert.pooler.dense.bias\n- classifier.weight\n- classifier.bias"), text);
         assertTrue(text.contains("Total parameters: "), text);
         assertTrue(text.contains("trainable params: 1,122 || all params: "), text);
+        assertTrue(text.contains("attn_implementation: auto (sdpa on CUDA and CPU float32, eager under CPU autocast)"), text);
 
         // A pre-training checkpoint (no classifier, as bert-base-uncased): the head is reported as newly initialised.
         try (BertForMaskedLM m = BertForMaskedLM.random(BertConfig.tiny(), 1, Device.cpu())) {
@@ -46,6 +47,7 @@ class ModelCommandTest {
         assertEquals(0, run(out, err, "model", "show", tmp.resolve("mlm").toString(), "--num_labels", "3", "--json"), err.toString());
         assertTrue(out.toString().contains("\"classifier.bias\", \"classifier.weight\" ]"), out.toString());
         assertTrue(out.toString().contains("\"num_labels\" : 3"), out.toString());
+        assertTrue(out.toString().contains("\"attn_implementation\" : \"auto\""), out.toString());
     }
 
     @Test

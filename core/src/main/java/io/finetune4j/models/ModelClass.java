@@ -35,7 +35,9 @@ public record ModelClass<M extends PreTrainedModel>(String name, ModelFamily.Con
     /** {@link Factory} with the manager families not moved yet pass to their base class (null: the model holds none). */
     /** Builds the module tree; its parameters come from {@code factory}, the model frees them in close(). */
     M build(PretrainedConfig config, ParameterFactory factory) {
-        return this.factory.build(config, factory);
+        M model = this.factory.build(config, factory);
+        model.attnImplementation = factory.attnImplementation();
+        return model;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.finetune4j.io.SafeTensors;
 import io.finetune4j.io.Tensor;
 import io.finetune4j.io.TorchCheckpoint;
 import io.finetune4j.io.TorchSave;
+import io.finetune4j.nn.AttnImplementation;
 import io.finetune4j.nn.Gradients;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
@@ -43,6 +44,7 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
     private Path sourceDir;
     private LoadReport loadReport;
     private Map<String, Parameter> parameters;
+    AttnImplementation attnImplementation = new AttnImplementation(); // the one its attention modules hold (ModelClass.build)
 
     protected PreTrainedModel(PretrainedConfig config) {
         this.config = config;
@@ -86,6 +88,40 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         return parameters;
     }
 
+    /**
+     * HF's {@code config._attn_implementation}: eager, sdpa, or auto (null: the faster one for the input's device and
+     * dtype, see {@link AttnImplementation}). Not written to config.json, as in HF.
+     */
+    public String attnImplementation() {
+        return attnImplementation.requested();
+    }
+
+    /**
+     * HF's {@code set_attn_implementation}: switches every attention module of this model (eager, sdpa, or null/"auto");
+     * sdpa on a model without it (DeBERTa's disentangled attention) is refused with one line, as HF raises.
+     */
+    public void setAttnImplementation(String value) {
+        String v = AttnImplementation.validate(value);
+        if (AttnImplementation.SDPA.equals(v) && !supportsSdpa()) {
+            throw new BadInputException(architecture() + " does not support attn_implementation 'sdpa' (its disentangled attention has "
+                    + "no fused form, as in HF); use eager or leave it unset");
+        }
+        attnImplementation.set(v);
+    }
+
+    /** One line for {@code model show}: which attention runs (what auto resolves to where, or eager-only for DeBERTa). */
+    public String attnImplementationLine() {
+        if (!supportsSdpa()) {
+            return "attn_implementation: eager (" + architecture() + " has only its eager attention)";
+        }
+        return "attn_implementation: " + attnImplementation.describe();
+    }
+
+    /** HF's {@code _supports_sdpa}: false where the attention is not softmax(q·kᵀ/√d + mask)·v (DeBERTa). */
+    protected boolean supportsSdpa() {
+        return true;
+    }
+
     /** The pattern of the task head's parameters (what {@link #freezeAllButHead()} keeps trainable). */
     protected abstract String headPattern();
 
@@ -126,6 +162,12 @@ public abstract class PreTrainedModel extends Module implements AutoCloseable {
         }
         ParameterFactory factory = ParameterFactory.fromCheckpoint(deviceOrDefault(options.device()), options.seed(), config.initializerRange(), kept);
         M model = modelClass.build(config, factory);
+        try {
+            model.setAttnImplementation(options.attnImplementation());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
         Set<String> unexpected = new TreeSet<>(kept.keySet());
         unexpected.removeAll(factory.used());
         unexpected.removeAll(modelClass.ignorable());

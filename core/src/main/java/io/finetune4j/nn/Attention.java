@@ -37,13 +37,36 @@ public final class Attention {
      * @param additiveMask {@code [batch, 1, 1, seq]} (0 keep, finfo.min drop) or null
      */
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor additiveMask, TorchDropout dropout, boolean training) {
+        return mergeHeads(eager(q, k, v, additiveMask, dropout, training));
+    }
+
+    /**
+     * Attention as the model's {@code attn_implementation} says now: {@link #eager} or torch's fused
+     * {@code scaled_dot_product_attention} (same mask, same dropout probability); the result is {@code [batch, seq, heads·headDim]}.
+     */
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor additiveMask, TorchDropout dropout, boolean training,
+            AttnImplementation impl) {
+        return mergeHeads(attention(q, k, v, additiveMask, dropout, training, impl));
+    }
+
+    /** {@link #scaledDotProduct} before merging the heads: {@code [batch, heads, seq, headDim]}. */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor additiveMask, TorchDropout dropout, boolean training,
+            AttnImplementation impl) {
+        if (impl != null && impl.useSdpa(q)) {
+            return Tensor.scaledDotProductAttention(q, k, v, additiveMask, dropout.p(), training);
+        }
+        return eager(q, k, v, additiveMask, dropout, training);
+    }
+
+    /** HF's {@code eager_attention_forward}: {@code softmax(q·kᵀ/√headDim + mask)·v}, {@code [batch, heads, seq, headDim]}. */
+    public static Tensor eager(Tensor q, Tensor k, Tensor v, Tensor additiveMask, TorchDropout dropout, boolean training) {
         long headDim = q.size(3);
         Tensor scores = q.mul(1.0 / Math.sqrt(headDim)).matmul(k.permute(0, 1, 3, 2));
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
         }
         Tensor probs = dropout.forward(scores.softmax(-1), training);
-        return mergeHeads(probs.matmul(v));
+        return probs.matmul(v);
     }
 
 }

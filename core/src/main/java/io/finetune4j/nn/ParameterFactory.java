@@ -38,6 +38,7 @@ public final class ParameterFactory {
         final Map<String, Tensor> checkpoint; // already renamed to this model's names; null for random init
         final Set<String> used = new LinkedHashSet<>();
         final List<String> missing = new ArrayList<>();
+        final AttnImplementation attnImplementation = new AttnImplementation();
 
         State(Device device, long seed, double std, Map<String, Tensor> checkpoint) {
             this.device = device;
@@ -69,6 +70,11 @@ public final class ParameterFactory {
 
     public ParameterFactory child(String name) {
         return new ParameterFactory(state, prefix + name + ".");
+    }
+
+    /** The model's {@code config._attn_implementation}: one holder per build, shared by its attention modules. */
+    public AttnImplementation attnImplementation() {
+        return state.attnImplementation;
     }
 
     public boolean allocates() {

@@ -10,6 +10,11 @@ public final class TorchDropout extends Module {
         this.p = p;
     }
 
+    /** The drop probability. */
+    public double p() {
+        return p;
+    }
+
     public Tensor forward(Tensor x, boolean training) {
         if (!training || p == 0) {
             return x;

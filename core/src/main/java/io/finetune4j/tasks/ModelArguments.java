@@ -20,6 +20,10 @@ public final class ModelArguments {
             + "(BCE with logits, sigmoid scores) or regression (MSE, one output, raw scores); default from the label column: floats are "
             + "regression, lists of labels multi-label, class names or ids single-label. Saved in config.json.")
     String problemType = null;
+    @Arg(name = "attn_implementation", help = "HF's attn_implementation: eager (softmax(q·kᵀ/√d + mask)·v written out) or sdpa (torch's "
+            + "fused scaled_dot_product_attention); default the faster one for the device and dtype, measured: sdpa on CUDA and on the "
+            + "CPU in float32, eager on the CPU under bf16 autocast. DeBERTa-v2 has eager only. Not saved in config.json, as in HF.")
+    String attnImplementation = null;
     @Arg(name = "peft", help = "Parameter-efficient fine-tuning, e.g. {type: lora, r: 8, lora_alpha: 16}; keys under PeftArguments below.")
     Map<String, Object> peft = Map.of();
     @Arg(name = "predict_texts", help = "After training, classify these texts with the final model and report the results.")
@@ -33,4 +37,5 @@ public final class ModelArguments {
     public String problemType() { return problemType; }
     public List<String> predictTexts() { return predictTexts; }
     public Map<String, Object> peft() { return peft; }
+    public String attnImplementation() { return attnImplementation; }
 }

@@ -28,6 +28,7 @@ public record RunArguments(ModelArguments model, DataArguments data, TrainingArg
         if (!model.peft().isEmpty()) {
             PeftArguments.fromMap(model.peft(), origin + " (peft)"); // unknown or bad peft keys fail before any work
         }
+        io.finetune4j.nn.AttnImplementation.validate(model.attnImplementation()); // eager, sdpa or unset: fail before any work
         data.validate();
         training.validate();
         if (callbacks.earlyStoppingPatience() < 0) {

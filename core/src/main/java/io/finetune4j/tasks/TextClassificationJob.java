@@ -111,7 +111,7 @@ public final class TextClassificationJob {
             }
             io.finetune4j.models.LoadOptions.Builder load = io.finetune4j.models.LoadOptions.builder()
                     .numLabels(labels.size()).id2label(id2label).problemType(kind.problemType())
-                    .device(Environment.device(t.useCpu())).seed(t.seed());
+                    .device(Environment.device(t.useCpu())).seed(t.seed()).attnImplementation(m.attnImplementation());
             if (m.numHiddenLayers() != null) {
                 load.numHiddenLayers(m.numHiddenLayers());
             }

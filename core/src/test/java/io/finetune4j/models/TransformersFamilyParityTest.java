@@ -1,10 +1,12 @@
 package io.finetune4j.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.finetune4j.BadInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.models.auto.AutoModelForMaskedLM;
 import io.finetune4j.models.auto.AutoModelForSequenceClassification;
@@ -25,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each folder is loaded through the registry (AutoModelForSequenceClassification / AutoModelForMaskedLM), must load
  * every tensor, and must give HF's logits within 1e-4 (masked-LM logits at real tokens only: HF's unpadded
  * ModernBERT returns zeros at padding) and HF's loss. A folder that is absent is skipped with a message saying how
- * to make it.
+ * to make it. Each case runs with attn_implementation as the default (auto) and with sdpa forced; DeBERTa-v2 refuses
+ * sdpa (as HF raises for a model without {@code _supports_sdpa}).
  */
 class TransformersFamilyParityTest {
     static final Path ROOT = Path.of("tests/fixtures/families");
@@ -33,17 +36,24 @@ class TransformersFamilyParityTest {
 
     static Stream<Arguments> fixtures() {
         return Stream.of("bert", "roberta", "xlm-roberta", "distilbert", "electra", "albert", "deberta-v2", "modernbert")
-                .flatMap(t -> Stream.of(Arguments.of(t), Arguments.of(t + "-mlm")));
+                .flatMap(t -> Stream.of(t, t + "-mlm"))
+                .flatMap(t -> Stream.of(Arguments.of(t, "default"), Arguments.of(t, "sdpa")));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} attn {1}")
     @MethodSource("fixtures")
-    void logitsAndLossMatchTransformers(String name) throws Exception {
+    void logitsAndLossMatchTransformers(String name, String attn) throws Exception {
         Path dir = ROOT.resolve(name);
         assumeTrue(Files.isRegularFile(dir.resolve("fixture.json")), "no transformers fixture at " + dir + HOW);
         JsonNode f = new ObjectMapper().readTree(dir.resolve("fixture.json").toFile());
         boolean mlm = name.endsWith("-mlm");
-        LoadOptions options = LoadOptions.builder().device(Device.cpu()).build();
+        LoadOptions options = LoadOptions.builder().device(Device.cpu()).attnImplementation(attn.equals("default") ? null : attn).build();
+        if (name.startsWith("deberta") && attn.equals("sdpa")) {
+            BadInputException e = assertThrows(BadInputException.class, () -> (mlm ? AutoModelForMaskedLM.fromPretrained(dir, options)
+                    : AutoModelForSequenceClassification.fromPretrained(dir, options)).close());
+            assertTrue(e.getMessage().contains("does not support attn_implementation 'sdpa'"), e.getMessage());
+            return;
+        }
         try (PreTrainedModel model = mlm ? AutoModelForMaskedLM.fromPretrained(dir, options) : AutoModelForSequenceClassification.fromPretrained(dir, options);
                 Scope step = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
             assertEquals(f.get("model_class").asText(), model.architecture(), "the registry picked HF's class");
@@ -93,12 +103,12 @@ class TransformersFamilyParityTest {
         }
     }
 
-    private static Tensor tensor(long[][] rows) {
+    static Tensor tensor(long[][] rows) {
         long[] flat = java.util.Arrays.stream(rows).flatMapToLong(java.util.Arrays::stream).toArray();
         return Tensor.of(flat, rows.length, rows.length == 0 ? 0 : rows[0].length);
     }
 
-    private static long[][] longs(JsonNode rows) {
+    static long[][] longs(JsonNode rows) {
         long[][] out = new long[rows.size()][];
         for (int i = 0; i < rows.size(); i++) {
             out[i] = longs1(rows.get(i));
@@ -106,7 +116,7 @@ class TransformersFamilyParityTest {
         return out;
     }
 
-    private static long[] longs1(JsonNode row) {
+    static long[] longs1(JsonNode row) {
         long[] out = new long[row.size()];
         for (int j = 0; j < row.size(); j++) {
             out[j] = row.get(j).asLong();

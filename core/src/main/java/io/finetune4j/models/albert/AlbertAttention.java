@@ -1,6 +1,7 @@
 package io.finetune4j.models.albert;
 
 import io.finetune4j.nn.Attention;
+import io.finetune4j.nn.AttnImplementation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
@@ -12,6 +13,7 @@ import io.finetune4j.torch.Tensor;
 public final class AlbertAttention extends Module {
     private final int numAttentionHeads;
     private final TorchDropout attentionDropout;
+    private final AttnImplementation attnImplementation;
     private final TorchDropout outputDropout;
     private final TorchLinear query;
     private final TorchLinear key;
@@ -23,6 +25,7 @@ public final class AlbertAttention extends Module {
         numAttentionHeads = c.numAttentionHeads();
         int h = c.hiddenSize();
         attentionDropout = register("attention_dropout", new TorchDropout(c.attentionProbsDropoutProb()));
+        attnImplementation = f.attnImplementation();
         outputDropout = register("output_dropout", new TorchDropout(c.hiddenDropoutProb()));
         query = register("query", f, p -> new TorchLinear(p, h, h));
         key = register("key", f, p -> new TorchLinear(p, h, h));
@@ -37,7 +40,7 @@ public final class AlbertAttention extends Module {
         Tensor keyLayer = Attention.splitHeads(key.forward(hiddenStates), numAttentionHeads);
         Tensor valueLayer = Attention.splitHeads(value.forward(hiddenStates), numAttentionHeads);
         Tensor contextLayer = Attention.scaledDotProduct(queryLayer, keyLayer, valueLayer,
-                attentionMask, attentionDropout, training);
+                attentionMask, attentionDropout, training, attnImplementation);
         Tensor projectedContextLayer = outputDropout.forward(dense.forward(contextLayer), training);
         return layerNorm.forward(hiddenStates.add(projectedContextLayer));
     }

@@ -1,6 +1,7 @@
 package io.finetune4j.models.bert;
 
 import io.finetune4j.nn.Attention;
+import io.finetune4j.nn.AttnImplementation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
@@ -10,7 +11,7 @@ import io.finetune4j.torch.Tensor;
 /**
  * HF's {@code BertSelfAttention}: multi-head scaled dot-product attention. The additive mask
  * ({@code (1-mask)·finfo.min}, built once by {@link BertModel}) is added to the scores before softmax
- * ({@link Attention#scaledDotProduct}).
+ * ({@link Attention#scaledDotProduct}), eagerly or through torch's fused sdpa as the model's {@link AttnImplementation} says.
  */
 public final class BertSelfAttention extends Module {
     private final int numHeads;
@@ -18,6 +19,7 @@ public final class BertSelfAttention extends Module {
     private final TorchLinear key;
     private final TorchLinear value;
     private final TorchDropout dropout;
+    private final AttnImplementation attnImplementation;
 
     BertSelfAttention(BertConfig c, ParameterFactory f) {
         numHeads = c.numAttentionHeads();
@@ -25,6 +27,7 @@ public final class BertSelfAttention extends Module {
         key = register("key", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize()));
         value = register("value", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize()));
         dropout = register("dropout", new TorchDropout(c.attentionProbsDropoutProb()));
+        attnImplementation = f.attnImplementation();
     }
 
     /**
@@ -36,6 +39,6 @@ public final class BertSelfAttention extends Module {
         Tensor q = Attention.splitHeads(query.forward(hidden), numHeads);
         Tensor k = Attention.splitHeads(key.forward(hidden), numHeads);
         Tensor v = Attention.splitHeads(value.forward(hidden), numHeads);
-        return Attention.scaledDotProduct(q, k, v, additiveMask, dropout, training);
+        return Attention.scaledDotProduct(q, k, v, additiveMask, dropout, training, attnImplementation);
     }
 }

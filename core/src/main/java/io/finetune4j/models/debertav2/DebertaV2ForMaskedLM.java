@@ -82,6 +82,11 @@ public final class DebertaV2ForMaskedLM extends MaskedLMModel {
     }
 
     @Override
+    protected boolean supportsSdpa() {
+        return false; // HF's DeBERTa-v2 has only its eager disentangled attention
+    }
+
+    @Override
     protected String headPattern() {
         return cls != null ? "^cls\\." : "^lm_predictions\\.";
     }

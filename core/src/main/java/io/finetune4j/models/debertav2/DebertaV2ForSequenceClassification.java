@@ -87,6 +87,11 @@ public final class DebertaV2ForSequenceClassification extends SequenceClassifica
     }
 
     @Override
+    protected boolean supportsSdpa() {
+        return false; // HF's DeBERTa-v2 has only its eager disentangled attention
+    }
+
+    @Override
     protected String headPattern() {
         return "^(pooler|classifier)\\.";
     }

@@ -1,6 +1,7 @@
 package io.finetune4j.models.distilbert;
 
 import io.finetune4j.nn.Attention;
+import io.finetune4j.nn.AttnImplementation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
@@ -11,6 +12,7 @@ import io.finetune4j.torch.Tensor;
 public final class MultiHeadSelfAttention extends Module {
     private final int nHeads;
     private final TorchDropout dropout;
+    private final AttnImplementation attnImplementation;
     private final TorchLinear qLin;
     private final TorchLinear kLin;
     private final TorchLinear vLin;
@@ -20,6 +22,7 @@ public final class MultiHeadSelfAttention extends Module {
         nHeads = c.nHeads();
         int d = c.dim();
         dropout = register("dropout", new TorchDropout(c.attentionDropout()));
+        attnImplementation = f.attnImplementation();
         qLin = register("q_lin", f, p -> new TorchLinear(p, d, d));
         kLin = register("k_lin", f, p -> new TorchLinear(p, d, d));
         vLin = register("v_lin", f, p -> new TorchLinear(p, d, d));
@@ -31,7 +34,7 @@ public final class MultiHeadSelfAttention extends Module {
         Tensor q = Attention.splitHeads(qLin.forward(x), nHeads);
         Tensor k = Attention.splitHeads(kLin.forward(x), nHeads);
         Tensor v = Attention.splitHeads(vLin.forward(x), nHeads);
-        Tensor context = Attention.scaledDotProduct(q, k, v, mask, dropout, training);
+        Tensor context = Attention.scaledDotProduct(q, k, v, mask, dropout, training, attnImplementation);
         return outLin.forward(context);
     }
 }

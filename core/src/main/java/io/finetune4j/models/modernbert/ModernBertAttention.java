@@ -1,5 +1,7 @@
 package io.finetune4j.models.modernbert;
 
+import io.finetune4j.nn.Attention;
+import io.finetune4j.nn.AttnImplementation;
 import io.finetune4j.nn.Module;
 import io.finetune4j.nn.ParameterFactory;
 import io.finetune4j.nn.TorchDropout;
@@ -11,7 +13,8 @@ import java.util.List;
  * HF's {@code ModernBertAttention}: one fused {@code Wqkv} projection, rotary embeddings on queries and keys,
  * scaled dot-product attention with an additive mask (padding, and on local layers also everything farther than
  * local_attention / 2), then {@code Wo} and out_drop. This is HF's padded (sdpa/eager) path; HF's unpadded
- * flash-attention path computes the same values for the real tokens.
+ * flash-attention path computes the same values for the real tokens. Eager or torch's sdpa as the model's
+ * {@link AttnImplementation} says.
  */
 public final class ModernBertAttention extends Module {
     private final int numHeads;
@@ -21,6 +24,7 @@ public final class ModernBertAttention extends Module {
     private final TorchLinear wo;
     private final Module outDrop;
     private final TorchDropout attentionDropout;
+    private final AttnImplementation attnImplementation;
 
     ModernBertAttention(ModernBertConfig c, ParameterFactory f) {
         numHeads = c.numAttentionHeads();
@@ -30,6 +34,7 @@ public final class ModernBertAttention extends Module {
         wo = register("Wo", f, p -> new TorchLinear(p, c.hiddenSize(), c.hiddenSize(), c.attentionBias()));
         outDrop = register("out_drop", c.attentionDropout() > 0 ? new TorchDropout(c.attentionDropout()) : new Identity());
         attentionDropout = new TorchDropout(c.attentionDropout()); // F.dropout on the weights: no module in HF
+        attnImplementation = f.attnImplementation();
     }
 
     /**
@@ -46,13 +51,9 @@ public final class ModernBertAttention extends Module {
         Tensor key = applyRotaryPosEmb(qkv.select(0, 1), positionEmbeddings);
         Tensor value = qkv.select(0, 2);
 
-        Tensor attnWeights = query.matmul(key.transpose(2, 3)).mul(1.0 / Math.sqrt(headDim));
-        if (attentionMask != null) {
-            attnWeights = attnWeights.add(attentionMask);
-        }
-        attnWeights = attnWeights.softmax(-1);
-        attnWeights = attentionDropout.forward(attnWeights, training);
-        Tensor attnOutput = attnWeights.matmul(value).transpose(1, 2).reshape(bs, seqLen, allHeadSize);
+        // eager: softmax(q·kᵀ/√d + mask)·v; sdpa: the same through torch's fused kernel (the sliding window is just another additive mask)
+        Tensor attnOutput = Attention.attention(query, key, value, attentionMask, attentionDropout, training, attnImplementation)
+                .transpose(1, 2).reshape(bs, seqLen, allHeadSize);
         attnOutput = wo.forward(attnOutput);
         return outDrop instanceof TorchDropout d ? d.forward(attnOutput, training)
                 : ((Identity) outDrop).forward(attnOutput);

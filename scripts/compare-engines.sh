@@ -81,12 +81,14 @@ PY
     for r in $(seq 1 "$rounds"); do
       for who in old new; do
         dir="$work/$r-$who"
-        launcher=bin/finetune4j; [[ "$who" == old ]] && launcher="$old/bin/finetune4j"
-        /usr/bin/time -v -o "$dir.time" "$launcher" train --config configs/imdb-quick.yaml --output_dir "$dir" > "$dir.log" 2>&1
-        acc="$(grep -ho '"test_accuracy": *[0-9.]*' "$dir"/*results*.json 2>/dev/null | head -1 | sed 's/.*: *//')"
+        tree="$PWD"; [[ "$who" == old ]] && tree="$old"
+        # each tree with its own launcher and its config as shipped
+        (cd "$tree" && /usr/bin/time -v -o "$dir.time" bin/finetune4j train --config configs/imdb-quick.yaml --output_dir "$dir" > "$dir.log" 2>&1)
+        acc="$(grep -ho '"eval_accuracy": *[0-9.]*' "$dir"/all_results.json "$dir"/eval_results.json 2>/dev/null | head -1 | sed 's/.*: *//')"
         wall="$(grep 'Elapsed (wall clock)' "$dir.time" | sed 's/.*: //')"
         rss="$(grep 'Maximum resident' "$dir.time" | sed 's/.*: //')"
         echo "| $r | $who | accuracy ${acc:-?} | wall $wall | peak RSS $((rss / 1024)) MiB |"
+        [[ -n "${KEEP:-}" ]] && cp -r "$dir" "$dir.log" "$dir.time" "$KEEP"/ 2>/dev/null || true
       done
     done
     ;;

@@ -61,6 +61,37 @@ class LayeringTest {
         assertTrue(cycle.isEmpty(), "import cycle between packages " + String.join(" -> ", cycle) + "\n" + String.join("\n", made));
     }
 
+    /**
+     * libtorch is reached through the torch package on JavaCPP only: no source of any module names DJL's engine
+     * (ai.djl.ndarray, ai.djl.nn, ai.djl.pytorch, ai.djl.engine, ai.djl.training, ...); HF's tokenizers through
+     * {@code ai.djl.huggingface.tokenizers} stay.
+     */
+    @Test
+    void noSourceUsesDjlsEngine() throws IOException {
+        List<String> found = new ArrayList<>();
+        Pattern djl = Pattern.compile("\\bai\\.djl\\.(?!huggingface\\.)[a-z]");
+        for (String module : List.of("core", "onnx", "spark", "cli")) {
+            for (String tree : List.of("src/main/java", "src/test/java")) {
+                Path root = Path.of(module, tree);
+                if (!Files.isDirectory(root)) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                        List<String> lines = Files.readAllLines(f);
+                        for (int i = 0; i < lines.size(); i++) {
+                            String code = lines.get(i).replaceAll("\"[^\"]*\"", "\"\"");
+                            if (djl.matcher(code).find()) {
+                                found.add(f + ":" + (i + 1) + ": " + lines.get(i).strip());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(found.isEmpty(), "DJL's engine is named in:\n" + String.join("\n", found));
+    }
+
     @Test
     void theLayersAreTheOnesReadmeShows() throws IOException {
         String readme = Files.readString(Path.of("README.md"));

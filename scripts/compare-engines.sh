@@ -84,7 +84,7 @@ PY
         tree="$PWD"; [[ "$who" == old ]] && tree="$old"
         # each tree with its own launcher and its config as shipped
         (cd "$tree" && /usr/bin/time -v -o "$dir.time" bin/finetune4j train --config configs/imdb-quick.yaml --output_dir "$dir" > "$dir.log" 2>&1)
-        acc="$(grep -ho '"eval_accuracy": *[0-9.]*' "$dir"/all_results.json "$dir"/eval_results.json 2>/dev/null | head -1 | sed 's/.*: *//')"
+        acc="$(grep -o '"eval_accuracy" *: *[0-9.]*' "$dir"/trainer_state.json 2>/dev/null | tail -1 | sed 's/.*: *//')"
         wall="$(grep 'Elapsed (wall clock)' "$dir.time" | sed 's/.*: //')"
         rss="$(grep 'Maximum resident' "$dir.time" | sed 's/.*: //')"
         echo "| $r | $who | accuracy ${acc:-?} | wall $wall | peak RSS $((rss / 1024)) MiB |"

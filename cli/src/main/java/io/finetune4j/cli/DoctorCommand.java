@@ -38,7 +38,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.printf("  java       %s%n", report.get("java"));
         out.printf("  os         %s, %s cores, %s%n", report.get("os"), report.get("cores"), report.get("cpu"));
         if (env.engineLoaded()) {
-            out.printf("  libtorch   %s, natives %s (JavaCPP)%n", libtorch.get("version"), libtorch.get("natives"));
+            out.printf("  libtorch   %s, natives %s (JavaCPP), BLAS %s%n", libtorch.get("version"), libtorch.get("natives"), libtorch.get("blas"));
             out.printf("             %s%n", libtorch.get("library"));
             out.printf("  device     %s (GPUs: %s usable, %s visible to the NVIDIA driver)%n", report.get("default_device"), report.get("gpus"),
                     libtorch.get("gpus_visible"));

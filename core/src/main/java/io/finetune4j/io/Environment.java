@@ -61,6 +61,7 @@ public record Environment(Map<String, Object> report, String engineError) {
             String natives = Torch.nativesClassifier();
             libtorch.put("version", Torch.version());
             libtorch.put("natives", natives);
+            libtorch.put("blas", Torch.blas());
             libtorch.put("library", Torch.loadedLibrary());
             libtorch.put("javacpp_cache", cacheDir());
             libtorch.put("gpus_visible", visible);

@@ -79,11 +79,12 @@ PY
     ;;
   main-job)
     for r in $(seq 1 "$rounds"); do
-      for who in old new; do
+      for who in old new ${NEW_FP32:+new-fp32}; do
         dir="$work/$r-$who"
         tree="$PWD"; [[ "$who" == old ]] && tree="$old"
-        # each tree with its own launcher and its config as shipped
-        (cd "$tree" && /usr/bin/time -v -o "$dir.time" bin/finetune4j train --config configs/imdb-quick.yaml --output_dir "$dir" > "$dir.log" 2>&1)
+        extra=(); [[ "$who" == new-fp32 ]] && extra=(--bf16 false)
+        # each tree with its own launcher and its config as shipped (NEW_FP32=1 adds this tree in float32)
+        (cd "$tree" && /usr/bin/time -v -o "$dir.time" bin/finetune4j train --config configs/imdb-quick.yaml --output_dir "$dir" "${extra[@]}" > "$dir.log" 2>&1)
         acc="$(grep -o '"eval_accuracy" *: *[0-9.]*' "$dir"/trainer_state.json 2>/dev/null | tail -1 | sed 's/.*: *//')"
         wall="$(grep 'Elapsed (wall clock)' "$dir.time" | sed 's/.*: //')"
         rss="$(grep 'Maximum resident' "$dir.time" | sed 's/.*: //')"

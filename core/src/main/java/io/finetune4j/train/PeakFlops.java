@@ -41,20 +41,32 @@ public final class PeakFlops {
 
     private PeakFlops() {}
 
-    /** The cached ceiling for this machine, measuring (and caching) it the first time. */
+    /** The cached float32 ceiling for this machine, measuring (and caching) it the first time. */
     public static MfuCeiling ceiling(Device device) {
-        return ceiling(device, Cache.standard());
+        return ceiling(device, DType.FLOAT32, Cache.standard());
+    }
+
+    /**
+     * The ceiling for matmuls in {@code dtype} (float32; bfloat16 or float16 when training under that autocast): the
+     * same shapes timed in that dtype, so MFU divides by what this machine's matmuls reach in the dtype training uses.
+     */
+    public static MfuCeiling ceiling(Device device, DType dtype) {
+        return ceiling(device, dtype, Cache.standard());
     }
 
     static MfuCeiling ceiling(Device device, Cache cache) {
-        Path file = cache.machine().resolve("peak-flops-" + machineKey(device) + ".json");
+        return ceiling(device, DType.FLOAT32, cache);
+    }
+
+    static MfuCeiling ceiling(Device device, DType dtype, Cache cache) {
+        Path file = cache.machine().resolve("peak-flops-" + machineKey(device, dtype) + ".json");
         Double cached = read(file);
         if (cached != null) {
             return new MfuCeiling(cached, "cached in " + file);
         }
-        LOG.info("measuring this machine's matmul ceiling for MFU (once; cached in {})", file);
+        LOG.info("measuring this machine's {} matmul ceiling for MFU (once; cached in {})", dtype, file);
         CpuShare before = CpuShare.sample();
-        double peak = measure(device);
+        double peak = measure(device, dtype);
         double others = CpuShare.othersSince(before, CpuShare.sample());
         if (!keep(others)) {
             LOG.info("other processes used {}% of the CPUs while the matmul ceiling was measured; it is used for this run only, not cached (the next run measures again)",
@@ -90,12 +102,17 @@ public final class PeakFlops {
         }
     }
 
-    /** Best FLOP/s over {@link #SHAPES}, no cache. */
+    /** Best float32 FLOP/s over {@link #SHAPES}, no cache. */
     public static double measure(Device device) {
+        return measure(device, DType.FLOAT32);
+    }
+
+    /** Best FLOP/s in {@code dtype} over {@link #SHAPES}, no cache. */
+    public static double measure(Device device, DType dtype) {
         try {
             double best = 0;
             for (int[] s : SHAPES) {
-                Gemm.Result r = gemm(device, s[0], s[1], s[2]);
+                Gemm.Result r = gemm(device, dtype, s[0], s[1], s[2]);
                 best = Math.max(best, 2.0 * s[0] * s[1] * s[2] / r.timing().min());
             }
             return best;
@@ -109,9 +126,14 @@ public final class PeakFlops {
      * runs), each waiting for its result (reading one element is a device sync on a GPU).
      */
     static Gemm.Result gemm(Device device, int m, int k, int n) throws Exception {
+        return gemm(device, DType.FLOAT32, m, k, n);
+    }
+
+    /** {@link #gemm(Device, int, int, int)} in {@code dtype}. */
+    static Gemm.Result gemm(Device device, DType dtype, int m, int k, int n) throws Exception {
         try (Scope operands = Scope.open(); Autograd noGrad = Autograd.noGrad()) {
-            Tensor a = Tensor.randn(DType.FLOAT32, m, k).to(device);
-            Tensor b = Tensor.randn(DType.FLOAT32, k, n).to(device);
+            Tensor a = Tensor.randn(DType.FLOAT32, m, k).to(device).to(dtype);
+            Tensor b = Tensor.randn(DType.FLOAT32, k, n).to(device).to(dtype);
             return Gemm.measure(m, k, n, WARMUP, REPEAT, () -> {
                 try (Scope step = Scope.open()) {
                     a.matmul(b).select(0, 0).select(0, 0).item();
@@ -120,9 +142,15 @@ public final class PeakFlops {
         }
     }
 
-    /** Device, CPU model, intra-op threads and libtorch version, as a file-name-safe string. */
+    /** Device, CPU model, intra-op threads, libtorch version and BLAS (float32), as a file-name-safe string. */
     static String machineKey(Device device) {
-        String raw = device + "-" + MachineInfo.cpuModel() + "-" + threads() + "t-libtorch" + Torch.version();
+        return machineKey(device, DType.FLOAT32);
+    }
+
+    /** {@link #machineKey(Device)} for matmuls in {@code dtype} (float32 keeps its earlier key). */
+    static String machineKey(Device device, DType dtype) {
+        String raw = device + "-" + MachineInfo.cpuModel() + "-" + threads() + "t-libtorch" + Torch.version() + "-" + Torch.blas()
+                + (dtype == DType.FLOAT32 ? "" : "-" + dtype);
         return raw.replaceAll("[^A-Za-z0-9._-]+", "_");
     }
 

@@ -144,7 +144,8 @@ public final class Trainer {
             List<TrainerCallback> all = withReporting();
             FlopCount flops = new FlopCount(model.namedParameters());
             long start = System.nanoTime();
-            LogWindow window = new LogWindow(peakFlops != null ? new MfuCeiling(peakFlops, "given") : PeakFlops.ceiling(TrainingStep.deviceOf(model)), start);
+            LogWindow window = new LogWindow(peakFlops != null ? new MfuCeiling(peakFlops, "given")
+                    : PeakFlops.ceiling(TrainingStep.deviceOf(model), mfuDtype()), start);
             Run run = new Run(state.globalStep);
 
             optimizer.zeroGrad();
@@ -741,6 +742,12 @@ public final class Trainer {
      * does (HF's Trainer evaluates under the same autocast as it trains when bf16 or fp16 is on: accelerate wraps the
      * model's forward, and prediction_step runs in compute_loss_context_manager).
      */
+    /** The dtype of the training matmuls, whose ceiling MFU divides by: the autocast dtype, else float32. */
+    private DType mfuDtype() {
+        DType t = TrainingStep.computeType(args);
+        return t == null ? DType.FLOAT32 : t;
+    }
+
     private DType evalComputeType() {
         return args.bf16FullEval() ? DType.BFLOAT16 : args.fp16FullEval() ? DType.FLOAT16 : TrainingStep.computeType(args);
     }

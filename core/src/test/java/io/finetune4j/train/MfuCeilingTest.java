@@ -78,4 +78,17 @@ class MfuCeilingTest {
         Files.writeString(file, "{\"peak_flops\": " + peakFlops + "}\n");
         return cache;
     }
+
+    /** bf16 training divides by a bfloat16 matmul ceiling: its own cache file (and the BLAS is part of every key). */
+    @Test
+    void eachDtypeHasItsOwnCeiling() throws Exception {
+        String f32 = PeakFlops.machineKey(Device.cpu());
+        String bf16 = PeakFlops.machineKey(Device.cpu(), io.finetune4j.torch.DType.BFLOAT16);
+        assertEquals(f32, PeakFlops.machineKey(Device.cpu(), io.finetune4j.torch.DType.FLOAT32));
+        assertEquals(f32 + "-bfloat16", bf16);
+        assertTrue(f32.contains(io.finetune4j.torch.Torch.blas()), f32);
+        Cache cache = cacheHolding(1.25e11); // a float32 ceiling only
+        assertEquals(1.25e11, PeakFlops.ceiling(Device.cpu(), io.finetune4j.torch.DType.FLOAT32, cache).peakFlops());
+        assertTrue(PeakFlops.gemm(Device.cpu(), io.finetune4j.torch.DType.BFLOAT16, 64, 64, 64).timing().min() > 0);
+    }
 }

@@ -41,15 +41,11 @@ public final class BertEmbeddings extends Module {
         return Tensor.scoped(() -> {
             Tensor positionIds = Tensor.arange(seqLength).to(inputIds.device());
             Tensor types = tokenTypeIds != null ? tokenTypeIds : Tensor.zeros(DType.INT64, inputIds.shape()).to(inputIds.device());
-            Tensor inputsEmbeds = embed(wordEmbeddings, inputIds);
-            Tensor embeddings = inputsEmbeds.add(embed(tokenTypeEmbeddings, types)).add(embed(positionEmbeddings, positionIds));
+            Tensor inputsEmbeds = wordEmbeddings.forward(inputIds);
+            Tensor embeddings = inputsEmbeds.add(tokenTypeEmbeddings.forward(types)).add(positionEmbeddings.forward(positionIds));
             embeddings = layerNorm.forward(embeddings);
             return dropout.forward(embeddings, training);
         });
-    }
-
-    private static Tensor embed(TorchEmbedding table, Tensor ids) {
-        return table.forward(ids);
     }
 
     public TorchEmbedding wordEmbeddings() {

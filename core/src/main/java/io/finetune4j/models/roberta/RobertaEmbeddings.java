@@ -60,14 +60,10 @@ public final class RobertaEmbeddings extends Module {
             Tensor positionIds = createPositionIdsFromInputIds(inputIds, paddingIdx);
             Tensor types = tokenTypeIds != null && typeVocabSize > 1 ? tokenTypeIds
                     : Tensor.zeros(DType.INT64, inputIds.shape()).to(inputIds.device());
-            Tensor embeddings = embed(wordEmbeddings, inputIds).add(embed(tokenTypeEmbeddings, types)).add(embed(positionEmbeddings, positionIds));
+            Tensor embeddings = wordEmbeddings.forward(inputIds).add(tokenTypeEmbeddings.forward(types)).add(positionEmbeddings.forward(positionIds));
             embeddings = layerNorm.forward(embeddings);
             return dropout.forward(embeddings, training);
         });
-    }
-
-    private static Tensor embed(TorchEmbedding table, Tensor ids) {
-        return table.forward(ids);
     }
 
     public TorchEmbedding wordEmbeddings() {

@@ -1070,6 +1070,19 @@ public final class Tensor implements AutoCloseable {
 
     // (end of pipeline-cli)
 
+    // ---------------------------------------------------------------- added for ddp (keep this marker)
+
+    /** {@code torch.Tensor.contiguous()}: this tensor when already contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return t.is_contiguous() ? this : t(t.contiguous());
+    }
+
+    /** {@code torch.Tensor.view(-1)} of a contiguous tensor: its elements as one dimension, sharing storage. */
+    public Tensor flatView() {
+        return t(t.view(new long[] {-1}));
+    }
+    // (end of ddp)
+
     // ---------------------------------------------------------------- added for engine (keep this marker)
 
     // (end of engine)

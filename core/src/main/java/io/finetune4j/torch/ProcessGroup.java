@@ -1,0 +1,219 @@
+package io.finetune4j.torch;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.bytedeco.javacpp.chrono.Milliseconds;
+import org.bytedeco.pytorch.AllreduceOptions;
+import org.bytedeco.pytorch.BroadcastOptions;
+import org.bytedeco.pytorch.ByteVector;
+import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.ReduceOp;
+import org.bytedeco.pytorch.StringVector;
+import org.bytedeco.pytorch.TCPStore;
+import org.bytedeco.pytorch.TCPStoreOptions;
+import org.bytedeco.pytorch.TensorVector;
+
+/**
+ * torch.distributed's process group over c10d: {@code init_process_group(backend, init_method="env://")} with a
+ * {@code TCPStore} on rank 0 ({@code MASTER_ADDR:MASTER_PORT}) for the rendezvous, and the collectives a data-parallel
+ * trainer needs ({@code all_reduce}, {@code broadcast}, {@code all_gather}, {@code barrier}). Backend: Gloo (CPU
+ * tensors; NCCL needs the CUDA natives and is refused here until it is wired). Every call blocks until done or
+ * until the timeout ({@code ddp_timeout}); a peer that goes away surfaces as a {@link DistributedException}.
+ */
+public final class ProcessGroup implements AutoCloseable {
+    static {
+        Torch.load();
+    }
+
+    private final int rank;
+    private final int size;
+    private final Duration timeout;
+    private final TCPStore store;
+    private final ProcessGroupGloo gloo;
+    private boolean closed;
+
+    private ProcessGroup(int rank, int size, Duration timeout, TCPStore store, ProcessGroupGloo gloo) {
+        this.rank = rank;
+        this.size = size;
+        this.timeout = timeout;
+        this.store = store;
+        this.gloo = gloo;
+    }
+
+    /**
+     * Joins the group: rank 0 opens the store on {@code masterPort}, every rank connects to it and waits (up to
+     * {@code timeout}) for all {@code worldSize} ranks. {@code backend} is torch's name: "gloo" (or null: gloo).
+     */
+    public static ProcessGroup init(String backend, String masterAddr, int masterPort, int rank, int worldSize, Duration timeout) {
+        if (backend != null && !backend.equalsIgnoreCase("gloo")) {
+            throw new IllegalArgumentException("ddp_backend " + backend + " is not available in this build: finetune4j runs "
+                    + "torch.distributed's gloo backend (CPU tensors); use ddp_backend gloo");
+        }
+        Milliseconds ms = new Milliseconds(timeout.toMillis());
+        try {
+            TCPStoreOptions o = new TCPStoreOptions();
+            o.port((short) masterPort).isServer(rank == 0).waitWorkers(false).timeout(ms);
+            TCPStore store = new TCPStore(masterAddr, o);
+            ProcessGroupGloo.Options opts = new ProcessGroupGloo.Options(ms);
+            opts.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(localHostFor(masterAddr))));
+            ProcessGroupGloo gloo = new ProcessGroupGloo(store, rank, worldSize, opts);
+            ProcessGroup pg = new ProcessGroup(rank, worldSize, timeout, store, gloo);
+            pg.barrier(); // torch's init_process_group returns once every rank is there
+            return pg;
+        } catch (RuntimeException e) {
+            throw new DistributedException("rank " + rank + " could not join the process group at " + masterAddr + ":" + masterPort
+                    + " within " + timeout.toSeconds() + " s (" + firstLine(e) + "); check MASTER_ADDR/MASTER_PORT and that all "
+                    + worldSize + " ranks start", e);
+        }
+    }
+
+    /**
+     * The address Gloo binds on this machine: loopback when the master is on loopback, else GLOO_SOCKET_IFNAME's
+     * interface (as torch), else this machine's host name.
+     */
+    private static String localHostFor(String masterAddr) {
+        try {
+            if (InetAddress.getByName(masterAddr).isLoopbackAddress()) {
+                return "127.0.0.1";
+            }
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return masterAddr;
+        }
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    /** torch's get_world_size(). */
+    public int size() {
+        return size;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** {@code dist.all_reduce(t)}: every rank's {@code t} becomes the element-wise sum over ranks, in place. */
+    public void allReduce(Tensor t) {
+        allReduceAsync(List.of(t)).await();
+    }
+
+    /** Starts an all_reduce (sum, in place) of each tensor; {@link Work#await} waits for it. */
+    public Work allReduceAsync(List<Tensor> tensors) {
+        TensorVector v = new TensorVector();
+        for (Tensor t : tensors) {
+            v.push_back(t.handle());
+        }
+        AllreduceOptions o = new AllreduceOptions();
+        o.reduceOp(new ReduceOp(ReduceOp.RedOpType.SUM)).timeout(new Milliseconds(timeout.toMillis()));
+        return run("all_reduce", () -> new Work(gloo.allreduce(v, o), "all_reduce", this));
+    }
+
+    /** {@code dist.broadcast(t, src)}: every rank's {@code t} becomes rank {@code src}'s, in place. */
+    public void broadcast(Tensor t, int src) {
+        TensorVector v = new TensorVector(t.handle());
+        BroadcastOptions o = new BroadcastOptions();
+        o.rootRank(src).timeout(new Milliseconds(timeout.toMillis()));
+        run("broadcast", () -> new Work(gloo.broadcast(v, o), "broadcast", this)).await();
+    }
+
+    /** {@code dist.all_gather_into_tensor}: the ranks' {@code t} stacked in rank order (a new tensor of size × t's shape). */
+    public Tensor allGather(Tensor t) {
+        Tensor src = t.contiguous().flatView();
+        long[] shape = t.shape();
+        long[] out = new long[shape.length + 1];
+        out[0] = size;
+        System.arraycopy(shape, 0, out, 1, shape.length);
+        Tensor flat = Tensor.zeros(src.dtype(), size * src.numel()); // Gloo's all_gather_into_tensor: ranks along dim 0
+        run("all_gather", () -> new Work(gloo._allgather_base(flat.handle(), src.handle()), "all_gather", this)).await();
+        return flat.reshape(out);
+    }
+
+    /** {@code dist.barrier()}: returns once every rank has called it. */
+    public void barrier() {
+        run("barrier", () -> new Work(gloo.barrier(), "barrier", this)).await();
+    }
+
+    /** The rendezvous store's {@code set}: a small value every rank can read (e.g. why a rank stopped). */
+    public void storeSet(String key, String value) {
+        try {
+            store.set(key, new ByteVector(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            // the store lives in rank 0's process: gone with it
+        }
+    }
+
+    /** The value of {@code key} in the store, or null when unset or the store is gone (never waits). */
+    public String storeGet(String key) {
+        try {
+            if (!store.check(new StringVector(key))) {
+                return null;
+            }
+            ByteVector b = store.get(key);
+            byte[] bytes = new byte[(int) b.size()];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = b.get(i);
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private <T> T run(String op, java.util.function.Supplier<T> call) {
+        if (closed) {
+            throw new IllegalStateException("the process group is closed");
+        }
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw new DistributedException(op + " failed on rank " + rank + ": " + firstLine(e), e);
+        }
+    }
+
+    static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        m = nl < 0 ? m : m.substring(0, nl);
+        return m.replaceAll("\\s*\\(function \\w+\\)$", "").trim();
+    }
+
+    /** torch's destroy_process_group(). */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            gloo.deallocate();
+            store.deallocate();
+        }
+    }
+
+    /** A collective in flight (c10d's Work). */
+    public static final class Work {
+        private final org.bytedeco.pytorch.Work work;
+        private final String op;
+        private final ProcessGroup pg;
+
+        Work(org.bytedeco.pytorch.Work work, String op, ProcessGroup pg) {
+            this.work = work;
+            this.op = op;
+            this.pg = pg;
+        }
+
+        /** Waits until the collective finished on this rank; a lost peer or the timeout throws {@link DistributedException}. */
+        public void await() {
+            try {
+                work._wait();
+            } catch (RuntimeException e) {
+                throw new DistributedException(op + " failed on rank " + pg.rank + ": " + firstLine(e), e);
+            } finally {
+                work.deallocate();
+            }
+        }
+    }
+}

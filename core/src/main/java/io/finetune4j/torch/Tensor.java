@@ -1081,6 +1081,11 @@ public final class Tensor implements AutoCloseable {
     public Tensor flatView() {
         return t(t.view(new long[] {-1}));
     }
+    /** {@code tensor.grad = g}: gives this leaf a gradient (shares {@code g}'s storage). */
+    public void setGrad(Tensor g) {
+        org.bytedeco.pytorch.Tensor slot = t.mutable_grad();
+        inPlaceOf(slot, slot.put(g.t));
+    }
     // (end of ddp)
 
     // ---------------------------------------------------------------- added for engine (keep this marker)

@@ -15,6 +15,12 @@ import io.finetune4j.torch.Torch;
 import io.finetune4j.tokenize.AutoTokenizer;
 import io.finetune4j.train.TrainingArguments.IntervalStrategy;
 import io.finetune4j.train.TrainingArguments.SaveStrategy;
+import io.finetune4j.train.distributed.BatchShards;
+import io.finetune4j.train.distributed.Distributed;
+import io.finetune4j.train.distributed.DistributedDataParallel;
+import io.finetune4j.train.distributed.DistributedEnv;
+import io.finetune4j.train.distributed.GatherForMetrics;
+import io.finetune4j.torch.DistributedException;
 import io.finetune4j.util.Flops;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,6 +67,8 @@ public final class Trainer {
     /** cache_frozen_features while training: the train and eval rows' features (null: off). */
     private FrozenFeatures trainFeatures;
     private FrozenFeatures evalFeatures;
+    /** torchrun's environment: one process, or rank r of several (data-parallel, {@link DistributedDataParallel}). */
+    private final DistributedEnv env;
 
     private Trainer(Builder b) {
         if ((b.model == null && b.modelInit == null) || b.args == null) {
@@ -87,6 +95,7 @@ public final class Trainer {
         this.cache = b.cache != null ? b.cache : io.finetune4j.io.Cache.standard();
         this.initialScaler = b.gradScaler;
         this.outputDir = Path.of(args.outputDir());
+        this.env = b.distributedEnv != null ? b.distributedEnv : DistributedEnv.fromEnvironment();
     }
 
     public static Builder builder() {
@@ -131,6 +140,7 @@ public final class Trainer {
         Plan plan = plan();
         Path resumeFrom = resolveResume();
         checkOutputDir(resumeFrom);
+        Distributed dist = joinProcessGroup(); // every rank has checked output_dir before rank 0 writes into it
         inTrain = true;
         try (Optimizer optimizer = optimizerFor(); // all parameters: callbacks may unfreeze more later
              BatchPrefetcher loader = new BatchPrefetcher(collator, trainColumns, args.dataloaderNumWorkers(), args.dataloaderPrefetchFactor())) {
@@ -139,13 +149,17 @@ public final class Trainer {
             begin(plan, resumeFrom, optimizer, schedule);
             TrainingStep step = new TrainingStep(model, optimizer, schedule, scaler, args);
             step.lossFunc(computeLossFunc);
+            if (dist != null) { // DDP: rank 0's weights everywhere, then gradients averaged every optimizer step
+                DistributedDataParallel ddp = new DistributedDataParallel(dist.group(), args.ddpBucketCapMb(), findUnusedParameters());
+                ddp.broadcastParameters(model.namedParameters());
+                step.distributed(ddp, () -> new ArrayList<>(trainableParameters().values()));
+            }
             Parameter neftune = inputEmbeddings();
             cacheFrozenFeatures(step);
             List<TrainerCallback> all = withReporting();
             FlopCount flops = new FlopCount(model.namedParameters());
             long start = System.nanoTime();
-            LogWindow window = new LogWindow(peakFlops != null ? new MfuCeiling(peakFlops, "given")
-                    : PeakFlops.ceiling(TrainingStep.deviceOf(model), mfuDtype()), start);
+            LogWindow window = new LogWindow(mfuCeiling(), start);
             Run run = new Run(state.globalStep);
 
             optimizer.zeroGrad();
@@ -192,6 +206,10 @@ public final class Trainer {
                 control.shouldEpochStop = false;
             }
             return finish(all, run, (System.nanoTime() - start) / 1e9);
+        } catch (DistributedException e) {
+            Path last = Checkpoints.latestCheckpoint(outputDir);
+            throw new DistributedException(dist.lostPeer(e, "at step " + (state.globalStep + 1)) + (last != null
+                    ? "; the last checkpoint is " + last + ": start every rank again with resume_from_checkpoint=true" : ""), e);
         } finally {
             trainFeatures = evalFeatures = null;
             inTrain = false;
@@ -216,6 +234,37 @@ public final class Trainer {
         }
         Map<String, Parameter> params = model.namedParameters();
         return optimizerClsAndKwargs != null ? optimizerClsAndKwargs.apply(params) : Optimizer.create(params, args);
+    }
+
+    /** The default process group when torchrun's variables name several processes (joined once per process), else null. */
+    private Distributed joinProcessGroup() {
+        return Distributed.join(env, args.ddpBackend(), args.ddpTimeout());
+    }
+
+    /**
+     * ddp_find_unused_parameters as HF's Trainer reads it: the value given, else true unless gradient checkpointing
+     * is on (HF: "find_unused_parameters breaks checkpointing").
+     */
+    private boolean findUnusedParameters() {
+        Boolean given = args.ddpFindUnusedParameters();
+        return given != null ? given : !args.gradientCheckpointing();
+    }
+
+    /** Whether this process writes the output_dir: rank 0, or each machine's local rank 0 with save_on_each_node. */
+    private boolean writesFiles() {
+        return env.isWorldProcessZero() || (args.saveOnEachNode() && env.isLocalProcessZero());
+    }
+
+    /**
+     * MFU's denominator: the given peak, else the measured matmul ceiling of this device in the training dtype; with
+     * several ranks the sum of theirs (the step's FLOPs are the sum over ranks).
+     */
+    private MfuCeiling mfuCeiling() {
+        if (peakFlops != null) {
+            return new MfuCeiling(peakFlops, "given");
+        }
+        MfuCeiling one = PeakFlops.ceiling(TrainingStep.deviceOf(model), mfuDtype());
+        return env.worldSize() == 1 ? one : new MfuCeiling(one.peakFlops() * env.worldSize(), env.worldSize() + " ranks");
     }
 
     /**
@@ -255,10 +304,17 @@ public final class Trainer {
      * How long: batches per epoch → optimizer steps per epoch → total steps. Each epoch's batch order is a
      * function of data_seed and the epoch, so a resumed run sees the same windows.
      */
-    private record Plan(BatchOrder order, int accumulation, int stepsPerEpoch, int maxSteps, int numEpochs) {
+    private record Plan(BatchOrder order, int batchSize, boolean dropLast, DistributedEnv env, int accumulation, int stepsPerEpoch,
+            int maxSteps, int numEpochs) {
+        /** This rank's batches of an epoch: all of them, or its shard (accelerate's BatchSamplerShard) of several ranks. */
+        List<int[]> batches(int epoch) {
+            List<int[]> all = order.batches(epoch);
+            return env.isDistributed() ? BatchShards.shard(all, batchSize, dropLast, env.worldSize(), env.rank()) : all;
+        }
+
         /** The micro-batch windows (one per optimizer step) of an epoch, from step {@code skip} on. */
         List<List<int[]>> windows(int epoch, int skip) {
-            List<int[]> batches = order.batches(epoch);
+            List<int[]> batches = batches(epoch);
             List<List<int[]>> out = new ArrayList<>();
             for (int k = skip; k < stepsPerEpoch; k++) {
                 out.add(batches.subList(k * accumulation, Math.min(batches.size(), (k + 1) * accumulation)));
@@ -284,9 +340,16 @@ public final class Trainer {
             throw new BadInputException("the training set has " + trainColumns.size() + " rows, fewer than one batch of "
                     + batchSize + " with dataloader_drop_last; lower per_device_train_batch_size");
         }
-        int stepsPerEpoch = (order.batchesPerEpoch() + accumulation - 1) / accumulation;
+        int batches = !env.isDistributed() ? order.batchesPerEpoch()
+                : BatchShards.length(order.batchesPerEpoch(), args.dataloaderDropLast(), true, env.worldSize(), env.rank());
+        if (batches == 0) {
+            throw new BadInputException("the training set has " + trainColumns.size() + " rows, fewer than one batch of "
+                    + batchSize + " for each of the " + env.worldSize() + " ranks with dataloader_drop_last; lower per_device_train_batch_size");
+        }
+        int stepsPerEpoch = (batches + accumulation - 1) / accumulation;
         int maxSteps = args.maxSteps() > 0 ? args.maxSteps() : (int) Math.ceil(args.numTrainEpochs() * stepsPerEpoch);
-        return new Plan(order, accumulation, stepsPerEpoch, maxSteps, (maxSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        return new Plan(order, batchSize, args.dataloaderDropLast(), env, accumulation, stepsPerEpoch, maxSteps,
+                (maxSteps + stepsPerEpoch - 1) / stepsPerEpoch);
     }
 
     /** Fresh or restored state, with this run's plan. */
@@ -300,7 +363,7 @@ public final class Trainer {
         state.loggingSteps = args.loggingSteps();
         state.evalSteps = args.evalSteps();
         state.saveSteps = args.saveSteps();
-        state.trainBatchSize = args.perDeviceTrainBatchSize();
+        state.trainBatchSize = args.perDeviceTrainBatchSize(); // HF's train_batch_size: per device, not × world size
         control.shouldTrainingStop = false;
         if (args.fullDeterminism() && TrainingStep.deviceOf(model).isCuda()) {
             throw new BadInputException("full_determinism=true is not supported on a GPU: DJL 0.36 cannot switch on "
@@ -318,9 +381,9 @@ public final class Trainer {
             LOG.warn("bf16 on a CPU without native bf16 (no avx512_bf16 or AMX): bfloat16 matmuls are emulated and the step "
                     + "is slower than float32 here; bf16 pays off on GPUs and on CPUs with native bf16");
         }
-        LOG.info("training {} rows, {} epochs, {} steps ({} per epoch), batch {} x {} accumulation, {} trainable parameters",
+        LOG.info("training {} rows, {} epochs, {} steps ({} per epoch), batch {} x {} accumulation{}, {} trainable parameters",
                 trainColumns.size(), plan.numEpochs, plan.maxSteps, plan.stepsPerEpoch, args.perDeviceTrainBatchSize(),
-                plan.accumulation, count(trainableParameters()));
+                plan.accumulation, env.isDistributed() ? " x " + env.worldSize() + " ranks" : "", count(trainableParameters()));
     }
 
     private boolean done(Plan plan) {
@@ -392,8 +455,10 @@ public final class Trainer {
         metrics.put("train_loss", trainLoss);
         metrics.put("epoch", state.epoch);
         log(all, new LinkedHashMap<>(metrics));
-        saveModel(outputDir);
-        state.save(outputDir.resolve(TrainerState.FILE));
+        if (writesFiles()) {
+            saveModel(outputDir);
+            state.save(outputDir.resolve(TrainerState.FILE));
+        }
         all.forEach(c -> c.onTrainEnd(args, state, control));
         return new TrainOutput(state.globalStep, trainLoss, metrics);
     }
@@ -500,6 +565,25 @@ public final class Trainer {
         if (newBest) {
             state.bestModelCheckpoint = target.toString();
         }
+        if (writesFiles()) {
+            writeCheckpoint(optimizer, schedule);
+            for (Path deleted : Checkpoints.rotate(outputDir, args.saveTotalLimit(), state.bestModelCheckpoint)) {
+                LOG.info("deleted old checkpoint {} (save_total_limit={})", deleted, args.saveTotalLimit());
+            }
+        }
+        Distributed dist = joinProcessGroup();
+        if (dist != null) {
+            dist.group().barrier(); // no rank goes on (or loads it as the best model) before the checkpoint is complete
+        }
+        all.forEach(c -> c.onSave(args, state, control, target));
+    }
+
+    /**
+     * One checkpoint-N folder, written whole or not at all (Checkpoints.write renames a finished temporary folder).
+     * RNG state: rng_state.pth, or with several ranks HF's rng_state_{rank}.pth for each (every rank's generator is
+     * reseeded from (seed, step), so one process can write them all).
+     */
+    private void writeCheckpoint(Optimizer optimizer, LrSchedule schedule) {
         Checkpoints.write(outputDir, state.globalStep, dir -> {
             model.savePretrained(dir, args.saveSafetensors());
             if (tokenizer != null) {
@@ -512,7 +596,9 @@ public final class Trainer {
                     optimizer.save(dir.resolve(Checkpoints.LEGACY_OPTIMIZER_FILE));
                 }
                 schedule.saveStateDict(dir.resolve(Checkpoints.SCHEDULER_FILE), 2);
-                RngState.save(dir.resolve(Checkpoints.RNG_FILE), args.seed());
+                for (int r = 0; r < env.worldSize(); r++) {
+                    RngState.save(dir.resolve(env.isDistributed() ? "rng_state_" + r + ".pth" : Checkpoints.RNG_FILE), args.seed());
+                }
                 if (scaler != null) {
                     scaler.save(dir.resolve(GradScaler.FILE));
                 }
@@ -521,10 +607,6 @@ public final class Trainer {
             state.statefulCallbacks.put("TrainerControl", control.state(true));
             state.save(dir.resolve(TrainerState.FILE));
         });
-        all.forEach(c -> c.onSave(args, state, control, target));
-        for (Path deleted : Checkpoints.rotate(outputDir, args.saveTotalLimit(), state.bestModelCheckpoint)) {
-            LOG.info("deleted old checkpoint {} (save_total_limit={})", deleted, args.saveTotalLimit());
-        }
     }
 
     /**
@@ -682,20 +764,28 @@ public final class Trainer {
 
     private record Loop(float[][] logits, double loss, double seconds, int batches) {}
 
-    /** Runs the model over all rows in order (no dropout, no gradients); mean per-row loss when labelled. */
+    /**
+     * Runs the model over all rows in order (no dropout, no gradients); mean per-row loss when labelled. With several
+     * ranks each runs its shard of the batches (accelerate's BatchSamplerShard, even batches) and the rows are gathered
+     * back in order, the padding rows dropped ({@link GatherForMetrics}): every rank ends with the same logits as one
+     * process would have.
+     */
     private Loop loop(EncodedColumns columns) {
         long start = System.nanoTime();
         int n = columns.size();
         int bs = args.perDeviceEvalBatchSize();
-        float[][] logits = new float[n][];
-        double lossSum = 0;
-        int batches = 0;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        List<int[]> batches = BatchShards.batches(order, bs, false);
+        Distributed dist = env.isDistributed() ? joinProcessGroup() : null;
+        if (dist != null) {
+            batches = BatchShards.shard(batches, bs, false, dist.worldSize(), dist.rank());
+        }
+        List<List<Row>> mine = new ArrayList<>();
         Device device = TrainingStep.deviceOf(model);
-        for (int from = 0; from < n; from += bs) {
-            int[] rows = new int[Math.min(bs, n - from)];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = from + i;
-            }
+        for (int[] rows : batches) {
             try (Scope step = Scope.open();
                  Autograd noGrad = Autograd.noGrad();
                  Autocast autocast = TrainingStep.autocast(device, evalComputeType())) {
@@ -704,18 +794,88 @@ public final class Trainer {
                 Tensor kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;
                 float[] flat = kept.toFloatArray();
                 int k = flat.length / rows.length;
+                List<Row> batchRows = new ArrayList<>();
                 for (int i = 0; i < rows.length; i++) {
-                    logits[from + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+                    batchRows.add(new Row(java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k), rowLoss(out, batch.labels(), i)));
                 }
-                if (batch.labels() != null) {
-                    Tensor loss = computeLossFunc != null ? computeLossFunc.compute(out, batch.labels(), rows.length)
-                            : TrainingStep.loss(model, (b, t) -> out, batch, args.labelSmoothingFactor(), false);
-                    lossSum += (float) loss.item() * rows.length;
+                mine.add(batchRows);
+            }
+        }
+        List<Row> all = dist == null ? flatten(mine) : gather(dist, mine, n, bs);
+        float[][] logits = new float[n][];
+        double lossSum = 0;
+        for (int i = 0; i < n; i++) {
+            logits[i] = all.get(i).logits();
+            lossSum += all.get(i).loss();
+        }
+        return new Loop(logits, n == 0 || Double.isNaN(lossSum) ? 0 : lossSum / n, (System.nanoTime() - start) / 1e9, batches.size());
+    }
+
+    /**
+     * The loss of row {@code i} alone (NaN unlabelled). eval_loss is the mean of these: what HF's mean over batches of
+     * each batch's mean loss comes to, without depending on which rows share a batch (so a sharded evaluation,
+     * whose padded last round mixes rows differently, gives the same eval_loss).
+     */
+    private double rowLoss(Tensor logits, Tensor labels, int i) {
+        if (labels == null) {
+            return Double.NaN;
+        }
+        Tensor row = logits.narrow(0, i, 1);
+        Tensor label = labels.narrow(0, i, 1);
+        Tensor l = computeLossFunc != null ? computeLossFunc.compute(row, label, 1)
+                : TrainingStep.loss(model, row, label, args.labelSmoothingFactor());
+        return (float) l.item();
+    }
+
+    /** One evaluated row: its logits (after preprocess_logits_for_metrics) and its loss (NaN unlabelled). */
+    private record Row(float[] logits, double loss) {}
+
+    private static List<Row> flatten(List<List<Row>> batches) {
+        List<Row> out = new ArrayList<>();
+        batches.forEach(out::addAll);
+        return out;
+    }
+
+    /**
+     * gather_for_metrics: step by step, every rank's batch goes to every rank (one all_gather of a float64 buffer of
+     * [rows, then per row its loss and logits] padded to a full batch), then the rows of the padded last round are dropped.
+     */
+    private static List<Row> gather(Distributed dist, List<List<Row>> mine, int n, int bs) {
+        int world = dist.worldSize();
+        List<List<List<Row>>> perRank = new ArrayList<>();
+        for (int r = 0; r < world; r++) {
+            perRank.add(new ArrayList<>());
+        }
+        for (List<Row> batch : mine) {
+            int width = batch.get(0).logits().length;
+            int stride = width + 1;
+            double[] buffer = new double[1 + bs * stride];
+            buffer[0] = batch.size();
+            for (int i = 0; i < batch.size(); i++) {
+                buffer[1 + i * stride] = batch.get(i).loss();
+                float[] l = batch.get(i).logits();
+                for (int j = 0; j < width; j++) {
+                    buffer[2 + i * stride + j] = l[j];
                 }
             }
-            batches++;
+            double[] gathered;
+            try (Scope scope = Scope.open()) {
+                gathered = dist.group().allGather(Tensor.of(buffer, buffer.length)).toDoubleArray();
+            }
+            for (int r = 0; r < world; r++) {
+                int base = r * buffer.length;
+                List<Row> theirs = new ArrayList<>();
+                for (int i = 0; i < (int) gathered[base]; i++) {
+                    float[] l = new float[width];
+                    for (int j = 0; j < width; j++) {
+                        l[j] = (float) gathered[base + 2 + i * stride + j];
+                    }
+                    theirs.add(new Row(l, gathered[base + 1 + i * stride]));
+                }
+                perRank.get(r).add(theirs);
+            }
         }
-        return new Loop(logits, n == 0 ? 0 : lossSum / n, (System.nanoTime() - start) / 1e9, batches);
+        return GatherForMetrics.gather(perRank, n, bs, false);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -796,8 +956,13 @@ public final class Trainer {
         return n;
     }
 
+    /** The built-in reporting (progress bar, TensorBoard, jsonl) runs on rank 0 only; the callbacks given run on every rank. */
     private List<TrainerCallback> withReporting() {
         List<TrainerCallback> all = new ArrayList<>();
+        if (!env.isWorldProcessZero()) {
+            all.addAll(callbacks);
+            return all;
+        }
         if (!args.disableTqdm() && callbacks.stream().noneMatch(c -> c instanceof ProgressCallback)) {
             all.add(new ProgressCallback());
         }
@@ -836,6 +1001,10 @@ public final class Trainer {
         private GradScaler gradScaler;
         private AutoTokenizer tokenizer;
         private io.finetune4j.io.Cache cache;
+        private DistributedEnv distributedEnv;
+
+        /** Which rank of how many this process is (default: torchrun's variables, {@link DistributedEnv#fromEnvironment()}). */
+        public Builder distributed(DistributedEnv v) { this.distributedEnv = v; return this; }
 
         public Builder model(SequenceClassifier v) { this.model = v; return this; }
         public Builder args(TrainingArguments v) { this.args = v; return this; }

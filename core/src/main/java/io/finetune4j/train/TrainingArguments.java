@@ -185,26 +185,26 @@ public final class TrainingArguments {
     Object optimTargetModules = null;
     @Arg(name = "save_safetensors", help = "Save weights as model.safetensors (true) or, as torch.save of the state dict, pytorch_model.bin (false); checkpoints and the final model alike.")
     boolean saveSafetensors = true;
-    @Arg(name = "save_on_each_node", help = "Save on every node of a multi-node run.", refused = SINGLE_PROCESS)
+    @Arg(name = "save_on_each_node", help = "Multi-node runs: local rank 0 of every machine writes checkpoints and the model (for machines without a shared disk); false: rank 0 only.")
     boolean saveOnEachNode = false;
     @Arg(name = "restore_callback_states_from_checkpoint", help = "Restore callbacks' states (e.g. early stopping's counter) on resume.",
             refused = "callback states are not saved in checkpoints; early stopping counts again from the resumed step")
     boolean restoreCallbackStatesFromCheckpoint = false;
     @Arg(name = "ignore_data_skip", help = "On resume, start the interrupted epoch from its first batch instead of skipping the batches already seen.")
     boolean ignoreDataSkip = false;
-    @Arg(name = "local_rank", help = "Process rank in distributed training.", refused = SINGLE_PROCESS)
+    @Arg(name = "local_rank", help = "Process rank on this machine in distributed training.", noEffect = "the rank comes from torchrun's LOCAL_RANK variable (set by torchrun or finetune4j launch)")
     int localRank = -1;
-    @Arg(name = "ddp_backend", help = "Distributed backend (nccl, gloo, ...).", refused = SINGLE_PROCESS)
+    @Arg(name = "ddp_backend", help = "torch.distributed backend of multi-process training: gloo (CPU tensors; the default here). nccl needs the CUDA natives and is not wired yet.")
     String ddpBackend = null;
     @Arg(name = "tpu_num_cores", help = "TPU cores.", refused = "there is no TPU support in DJL's PyTorch engine; run on the CPU or a CUDA GPU")
     Integer tpuNumCores = null;
-    @Arg(name = "ddp_find_unused_parameters", help = "DistributedDataParallel's find_unused_parameters.", refused = SINGLE_PROCESS)
+    @Arg(name = "ddp_find_unused_parameters", help = "DistributedDataParallel's find_unused_parameters: a trainable parameter without a gradient on some rank counts as zero there. Default: true unless gradient_checkpointing.")
     Boolean ddpFindUnusedParameters = null;
-    @Arg(name = "ddp_bucket_cap_mb", help = "DistributedDataParallel's bucket_cap_mb.", refused = SINGLE_PROCESS)
+    @Arg(name = "ddp_bucket_cap_mb", help = "DistributedDataParallel's bucket_cap_mb: gradients are all-reduced in buckets of this many MB (default 25).")
     Integer ddpBucketCapMb = null;
-    @Arg(name = "ddp_broadcast_buffers", help = "DistributedDataParallel's broadcast_buffers.", refused = SINGLE_PROCESS)
+    @Arg(name = "ddp_broadcast_buffers", help = "DistributedDataParallel's broadcast_buffers.", noEffect = "the models here have no running buffers (only constant position ids), so there is nothing to broadcast")
     Boolean ddpBroadcastBuffers = null;
-    @Arg(name = "ddp_timeout", help = "Timeout in seconds of torch.distributed.init_process_group.", refused = SINGLE_PROCESS)
+    @Arg(name = "ddp_timeout", help = "Seconds a rank waits for the others (joining the process group, every collective) before it stops with an error.")
     int ddpTimeout = 1800;
     @Arg(name = "fsdp", help = "PyTorch Fully Sharded Data Parallel options.", refused = SINGLE_PROCESS)
     String fsdp = "";
@@ -509,6 +509,11 @@ public final class TrainingArguments {
     public String lengthColumnName() { return lengthColumnName; }
     public boolean cacheFrozenFeatures() { return cacheFrozenFeatures; }
     public boolean dataloaderDropLast() { return dataloaderDropLast; }
+    public boolean saveOnEachNode() { return saveOnEachNode; }
+    public String ddpBackend() { return ddpBackend; }
+    public Boolean ddpFindUnusedParameters() { return ddpFindUnusedParameters; }
+    public Integer ddpBucketCapMb() { return ddpBucketCapMb; }
+    public int ddpTimeout() { return ddpTimeout; }
     public int dataloaderNumWorkers() { return dataloaderNumWorkers; }
     public double labelSmoothingFactor() { return labelSmoothingFactor; }
     public IntervalStrategy loggingStrategy() { return loggingStrategy; }

@@ -37,6 +37,8 @@ public final class TrainingStep {
     private final TrainingArguments args;
     private BatchForward forward;
     private ComputeLossFunc lossFunc;
+    private io.finetune4j.train.distributed.DistributedDataParallel ddp;
+    private java.util.function.Supplier<List<io.finetune4j.nn.Parameter>> trainable;
 
     /**
      * What one step did. {@code gradNorm} is NaN when fp16 gradients overflowed (update skipped); the
@@ -66,6 +68,16 @@ public final class TrainingStep {
     /** Trainer(compute_loss_func=...): this loss instead of the model's (null: the model's). */
     void lossFunc(ComputeLossFunc f) {
         this.lossFunc = f;
+    }
+
+    /**
+     * Data-parallel: after the micro-batches' backward, the gradients of {@code trainable} (asked each step: callbacks
+     * may unfreeze) are averaged over the ranks, and the step's loss, rows and tokens summed, before the update.
+     */
+    void distributed(io.finetune4j.train.distributed.DistributedDataParallel ddp,
+            java.util.function.Supplier<List<io.finetune4j.nn.Parameter>> trainable) {
+        this.ddp = ddp;
+        this.trainable = trainable;
     }
 
     /** Runs the model from cached frozen features instead of from the token ids (cache_frozen_features). */
@@ -133,6 +145,13 @@ public final class TrainingStep {
                 positions += batch.inputIds().numel();
             }
         }
+        if (ddp != null) { // all_reduce once per optimizer step: the micro-batches above ran as under DDP's no_sync
+            double[] sum = ddp.allReduceGradients(trainable.get(), new double[] {loss, rows, tokens, positions});
+            loss = sum[0] / ddp.group().size(); // HF logs the mean of the ranks' losses
+            rows = (int) sum[1];
+            tokens = (long) sum[2];
+            positions = (long) sum[3];
+        }
         long t1 = System.nanoTime();
         double gradNorm = Double.NaN;
         boolean applied = false;
@@ -166,8 +185,11 @@ public final class TrainingStep {
      */
     static Tensor loss(SequenceClassifier model, BatchForward forward, DataCollatorWithPadding.Batch batch, double labelSmoothing,
             boolean training) {
-        Tensor logits = forward.logits(batch, training);
-        Tensor labels = batch.labels();
+        return loss(model, forward.logits(batch, training), batch.labels(), labelSmoothing);
+    }
+
+    /** {@link #loss(SequenceClassifier, BatchForward, DataCollatorWithPadding.Batch, double, boolean)} of given logits. */
+    static Tensor loss(SequenceClassifier model, Tensor logits, Tensor labels, double labelSmoothing) {
         boolean classIds = !labels.dtype().isFloatingPoint();
         return labelSmoothing > 0 && classIds ? Losses.crossEntropy(logits, labels, (float) labelSmoothing)
                 : model.loss(logits, labels);

@@ -130,6 +130,49 @@ class DataParallelTest {
         }
     }
 
+    /**
+     * With dropout on, two ranks draw other masks than one process (each rank its own rows' masks), so the weights
+     * differ, but training goes the same way: the training losses agree within noise. Then rank 1 is killed with
+     * SIGKILL at step 7: rank 0 stops at once (not after ddp_timeout's 30 minutes), non-zero, with one line naming
+     * rank 1; both resume from checkpoint-6 and finish byte-identical to the uninterrupted two-rank run.
+     */
+    @Test
+    void withDropoutTrainsAlikeAndAKilledRankResumesByteIdentical() throws Exception {
+        Path single = tmp.resolve("single/out");
+        Path whole = tmp.resolve("whole/out");
+        run(single, 16, 0.1, false, 12, 1);
+        run(whole, 8, 0.1, false, 12, 2);
+        double a = metrics(single.resolveSibling("metrics-0.txt")).get("train_loss");
+        double b = metrics(whole.resolveSibling("metrics-0.txt")).get("train_loss");
+        assertTrue(Math.abs(a - b) < 0.05, "train_loss " + a + " (one process) vs " + b + " (two ranks)");
+
+        Path cut = tmp.resolve("cut/out");
+        int port = freePort();
+        Process rank0 = DataParallelRuns.start(cut, 8, 0.1, false, 12, 0, 2, port, tmp.resolve("child.log"));
+        Process rank1 = DataParallelRuns.start(cut, 8, 0.1, false, 12, 1, 2, port, tmp.resolve("child.log"));
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(rank1.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null && !line.equals("step 7")) {
+                // wait for step 7
+            }
+        }
+        long killed = System.nanoTime();
+        rank1.destroyForcibly();
+        assertTrue(rank0.waitFor(60, TimeUnit.SECONDS), "rank 0 still runs 60 s after rank 1 was killed");
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        String out0 = new String(rank0.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, rank0.exitValue(), out0);
+        List<String> errors = out0.lines().filter(l -> l.startsWith("error: ")).toList();
+        assertEquals(1, errors.size(), out0);
+        assertTrue(errors.get(0).contains("rank 1 (pid " + rank1.pid() + ") stopped"), errors.get(0));
+        assertTrue(errors.get(0).contains("checkpoint-6"), errors.get(0));
+        assertTrue(seconds < 30, "rank 0 took " + seconds + " s to stop");
+
+        run(cut, 8, 0.1, true, 12, 2);
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model.safetensors")), Files.readAllBytes(cut.resolve("model.safetensors")));
+        assertEquals(Files.readAllLines(whole.resolveSibling("predictions-0.txt")), Files.readAllLines(cut.resolveSibling("predictions-0.txt")));
+    }
+
     private static float[] parse(String s) {
         String[] parts = s.replaceAll("[\\[\\] ]", "").split(",");
         float[] out = new float[parts.length];

@@ -5,6 +5,7 @@ import io.finetune4j.data.Dataset;
 import io.finetune4j.data.DatasetDict;
 import io.finetune4j.models.SequenceClassifier;
 import io.finetune4j.train.EvalTablePrinter;
+import io.finetune4j.train.distributed.DistributedEnv;
 import io.finetune4j.tasks.RunArguments;
 import io.finetune4j.tasks.TextClassificationJob;
 import io.finetune4j.train.TrainOutput;
@@ -40,7 +41,7 @@ final class TrainCommand implements Callable<Integer>, Help.TakesArgumentFlags {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         RunArguments args = run.resolve(flags);
-        Logging.applyLogLevel(args.training().logLevel());
+        Logging.applyLogLevel(args.training().processLogLevel(DistributedEnv.fromEnvironment())); // replicas: log_level_replica
         TextClassificationJob.Listener listener = new TextClassificationJob.Listener() {
             @Override
             public void onData(DatasetDict raw, Dataset train, Dataset eval) {

@@ -24,8 +24,11 @@ public final class PredictResults {
     public static Path predictAndWrite(Trainer trainer, Dataset test, ClassificationData.Preprocessing prep,
             io.finetune4j.tokenize.AutoTokenizer tokenizer, ClassificationData.Labels kind, List<String> labelNames, Path outputDir) {
         EncodedColumns columns = ClassificationData.encodeForPrediction(test, tokenizer, prep, "Running tokenizer on prediction dataset", kind);
-        PredictionOutput out = trainer.predict(columns);
+        PredictionOutput out = trainer.predict(columns); // every rank predicts its shard; rank 0 writes the file
         Path file = outputDir.resolve(FILE);
+        if (!trainer.isWorldProcessZero()) {
+            return file;
+        }
         String text = format(out.predictions(), kind, labelNames);
         AtomicFiles.writeString(file, text);
         return file;

@@ -115,7 +115,7 @@ public final class Trainer {
         return model;
     }
 
-    /** HF's trainer.model_wrapped: the outermost model; nothing wraps it here (no DDP, no DeepSpeed), so it is {@link #model()}. */
+    /** HF's trainer.model_wrapped: the outermost model; DDP here is not a wrapper (the Trainer all-reduces itself), so it is {@link #model()}. */
     public SequenceClassifier modelWrapped() {
         return model;
     }
@@ -123,6 +123,11 @@ public final class Trainer {
     /** HF's trainer.is_model_parallel: always false, the whole model is on one device. */
     public boolean isModelParallel() {
         return false;
+    }
+
+    /** HF's trainer.is_world_process_zero(): rank 0 of a multi-process run, or the only process (it writes the files). */
+    public boolean isWorldProcessZero() {
+        return env.isWorldProcessZero();
     }
 
     /** HF's trainer.is_in_train: true while {@link #train()} runs (an evaluate() from a callback sees true). */

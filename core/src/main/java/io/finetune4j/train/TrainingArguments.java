@@ -256,10 +256,9 @@ public final class TrainingArguments {
     boolean useLigerKernel = false;
     @Arg(name = "log_level", help = "Level of finetune4j's log lines: debug, info, warning, error, critical, or passive (keep the CLI's own setting).")
     String logLevel = "passive";
-    @Arg(name = "log_level_replica", help = "Log level of replica processes (same choices as log_level).",
-            noEffect = "finetune4j runs one process, which is the main one; the value is still checked")
+    @Arg(name = "log_level_replica", help = "Log level of the other ranks of a multi-process run (same choices as log_level).")
     String logLevelReplica = "warning";
-    @Arg(name = "log_on_each_node", help = "Log on every node of a multi-node run.", noEffect = "one process runs, so it always logs")
+    @Arg(name = "log_on_each_node", help = "Multi-node runs: local rank 0 of every machine logs at log_level (false: rank 0 only); the other ranks at log_level_replica.")
     boolean logOnEachNode = true;
     @Arg(name = "logging_nan_inf_filter", help = "Replace a NaN or inf step loss in the logs by the average of the others.",
             noEffect = "a NaN or inf training loss stops the run at that step (nothing of it is saved), so no such loss reaches the logs")
@@ -552,6 +551,15 @@ public final class TrainingArguments {
     public boolean bf16FullEval() { return bf16FullEval; }
     public Integer torchEmptyCacheSteps() { return torchEmptyCacheSteps; }
     public String logLevel() { return logLevel; }
+
+    /**
+     * HF's get_process_log_level: log_level on the process that logs (local rank 0 of each machine with
+     * log_on_each_node, else rank 0), log_level_replica on the others.
+     */
+    public String processLogLevel(io.finetune4j.train.distributed.DistributedEnv env) {
+        boolean logs = logOnEachNode ? env.isLocalProcessZero() : env.isWorldProcessZero();
+        return logs ? logLevel : logLevelReplica;
+    }
     public String logLevelReplica() { return logLevelReplica; }
     public boolean includeTokensPerSecond() { return Boolean.TRUE.equals(includeTokensPerSecond); }
     public boolean includeNumInputTokensSeen() { return Boolean.TRUE.equals(includeNumInputTokensSeen); }

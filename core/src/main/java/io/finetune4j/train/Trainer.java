@@ -433,11 +433,15 @@ public final class Trainer {
         }
 
         long positions;
+        double stepSeconds;
+        double allReduceSeconds;
 
         void add(TrainingStep.Result r) {
             lossSum += r.loss();
             rows += r.rows();
             positions += r.positions();
+            stepSeconds += r.seconds();
+            allReduceSeconds += r.allReduceSeconds();
         }
     }
 
@@ -460,6 +464,11 @@ public final class Trainer {
         metrics.put("train_loss", trainLoss);
         metrics.put("epoch", state.epoch);
         log(all, new LinkedHashMap<>(metrics));
+        if (env.isDistributed()) {
+            LOG.info("data-parallel over {} ranks: the gradients' all-reduce took {} s of the steps' {} s ({}%)", env.worldSize(),
+                    String.format("%.2f", run.allReduceSeconds), String.format("%.2f", run.stepSeconds),
+                    String.format("%.1f", 100 * run.allReduceSeconds / Math.max(run.stepSeconds, 1e-9)));
+        }
         if (writesFiles()) {
             saveModel(outputDir);
             state.save(outputDir.resolve(TrainerState.FILE));

@@ -42,10 +42,11 @@ public final class TrainingStep {
 
     /**
      * What one step did. {@code gradNorm} is NaN when fp16 gradients overflowed (update skipped); the
-     * seconds split the step into forward, backward and optimizer (update + zero grad).
+     * seconds split the step into forward, backward (with the gradients' all-reduce of several ranks) and optimizer (update
+     * + zero grad); {@code allReduceSeconds} is the all-reduce's part of the backward's (0 for one process).
      */
     public record Result(double loss, double gradNorm, boolean applied, long tokens, long positions, int rows,
-            double forwardSeconds, double backwardSeconds, double optimizerSeconds) {
+            double forwardSeconds, double backwardSeconds, double optimizerSeconds, double allReduceSeconds) {
         public boolean lossFinite() {
             return Double.isFinite(loss);
         }
@@ -145,6 +146,7 @@ public final class TrainingStep {
                 positions += batch.inputIds().numel();
             }
         }
+        long r0 = System.nanoTime();
         if (ddp != null) { // all_reduce once per optimizer step: the micro-batches above ran as under DDP's no_sync
             double[] sum = ddp.allReduceGradients(trainable.get(), new double[] {loss, rows, tokens, positions});
             loss = sum[0] / ddp.group().size(); // HF logs the mean of the ranks' losses
@@ -153,6 +155,7 @@ public final class TrainingStep {
             positions = (long) sum[3];
         }
         long t1 = System.nanoTime();
+        double allReduceSeconds = (t1 - r0) / 1e9;
         double gradNorm = Double.NaN;
         boolean applied = false;
         if (Double.isFinite(loss)) {
@@ -174,7 +177,7 @@ public final class TrainingStep {
         optimizer.zeroGrad();
         long t2 = System.nanoTime();
         return new Result(loss, gradNorm, applied, tokens, positions, rows,
-                forwardNanos / 1e9, (t1 - t0 - forwardNanos) / 1e9, (t2 - t1) / 1e9);
+                forwardNanos / 1e9, (t1 - t0 - forwardNanos) / 1e9, (t2 - t1) / 1e9, allReduceSeconds);
     }
 
     /**

@@ -180,6 +180,7 @@ public final class ProcessGroup implements AutoCloseable {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         m = nl < 0 ? m : m.substring(0, nl);
+        m = m.replaceAll("\\[[^\\]]*\\.(cc|cpp|h):\\d+\\] ", ""); // Gloo's source location
         return m.replaceAll("\\s*\\(function \\w+\\)$", "").trim();
     }
 

@@ -166,6 +166,7 @@ class DataParallelTest {
         assertEquals(1, errors.size(), out0);
         assertTrue(errors.get(0).contains("rank 1 (pid " + rank1.pid() + ") stopped"), errors.get(0));
         assertTrue(errors.get(0).contains("checkpoint-6"), errors.get(0));
+        assertTrue(!errors.get(0).contains(".cc:"), "no native source paths in the line: " + errors.get(0));
         assertTrue(seconds < 30, "rank 0 took " + seconds + " s to stop");
 
         run(cut, 8, 0.1, true, 12, 2);

@@ -101,6 +101,8 @@ class ReadmeExamplesTest {
         RULES.put("config", "as written");
         RULES.put("docs", "output compared with the file it is redirected to");
         RULES.put("export onnx", "as written; results/imdb-quick-onnx is a folder under the temporary folder");
+        RULES.put("launch", "own JVM (its ranks inherit the tiny cache); TINY_TRAIN and --output_dir a temporary folder appended to its train, "
+                + "a free --master_port");
     }
 
     /** Environment variables a README line may set before bin/finetune4j. */
@@ -239,6 +241,16 @@ class ReadmeExamplesTest {
                         if (name.equals("train")) {
                             args.addAll(TINY_TRAIN);
                             args.addAll(List.of("--output_dir", results.toString()));
+                        }
+                        if (name.equals("launch")) { // the ranks are child JVMs: they see the tiny cache through the -D of their parent
+                            args.addAll(args.indexOf("launch") + 1, List.of("--master_port", Integer.toString(DistributedTrainTest.freePort())));
+                            args.addAll(TINY_TRAIN);
+                            args.addAll(List.of("--output_dir", tmp.resolve("results-launch").toString()));
+                            long t0 = System.nanoTime();
+                            runWithEnvironment(args, Map.of(), where);
+                            System.out.printf("%6.1f s  %s%n", (System.nanoTime() - t0) / 1e9, args);
+                            ran++;
+                            continue;
                         }
                         if (name.equals("bench") && !args.get(1).equals("report")) {
                             args.addAll(TINY_BENCH);

@@ -339,6 +339,14 @@ public final class TrainingArguments {
             positive(problems, "save_total_limit", saveTotalLimit);
         }
         nonNegative(problems, "dataloader_num_workers", dataloaderNumWorkers);
+        positive(problems, "ddp_timeout", ddpTimeout);
+        if (ddpBucketCapMb != null) {
+            positive(problems, "ddp_bucket_cap_mb", ddpBucketCapMb);
+        }
+        if (ddpBackend != null && !ddpBackend.equals("gloo")) {
+            problems.add("ddp_backend " + ddpBackend + " is not available: finetune4j's ranks talk over torch.distributed's gloo "
+                    + "(CPU tensors); leave ddp_backend unset or gloo" + (ddpBackend.equals("nccl") ? " (nccl for GPUs is not wired yet)" : ""));
+        }
         if (labelSmoothingFactor < 0 || labelSmoothingFactor >= 1) {
             problems.add("label_smoothing_factor must be in [0, 1), got " + labelSmoothingFactor);
         }

@@ -93,7 +93,7 @@ class SeedTablesTest {
             assertTrue(e.getMessage().contains(info.refused()), e.getMessage());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
-        assertTrue(refused > 40, "refused: " + refused);
+        assertTrue(refused > 30, "refused: " + refused); // 35 since the ddp_* arguments work (issue #25)
     }
 
     static Object otherValue(ArgumentBinder.ArgInfo info, Object def) {

@@ -298,7 +298,7 @@ public final class Dataset {
         Dataset result = compute(fn, options, remove);
         if (entry != null) {
             try {
-                AtomicFiles.writeDirectory(entry, dir -> ColumnFile.write(result, dir.resolve("dataset.f4j")));
+                AtomicFiles.writeDirectoryOnce(entry, dir -> ColumnFile.write(result, dir.resolve("dataset.f4j")));
             } catch (RuntimeException e) {
                 LOG.warn("could not cache map result at {}: {}", entry, e.getMessage());
             }

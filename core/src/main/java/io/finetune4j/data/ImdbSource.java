@@ -79,7 +79,7 @@ final class ImdbSource {
             verifyIntegrity(tarball);
             Path reviews = extractReviews(tarball, tmp);
             Map<String, Dataset> splits = split(reviews);
-            AtomicFiles.writeDirectory(dir, out -> {
+            AtomicFiles.writeDirectoryOnce(dir, out -> { // two ranks fetching at once: the first complete copy stays
                 for (Map.Entry<String, Dataset> e : splits.entrySet()) {
                     DuckDbFiles.writeParquet(e.getValue(), out.resolve(e.getKey() + ".parquet"));
                 }

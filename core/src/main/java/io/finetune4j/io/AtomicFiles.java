@@ -76,6 +76,39 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * A cache entry: fills a sibling temporary folder and renames it to {@code target} unless another writer (another
+     * rank of a distributed run, another process) got there first, in which case the finished copy is kept and this one
+     * discarded: entries hold the same content whoever writes them, and one is never replaced while someone reads it.
+     * Returns whether this call's copy is the one in place.
+     */
+    public static boolean writeDirectoryOnce(Path target, Writer writer) {
+        Path dir = target.toAbsolutePath().getParent();
+        Cache.ensureDirectory(dir);
+        Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(tmp);
+            writer.write(tmp);
+            if (Files.exists(target)) {
+                deleteRecursively(tmp);
+                return false;
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); // no REPLACE_EXISTING: fails if a writer won meanwhile
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                deleteRecursively(tmp);
+                return false;
+            }
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
     private static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -96,7 +96,10 @@ public final class AtomicFiles {
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); // no REPLACE_EXISTING: fails if a writer won meanwhile
                 return true;
-            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            } catch (java.nio.file.FileSystemException e) { // rename(2) onto a non-empty folder: ENOTEMPTY
+                if (!Files.isDirectory(target)) {
+                    throw e;
+                }
                 deleteRecursively(tmp);
                 return false;
             }

@@ -19,7 +19,6 @@ import io.finetune4j.train.distributed.BatchShards;
 import io.finetune4j.train.distributed.Distributed;
 import io.finetune4j.train.distributed.DistributedDataParallel;
 import io.finetune4j.train.distributed.DistributedEnv;
-import io.finetune4j.train.distributed.GatherForMetrics;
 import io.finetune4j.torch.DistributedException;
 import io.finetune4j.util.Flops;
 import java.io.IOException;
@@ -780,9 +779,10 @@ public final class Trainer {
 
     /**
      * Runs the model over all rows in order (no dropout, no gradients); mean per-row loss when labelled. With several
-     * ranks each runs its shard of the batches (accelerate's BatchSamplerShard, even batches) and the rows are gathered
-     * back in order, the padding rows dropped ({@link GatherForMetrics}): every rank ends with the same logits as one
-     * process would have.
+     * ranks, rank r runs the batches r, r + W, r + 2W, … of the same sequential batching (the batches accelerate's
+     * BatchSamplerShard gives it, without the padding rows of the last round, which gather_for_metrics would drop), and
+     * every round's batches are all-gathered back in order: each rank ends with the logits and loss one process would
+     * have, bit for bit, because every row runs in the same batch as there.
      */
     private Loop loop(EncodedColumns columns) {
         long start = System.nanoTime();
@@ -794,102 +794,97 @@ public final class Trainer {
         }
         List<int[]> batches = BatchShards.batches(order, bs, false);
         Distributed dist = env.isDistributed() ? joinProcessGroup() : null;
-        if (dist != null) {
-            batches = BatchShards.shard(batches, bs, false, dist.worldSize(), dist.rank());
-        }
-        List<List<Row>> mine = new ArrayList<>();
-        Device device = TrainingStep.deviceOf(model);
-        for (int[] rows : batches) {
-            try (Scope step = Scope.open();
-                 Autograd noGrad = Autograd.noGrad();
-                 Autocast autocast = TrainingStep.autocast(device, evalComputeType())) {
-                DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, device);
-                Tensor out = forwardFor(columns).logits(batch, false);
-                Tensor kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;
-                float[] flat = kept.toFloatArray();
-                int k = flat.length / rows.length;
-                List<Row> batchRows = new ArrayList<>();
-                for (int i = 0; i < rows.length; i++) {
-                    batchRows.add(new Row(java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k), rowLoss(out, batch.labels(), i)));
-                }
-                mine.add(batchRows);
-            }
-        }
-        List<Row> all = dist == null ? flatten(mine) : gather(dist, mine, n, bs);
+        int world = dist == null ? 1 : dist.worldSize();
+        int rank = dist == null ? 0 : dist.rank();
         float[][] logits = new float[n][];
         double lossSum = 0;
-        for (int i = 0; i < n; i++) {
-            logits[i] = all.get(i).logits();
-            lossSum += all.get(i).loss();
+        int ran = 0;
+        for (int round = 0; round * world < batches.size(); round++) {
+            int mine = round * world + rank;
+            EvalBatch out = mine < batches.size() ? evaluateBatch(columns, batches.get(mine)) : EvalBatch.NONE;
+            ran += mine < batches.size() ? 1 : 0;
+            List<EvalBatch> all = dist == null ? List.of(out) : gather(dist, out, bs);
+            for (int r = 0; r < all.size() && round * world + r < batches.size(); r++) {
+                int[] rows = batches.get(round * world + r);
+                EvalBatch b = all.get(r);
+                for (int i = 0; i < rows.length; i++) {
+                    logits[rows[i]] = b.logits()[i];
+                }
+                lossSum += b.loss() * rows.length;
+            }
         }
-        return new Loop(logits, n == 0 || Double.isNaN(lossSum) ? 0 : lossSum / n, (System.nanoTime() - start) / 1e9, batches.size());
+        return new Loop(logits, n == 0 || Double.isNaN(lossSum) ? 0 : lossSum / n, (System.nanoTime() - start) / 1e9, ran);
+    }
+
+    /** One evaluated batch: each row's logits (after preprocess_logits_for_metrics) and the batch's mean loss (NaN unlabelled). */
+    private record EvalBatch(float[][] logits, double loss) {
+        static final EvalBatch NONE = new EvalBatch(new float[0][], Double.NaN);
+    }
+
+    private EvalBatch evaluateBatch(EncodedColumns columns, int[] rows) {
+        Device device = TrainingStep.deviceOf(model);
+        try (Scope step = Scope.open();
+             Autograd noGrad = Autograd.noGrad();
+             Autocast autocast = TrainingStep.autocast(device, evalComputeType())) {
+            DataCollatorWithPadding.Batch batch = collator.collate(columns, rows, device);
+            Tensor out = forwardFor(columns).logits(batch, false);
+            Tensor kept = preprocessLogitsForMetrics != null ? preprocessLogitsForMetrics.apply(out, batch.labels()) : out;
+            float[] flat = kept.toFloatArray();
+            int k = flat.length / rows.length;
+            float[][] logits = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                logits[i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+            }
+            double loss = Double.NaN;
+            if (batch.labels() != null) {
+                Tensor l = computeLossFunc != null ? computeLossFunc.compute(out, batch.labels(), rows.length)
+                        : TrainingStep.loss(model, (b, t) -> out, batch, args.labelSmoothingFactor(), false);
+                loss = (float) l.item();
+            }
+            return new EvalBatch(logits, loss);
+        }
     }
 
     /**
-     * The loss of row {@code i} alone (NaN unlabelled). eval_loss is the mean of these: what HF's mean over batches of
-     * each batch's mean loss comes to, without depending on which rows share a batch (so a sharded evaluation,
-     * whose padded last round mixes rows differently, gives the same eval_loss).
+     * One round of the sharded evaluation: every rank's batch to every rank, in rank order (one all_gather of a float64
+     * buffer [rows, loss, width, logits…] padded to a full batch; a rank past the last batch sends 0 rows).
      */
-    private double rowLoss(Tensor logits, Tensor labels, int i) {
-        if (labels == null) {
-            return Double.NaN;
+    private static List<EvalBatch> gather(Distributed dist, EvalBatch mine, int bs) {
+        int width = 0;
+        for (float[] row : mine.logits()) {
+            width = row.length;
         }
-        Tensor row = logits.narrow(0, i, 1);
-        Tensor label = labels.narrow(0, i, 1);
-        Tensor l = computeLossFunc != null ? computeLossFunc.compute(row, label, 1)
-                : TrainingStep.loss(model, row, label, args.labelSmoothingFactor());
-        return (float) l.item();
-    }
-
-    /** One evaluated row: its logits (after preprocess_logits_for_metrics) and its loss (NaN unlabelled). */
-    private record Row(float[] logits, double loss) {}
-
-    private static List<Row> flatten(List<List<Row>> batches) {
-        List<Row> out = new ArrayList<>();
-        batches.forEach(out::addAll);
-        return out;
-    }
-
-    /**
-     * gather_for_metrics: step by step, every rank's batch goes to every rank (one all_gather of a float64 buffer of
-     * [rows, then per row its loss and logits] padded to a full batch), then the rows of the padded last round are dropped.
-     */
-    private static List<Row> gather(Distributed dist, List<List<Row>> mine, int n, int bs) {
-        int world = dist.worldSize();
-        List<List<List<Row>>> perRank = new ArrayList<>();
-        for (int r = 0; r < world; r++) {
-            perRank.add(new ArrayList<>());
+        double[] widths;
+        try (Scope scope = Scope.open()) { // the width of a row (the ranks past the end know none)
+            widths = dist.group().allGather(Tensor.of(new double[] {width}, 1)).toDoubleArray();
         }
-        for (List<Row> batch : mine) {
-            int width = batch.get(0).logits().length;
-            int stride = width + 1;
-            double[] buffer = new double[1 + bs * stride];
-            buffer[0] = batch.size();
-            for (int i = 0; i < batch.size(); i++) {
-                buffer[1 + i * stride] = batch.get(i).loss();
-                float[] l = batch.get(i).logits();
+        for (double w : widths) {
+            width = Math.max(width, (int) w);
+        }
+        double[] buffer = new double[2 + bs * width];
+        buffer[0] = mine.logits().length;
+        buffer[1] = mine.loss();
+        for (int i = 0; i < mine.logits().length; i++) {
+            for (int j = 0; j < width; j++) {
+                buffer[2 + i * width + j] = mine.logits()[i][j];
+            }
+        }
+        double[] gathered;
+        try (Scope scope = Scope.open()) {
+            gathered = dist.group().allGather(Tensor.of(buffer, buffer.length)).toDoubleArray();
+        }
+        List<EvalBatch> out = new ArrayList<>();
+        for (int r = 0; r < dist.worldSize(); r++) {
+            int base = r * buffer.length;
+            float[][] logits = new float[(int) gathered[base]][width];
+            for (int i = 0; i < logits.length; i++) {
                 for (int j = 0; j < width; j++) {
-                    buffer[2 + i * stride + j] = l[j];
+                    logits[i][j] = (float) gathered[base + 2 + i * width + j];
                 }
             }
-            double[] gathered;
-            try (Scope scope = Scope.open()) {
-                gathered = dist.group().allGather(Tensor.of(buffer, buffer.length)).toDoubleArray();
-            }
-            for (int r = 0; r < world; r++) {
-                int base = r * buffer.length;
-                List<Row> theirs = new ArrayList<>();
-                for (int i = 0; i < (int) gathered[base]; i++) {
-                    float[] l = new float[width];
-                    for (int j = 0; j < width; j++) {
-                        l[j] = (float) gathered[base + 2 + i * stride + j];
-                    }
-                    theirs.add(new Row(l, gathered[base + 1 + i * stride]));
-                }
-                perRank.get(r).add(theirs);
-            }
+            out.add(new EvalBatch(logits, gathered[base + 1]));
         }
-        return GatherForMetrics.gather(perRank, n, bs, false);
+        return out;
     }
 
     // ------------------------------------------------------------------ helpers

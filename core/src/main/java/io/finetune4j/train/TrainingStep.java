@@ -188,11 +188,8 @@ public final class TrainingStep {
      */
     static Tensor loss(SequenceClassifier model, BatchForward forward, DataCollatorWithPadding.Batch batch, double labelSmoothing,
             boolean training) {
-        return loss(model, forward.logits(batch, training), batch.labels(), labelSmoothing);
-    }
-
-    /** {@link #loss(SequenceClassifier, BatchForward, DataCollatorWithPadding.Batch, double, boolean)} of given logits. */
-    static Tensor loss(SequenceClassifier model, Tensor logits, Tensor labels, double labelSmoothing) {
+        Tensor logits = forward.logits(batch, training);
+        Tensor labels = batch.labels();
         boolean classIds = !labels.dtype().isFloatingPoint();
         return labelSmoothing > 0 && classIds ? Losses.crossEntropy(logits, labels, (float) labelSmoothing)
                 : model.loss(logits, labels);

@@ -111,22 +111,15 @@ class DataParallelTest {
         assertEquals(m1.get("eval_accuracy"), m2.get("eval_accuracy"));
         assertEquals(m1.get("train_loss"), m2.get("train_loss"), 1e-5);
 
-        // sharded evaluation (21 rows, 4 per batch, 2 ranks: the padded last round is dropped again) equals the same
-        // model evaluated by one process, on every rank: the same predictions and metrics; the same logits bit for bit,
-        // but for row 20, which one process runs alone and the sharded run in a batch padded with rows 0-2 (a longer
-        // padded length changes the matmuls' shapes: 5e-10 apart here)
+        // sharded evaluation (21 rows, 4 per batch, 2 ranks: 6 batches, rank 1's last round empty) equals the same model
+        // evaluated by one process, on every rank, bit for bit: every row runs in the batch it runs in alone
         for (int r = 0; r < 2; r++) {
-            List<String> alone = Files.readAllLines(ddp.resolveSibling("predictions-alone-" + r + ".txt"));
             List<String> sharded = Files.readAllLines(ddp.resolveSibling("predictions-" + r + ".txt"));
             assertEquals(DataParallelRuns.EVAL_ROWS, sharded.size());
-            assertEquals(alone.subList(0, 20), sharded.subList(0, 20), "rank " + r);
-            assertEquals(argmax(parse(alone.get(20))), argmax(parse(sharded.get(20))));
-            assertArrayEquals(parse(alone.get(20)), parse(sharded.get(20)), 1e-8f);
+            assertEquals(Files.readAllLines(ddp.resolveSibling("predictions-alone-" + r + ".txt")), sharded, "rank " + r);
             Map<String, Double> shardedMetrics = metrics(ddp.resolveSibling("metrics-" + r + ".txt"));
-            Map<String, Double> aloneMetrics = metrics(ddp.resolveSibling("metrics-alone-" + r + ".txt"));
-            assertEquals(aloneMetrics.get("eval_accuracy"), shardedMetrics.get("eval_accuracy"));
-            assertEquals(aloneMetrics.get("eval_f1"), shardedMetrics.get("eval_f1"));
-            assertEquals(aloneMetrics.get("eval_loss"), shardedMetrics.get("eval_loss"), 1e-8);
+            shardedMetrics.remove("train_loss");
+            assertEquals(metrics(ddp.resolveSibling("metrics-alone-" + r + ".txt")), shardedMetrics, "rank " + r);
         }
     }
 

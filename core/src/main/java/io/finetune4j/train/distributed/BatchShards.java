@@ -19,7 +19,7 @@ import java.util.List;
  *   <li>even_batches (the Trainer's default): the round is filled up with samples from the start of the epoch's
  *       order (wrapping around as often as needed), so every rank takes the same number of full steps; those
  *       padded samples are seen twice that epoch (a single process sees a short last batch instead), and
- *       {@link GatherForMetrics} drops them again from evaluation;</li>
+ *       accelerate's gather_for_metrics drops them again from evaluation (the Trainer's sharded evaluation never runs them);</li>
  *   <li>even_batches=False: ranks past the end take one step less and the last batch may be short.</li>
  * </ul>
  */

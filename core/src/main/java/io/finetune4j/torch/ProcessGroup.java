@@ -31,11 +31,16 @@ public final class ProcessGroup implements AutoCloseable {
     private final int rank;
     private final int size;
     private final Duration timeout;
+    private final String masterAddr;
+    private final int masterPort;
+    private int reducers;
     private final TCPStore store;
     private final ProcessGroupGloo gloo;
     private boolean closed;
 
-    private ProcessGroup(int rank, int size, Duration timeout, TCPStore store, ProcessGroupGloo gloo) {
+    private ProcessGroup(String masterAddr, int masterPort, int rank, int size, Duration timeout, TCPStore store, ProcessGroupGloo gloo) {
+        this.masterAddr = masterAddr;
+        this.masterPort = masterPort;
         this.rank = rank;
         this.size = size;
         this.timeout = timeout;
@@ -56,11 +61,11 @@ public final class ProcessGroup implements AutoCloseable {
         try {
             TCPStoreOptions o = new TCPStoreOptions();
             o.port((short) masterPort).isServer(rank == 0).waitWorkers(false).timeout(ms);
-            TCPStore store = new TCPStore(masterAddr, o);
+            TCPStore store = unscoped(new TCPStore(masterAddr, o));
             ProcessGroupGloo.Options opts = new ProcessGroupGloo.Options(ms);
             opts.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(localHostFor(masterAddr))));
-            ProcessGroupGloo gloo = new ProcessGroupGloo(store, rank, worldSize, opts);
-            ProcessGroup pg = new ProcessGroup(rank, worldSize, timeout, store, gloo);
+            ProcessGroupGloo gloo = unscoped(new ProcessGroupGloo(store, rank, worldSize, opts));
+            ProcessGroup pg = new ProcessGroup(masterAddr, masterPort, rank, worldSize, timeout, store, gloo);
             pg.barrier(); // torch's init_process_group returns once every rank is there
             return pg;
         } catch (RuntimeException e) {
@@ -83,6 +88,26 @@ public final class ProcessGroup implements AutoCloseable {
         } catch (java.io.IOException e) {
             return masterAddr;
         }
+    }
+
+    /** This machine's address for Gloo (see {@link #localHostFor}). */
+    String localHost() {
+        return localHostFor(masterAddr);
+    }
+
+    /** A new client connection to the rendezvous store (JavaCPP hands a Java-made store to libtorch once only). */
+    TCPStore storeClient() {
+        TCPStoreOptions o = new TCPStoreOptions();
+        o.port((short) masterPort).isServer(false).waitWorkers(false).timeout(new Milliseconds(timeout.toMillis()));
+        return unscoped(new TCPStore(masterAddr, o));
+    }
+
+    /**
+     * DDP's reducer over {@code params} (a collective: every rank calls it at the same point with the same parameters),
+     * on a Gloo context of its own; see {@link GradientReducer}.
+     */
+    public GradientReducer reducer(List<Tensor> params, long bucketCapBytes, boolean findUnusedParameters) {
+        return GradientReducer.create(this, "finetune4j/reducer/" + (reducers++), params, bucketCapBytes, findUnusedParameters);
     }
 
     public int rank() {
@@ -176,7 +201,23 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    static String firstLine(Throwable e) {
+    /**
+     * Takes a native object out of every open {@link Scope} of this thread: the process group's objects live as long
+     * as the group, not as long as the step that happened to create them.
+     */
+    static <P extends org.bytedeco.javacpp.Pointer> P unscoped(P p) {
+        p.retainReference();
+        for (java.util.Iterator<org.bytedeco.javacpp.PointerScope> it = org.bytedeco.javacpp.PointerScope.getScopeIterator();
+                it != null && it.hasNext(); ) {
+            org.bytedeco.javacpp.PointerScope s = it.next();
+            p.retainReference();
+            s.detach(p);
+        }
+        return p;
+    }
+
+    /** The first line of a libtorch/Gloo error, without native source locations: for one-line messages. */
+    public static String firstLine(Throwable e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         m = nl < 0 ? m : m.substring(0, nl);

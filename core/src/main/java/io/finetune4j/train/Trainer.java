@@ -154,7 +154,8 @@ public final class Trainer {
             TrainingStep step = new TrainingStep(model, optimizer, schedule, scaler, args);
             step.lossFunc(computeLossFunc);
             if (dist != null) { // DDP: rank 0's weights everywhere, then gradients averaged every optimizer step
-                DistributedDataParallel ddp = new DistributedDataParallel(dist.group(), args.ddpBucketCapMb(), findUnusedParameters());
+                DistributedDataParallel ddp = new DistributedDataParallel(dist.group(), args.ddpBucketCapMb(), findUnusedParameters(),
+                        !args.gradientCheckpointing());
                 ddp.broadcastParameters(model.namedParameters());
                 step.distributed(ddp, () -> new ArrayList<>(trainableParameters().values()));
             }
@@ -464,7 +465,9 @@ public final class Trainer {
         metrics.put("epoch", state.epoch);
         log(all, new LinkedHashMap<>(metrics));
         if (env.isDistributed()) {
-            LOG.info("data-parallel over {} ranks: the gradients' all-reduce took {} s of the steps' {} s ({}%)", env.worldSize(),
+            LOG.info("data-parallel over {} ranks: {}; the all-reduce after the backward took {} s of the steps' {} s ({}%)",
+                    env.worldSize(), args.gradientCheckpointing() ? "gradients all-reduced after the backward (gradient checkpointing)"
+                            : "gradients all-reduced during the backward (libtorch's DDP Reducer)",
                     String.format("%.2f", run.allReduceSeconds), String.format("%.2f", run.stepSeconds),
                     String.format("%.1f", 100 * run.allReduceSeconds / Math.max(run.stepSeconds, 1e-9)));
         }

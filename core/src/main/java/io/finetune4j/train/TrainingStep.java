@@ -43,7 +43,8 @@ public final class TrainingStep {
     /**
      * What one step did. {@code gradNorm} is NaN when fp16 gradients overflowed (update skipped); the
      * seconds split the step into forward, backward (with the gradients' all-reduce of several ranks) and optimizer (update
-     * + zero grad); {@code allReduceSeconds} is the all-reduce's part of the backward's (0 for one process).
+     * + zero grad); {@code allReduceSeconds} is the part of the backward's spent in all-reduces after the backward returned
+     * (the gradients' when they are not reduced during it, else only the step's loss and counts; 0 for one process).
      */
     public record Result(double loss, double gradNorm, boolean applied, long tokens, long positions, int rows,
             double forwardSeconds, double backwardSeconds, double optimizerSeconds, double allReduceSeconds) {
@@ -137,7 +138,16 @@ public final class TrainingStep {
                     double weight = (double) batch.size() / rows;
                     loss += mean.item() * weight; // reading the loss waits for the forward (a device sync on a GPU)
                     forwardNanos += System.nanoTime() - f0;
-                    mean.mul(weight * lossScale).backward();
+                    Tensor scaled = mean.mul(weight * lossScale);
+                    boolean sync = ddp != null && micro == window.size() - 1 && checkpointing == null;
+                    if (sync) {
+                        ddp.beforeSyncBackward(scaled, trainable.get());
+                    }
+                    try {
+                        scaled.backward();
+                    } catch (RuntimeException e) {
+                        throw sync ? ddp.backwardFailed(e) : e;
+                    }
                     if (checkpointing != null) {
                         checkpointing.backward(); // the layers, recomputed from the top down
                     }

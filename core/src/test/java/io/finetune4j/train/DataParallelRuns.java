@@ -30,6 +30,7 @@ final class DataParallelRuns {
         double dropout = Double.parseDouble(argv[2]);
         boolean resume = Boolean.parseBoolean(argv[3]);
         int maxSteps = Integer.parseInt(argv[4]);
+        boolean checkpointing = argv.length > 5 && argv[5].equals("gradient_checkpointing");
         String rank = System.getenv().getOrDefault("RANK", "0");
         Torch.manualSeed(7);
         TrainingArguments.Builder a = TrainingArguments.builder().outputDir(out.toString()).learningRate(1e-3)
@@ -37,6 +38,9 @@ final class DataParallelRuns {
                 .set("warmup_steps", 2).set("disable_tqdm", true).set("report_to", "none").set("logging_steps", 2)
                 .evalStrategy("steps").set("eval_steps", 4).saveStrategy("steps").set("save_steps", 3);
         a.set(resume ? "resume_from_checkpoint" : "overwrite_output_dir", "true");
+        if (checkpointing) { // the gradients are all-reduced after the backward instead of during it
+            a.set("gradient_checkpointing", true);
+        }
         TrainerCallback progress = new TrainerCallback() {
             @Override
             public void onStepEnd(TrainingArguments t, TrainerState s, TrainerControl c) {
@@ -79,11 +83,12 @@ final class DataParallelRuns {
     }
 
     /** A child JVM running {@link #main}, as rank {@code rank} of {@code world} (world 1: no torchrun variables). */
-    static Process start(Path out, int batch, double dropout, boolean resume, int maxSteps, int rank, int world, int port, Path log)
-            throws Exception {
+    static Process start(Path out, int batch, double dropout, boolean resume, int maxSteps, int rank, int world, int port, Path log,
+            String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"), DataParallelRuns.class.getName(),
-                out.toString(), Integer.toString(batch), Double.toString(dropout), Boolean.toString(resume), Integer.toString(maxSteps));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"), DataParallelRuns.class.getName(),
+                out.toString(), Integer.toString(batch), Double.toString(dropout), Boolean.toString(resume), Integer.toString(maxSteps)));
+        cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(new File(log.toString())));
         pb.environment().put("OMP_NUM_THREADS", "1");
         if (world > 1) {

@@ -37,11 +37,11 @@ class DataParallelTest {
     }
 
     /** Runs {@code world} processes to the end; returns each one's stdout. */
-    private List<String> run(Path out, int batch, double dropout, boolean resume, int maxSteps, int world) throws Exception {
+    private List<String> run(Path out, int batch, double dropout, boolean resume, int maxSteps, int world, String... extra) throws Exception {
         int port = freePort();
         List<Process> procs = new ArrayList<>();
         for (int r = 0; r < world; r++) {
-            procs.add(DataParallelRuns.start(out, batch, dropout, resume, maxSteps, r, world, port, tmp.resolve("child.log")));
+            procs.add(DataParallelRuns.start(out, batch, dropout, resume, maxSteps, r, world, port, tmp.resolve("child.log"), extra));
         }
         List<String> outs = new ArrayList<>();
         for (Process p : procs) {
@@ -94,6 +94,11 @@ class DataParallelTest {
         run(ddp, 8, 0.0, false, 6, 2);
         double diff = maxDiff(weights(single), weights(ddp));
         assertTrue(diff <= 1e-5, "weights differ by " + diff);
+        // with gradient checkpointing the buckets are all-reduced after the backward instead of in it (libtorch's Reducer)
+        Path afterBackward = tmp.resolve("ddp-checkpointing/out");
+        run(afterBackward, 8, 0.0, false, 6, 2, "gradient_checkpointing");
+        double diff2 = maxDiff(weights(single), weights(afterBackward));
+        assertTrue(diff2 <= 1e-5, "weights differ by " + diff2 + " with the all-reduce after the backward");
         // only rank 0 wrote: the checkpoints and the model are there once, with HF's per-rank RNG files
         assertTrue(Files.isRegularFile(ddp.resolve("checkpoint-6/rng_state_0.pth")));
         assertTrue(Files.isRegularFile(ddp.resolve("checkpoint-6/rng_state_1.pth")));

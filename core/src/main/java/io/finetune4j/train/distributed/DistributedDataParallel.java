@@ -2,6 +2,8 @@ package io.finetune4j.train.distributed;
 
 import io.finetune4j.nn.Parameter;
 import io.finetune4j.torch.Autograd;
+import io.finetune4j.torch.DistributedException;
+import io.finetune4j.torch.GradientReducer;
 import io.finetune4j.torch.ProcessGroup;
 import io.finetune4j.torch.Scope;
 import io.finetune4j.torch.Tensor;
@@ -11,11 +13,14 @@ import java.util.Map;
 
 /**
  * torch's DistributedDataParallel for one process per rank, as HF's Trainer wraps the model: the parameters are
- * broadcast from rank 0 when training starts, and after the backward of an optimizer step (not of every micro-batch:
- * gradient accumulation runs under {@code no_sync}) every trainable parameter's gradient is averaged over the ranks
- * with all_reduce, in buckets of {@code ddp_bucket_cap_mb} (torch's default 25 MB) filled in reverse parameter order
- * (the order backward produces them). All buckets go out at once and are waited for in turn; they do not overlap
- * the backward pass itself (torch's Reducer does that with autograd hooks).
+ * broadcast from rank 0 when training starts, and in the backward of an optimizer step's last micro-batch (not of
+ * every micro-batch: gradient accumulation runs as under {@code no_sync}) every trainable parameter's gradient is
+ * averaged over the ranks with all_reduce, in buckets of {@code ddp_bucket_cap_mb} (torch's default 25 MB).
+ *
+ * <p>Two ways, the same result: by default libtorch's own DDP {@code Reducer} ({@link GradientReducer}) all-reduces each
+ * bucket while the backward is still computing the next ones (overlap); with gradient checkpointing, whose recomputed
+ * layers produce their gradients in a second backward the Reducer does not know of, the buckets (reverse parameter
+ * order) are all-reduced after the backward instead ({@link #allReduceGradients}).
  *
  * <p>Frozen parameters take no part. {@code ddp_find_unused_parameters} (HF's default: true unless gradient
  * checkpointing is on): a trainable parameter that got no gradient on some rank counts as zero there, and one
@@ -29,11 +34,52 @@ public final class DistributedDataParallel {
     private final ProcessGroup group;
     private final long bucketCapBytes;
     private final boolean findUnusedParameters;
+    private final boolean overlap;
+    private GradientReducer reducer;
+    private List<Parameter> reducerParameters = List.of();
+    private boolean reducedInBackward;
 
-    public DistributedDataParallel(ProcessGroup group, Integer bucketCapMb, boolean findUnusedParameters) {
+    /** {@code overlap}: all-reduce during the backward with libtorch's Reducer (off with gradient checkpointing). */
+    public DistributedDataParallel(ProcessGroup group, Integer bucketCapMb, boolean findUnusedParameters, boolean overlap) {
         this.group = group;
         this.bucketCapBytes = (bucketCapMb == null ? DEFAULT_BUCKET_CAP_MB : bucketCapMb) * 1024L * 1024L;
         this.findUnusedParameters = findUnusedParameters;
+        this.overlap = overlap;
+    }
+
+    /** Whether the gradients are all-reduced during the backward (libtorch's Reducer) rather than after it. */
+    public boolean overlapsBackward() {
+        return overlap;
+    }
+
+    /**
+     * Call right before the backward of an optimizer step's last micro-batch (the one that syncs): with overlap, the
+     * Reducer (built over {@code trainable}, again when callbacks changed what trains) then all-reduces in that
+     * backward. {@link #backwardFailed} turns an error of that backward into the distributed failure it is.
+     */
+    public void beforeSyncBackward(Tensor loss, List<Parameter> trainable) {
+        if (!overlap) {
+            return;
+        }
+        if (reducer == null || !reducerParameters.equals(trainable)) {
+            if (reducer != null) {
+                reducer.close();
+            }
+            List<Tensor> tensors = new ArrayList<>();
+            for (Parameter p : trainable) {
+                tensors.add(p.data());
+            }
+            reducer = group.reducer(tensors, bucketCapBytes, findUnusedParameters);
+            reducerParameters = List.copyOf(trainable);
+        }
+        reducer.prepareForBackward(loss);
+        reducedInBackward = true;
+    }
+
+    /** An exception out of a syncing backward: the Reducer's all-reduce failed (a peer went away). */
+    public DistributedException backwardFailed(RuntimeException e) {
+        return e instanceof DistributedException d ? d
+                : new DistributedException("all_reduce in the backward failed on rank " + group.rank() + ": " + ProcessGroup.firstLine(e), e);
     }
 
     public ProcessGroup group() {
@@ -57,6 +103,12 @@ public final class DistributedDataParallel {
      */
     public double[] allReduceGradients(List<Parameter> trainable, double[] stats) {
         try (Autograd noGrad = Autograd.noGrad(); Scope scope = Scope.open()) {
+            if (reducedInBackward) { // the Reducer averaged the gradients already: only the step's numbers
+                reducedInBackward = false;
+                Tensor summed = Tensor.of(stats, stats.length);
+                group.allReduce(summed);
+                return summed.toDoubleArray();
+            }
             List<Parameter> reduced = withGradients(trainable);
             Tensor summed = Tensor.of(stats, stats.length);
             List<List<Tensor>> buckets = buckets(reduced, p -> p.data().grad());

@@ -68,6 +68,7 @@ public final class Trainer {
     private FrozenFeatures evalFeatures;
     /** torchrun's environment: one process, or rank r of several (data-parallel, {@link DistributedDataParallel}). */
     private final DistributedEnv env;
+    private DistributedDataParallel ddp; // while train() runs with several ranks
 
     private Trainer(Builder b) {
         if ((b.model == null && b.modelInit == null) || b.args == null) {
@@ -154,7 +155,7 @@ public final class Trainer {
             TrainingStep step = new TrainingStep(model, optimizer, schedule, scaler, args);
             step.lossFunc(computeLossFunc);
             if (dist != null) { // DDP: rank 0's weights everywhere, then gradients averaged every optimizer step
-                DistributedDataParallel ddp = new DistributedDataParallel(dist.group(), args.ddpBucketCapMb(), findUnusedParameters(),
+                ddp = new DistributedDataParallel(dist.group(), args.ddpBucketCapMb(), findUnusedParameters(),
                         !args.gradientCheckpointing());
                 ddp.broadcastParameters(model.namedParameters());
                 step.distributed(ddp, () -> new ArrayList<>(trainableParameters().values()));
@@ -216,6 +217,10 @@ public final class Trainer {
             throw new DistributedException(dist.lostPeer(e, "at step " + (state.globalStep + 1)) + (last != null
                     ? "; the last checkpoint is " + last + ": start every rank again with resume_from_checkpoint=true" : ""), e);
         } finally {
+            if (ddp != null) {
+                ddp.close();
+                ddp = null;
+            }
             trainFeatures = evalFeatures = null;
             inTrain = false;
         }

@@ -27,7 +27,7 @@ import java.util.Map;
  * that got none on any rank keeps none, as torch's DDP; with it false, every trainable parameter must get a gradient
  * on every rank, and one that does not stops the run naming it.
  */
-public final class DistributedDataParallel {
+public final class DistributedDataParallel implements AutoCloseable {
     /** torch.nn.parallel.DistributedDataParallel's bucket_cap_mb default. */
     public static final int DEFAULT_BUCKET_CAP_MB = 25;
 
@@ -203,6 +203,15 @@ public final class DistributedDataParallel {
             long n = t.numel();
             t.copy_(flat.narrow(0, offset, n).reshape(t.shape()));
             offset += n;
+        }
+    }
+
+    /** Removes the Reducer's autograd hooks from the parameters (the end of {@code train()}). */
+    @Override
+    public void close() {
+        if (reducer != null) {
+            reducer.close();
+            reducer = null;
         }
     }
 }

@@ -298,7 +298,12 @@ public final class Dataset {
         Dataset result = compute(fn, options, remove);
         if (entry != null) {
             try {
-                AtomicFiles.writeDirectoryOnce(entry, dir -> ColumnFile.write(result, dir.resolve("dataset.f4j")));
+                AtomicFiles.Writer write = dir -> ColumnFile.write(result, dir.resolve("dataset.f4j"));
+                if (Files.exists(entry)) { // an entry that could not be read above: replaced
+                    AtomicFiles.writeDirectory(entry, write);
+                } else { // absent: another rank filling it at the same moment keeps its copy
+                    AtomicFiles.writeDirectoryOnce(entry, write);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("could not cache map result at {}: {}", entry, e.getMessage());
             }

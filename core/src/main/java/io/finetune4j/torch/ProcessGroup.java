@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.AllreduceOptions;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.ByteVector;
 import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.PrefixStore;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
 import org.bytedeco.pytorch.StringVector;
@@ -33,14 +34,17 @@ public final class ProcessGroup implements AutoCloseable {
     private final Duration timeout;
     private final String masterAddr;
     private final int masterPort;
+    private final String storePrefix;
     private int reducers;
-    private final TCPStore store;
+    private final org.bytedeco.pytorch.Store store;
     private final ProcessGroupGloo gloo;
     private boolean closed;
 
-    private ProcessGroup(String masterAddr, int masterPort, int rank, int size, Duration timeout, TCPStore store, ProcessGroupGloo gloo) {
+    private ProcessGroup(String masterAddr, int masterPort, String storePrefix, int rank, int size, Duration timeout,
+            org.bytedeco.pytorch.Store store, ProcessGroupGloo gloo) {
         this.masterAddr = masterAddr;
         this.masterPort = masterPort;
+        this.storePrefix = storePrefix;
         this.rank = rank;
         this.size = size;
         this.timeout = timeout;
@@ -53,6 +57,16 @@ public final class ProcessGroup implements AutoCloseable {
      * {@code timeout}) for all {@code worldSize} ranks. {@code backend} is torch's name: "gloo" (or null: gloo).
      */
     public static ProcessGroup init(String backend, String masterAddr, int masterPort, int rank, int worldSize, Duration timeout) {
+        return init(backend, masterAddr, masterPort, null, rank, worldSize, timeout);
+    }
+
+    /**
+     * {@link #init(String, String, int, int, int, Duration)} where, with {@code agentStorePrefix} non-null, torchrun's
+     * agent already hosts the store on {@code masterPort}: every rank connects as a client and works under that key
+     * prefix ({@code /worker/attempt_N}), as torch's env:// rendezvous with {@code TORCHELASTIC_USE_AGENT_STORE}.
+     */
+    public static ProcessGroup init(String backend, String masterAddr, int masterPort, String agentStorePrefix, int rank, int worldSize,
+            Duration timeout) {
         if (backend != null && !backend.equalsIgnoreCase("gloo")) {
             throw new IllegalArgumentException("ddp_backend " + backend + " is not available in this build: finetune4j runs "
                     + "torch.distributed's gloo backend (CPU tensors); use ddp_backend gloo");
@@ -60,12 +74,15 @@ public final class ProcessGroup implements AutoCloseable {
         Milliseconds ms = new Milliseconds(timeout.toMillis());
         try {
             TCPStoreOptions o = new TCPStoreOptions();
-            o.port((short) masterPort).isServer(rank == 0).waitWorkers(false).timeout(ms);
-            TCPStore store = unscoped(new TCPStore(masterAddr, o));
+            o.port((short) masterPort).isServer(rank == 0 && agentStorePrefix == null).waitWorkers(false).timeout(ms);
+            org.bytedeco.pytorch.Store store = unscoped(new TCPStore(masterAddr, o));
+            if (agentStorePrefix != null) {
+                store = unscoped(new PrefixStore(agentStorePrefix, store));
+            }
             ProcessGroupGloo.Options opts = new ProcessGroupGloo.Options(ms);
             opts.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(localHostFor(masterAddr))));
             ProcessGroupGloo gloo = unscoped(new ProcessGroupGloo(store, rank, worldSize, opts));
-            ProcessGroup pg = new ProcessGroup(masterAddr, masterPort, rank, worldSize, timeout, store, gloo);
+            ProcessGroup pg = new ProcessGroup(masterAddr, masterPort, agentStorePrefix, rank, worldSize, timeout, store, gloo);
             pg.barrier(); // torch's init_process_group returns once every rank is there
             return pg;
         } catch (RuntimeException e) {
@@ -95,11 +112,15 @@ public final class ProcessGroup implements AutoCloseable {
         return localHostFor(masterAddr);
     }
 
-    /** A new client connection to the rendezvous store (JavaCPP hands a Java-made store to libtorch once only). */
-    TCPStore storeClient() {
+    /**
+     * A new client connection to the rendezvous store, under the agent's prefix when torchrun hosts it (JavaCPP hands
+     * a Java-made store to libtorch once only).
+     */
+    org.bytedeco.pytorch.Store storeClient() {
         TCPStoreOptions o = new TCPStoreOptions();
         o.port((short) masterPort).isServer(false).waitWorkers(false).timeout(new Milliseconds(timeout.toMillis()));
-        return unscoped(new TCPStore(masterAddr, o));
+        org.bytedeco.pytorch.Store client = unscoped(new TCPStore(masterAddr, o));
+        return storePrefix == null ? client : unscoped(new PrefixStore(storePrefix, client));
     }
 
     /**

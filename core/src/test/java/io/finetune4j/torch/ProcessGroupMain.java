@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One rank of {@link ProcessGroupTest}: {@code ProcessGroupMain RANK WORLD PORT MODE}. MODE "collectives" prints the
  * results of all_reduce, broadcast and all_gather; "die" makes rank 1 exit after the first collective while the
- * others try a second one (and print the one line they get).
+ * others try a second one (and print the one line they get). A fifth argument: the store is hosted by someone else
+ * (torchrun's agent) and this is the key prefix.
  */
 public final class ProcessGroupMain {
     public static void main(String[] a) {
@@ -15,7 +16,8 @@ public final class ProcessGroupMain {
         int world = Integer.parseInt(a[1]);
         int port = Integer.parseInt(a[2]);
         String mode = a[3];
-        try (ProcessGroup pg = ProcessGroup.init("gloo", "127.0.0.1", port, rank, world, Duration.ofSeconds(20));
+        String agentPrefix = a.length > 4 ? a[4] : null; // torchrun's agent hosts the store
+        try (ProcessGroup pg = ProcessGroup.init("gloo", "127.0.0.1", port, agentPrefix, rank, world, Duration.ofSeconds(20));
              Scope scope = Scope.open()) {
             Tensor x = Tensor.of(new float[] {rank + 1f, 10f * (rank + 1)}, 2);
             pg.allReduce(x);

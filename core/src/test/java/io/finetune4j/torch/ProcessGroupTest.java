@@ -22,11 +22,15 @@ class ProcessGroupTest {
     }
 
     private static List<String> runRanks(int world, String mode, int[] exitCodes) throws Exception {
-        int port = freePort();
+        return runRanks(world, mode, exitCodes, freePort());
+    }
+
+    private static List<String> runRanks(int world, String mode, int[] exitCodes, int port, String... extra) throws Exception {
         List<Process> procs = new ArrayList<>();
         for (int r = 0; r < world; r++) {
             List<String> cmd = new ArrayList<>(Launcher.currentJvm(ProcessGroupMain.class.getName()));
             cmd.addAll(List.of(Integer.toString(r), Integer.toString(world), Integer.toString(port), mode));
+            cmd.addAll(List.of(extra));
             procs.add(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         }
         List<String> outs = new ArrayList<>();
@@ -64,5 +68,28 @@ class ProcessGroupTest {
         assertTrue(out.contains("all_reduce failed on rank 0"), out);
         double seconds = Double.parseDouble(out.replaceAll("(?s).*lost peer after ([0-9.]+) s.*", "$1"));
         assertTrue(seconds < 15, "the survivor waited " + seconds + " s");
+    }
+
+    /**
+     * torchrun (TORCHELASTIC_USE_AGENT_STORE=True): its agent hosts the store, here this JVM; every rank is a client and
+     * keeps its keys under /worker/attempt_0, as torch's env:// rendezvous does.
+     */
+    @Test
+    void theAgentsStoreWithItsPrefix() throws Exception {
+        int port = freePort();
+        org.bytedeco.pytorch.TCPStoreOptions o = new org.bytedeco.pytorch.TCPStoreOptions();
+        o.port((short) port).isServer(true).waitWorkers(false);
+        org.bytedeco.pytorch.TCPStore agent = new org.bytedeco.pytorch.TCPStore("127.0.0.1", o);
+        try {
+            int[] codes = new int[2];
+            List<String> outs = runRanks(2, "collectives", codes, port, "/worker/attempt_0");
+            for (int r = 0; r < 2; r++) {
+                assertEquals(0, codes[r], outs.get(r));
+                assertTrue(outs.get(r).contains("all_reduce [3.0, 30.0]"), outs.get(r));
+            }
+            assertTrue(agent.check(new org.bytedeco.pytorch.StringVector("/worker/attempt_0/hello/1")));
+        } finally {
+            agent.deallocate();
+        }
     }
 }

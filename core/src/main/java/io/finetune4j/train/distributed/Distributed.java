@@ -38,8 +38,8 @@ public final class Distributed {
         if (current != null) {
             return current;
         }
-        ProcessGroup group = ProcessGroup.init(backend, env.masterAddr(), env.masterPort(), env.rank(), env.worldSize(),
-                Duration.ofSeconds(timeoutSeconds));
+        ProcessGroup group = ProcessGroup.init(backend, env.masterAddr(), env.masterPort(), env.agentStorePrefix(), env.rank(),
+                env.worldSize(), Duration.ofSeconds(timeoutSeconds));
         Distributed d = new Distributed(env, group);
         group.storeSet(PID_KEY + env.rank(), hostName() + " " + ProcessHandle.current().pid());
         group.barrier();

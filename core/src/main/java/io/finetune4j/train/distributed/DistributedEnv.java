@@ -16,9 +16,13 @@ import java.util.Map;
  * accelerate 1.2.1's {@code get_cpu_distributed_information} and {@code PartialState} have them: {@code LOCAL_RANK}
  * 0 and {@code LOCAL_WORLD_SIZE} 1 (one process per machine or pod, as a Kubeflow PyTorchJob without
  * {@code nprocPerNode} starts them), {@code MASTER_PORT} 29500.
+ *
+ * <p>torchrun's own agent hosts the rendezvous store on {@code MASTER_ADDR:MASTER_PORT} and says so with
+ * {@code TORCHELASTIC_USE_AGENT_STORE=True}: then every rank connects as a client and its keys live under
+ * {@code /worker/attempt_{TORCHELASTIC_RESTART_COUNT}} ({@link #agentStorePrefix}), as torch's env:// rendezvous does.
  */
 public record DistributedEnv(int rank, int worldSize, int localRank, int localWorldSize, int groupRank,
-                             String masterAddr, int masterPort) {
+                             String masterAddr, int masterPort, String agentStorePrefix) {
     public static final String RANK = "RANK";
     public static final String WORLD_SIZE = "WORLD_SIZE";
     public static final String LOCAL_RANK = "LOCAL_RANK";
@@ -29,6 +33,13 @@ public record DistributedEnv(int rank, int worldSize, int localRank, int localWo
     public static final String MASTER_PORT = "MASTER_PORT";
     /** torchrun's and accelerate's port when none is given. */
     public static final int DEFAULT_MASTER_PORT = 29500;
+    public static final String USE_AGENT_STORE = "TORCHELASTIC_USE_AGENT_STORE";
+    public static final String RESTART_COUNT = "TORCHELASTIC_RESTART_COUNT";
+
+    /** Without torchrun's agent store: rank 0 hosts the store. */
+    public DistributedEnv(int rank, int worldSize, int localRank, int localWorldSize, int groupRank, String masterAddr, int masterPort) {
+        this(rank, worldSize, localRank, localWorldSize, groupRank, masterAddr, masterPort, null);
+    }
 
     public DistributedEnv {
         if (worldSize < 1) {
@@ -93,7 +104,8 @@ public record DistributedEnv(int rank, int worldSize, int localRank, int localWo
                 localWorld == null ? 1 : integer(env, LOCAL_WORLD_SIZE, localWorld),
                 group == null ? 0 : integer(env, group, value(env, group)),
                 value(env, MASTER_ADDR),
-                port == null ? DEFAULT_MASTER_PORT : integer(env, MASTER_PORT, port));
+                port == null ? DEFAULT_MASTER_PORT : integer(env, MASTER_PORT, port),
+                "True".equals(value(env, USE_AGENT_STORE)) ? "/worker/attempt_" + value(env, RESTART_COUNT, "0") : null);
         return read.isDistributed() ? read : single(); // a world of one needs no rendezvous
     }
 
@@ -133,6 +145,11 @@ public record DistributedEnv(int rank, int worldSize, int localRank, int localWo
         }
         String host = masterAddr.contains(":") && !masterAddr.startsWith("[") ? "[" + masterAddr + "]" : masterAddr;
         return "tcp://" + host + ":" + masterPort;
+    }
+
+    private static String value(Map<String, String> env, String name, String orElse) {
+        String v = value(env, name);
+        return v == null ? orElse : v;
     }
 
     private static String value(Map<String, String> env, String name) {

@@ -33,10 +33,13 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<Strin
 
     private final String mainClass;
     private final List<String> args;
+    private final String freshDir;
 
-    RankTask(String mainClass, List<String> args) {
+    /** {@code freshDir}: a folder (the ranks' output_dir) rank 0 deletes before a retried attempt of the stage starts; may be null. */
+    RankTask(String mainClass, List<String> args, String freshDir) {
         this.mainClass = mainClass;
         this.args = List.copyOf(args);
+        this.freshDir = freshDir;
     }
 
     /** The worker variables of {@code rank} among tasks at {@code addresses} (host:port, by partition id). */
@@ -75,6 +78,13 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<Strin
         String[] addresses = new String[infos.length];
         for (int i = 0; i < infos.length; i++) {
             addresses[i] = infos[i].address();
+        }
+        if (rank == 0 && freshDir != null && ctx.stageAttemptNumber() > 0) {
+            try { // Spark retries a failed barrier stage as a whole: every rank starts again from nothing
+                io.finetune4j.io.AtomicFiles.deleteRecursively(java.nio.file.Path.of(freshDir));
+            } catch (IOException e) {
+                throw new UncheckedIOException("rank 0 could not empty " + freshDir + " for attempt " + ctx.stageAttemptNumber() + ": " + e.getMessage(), e);
+            }
         }
         String[] ports = ctx.allGather(rank == 0 ? Integer.toString(freePort()) : "");
         WorkerEnvironment worker = environment(rank, addresses, Integer.parseInt(ports[0]));

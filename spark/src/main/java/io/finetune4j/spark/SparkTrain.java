@@ -144,7 +144,7 @@ public final class SparkTrain {
             }
             LOG.info("spark train: {} ranks on {} (train {} rows{}), staging {}", n, spark.sparkContext().master(), trainRows,
                     evalRows == null ? "" : ", eval " + evalRows + " rows", staging);
-            runStage(spark, n, mainClass, args);
+            runStage(spark, n, mainClass, args, stagedOutput.toString());
             if (!Files.isDirectory(stagedOutput)) {
                 throw new IllegalStateException("every rank exited with code 0 but rank 0 wrote no " + stagedOutput);
             }
@@ -167,14 +167,15 @@ public final class SparkTrain {
     /**
      * Runs {@code mainClass args…} as {@code n} ranks in one barrier stage and waits for all of them. A rank that exits
      * non-zero fails the stage: BadInputException when it exited with 2 (bad input), else IllegalStateException, with
-     * one line naming the rank and its exit code.
+     * one line naming the rank and its exit code. {@code outputDir} (may be null): the ranks' output folder, emptied
+     * before Spark retries the stage ({@code spark.task.maxFailures} on a cluster; local mode does not retry).
      */
-    public static void runStage(SparkSession spark, int n, String mainClass, List<String> args) {
+    public static void runStage(SparkSession spark, int n, String mainClass, List<String> args, String outputDir) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         RDD<Integer> ranks = jsc.parallelize(IntStream.range(0, n).boxed().toList(), n).rdd();
         jsc.setJobDescription("finetune4j spark train: " + n + " ranks");
         try {
-            ranks.barrier().mapPartitions(new RankTask(mainClass, args), false, ClassTag$.MODULE$.apply(String.class)).collect();
+            ranks.barrier().mapPartitions(new RankTask(mainClass, args, outputDir), false, ClassTag$.MODULE$.apply(String.class)).collect();
         } catch (RuntimeException e) {
             throw failure(e, n);
         } catch (Exception e) { // SparkException is checked, though Scala does not declare it

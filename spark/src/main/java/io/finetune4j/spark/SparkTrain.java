@@ -228,8 +228,9 @@ public final class SparkTrain {
                 .select(columns.stream().map(c -> col("`" + c.replace("`", "``") + "`")).toArray(org.apache.spark.sql.Column[]::new));
         Path written = dir.resolve("." + split + "-spark");
         DataFrameWriter<Row> writer = ordered.write().format(format).mode("errorifexists");
-        if (format.equals("csv")) {
-            writer = writer.option("header", "true").option("escape", "\"");
+        if (format.equals("csv")) { // texts as they were: Spark's CSV writer trims them unless told not to
+            writer = writer.option("header", "true").option("escape", "\"")
+                    .option("ignoreLeadingWhiteSpace", "false").option("ignoreTrailingWhiteSpace", "false");
         }
         try {
             writer.save(written.toUri().toString());

@@ -62,13 +62,13 @@ class SparkTrainTest {
     @Test
     void eachRankGetsTorchrunsVariablesAndTheStagedTablesInOrder() throws Exception {
         Path csv = dir.resolve("eval.csv");
-        Files.writeString(csv, "text,label\n\"b, quoted\",1\na,0\n");
+        Files.writeString(csv, "text,label\n\"b, quoted\",1\na,0\n\"  padded  \",1\n");
         Path out = dir.resolve("runs").resolve("model");
         SparkTrain.Result r = SparkTrain.builder(spark).trainTable(jsonTable().toString()).evalTable(csv.toString())
                 .outputDir(out).mainClass(PrintRankEnv.class.getName()).rankArguments(List.of("train", "--seed", "3")).build().run();
         assertEquals(2, r.numProcesses(), "default: every task slot of local[2]");
         assertEquals(400, r.trainRows());
-        assertEquals(2L, r.evalRows());
+        assertEquals(3L, r.evalRows());
         Map<String, String> env0 = env(out.resolve("env-0.txt"));
         Map<String, String> env1 = env(out.resolve("env-1.txt"));
         for (Map<String, String> env : List.of(env0, env1)) {
@@ -100,6 +100,7 @@ class SparkTrainTest {
             assertTrue(data.get(1 + i).contains("\"text\":\"row " + i + (i < 5 ? "\"" : " ")), "row " + i + " in order: " + data.get(1 + i));
         }
         assertEquals(List.of("file validation.csv", "text,label", "\"b, quoted\",1", "a,0"), data.subList(401, 405));
+        assertTrue(data.get(405).contains("  padded  ,1"), "texts kept as they were: " + data.get(405));
         assertEquals(List.of("model"), children(out.getParent()), "the output renamed into place, no staging folder left");
     }
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.AtomicFiles;
+import io.finetune4j.train.distributed.Launcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -173,15 +174,29 @@ public final class SparkTrain {
     public static void runStage(SparkSession spark, int n, String mainClass, List<String> args, String outputDir) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         RDD<Integer> ranks = jsc.parallelize(IntStream.range(0, n).boxed().toList(), n).rdd();
-        jsc.setJobDescription("finetune4j spark train: " + n + " ranks");
+        String group = "finetune4j-spark-train-" + UUID.randomUUID();
+        StageTasks tasks = new StageTasks(group);
+        spark.sparkContext().addSparkListener(tasks);
+        jsc.setJobGroup(group, "finetune4j spark train: " + n + " ranks", false);
         try {
             ranks.barrier().mapPartitions(new RankTask(mainClass, args, outputDir), false, ClassTag$.MODULE$.apply(String.class)).collect();
-        } catch (RuntimeException e) {
-            throw failure(e, n);
         } catch (Exception e) { // SparkException is checked, though Scala does not declare it
+            awaitStopped(tasks);
             throw failure(e, n);
         } finally {
-            jsc.setJobDescription(null);
+            jsc.clearJobGroup();
+            spark.sparkContext().removeSparkListener(tasks);
+        }
+    }
+
+    /** The other tasks of a failed stage are being killed, each stopping its rank's JVM: wait for them. */
+    private static void awaitStopped(StageTasks tasks) {
+        try {
+            if (!tasks.awaitEnded(Launcher.STOP_GRACE_SECONDS + 30)) {
+                LOG.warn("spark train: some tasks of the failed stage had not ended after {} s", Launcher.STOP_GRACE_SECONDS + 30);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A rank's main for the barrier-stage tests: takes train's {@code --dataset_name DIR --output_dir DIR} and
- * {@code --fail RANK:CODE}; writes {@code env-RANK.txt} (torchrun's variables as this process sees them) into the
+ * {@code --fail RANK:CODE} and {@code --hang RANK:PIDFILE}; writes {@code env-RANK.txt} (torchrun's variables as this process sees them) into the
  * output folder, rank 0 also {@code data.txt} (the staged files and their lines), prints a line, and exits with CODE
  * on RANK.
  */
@@ -29,6 +29,17 @@ public final class PrintRankEnv {
                     if (rc[0].equals(rank)) {
                         System.err.println("error: rank " + rank + " was told to fail");
                         System.exit(Integer.parseInt(rc[1]));
+                    }
+                }
+                case "--hang" -> { // --hang RANK:PIDFILE: that rank writes its pid and waits (a rank stuck in a collective)
+                    String[] rp = args[i + 1].split(":", 2);
+                    if (rp[0].equals(rank)) {
+                        Files.writeString(Path.of(rp[1]), Long.toString(ProcessHandle.current().pid()));
+                        try {
+                            Thread.sleep(600_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
                 }
                 default -> { }

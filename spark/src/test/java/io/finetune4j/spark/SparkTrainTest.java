@@ -121,6 +121,21 @@ class SparkTrainTest {
     }
 
     @Test
+    void aFailingRankStopsAHangingOne() throws Exception {
+        Path pidFile = dir.resolve("rank0.pid");
+        long start = System.nanoTime();
+        BadInputException e = assertThrows(BadInputException.class, () -> SparkTrain.builder(spark).trainTable(jsonTable().toString())
+                .outputDir(dir.resolve("out")).mainClass(PrintRankEnv.class.getName())
+                .rankArguments(List.of("--hang", "0:" + pidFile, "--fail", "1:2")).build().run());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(e.getMessage().startsWith("spark train: rank 1 "), e.getMessage());
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "rank 0's JVM was stopped");
+        assertTrue(seconds < 30, "failed in " + seconds + " s, not after rank 0's 600 s");
+        assertEquals(List.of("rank0.pid", "table.jsonl"), children(dir));
+    }
+
+    @Test
     void refusesAnExistingOutputTooManyRanksAndItsOwnFlags() throws Exception {
         Path out = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(out.resolve("config.json"), "{}");

@@ -158,6 +158,20 @@ class SparkTrainTest {
     }
 
     @Test
+    void aParquetTableIsStagedAsOneFileInRowOrder() throws Exception {
+        Path table = dir.resolve("ids");
+        // 5 part files, the last one the largest (Spark reads large files first; the staged order must not follow that)
+        spark.range(0, 3000, 1, 5).selectExpr("id", "concat('row ', id, repeat(' x', cast(id / 600 as int) * 40)) as text")
+                .write().parquet(table.toUri().toString());
+        Path staged = Files.createDirectories(dir.resolve("staged"));
+        assertEquals(3000, SparkTrain.stage(spark, table.toString(), "parquet", staged, "train"));
+        assertEquals(List.of("train.parquet"), children(staged));
+        List<Long> ids = spark.read().parquet(staged.resolve("train.parquet").toUri().toString()).select("id").as(org.apache.spark.sql.Encoders.LONG())
+                .collectAsList();
+        assertEquals(java.util.stream.LongStream.range(0, 3000).boxed().toList(), ids);
+    }
+
+    @Test
     void masterAddrIsTask0sHostAndLocalRanksCountTasksPerHost() {
         var w = RankTask.environment(2, new String[] {"10.0.0.1:7077", "10.0.0.2:7078", "10.0.0.1:7079", "[fe80::1]:7080"}, 29400);
         assertEquals(new io.finetune4j.train.distributed.WorkerEnvironment(2, 4, 1, 2, 0, 3, "10.0.0.1", 29400), w);

@@ -46,7 +46,7 @@ class SparkTrainCommandTest {
                 "--train_table", TrainCommandTest.data.resolve("train.csv").toString(),
                 "--eval_table", TrainCommandTest.data.resolve("test.csv").toString(), "--output_dir", out.toString(),
                 "--model_name_or_path", TrainCommandTest.model.toString(), "--max_seq_length", "16", "--pad_to_max_length", "false",
-                "--label_names", "negative,positive", "--learning_rate", "1e-3", "--max_steps", "3", "--per_device_train_batch_size", "8",
+                "--label_names", "negative,positive", "--learning_rate", "1e-3", "--max_steps", "2", "--per_device_train_batch_size", "4",
                 "--eval_strategy", "no", "--save_strategy", "no", "--report_to", "none", "--disable_tqdm", "true", "--seed", "3"));
         args.addAll(List.of(more));
         MainTest.Result r = MainTest.run(args.toArray(String[]::new));

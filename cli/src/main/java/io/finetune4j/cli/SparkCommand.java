@@ -4,6 +4,7 @@ import io.finetune4j.BadInputException;
 import io.finetune4j.spark.SharedPipelines;
 import io.finetune4j.spark.SparkEvaluate;
 import io.finetune4j.spark.SparkPredict;
+import io.finetune4j.spark.SparkTrain;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -19,9 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code finetune4j spark ...}: scoring at scale on Apache Spark (logic in the spark module). */
-@Command(name = "spark", description = "Score tables on Apache Spark (in-process local[*], or on a cluster through spark-submit).",
-        subcommands = {SparkCommand.Predict.class, SparkCommand.Evaluate.class})
+/** {@code finetune4j spark ...}: scoring and data-parallel training on Apache Spark (logic in the spark module). */
+@Command(name = "spark", description = "Score tables and train on Apache Spark (in-process local[*], or on a cluster through spark-submit).",
+        subcommands = {SparkCommand.Predict.class, SparkCommand.Evaluate.class, SparkCommand.Train.class})
 final class SparkCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -162,12 +163,12 @@ final class SparkCommand implements Runnable {
     /**
      * Runs {@code job} on the session already running in this JVM (an embedding application, the tests), left
      * running, or on a new one, stopped afterwards with this JVM's pipelines. A new local session is this JVM's
-     * executor: the request's model loads while Spark starts (both mostly one thread), not after.
+     * executor: the request's model (none: null) loads while Spark starts (both mostly one thread), not after.
      */
     static void withSession(SparkConf sparkConf, SparkPredict.Request scoring, Job job) throws Exception {
         scala.Option<SparkSession> running = SparkSession.getDefaultSession();
         boolean own = running.isEmpty();
-        CompletableFuture<Void> preload = own && sparkConf.get("spark.master").startsWith("local") ? SparkPredict.preload(sparkConf, scoring)
+        CompletableFuture<Void> preload = own && scoring != null && sparkConf.get("spark.master").startsWith("local") ? SparkPredict.preload(sparkConf, scoring)
                 : CompletableFuture.completedFuture(null);
         long start = System.nanoTime();
         SparkSession spark;
@@ -235,6 +236,66 @@ final class SparkCommand implements Runnable {
                 for (int i = 0; i < r.confusion().length; i++) {
                     out.println("  " + r.labels().get(i) + ": " + java.util.Arrays.toString(r.confusion()[i]));
                 }
+            });
+            out.flush();
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "train", description = {"Data-parallel training as one Spark barrier stage: one task per rank, each starting one",
+            "finetune4j train JVM with torchrun's variables (RANK, WORLD_SIZE, MASTER_ADDR: task 0's host, ...). The driver",
+            "reads --train_table (and --eval_table) with Spark and stages each once, in row order, beside --output_dir;",
+            "the model is renamed into --output_dir only when every rank succeeded (docs/DISTRIBUTED.md).",
+            "Every other option goes to train, e.g. --config run.yaml --num_train_epochs 3 (docs/ARGUMENTS.md)."})
+    static final class Train implements Callable<Integer>, Help.TakesArgumentFlags {
+        @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
+        String master;
+
+        @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, as spark-submit's --conf (repeatable).")
+        List<String> conf;
+
+        @Option(names = {"--num_processes", "--num-processes"}, paramLabel = "N",
+                description = "Ranks: tasks of the barrier stage, one child JVM each (default: every task slot, e.g. 2 on local[2]).")
+        Integer numProcesses;
+
+        @Option(names = {"--train_table", "--train-table"}, required = true, paramLabel = "PATH",
+                description = "Training table: parquet, json lines or csv with a header row (any Hadoop FileSystem path).")
+        String trainTable;
+
+        @Option(names = {"--eval_table", "--eval-table"}, paramLabel = "PATH", description = "Evaluation table (train's validation split), same formats.")
+        String evalTable;
+
+        @Option(names = {"--table_format", "--table-format"}, paramLabel = "FORMAT",
+                description = "parquet, json (JSON lines) or csv for both tables (default: from each path's extension, else parquet).")
+        String tableFormat;
+
+        @Option(names = {"--output_dir", "--output-dir"}, required = true, paramLabel = "DIR",
+                description = "Where the model goes; a folder every executor's host can write (local disk in local mode, a shared file system on a cluster).")
+        java.nio.file.Path outputDir;
+
+        @Option(names = {"--overwrite_output_dir", "--overwrite-output-dir"}, arity = "0..1", paramLabel = "BOOL",
+                description = "Replace a non-empty --output_dir (it stays as it was until the new model is complete).")
+        boolean overwriteOutputDir;
+
+        @CommandLine.Unmatched
+        List<String> trainArguments = new java.util.ArrayList<>();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SparkConf sparkConf = sparkConf("finetune4j spark train", master, conf);
+            List<String> rankArguments = new java.util.ArrayList<>(List.of(TrainCommand.class.getAnnotation(Command.class).name()));
+            rankArguments.addAll(trainArguments);
+            PrintWriter out = spec.commandLine().getOut();
+            withSession(sparkConf, null, (spark, sessionSeconds) -> {
+                SparkTrain.Result r = SparkTrain.builder(spark).trainTable(trainTable).evalTable(evalTable)
+                        .tableFormat(tableFormat).outputDir(outputDir).overwriteOutputDir(overwriteOutputDir).numProcesses(numProcesses)
+                        .mainClass(Main.class.getName()).rankArguments(rankArguments).build().run();
+                out.printf(Locale.ROOT, "saved the model to %s: %d ranks on %s, %d training rows%s, in %.1f s; Spark session start %.1f s%n",
+                        r.outputDir(), r.numProcesses(), spark.sparkContext().master(), r.trainRows(),
+                        r.evalRows() == null ? "" : ", " + r.evalRows() + " evaluation rows", r.seconds(), sessionSeconds);
             });
             out.flush();
             return Main.OK;

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -53,35 +52,12 @@ public final class Launcher {
     }
 
     /**
-     * The variables a torchrun worker sees, over {@code parent}: RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE,
-     * GROUP_RANK / GROUP_WORLD_SIZE (node), ROLE_* (one role, "default"), MASTER_ADDR, MASTER_PORT,
-     * TORCHELASTIC_RESTART_COUNT / MAX_RESTARTS (0: no elastic restarts). OMP_NUM_THREADS, when the parent does not set
-     * it, is {@code max(1, cores / nproc_per_node)}: torchrun sets 1 (a warning tells you to tune it), which leaves
-     * all but N cores idle on a CPU node; dividing the cores avoids the oversubscription torchrun guards against
-     * and keeps them all busy (2 ranks on 2 cores: 1 thread each).
+     * The variables a torchrun worker sees, over {@code parent} ({@link WorkerEnvironment}): rank
+     * {@code node_rank × nproc_per_node + localRank}, OMP_NUM_THREADS {@code max(1, cores / nproc_per_node)} unless set.
      */
     public static Map<String, String> environment(LaunchConfig config, int localRank, int cores, Map<String, String> parent) {
-        Map<String, String> env = new HashMap<>(parent);
-        int rank = config.rank(localRank);
-        env.put(DistributedEnv.RANK, Integer.toString(rank));
-        env.put(DistributedEnv.WORLD_SIZE, Integer.toString(config.worldSize()));
-        env.put(DistributedEnv.LOCAL_RANK, Integer.toString(localRank));
-        env.put(DistributedEnv.LOCAL_WORLD_SIZE, Integer.toString(config.nprocPerNode()));
-        env.put(DistributedEnv.GROUP_RANK, Integer.toString(config.nodeRank()));
-        env.put("GROUP_WORLD_SIZE", Integer.toString(config.nnodes()));
-        env.put("ROLE_NAME", "default");
-        env.put("ROLE_RANK", Integer.toString(rank));
-        env.put("ROLE_WORLD_SIZE", Integer.toString(config.worldSize()));
-        env.put(DistributedEnv.MASTER_ADDR, config.masterAddr());
-        env.put(DistributedEnv.MASTER_PORT, Integer.toString(config.masterPort()));
-        env.put("TORCHELASTIC_RESTART_COUNT", "0");
-        env.put("TORCHELASTIC_MAX_RESTARTS", "0");
-        env.put("TORCHELASTIC_RUN_ID", "none");
-        String omp = parent.get("OMP_NUM_THREADS");
-        if (omp == null || omp.isBlank()) {
-            env.put("OMP_NUM_THREADS", Integer.toString(Math.max(1, cores / config.nprocPerNode())));
-        }
-        return env;
+        return new WorkerEnvironment(config.rank(localRank), config.worldSize(), localRank, config.nprocPerNode(), config.nodeRank(),
+                config.nnodes(), config.masterAddr(), config.masterPort()).over(parent, cores);
     }
 
     /**
@@ -180,7 +156,8 @@ public final class Launcher {
         }
     }
 
-    private static Thread pump(InputStream in, PrintWriter sink, String prefix) {
+    /** A daemon thread copying each line of {@code in} to {@code sink} with {@code prefix} (e.g. {@code "[rank 1] "}) until it ends. */
+    public static Thread pump(InputStream in, PrintWriter sink, String prefix) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {

@@ -41,13 +41,19 @@ class SparkTrainCommandTest {
         }
     }
 
+    /** What every rank trains with (no evaluation: spark train names the eval split validation, the CSV folder test). */
+    static List<String> rankArgs() {
+        return List.of("--model_name_or_path", TrainCommandTest.model.toString(), "--max_seq_length", "16",
+            "--pad_to_max_length", "false", "--label_names", "negative,positive", "--learning_rate", "1e-3", "--max_steps", "2",
+            "--per_device_train_batch_size", "4", "--eval_strategy", "no", "--save_strategy", "no", "--report_to", "none",
+            "--disable_tqdm", "true", "--seed", "3");
+    }
+
     private static String[] train(Path out, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("spark", "train", "--master", "local[2]",
                 "--train_table", TrainCommandTest.data.resolve("train.csv").toString(),
-                "--eval_table", TrainCommandTest.data.resolve("test.csv").toString(), "--output_dir", out.toString(),
-                "--model_name_or_path", TrainCommandTest.model.toString(), "--max_seq_length", "16", "--pad_to_max_length", "false",
-                "--label_names", "negative,positive", "--learning_rate", "1e-3", "--max_steps", "2", "--per_device_train_batch_size", "4",
-                "--eval_strategy", "no", "--save_strategy", "no", "--report_to", "none", "--disable_tqdm", "true", "--seed", "3"));
+                "--eval_table", TrainCommandTest.data.resolve("test.csv").toString(), "--output_dir", out.toString()));
+        args.addAll(rankArgs());
         args.addAll(List.of(more));
         MainTest.Result r = MainTest.run(args.toArray(String[]::new));
         return new String[] {Integer.toString(r.code()), r.out(), r.err()};
@@ -67,6 +73,16 @@ class SparkTrainCommandTest {
             assertTrue(List.of("negative", "positive").contains(scores.get(0).label()), scores.toString());
         }
         assertEquals(List.of("model"), children(dir), "no staging folder left");
+        // the same two-rank run started by finetune4j launch on the same CSV: the same final weights, bit for bit
+        Path launched = dir.resolve("launched");
+        List<String> launch = new java.util.ArrayList<>(List.of("launch", "--nproc_per_node", "2", "--master_port",
+                Integer.toString(DistributedTrainTest.freePort()), "train", "--dataset_name", TrainCommandTest.data.toString(),
+                "--output_dir", launched.toString()));
+        launch.addAll(rankArgs());
+        MainTest.Result l = MainTest.run(launch.toArray(String[]::new));
+        assertEquals(0, l.code(), l.out() + l.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(launched.resolve("model.safetensors")),
+                Files.readAllBytes(out.resolve("model.safetensors")), "spark train vs launch");
     }
 
     @Test

@@ -93,6 +93,8 @@ class ReadmeExamplesTest {
         RULES.put("tokenize", "as written");
         RULES.put("model fetch", "as written (the tiny cache already holds bert-base-uncased)");
         RULES.put("model show", "as written");
+        RULES.put("spark train", "in-process (local[*]), the ranks child JVMs; reviews-labelled.csv (text,label) written by the test; "
+                + "TINY_TRAIN appended; results/imdb-spark under the temporary folder");
         RULES.put("spark predict", "as written (in-process local[*]); reviews.csv (a text column) written by the test, scored in the temporary folder");
         RULES.put("model convert", "as written; path/to/checkpoint holds tests/fixtures/pytorch/state-dict.bin (torch.save's own file) as pytorch_model.bin");
         RULES.put("bench", "TINY_BENCH appended; bench report reads what the bench --json lines printed");
@@ -127,6 +129,8 @@ class ReadmeExamplesTest {
         results = Files.createDirectories(tmp.resolve("results")).resolve("imdb-quick");
         Files.writeString(tmp.resolve("reviews.txt"), "I hate this movie\ni love this movie\nan average film\n");
         Files.writeString(tmp.resolve("reviews.csv"), "id,text\n1,I hate this movie\n2,i love this movie\n3,an average film\n");
+        Files.writeString(tmp.resolve("reviews-labelled.csv"), "text,label\nI hate this movie,0\ni love this movie,1\na dull film,0\n"
+                + "a great film,1\nawful acting,0\nlovely story,1\nboring plot,0\nwonderful cast,1\n");
         Path local = Files.createDirectories(tmp.resolve("local-data"));
         Files.writeString(local.resolve("train.csv"), "text,label\ngreat film,1\nawful film,0\nlovely,1\n");
         Files.writeString(local.resolve("test.csv"), "text,label\ngood,1\nbad,0\n");
@@ -251,6 +255,9 @@ class ReadmeExamplesTest {
                             System.out.printf("%6.1f s  %s%n", (System.nanoTime() - t0) / 1e9, args);
                             ran++;
                             continue;
+                        }
+                        if (name.equals("spark") && args.get(1).equals("train")) {
+                            args.addAll(TINY_TRAIN);
                         }
                         if (name.equals("bench") && !args.get(1).equals("report")) {
                             args.addAll(TINY_BENCH);
@@ -476,6 +483,8 @@ class ReadmeExamplesTest {
                 case "results/imdb-quick-onnx" -> results.resolveSibling("imdb-quick-onnx").toString();
                 case "reviews.txt" -> tmp.resolve("reviews.txt").toString();
                 case "reviews.csv" -> tmp.resolve("reviews.csv").toString();
+                case "reviews-labelled.csv" -> tmp.resolve("reviews-labelled.csv").toString();
+                case "results/imdb-spark" -> tmp.resolve("imdb-spark").toString();
                 case "scored" -> tmp.resolve("scored").toString();
                 case "scores.jsonl" -> tmp.resolve("scores.jsonl").toString();
                 case "path/to/folder-or-file" -> tmp.resolve("local-data").toString();

@@ -2,7 +2,8 @@
 # Data-parallel measurements in one session (issue #25), on this machine, alternating what is compared.
 #   scripts/bench-ddp.sh [allreduce|train|split|all] [ROUNDS]
 # allreduce: `launch --nproc_per_node 2 bench allreduce` on BERT-base's parameter shapes (110M gradients: float32 and
-#            bfloat16 sizes), loopback Gloo, ITERATIONS timed all-reduces each (default 5), ROUNDS times in turn.
+#            bfloat16 sizes in 25 MB buckets, float32 in one bucket), loopback Gloo, ITERATIONS timed all-reduces each
+#            (default 5), ROUNDS times in turn.
 # train:     `train` as 2 ranks x 1 thread (launch --nproc_per_node 2, per_device_train_batch_size BATCH) against
 #            1 process x 2 threads (per_device_train_batch_size 2*BATCH): same global batch, same rows, same
 #            everything else, alternated (A B A B ...) ROUNDS times per dtype in DTYPES (default "float32 bfloat16").
@@ -37,14 +38,15 @@ allreduce() {
   echo "| round | gradients | MB | s per all-reduce (median) | min | algbw GB/s | busbw GB/s | busbw Gb/s |"
   echo "|---|---|---|---|---|---|---|---|"
   for r in $(seq 1 "$rounds"); do
-    for d in float32 bfloat16; do
-      run bin/finetune4j launch --nproc_per_node 2 --master_port "$(port)" bench allreduce --size base --dtype "$d" \
-        --iterations "$iterations" --json 2>/dev/null | sed -n 's/^\[rank 0\] //p' | grep '^{' > "$work/ar-$r-$d.json"
+    # torch's 25 MB buckets in float32 and bfloat16, then float32 in one bucket (1024 MB: no bucketing)
+    for d in float32:25 bfloat16:25 float32:1024; do
+      run bin/finetune4j launch --nproc_per_node 2 --master_port "$(port)" bench allreduce --size base --dtype "${d%:*}" \
+        --bucket_cap_mb "${d#*:}" --iterations "$iterations" --json 2>/dev/null | sed -n 's/^\[rank 0\] //p' | grep '^{' > "$work/ar-$r-$d.json"
       python3 - "$work/ar-$r-$d.json" "$r" <<'PY'
 import json, sys
 for l in open(sys.argv[1]):
     x = json.loads(l); m, p = x["metrics"], x["params"]
-    print(f"| {sys.argv[2]} | {p['dtype']} × {m['parameters']:,} | {m['bytes'] / 1e6:.0f} | {m['s_median']} | {m['s_min']} "
+    print(f"| {sys.argv[2]} | {p['dtype']} × {m['parameters']:,}, {p['bucket_cap_mb']} MB buckets | {m['bytes'] / 1e6:.0f} | {m['s_median']} | {m['s_min']} "
           f"| {m['algbw_gbytes_per_s']} | {m['busbw_gbytes_per_s']} | {m['busbw_gbit_per_s']} |")
 PY
     done

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune4j.BadInputException;
 import io.finetune4j.io.Environment;
 import io.finetune4j.torch.Device;
+import io.finetune4j.bench.AllReduceBench;
 import io.finetune4j.bench.GemmBench;
 import io.finetune4j.bench.BenchModel;
 import io.finetune4j.bench.BenchReport;
@@ -36,16 +37,18 @@ import picocli.CommandLine.Model.CommandSpec;
  * Reproducible speed numbers: {@code bench CASE [--json]}. Each result carries its machine line;
  * {@code bench report results.jsonl} turns collected JSON lines into the Markdown of docs/BENCHMARKS.md.
  */
-@Command(name = "bench", description = {"Benchmarks: gemm, forward, train-step, memory, tokenize, pipeline, or 'report FILE.jsonl' to render Markdown.",
-        "With --json: one JSON object per case, one line each."},
+@Command(name = "bench", description = {"Benchmarks: gemm, forward, train-step, memory, tokenize, pipeline, allreduce, or 'report FILE.jsonl' to render Markdown.",
+        "With --json: one JSON object per case, one line each.",
+        "allreduce runs as ranks: finetune4j launch --nproc_per_node 2 bench allreduce [--size base|--model M] [--dtype float32|bfloat16]",
+        "[--bucket_cap_mb 25] [--iterations N]; rank 0 prints the gradients' all-reduce time and bandwidths (docs/DISTRIBUTED.md)."},
         modelTransformer = BenchCommand.BenchOptions.class)
 final class BenchCommand implements Callable<Integer> {
     /** The tokens per review of the tokenize and pipeline cases unless --max_seq_length says otherwise: the seed's max_length. */
     static final int SEED_MAX_LENGTH = 160;
 
-    static final List<String> CASES = List.of("gemm", "forward", "train-step", "memory", "tokenize", "pipeline", "report");
+    static final List<String> CASES = List.of("gemm", "forward", "train-step", "memory", "tokenize", "pipeline", "allreduce", "report");
 
-    @Parameters(index = "0", paramLabel = "CASE", description = "gemm | forward | train-step | memory | tokenize | pipeline | report")
+    @Parameters(index = "0", paramLabel = "CASE", description = "gemm | forward | train-step | memory | tokenize | pipeline | allreduce | report")
     String benchCase;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "For report: a JSON-lines file of results.")
@@ -57,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed iterations first (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--repeat", defaultValue = "5", description = "Timed iterations (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--repeat", "--iterations"}, defaultValue = "5", description = "Timed iterations (default ${DEFAULT-VALUE}).")
     int repeat;
 
     @Option(names = "--batch_size", description = "Batch size (default 16; 64 for forward).")
@@ -121,6 +124,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--gemm", defaultValue = "2560,768,3072", description = "M,K,N of the gemm case (default ${DEFAULT-VALUE}).")
     String gemmShape;
 
+    @Option(names = {"--bucket_cap_mb", "--ddp_bucket_cap_mb"}, paramLabel = "MB",
+            description = "allreduce: gradient bucket size, as ddp_bucket_cap_mb (default " + io.finetune4j.train.distributed.DistributedDataParallel.DEFAULT_BUCKET_CAP_MB + ", torch's).")
+    Integer bucketCapMb;
+
+    @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|bfloat16",
+            description = "allreduce: the gradients' dtype (default ${DEFAULT-VALUE}; bfloat16 moves half the bytes).")
+    String dtype;
+
     @Spec
     CommandSpec spec;
 
@@ -141,6 +152,9 @@ final class BenchCommand implements Callable<Integer> {
             out.print(BenchReport.markdown(readJsonLines(file)));
             out.flush();
             return Main.OK;
+        }
+        if (benchCase.equals("allreduce")) {
+            return allReduce(out);
         }
         Device device = Environment.device(useCpu);
         List<BenchResult> results = new ArrayList<>();
@@ -183,6 +197,28 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new BadInputException("unknown benchmark case '" + benchCase + "'; the cases are " + CASES
                     + io.finetune4j.config.Suggestions.didYouMean(benchCase, CASES));
         }
+        print(out, results);
+        return Main.OK;
+    }
+
+    /** Every rank all-reduces; rank 0 prints. A single process is refused in one line before anything loads. */
+    private int allReduce(PrintWriter out) throws Exception {
+        io.finetune4j.torch.DType type = switch (dtype) {
+            case "float32" -> io.finetune4j.torch.DType.FLOAT32;
+            case "bfloat16" -> io.finetune4j.torch.DType.BFLOAT16;
+            case "float16" -> io.finetune4j.torch.DType.FLOAT16;
+            default -> throw new BadInputException("--dtype must be float32, bfloat16 or float16, got '" + dtype + "'");
+        };
+        io.finetune4j.train.distributed.Distributed dist = AllReduceBench.join(1800);
+        BenchResult r = AllReduceBench.run(dist, benchModel("base"), type, bucketCapMb, Math.max(warmup, 1), repeat);
+        if (dist.rank() == 0) {
+            print(out, List.of(r));
+        }
+        out.flush();
+        return Main.OK;
+    }
+
+    private void print(PrintWriter out, List<BenchResult> results) throws Exception {
         for (BenchResult result : results) {
             if (json.on()) {
                 out.println(new ObjectMapper().writeValueAsString(result.toMap()));
@@ -193,7 +229,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return Main.OK;
     }
 
     private int seqLen(BenchModel m) {

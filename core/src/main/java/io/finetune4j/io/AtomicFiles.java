@@ -27,19 +27,11 @@ public final class AtomicFiles {
 
     /** Writes a file through a sibling temporary file, then moves it over {@code target}. */
     public static void writeFile(Path target, Writer writer) {
-        Path dir = target.toAbsolutePath().getParent();
-        Cache.ensureDirectory(dir);
-        Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        try {
+        viaTemp(target, tmp -> {
             writer.write(tmp);
             move(tmp, target);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            deleteQuietly(tmp);
-            throw e;
-        }
+            return null;
+        });
     }
 
     /** Writes a string as UTF-8, atomically. */
@@ -52,28 +44,19 @@ public final class AtomicFiles {
      * replaced only after the new one is complete.
      */
     public static void writeDirectory(Path target, Writer writer) {
-        Path dir = target.toAbsolutePath().getParent();
-        Cache.ensureDirectory(dir);
-        String stamp = ProcessHandle.current().pid() + "-" + System.nanoTime();
-        Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + stamp);
-        try {
+        viaTemp(target, tmp -> {
             Files.createDirectories(tmp);
             writer.write(tmp);
             if (Files.exists(target)) {
-                Path old = dir.resolve(TEMP_PREFIX + "old-" + target.getFileName() + "-" + stamp);
+                Path old = tmp.resolveSibling(TEMP_PREFIX + "old-" + tmp.getFileName().toString().substring(TEMP_PREFIX.length()));
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
                 move(tmp, target);
                 deleteRecursively(old);
             } else {
                 move(tmp, target);
             }
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            deleteQuietly(tmp);
-            throw e;
-        }
+            return null;
+        });
     }
 
     /**
@@ -83,10 +66,7 @@ public final class AtomicFiles {
      * Returns whether this call's copy is the one in place.
      */
     public static boolean writeDirectoryOnce(Path target, Writer writer) {
-        Path dir = target.toAbsolutePath().getParent();
-        Cache.ensureDirectory(dir);
-        Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        try {
+        return viaTemp(target, tmp -> {
             Files.createDirectories(tmp);
             writer.write(tmp);
             if (Files.exists(target)) {
@@ -103,6 +83,24 @@ public final class AtomicFiles {
                 deleteRecursively(tmp);
                 return false;
             }
+        });
+    }
+
+    /** What fills a temporary sibling of the target and puts it in place. */
+    private interface Fill<T> {
+        T run(Path tmp) throws IOException;
+    }
+
+    /**
+     * Runs {@code fill} on a fresh temporary sibling of {@code target} (".tmp-NAME-PID-NANOS"), deleting it when
+     * anything fails; an I/O error becomes one "could not write TARGET" line.
+     */
+    private static <T> T viaTemp(Path target, Fill<T> fill) {
+        Path dir = target.toAbsolutePath().getParent();
+        Cache.ensureDirectory(dir);
+        Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            return fill.run(tmp);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);

@@ -125,7 +125,24 @@ public record Environment(Map<String, Object> report, String engineError) {
      */
     public static Device device(boolean useCpu) {
         int gpus = Torch.cudaDeviceCount();
-        return useCpu || gpus == 0 ? Device.cpu() : Device.cuda(0);
+        if (useCpu || gpus == 0) {
+            return Device.cpu();
+        }
+        // several ranks on one machine (torchrun's LOCAL_RANK): one GPU each, cuda:LOCAL_RANK, as HF's TrainingArguments
+        String localRank = System.getenv("LOCAL_RANK");
+        int local = 0;
+        if (localRank != null && !localRank.isBlank()) {
+            try {
+                local = Integer.parseInt(localRank.strip());
+            } catch (NumberFormatException e) {
+                throw new BadInputException("LOCAL_RANK='" + localRank + "' is not a whole number");
+            }
+        }
+        if (local >= gpus) {
+            throw new BadInputException("LOCAL_RANK=" + local + " but this machine shows " + gpus + " GPU(s): start at most one rank per GPU "
+                    + "(--nproc_per_node " + gpus + "), or train on the CPU with use_cpu=true");
+        }
+        return Device.cuda(local);
     }
 
     /** A user-given device name ({@code cpu}, {@code cuda:N}, or the older {@code gpu:N}); bad input otherwise. */

@@ -50,18 +50,20 @@ public final class GradientReducer implements AutoCloseable {
                 ps.push_back(p.handle());
             }
             SizeTVectorVector buckets = torch.compute_bucket_assignment_by_size(ps, new SizeTVector(1L << 20, bucketCapBytes)).get0();
-            ProcessGroupGloo.Options opts = new ProcessGroupGloo.Options(timeout);
-            opts.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(group.localHost())));
-            ProcessGroupGloo gloo = ProcessGroup.unscoped(new ProcessGroupGloo(ProcessGroup.unscoped(new PrefixStore(prefix + "/gloo",
-                    group.storeClient())), group.rank(), group.size(), opts));
+            org.bytedeco.pytorch.Store backendStore = ProcessGroup.unscoped(new PrefixStore(prefix + "/backend", group.storeClient()));
+            org.bytedeco.pytorch.Backend backend = group.isNccl()
+                    ? ProcessGroup.newNccl(backendStore, group.rank(), group.size(), timeout, group.device())
+                    : ProcessGroup.newGloo(backendStore, group.rank(), group.size(), timeout, group.masterAddr());
             org.bytedeco.pytorch.ProcessGroup pg = ProcessGroup.unscoped(new org.bytedeco.pytorch.ProcessGroup(ProcessGroup.unscoped(
                     new PrefixStore(prefix + "/pg", group.storeClient())), group.rank(), group.size()));
-            pg.setBackend(torch.DeviceType.CPU, org.bytedeco.pytorch.ProcessGroup.BackendType.GLOO, new BackendOptional(gloo));
-            pg.setDefaultBackend(org.bytedeco.pytorch.ProcessGroup.BackendType.GLOO);
+            org.bytedeco.pytorch.ProcessGroup.BackendType type = group.isNccl() ? org.bytedeco.pytorch.ProcessGroup.BackendType.NCCL
+                    : org.bytedeco.pytorch.ProcessGroup.BackendType.GLOO;
+            pg.setBackend(group.isNccl() ? torch.DeviceType.CUDA : torch.DeviceType.CPU, type, new BackendOptional(backend));
+            pg.setDefaultBackend(type);
             boolean[] sparse = new boolean[params.size()];
             Reducer reducer = ProcessGroup.unscoped(new Reducer(ps, buckets, pg, new BoolVector(sparse), bucketCapBytes,
                     findUnusedParameters, false, new SizeTStringMap(), 1L << 20, false, false));
-            return new GradientReducer(reducer, ps, gloo, pg);
+            return new GradientReducer(reducer, ps, backend, pg);
         } catch (RuntimeException e) {
             throw new DistributedException("rank " + group.rank() + " could not set up DDP's reducer: " + ProcessGroup.firstLine(e), e);
         }

@@ -16,13 +16,15 @@ import org.bytedeco.pytorch.StringVector;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * torch.distributed's process group over c10d: {@code init_process_group(backend, init_method="env://")} with a
  * {@code TCPStore} on rank 0 ({@code MASTER_ADDR:MASTER_PORT}) for the rendezvous, and the collectives a data-parallel
- * trainer needs ({@code all_reduce}, {@code broadcast}, {@code all_gather}, {@code barrier}). Backend: Gloo (CPU
- * tensors; NCCL needs the CUDA natives and is refused here until it is wired). Every call blocks until done or
- * until the timeout ({@code ddp_timeout}); a peer that goes away surfaces as a {@link DistributedException}.
+ * trainer needs ({@code all_reduce}, {@code broadcast}, {@code all_gather}, {@code barrier}). Backends: Gloo (CPU
+ * tensors) and NCCL (CUDA tensors on this rank's GPU; needs the CUDA natives, {@code -Pgpu}): tensors on another
+ * device than the backend's are copied there and back. Every call blocks until done or until the timeout
+ * ({@code ddp_timeout}); a peer that goes away surfaces as a {@link DistributedException}.
  */
 public final class ProcessGroup implements AutoCloseable {
     static {
@@ -37,11 +39,12 @@ public final class ProcessGroup implements AutoCloseable {
     private final String storePrefix;
     private int reducers;
     private final org.bytedeco.pytorch.Store store;
-    private final ProcessGroupGloo gloo;
+    private final org.bytedeco.pytorch.Backend backend;
+    private final Device device;
     private boolean closed;
 
     private ProcessGroup(String masterAddr, int masterPort, String storePrefix, int rank, int size, Duration timeout,
-            org.bytedeco.pytorch.Store store, ProcessGroupGloo gloo) {
+            org.bytedeco.pytorch.Store store, org.bytedeco.pytorch.Backend backend, Device device) {
         this.masterAddr = masterAddr;
         this.masterPort = masterPort;
         this.storePrefix = storePrefix;
@@ -49,7 +52,8 @@ public final class ProcessGroup implements AutoCloseable {
         this.size = size;
         this.timeout = timeout;
         this.store = store;
-        this.gloo = gloo;
+        this.backend = backend;
+        this.device = device;
     }
 
     /**
@@ -57,19 +61,25 @@ public final class ProcessGroup implements AutoCloseable {
      * {@code timeout}) for all {@code worldSize} ranks. {@code backend} is torch's name: "gloo" (or null: gloo).
      */
     public static ProcessGroup init(String backend, String masterAddr, int masterPort, int rank, int worldSize, Duration timeout) {
-        return init(backend, masterAddr, masterPort, null, rank, worldSize, timeout);
+        return init(backend, masterAddr, masterPort, null, rank, worldSize, timeout, Device.cpu());
     }
 
     /**
      * {@link #init(String, String, int, int, int, Duration)} where, with {@code agentStorePrefix} non-null, torchrun's
      * agent already hosts the store on {@code masterPort}: every rank connects as a client and works under that key
      * prefix ({@code /worker/attempt_N}), as torch's env:// rendezvous with {@code TORCHELASTIC_USE_AGENT_STORE}.
+     * {@code backend}: "gloo", "nccl" (on {@code device}, this rank's GPU), or null: nccl for a CUDA device, else gloo
+     * (HF's default).
      */
     public static ProcessGroup init(String backend, String masterAddr, int masterPort, String agentStorePrefix, int rank, int worldSize,
-            Duration timeout) {
-        if (backend != null && !backend.equalsIgnoreCase("gloo")) {
-            throw new IllegalArgumentException("ddp_backend " + backend + " is not available in this build: finetune4j runs "
-                    + "torch.distributed's gloo backend (CPU tensors); use ddp_backend gloo");
+            Duration timeout, Device device) {
+        boolean nccl = backend == null ? device.isCuda() : backend.equalsIgnoreCase("nccl");
+        if (!nccl && backend != null && !backend.equalsIgnoreCase("gloo")) {
+            throw new IllegalArgumentException("ddp_backend " + backend + ": finetune4j runs torch.distributed's gloo (CPU) or nccl (CUDA)");
+        }
+        if (nccl && (!device.isCuda() || !Torch.cudaIsAvailable())) {
+            throw new IllegalArgumentException("ddp_backend nccl needs each rank on a CUDA GPU (build with FINETUNE4J_GPU=1 and run where "
+                    + "GPUs are visible); on CPUs use ddp_backend gloo");
         }
         Milliseconds ms = new Milliseconds(timeout.toMillis());
         try {
@@ -79,10 +89,9 @@ public final class ProcessGroup implements AutoCloseable {
             if (agentStorePrefix != null) {
                 store = unscoped(new PrefixStore(agentStorePrefix, store));
             }
-            ProcessGroupGloo.Options opts = new ProcessGroupGloo.Options(ms);
-            opts.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(localHostFor(masterAddr))));
-            ProcessGroupGloo gloo = unscoped(new ProcessGroupGloo(store, rank, worldSize, opts));
-            ProcessGroup pg = new ProcessGroup(masterAddr, masterPort, agentStorePrefix, rank, worldSize, timeout, store, gloo);
+            org.bytedeco.pytorch.Backend b = nccl ? newNccl(store, rank, worldSize, ms, device) : newGloo(store, rank, worldSize, ms, masterAddr);
+            ProcessGroup pg = new ProcessGroup(masterAddr, masterPort, agentStorePrefix, rank, worldSize, timeout, store, b,
+                    nccl ? device : Device.cpu());
             pg.barrier(); // torch's init_process_group returns once every rank is there
             return pg;
         } catch (RuntimeException e) {
@@ -90,6 +99,40 @@ public final class ProcessGroup implements AutoCloseable {
                     + " within " + timeout.toSeconds() + " s (" + firstLine(e) + "); check MASTER_ADDR/MASTER_PORT and that all "
                     + worldSize + " ranks start", e);
         }
+    }
+
+    /** A Gloo backend over {@code store} (each Java-made store goes to libtorch once: the caller's is fresh). */
+    static ProcessGroupGloo newGloo(org.bytedeco.pytorch.Store store, int rank, int size, Milliseconds timeout, String masterAddr) {
+        ProcessGroupGloo.Options opts = new ProcessGroupGloo.Options(timeout);
+        String ifname = System.getenv("GLOO_SOCKET_IFNAME");
+        opts.devices(new GlooDeviceVector(ifname != null && !ifname.isBlank() ? ProcessGroupGloo.createDeviceForInterface(ifname.split(",")[0])
+                : ProcessGroupGloo.createDeviceForHostname(localHostFor(masterAddr))));
+        return unscoped(new ProcessGroupGloo(store, rank, size, opts));
+    }
+
+    /**
+     * An NCCL backend on {@code device} (this rank's GPU). Written to torch's API but not run here: no GPU was available
+     * to this project's tests; its natives come with {@code -Pgpu}, and without them this fails with one line.
+     */
+    static org.bytedeco.pytorch.Backend newNccl(org.bytedeco.pytorch.Store store, int rank, int size, Milliseconds timeout, Device device) {
+        try {
+            org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options opts = org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options.create();
+            opts.timeout(timeout);
+            return unscoped(new org.bytedeco.pytorch.nccl.ProcessGroupNCCL(store, rank, size, opts));
+        } catch (LinkageError e) {
+            throw new IllegalStateException("ddp_backend nccl: this build has no NCCL natives (" + e.getMessage()
+                    + "); build with FINETUNE4J_GPU=1, or use ddp_backend gloo", e);
+        }
+    }
+
+    /** The device the backend's collectives run on: the CPU (gloo) or this rank's GPU (nccl). */
+    public Device device() {
+        return device;
+    }
+
+    /** Whether the backend is NCCL (CUDA tensors). */
+    boolean isNccl() {
+        return device.isCuda();
     }
 
     /**
@@ -107,9 +150,9 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    /** This machine's address for Gloo (see {@link #localHostFor}). */
-    String localHost() {
-        return localHostFor(masterAddr);
+    /** Rank 0's address (the store's host). */
+    String masterAddr() {
+        return masterAddr;
     }
 
     /**
@@ -152,37 +195,49 @@ public final class ProcessGroup implements AutoCloseable {
     /** Starts an all_reduce (sum, in place) of each tensor; {@link Work#await} waits for it. */
     public Work allReduceAsync(List<Tensor> tensors) {
         TensorVector v = new TensorVector();
+        List<Tensor[]> copyBack = new java.util.ArrayList<>();
         for (Tensor t : tensors) {
-            v.push_back(t.handle());
+            Tensor there = onDevice(t);
+            if (there != t) {
+                copyBack.add(new Tensor[] {t, there});
+            }
+            v.push_back(there.handle());
         }
         AllreduceOptions o = new AllreduceOptions();
         o.reduceOp(new ReduceOp(ReduceOp.RedOpType.SUM)).timeout(new Milliseconds(timeout.toMillis()));
-        return run("all_reduce", () -> new Work(gloo.allreduce(v, o), "all_reduce", this));
+        return run("all_reduce", () -> new Work(backend.allreduce(v, o), "all_reduce", this, copyBack));
+    }
+
+    /** {@code t} on the backend's device: itself, or a copy there. */
+    private Tensor onDevice(Tensor t) {
+        return t.device().equals(device) ? t : t.to(device);
     }
 
     /** {@code dist.broadcast(t, src)}: every rank's {@code t} becomes rank {@code src}'s, in place. */
     public void broadcast(Tensor t, int src) {
-        TensorVector v = new TensorVector(t.handle());
+        Tensor there = onDevice(t);
+        TensorVector v = new TensorVector(there.handle());
         BroadcastOptions o = new BroadcastOptions();
         o.rootRank(src).timeout(new Milliseconds(timeout.toMillis()));
-        run("broadcast", () -> new Work(gloo.broadcast(v, o), "broadcast", this)).await();
+        List<Tensor[]> copyBack = there == t ? List.of() : List.<Tensor[]>of(new Tensor[] {t, there});
+        run("broadcast", () -> new Work(backend.broadcast(v, o), "broadcast", this, copyBack)).await();
     }
 
     /** {@code dist.all_gather_into_tensor}: the ranks' {@code t} stacked in rank order (a new tensor of size × t's shape). */
     public Tensor allGather(Tensor t) {
-        Tensor src = t.contiguous().flatView();
+        Tensor src = onDevice(t.contiguous().flatView());
         long[] shape = t.shape();
         long[] out = new long[shape.length + 1];
         out[0] = size;
         System.arraycopy(shape, 0, out, 1, shape.length);
-        Tensor flat = Tensor.zeros(src.dtype(), size * src.numel()); // Gloo's all_gather_into_tensor: ranks along dim 0
-        run("all_gather", () -> new Work(gloo._allgather_base(flat.handle(), src.handle()), "all_gather", this)).await();
-        return flat.reshape(out);
+        Tensor flat = onDevice(Tensor.zeros(src.dtype(), size * src.numel())); // all_gather_into_tensor: ranks along dim 0
+        run("all_gather", () -> new Work(backend._allgather_base(flat.handle(), src.handle()), "all_gather", this, List.of())).await();
+        return flat.reshape(out).to(t.device());
     }
 
     /** {@code dist.barrier()}: returns once every rank has called it. */
     public void barrier() {
-        run("barrier", () -> new Work(gloo.barrier(), "barrier", this)).await();
+        run("barrier", () -> new Work(backend.barrier(), "barrier", this, List.of())).await();
     }
 
     /** The rendezvous store's {@code set}: a small value every rank can read (e.g. why a rank stopped). */
@@ -251,7 +306,7 @@ public final class ProcessGroup implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            gloo.deallocate();
+            backend.deallocate();
             store.deallocate();
         }
     }
@@ -261,17 +316,22 @@ public final class ProcessGroup implements AutoCloseable {
         private final org.bytedeco.pytorch.Work work;
         private final String op;
         private final ProcessGroup pg;
+        private final List<Tensor[]> copyBack; // {tensor, its copy on the backend's device}
 
-        Work(org.bytedeco.pytorch.Work work, String op, ProcessGroup pg) {
+        Work(org.bytedeco.pytorch.Work work, String op, ProcessGroup pg, List<Tensor[]> copyBack) {
             this.work = work;
             this.op = op;
             this.pg = pg;
+            this.copyBack = copyBack;
         }
 
         /** Waits until the collective finished on this rank; a lost peer or the timeout throws {@link DistributedException}. */
         public void await() {
             try {
                 work._wait();
+                for (Tensor[] pair : copyBack) {
+                    pair[0].copy_(pair[1]);
+                }
             } catch (RuntimeException e) {
                 throw new DistributedException(op + " failed on rank " + pg.rank + ": " + firstLine(e), e);
             } finally {

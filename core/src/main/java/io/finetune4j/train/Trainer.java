@@ -248,7 +248,11 @@ public final class Trainer {
 
     /** The default process group when torchrun's variables name several processes (joined once per process), else null. */
     private Distributed joinProcessGroup() {
-        return Distributed.join(env, args.ddpBackend(), args.ddpTimeout());
+        try {
+            return Distributed.join(env, args.ddpBackend(), args.ddpTimeout(), TrainingStep.deviceOf(model));
+        } catch (IllegalArgumentException | IllegalStateException e) { // ddp_backend and the device do not go together
+            throw new BadInputException(e.getMessage(), e);
+        }
     }
 
     /**

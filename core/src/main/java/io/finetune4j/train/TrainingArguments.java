@@ -194,7 +194,7 @@ public final class TrainingArguments {
     boolean ignoreDataSkip = false;
     @Arg(name = "local_rank", help = "Process rank on this machine in distributed training.", noEffect = "the rank comes from torchrun's LOCAL_RANK variable (set by torchrun or finetune4j launch)")
     int localRank = -1;
-    @Arg(name = "ddp_backend", help = "torch.distributed backend of multi-process training: gloo (CPU tensors; the default here). nccl needs the CUDA natives and is not wired yet.")
+    @Arg(name = "ddp_backend", help = "torch.distributed backend of multi-process training: gloo (CPU tensors) or nccl (each rank on its GPU, cuda:LOCAL_RANK; needs the CUDA natives). Default: nccl when the model is on a GPU, else gloo.")
     String ddpBackend = null;
     @Arg(name = "tpu_num_cores", help = "TPU cores.", refused = "there is no TPU support in DJL's PyTorch engine; run on the CPU or a CUDA GPU")
     Integer tpuNumCores = null;
@@ -343,9 +343,9 @@ public final class TrainingArguments {
         if (ddpBucketCapMb != null) {
             positive(problems, "ddp_bucket_cap_mb", ddpBucketCapMb);
         }
-        if (ddpBackend != null && !ddpBackend.equals("gloo")) {
+        if (ddpBackend != null && !ddpBackend.equals("gloo") && !ddpBackend.equals("nccl")) {
             problems.add("ddp_backend " + ddpBackend + " is not available: finetune4j's ranks talk over torch.distributed's gloo "
-                    + "(CPU tensors); leave ddp_backend unset or gloo" + (ddpBackend.equals("nccl") ? " (nccl for GPUs is not wired yet)" : ""));
+                    + "(CPU tensors) or nccl (CUDA tensors); leave ddp_backend unset (nccl on GPUs, else gloo)");
         }
         if (labelSmoothingFactor < 0 || labelSmoothingFactor >= 1) {
             problems.add("label_smoothing_factor must be in [0, 1), got " + labelSmoothingFactor);

@@ -17,7 +17,7 @@ public final class ProcessGroupMain {
         int port = Integer.parseInt(a[2]);
         String mode = a[3];
         String agentPrefix = a.length > 4 ? a[4] : null; // torchrun's agent hosts the store
-        try (ProcessGroup pg = ProcessGroup.init("gloo", "127.0.0.1", port, agentPrefix, rank, world, Duration.ofSeconds(20));
+        try (ProcessGroup pg = ProcessGroup.init("gloo", "127.0.0.1", port, agentPrefix, rank, world, Duration.ofSeconds(20), Device.cpu());
              Scope scope = Scope.open()) {
             Tensor x = Tensor.of(new float[] {rank + 1f, 10f * (rank + 1)}, 2);
             pg.allReduce(x);

@@ -28,10 +28,10 @@ public final class Distributed {
     }
 
     /**
-     * The default group of this process, joined on first use ({@code init_process_group(backend, timeout=ddp_timeout)});
-     * null when the environment names one process.
+     * The default group of this process, joined on first use ({@code init_process_group(backend, timeout=ddp_timeout)})
+     * with this rank's {@code device} (nccl's GPU; gloo runs on the CPU); null when the environment names one process.
      */
-    public static synchronized Distributed join(DistributedEnv env, String backend, int timeoutSeconds) {
+    public static synchronized Distributed join(DistributedEnv env, String backend, int timeoutSeconds, io.finetune4j.torch.Device device) {
         if (!env.isDistributed()) {
             return null;
         }
@@ -39,7 +39,7 @@ public final class Distributed {
             return current;
         }
         ProcessGroup group = ProcessGroup.init(backend, env.masterAddr(), env.masterPort(), env.agentStorePrefix(), env.rank(),
-                env.worldSize(), Duration.ofSeconds(timeoutSeconds));
+                env.worldSize(), Duration.ofSeconds(timeoutSeconds), device);
         Distributed d = new Distributed(env, group);
         group.storeSet(PID_KEY + env.rank(), hostName() + " " + ProcessHandle.current().pid());
         group.barrier();

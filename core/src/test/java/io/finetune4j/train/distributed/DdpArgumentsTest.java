@@ -26,9 +26,14 @@ class DdpArgumentsTest {
 
     @Test
     void badValuesAreOneLine() {
-        BadInputException nccl = assertThrows(BadInputException.class,
-                () -> TrainingArguments.builder().outputDir("out").ddpBackend("nccl").build());
-        assertTrue(nccl.getMessage().contains("ddp_backend nccl is not available") && !nccl.getMessage().contains("\n"), nccl.getMessage());
+        BadInputException mpi = assertThrows(BadInputException.class,
+                () -> TrainingArguments.builder().outputDir("out").ddpBackend("mpi").build());
+        assertTrue(mpi.getMessage().contains("ddp_backend mpi is not available") && !mpi.getMessage().contains("\n"), mpi.getMessage());
+        assertEquals("nccl", TrainingArguments.builder().outputDir("out").ddpBackend("nccl").build().ddpBackend());
+        // nccl on a CPU: refused before anything connects, in one line (the Trainer makes it bad input, exit 2)
+        IllegalArgumentException cpu = assertThrows(IllegalArgumentException.class, () -> io.finetune4j.torch.ProcessGroup.init("nccl",
+                "127.0.0.1", 29500, null, 0, 2, java.time.Duration.ofSeconds(5), io.finetune4j.torch.Device.cpu()));
+        assertTrue(cpu.getMessage().startsWith("ddp_backend nccl needs each rank on a CUDA GPU"), cpu.getMessage());
         BadInputException timeout = assertThrows(BadInputException.class,
                 () -> TrainingArguments.builder().outputDir("out").ddpTimeout(0).build());
         assertTrue(timeout.getMessage().contains("ddp_timeout must be > 0"), timeout.getMessage());

@@ -1092,6 +1092,107 @@ public final class Tensor implements AutoCloseable {
 
     // (end of engine)
 
+    // ---------------------------------------------------------------- added for bf16bar (keep this marker)
+
+    /** Elements per chunk of {@link #randLikeFloat32}: fixed, so the numbers drawn do not depend on the thread count. */
+    static final int RAND_CHUNK = 1 << 17;
+
+    /** Threads that fill the chunks of {@link #randLikeFloat32} beside the caller (daemons, created on first use). */
+    private static volatile java.util.concurrent.ExecutorService randPool;
+
+    /**
+     * {@code torch.rand_like(this, dtype=torch.float32)}, drawn in parallel on the CPU: a fixed split into chunks, each
+     * filled by its own generator seeded from one draw of the default generator, so the numbers are a function of the seed
+     * (not of the thread count), though not the same stream as torch's serial {@code rand_like}; elsewhere torch's own.
+     */
+    public Tensor randLikeFloat32() {
+        long n = t.numel();
+        if (!t.is_cpu() || n <= RAND_CHUNK) {
+            return t(torch.rand_like(t, options(DType.FLOAT32), new MemoryFormatOptional()));
+        }
+        long base;
+        try (org.bytedeco.pytorch.Tensor r = torch.randint(Long.MAX_VALUE, new long[] {1}, options(DType.INT64))) {
+            base = r.item_long(); // one draw of the default generator: its stream advances the same for any size
+        }
+        org.bytedeco.pytorch.Tensor out = torch.empty(t.sizes().vec().get(), options(DType.FLOAT32), new MemoryFormatOptional(torch.MemoryFormat.Contiguous));
+        int chunks = (int) ((n + RAND_CHUNK - 1) / RAND_CHUNK);
+        try (org.bytedeco.pytorch.Tensor flat = out.view(n)) {
+            int threads = Math.min(chunks, Math.max(1, torch.get_num_threads()));
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            Runnable fill = () -> {
+                for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                    try (PointerScope s = new PointerScope()) {
+                        long from = (long) c * RAND_CHUNK;
+                        org.bytedeco.pytorch.Tensor part = flat.narrow(0, from, Math.min(RAND_CHUNK, n - from));
+                        part.uniform_(0.0, 1.0, new org.bytedeco.pytorch.GeneratorOptional(torch.createCPUGenerator(chunkSeed(base, c))));
+                    }
+                }
+            };
+            List<java.util.concurrent.Future<?>> helpers = new java.util.ArrayList<>();
+            for (int i = 1; i < threads; i++) {
+                helpers.add(randPool().submit(fill));
+            }
+            fill.run();
+            for (java.util.concurrent.Future<?> h : helpers) {
+                h.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while drawing random numbers", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("drawing random numbers failed", e.getCause());
+        }
+        return t(out);
+    }
+
+    /** SplitMix64 of (base, chunk): unrelated seeds for neighbouring chunks. */
+    static long chunkSeed(long base, int chunk) {
+        long z = base + 0x9E3779B97F4A7C15L * (chunk + 1L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static java.util.concurrent.ExecutorService randPool() {
+        java.util.concurrent.ExecutorService p = randPool;
+        if (p == null) {
+            synchronized (Tensor.class) {
+                p = randPool;
+                if (p == null) {
+                    p = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                        Thread th = new Thread(r, "finetune4j-rand");
+                        th.setDaemon(true);
+                        return th;
+                    });
+                    randPool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /** {@code torch.where(condition, value, other)}: {@code value} where the condition holds, else {@code other}. */
+    public static Tensor where(Tensor condition, double value, Tensor other) {
+        return t(torch.where(condition.t, new Scalar(value), other.t));
+    }
+
+    /** {@code self.lerp_(end, weight)}: {@code self += weight * (end - self)}, in place. */
+    public Tensor lerp_(Tensor end, double weight) {
+        return inPlace(t.lerp_(end.t, new Scalar(weight)));
+    }
+
+    /** {@code self.addcmul_(tensor1, tensor2, value=value)}: {@code self += value * tensor1 * tensor2}, in place. */
+    public Tensor addcmul_(Tensor tensor1, Tensor tensor2, double value) {
+        return inPlace(t.addcmul_(tensor1.t, tensor2.t, new Scalar(value)));
+    }
+
+    /** {@code self.addcdiv_(tensor1, tensor2, value=value)}: {@code self += value * tensor1 / tensor2}, in place. */
+    public Tensor addcdiv_(Tensor tensor1, Tensor tensor2, double value) {
+        return inPlace(t.addcdiv_(tensor1.t, tensor2.t, new Scalar(value)));
+    }
+
+    // (end of bf16bar)
+
     @Override
     public String toString() {
         return "tensor(shape=" + Arrays.toString(shape()) + ", dtype=" + dtype() + ", device=" + device() + ")";

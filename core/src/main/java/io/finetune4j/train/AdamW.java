@@ -118,12 +118,13 @@ public final class AdamW extends Optimizer {
                 if (weightDecay != 0 && !noDecay.contains(e.getKey())) {
                     w.mul_(1 - lr * weightDecay);
                 }
+                // torch's single-tensor AdamW, op for op: in-place updates and one temporary (denom) per parameter
                 Tensor m = expAvg.get(e.getKey());
                 Tensor v = expAvgSq.get(e.getKey());
-                m.mul_(beta1).add_(g.mul(1 - beta1));
-                v.mul_(beta2).add_(g.mul(g).mul_(1 - beta2));
+                m.lerp_(g, 1 - beta1);
+                v.mul_(beta2).addcmul_(g, g, 1 - beta2);
                 Tensor denom = v.sqrt().div_(bc2Sqrt).add_(eps);
-                w.sub_(m.div(denom).mul_(stepSize));
+                w.addcdiv_(m, denom, -stepSize);
             }
         }
     }

@@ -36,7 +36,7 @@ public final class AllReduceBench {
             throw new BadInputException("bench allreduce needs several ranks: run it as finetune4j launch --nproc_per_node 2 bench allreduce "
                     + "(or under torchrun's variables, WORLD_SIZE >= 2)");
         }
-        return Distributed.join(env, "gloo", timeoutSeconds);
+        return Distributed.join(env, "gloo", timeoutSeconds, io.finetune4j.torch.Device.cpu());
     }
 
     /** Runs on every rank; every rank returns the same result (rank 0 prints it). */
@@ -62,7 +62,8 @@ public final class AllReduceBench {
                 numel += n;
                 bytes += n * dtype.itemSize();
             }
-            DistributedDataParallel ddp = new DistributedDataParallel(dist.group(), bucketCapMb, true);
+            // the buckets after the backward (no Reducer): the all-reduce alone, timed
+            DistributedDataParallel ddp = new DistributedDataParallel(dist.group(), bucketCapMb, true, false);
             int world = dist.worldSize();
             double[] stats = {1, 2, 3, 4};
             double[] seconds = new double[repeat];

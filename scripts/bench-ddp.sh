@@ -76,7 +76,7 @@ win = [(int(a), float(b), float(c)) for a, b, c in re.findall(r"step (\d+): loss
 steady = [w for w in win if w[0] > 2]
 hist = json.load(open(out + "/trainer_state.json"))["log_history"]
 total = [h for h in hist if "train_samples_per_second" in h][-1]
-ar = re.search(r"all-reduce took ([\d.]+) s of the steps' ([\d.]+) s \(([\d.]+)%\)", log)
+ar = re.search(r"all-reduce (?:after the backward )?took ([\d.]+) s of the steps' ([\d.]+) s \(([\d.]+)%\)", log)
 sps = statistics.mean(w[1] for w in steady)
 mfu = statistics.mean(w[2] for w in steady)
 label = "2 ranks × 1 thread" if who == "ddp" else "1 process × 2 threads"

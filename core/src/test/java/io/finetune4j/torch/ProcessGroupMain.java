@@ -45,6 +45,7 @@ public final class ProcessGroupMain {
             pg.storeSet("hello/" + rank, "from " + rank);
             pg.barrier();
             System.out.println("store " + pg.storeGet("hello/" + (world - 1 - rank)) + " missing=" + pg.storeGet("nope"));
+            pg.barrier(); // rank 0 hosts the store: it stays until every rank has read it
         }
     }
 }
